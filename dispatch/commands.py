@@ -1,0 +1,107 @@
+"""Decisions turned into events: each command checks the state and returns the events to append.
+
+Commands never mutate the state; the caller appends the events to the log first and then folds
+them into its state, so a refused command (IllegalTransition, UnknownUnit) leaves no trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dispatch import events as ev
+from dispatch.alerts import AlertSlip
+from dispatch.config import ARRIVAL_GEOFENCE_M
+from dispatch.eligibility import Eligibility
+from dispatch.events import Event
+from dispatch.lifecycle import IncidentStatus as S
+from dispatch.lifecycle import check_transition
+from dispatch.state import CenterState, UnitStatus
+from map import geodesy
+
+
+class UnknownUnit(KeyError):
+    """A unit id (or radio id) that is not in the roster."""
+
+
+class UnknownIncident(KeyError):
+    """A case number that does not exist."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts and from where; stamped on every event for the audit trail."""
+
+    name: str
+    workstation: str
+
+    def event(self, type_: str, payload: dict, key: str | None = None) -> Event:
+        return Event(type_, self.name, self.workstation, payload, idempotency_key=key)
+
+
+def alert_key(alert_id: str) -> str:
+    return f"alert:{alert_id}"
+
+
+def receive_alert(slip: AlertSlip, actor: Actor) -> Event:
+    return actor.event(ev.ALERT_RECEIVED, slip.to_payload(), alert_key(slip.alert_id))
+
+
+def _incident(state: CenterState, case: str):
+    if case not in state.incidents:
+        raise UnknownIncident(f"no incident {case}")
+    return state.incidents[case]
+
+
+def triage(state: CenterState, case: str, result: Eligibility, actor: Actor) -> Event:
+    incident = _incident(state, case)
+    outcome = S.TRIAGED if result.eligible else S(result.referral)
+    check_transition(case, incident.status, outcome)
+    reasons = [r.text for r in result.reasons]
+    payload = {"case": case, "eligible": result.eligible, "outcome": outcome, "reasons": reasons}
+    return actor.event(ev.INCIDENT_TRIAGED, payload)
+
+
+def refer(state: CenterState, case: str, to: S, actor: Actor) -> Event:
+    check_transition(case, _incident(state, case).status, to)
+    return actor.event(ev.INCIDENT_REFERRED, {"case": case, "to": str(to)})
+
+
+def dispatch_unit(state: CenterState, case: str, unit_id: str, eta_s: float,
+                  actor: Actor) -> Event:
+    incident = _incident(state, case)
+    unit = state.units.get(unit_id)
+    if unit is None:
+        raise UnknownUnit(f"no unit {unit_id}")
+    if unit.status != UnitStatus.AVAILABLE:
+        raise ValueError(f"unit {unit_id} is {unit.status}, not available")
+    check_transition(case, incident.status, S.DISPATCHED)
+    return actor.event(ev.UNIT_DISPATCHED, {"case": case, "unit": unit_id, "eta_s": round(eta_s)})
+
+
+def page_text(state: CenterState, case: str) -> str:
+    incident = state.incidents[case]
+    return f"警保联动{case} {incident.address} {incident.description}"[:120]
+
+
+def close(state: CenterState, case: str, actor: Actor) -> Event:
+    check_transition(case, _incident(state, case).status, S.CLOSED)
+    return actor.event(ev.INCIDENT_CLOSED, {"case": case})
+
+
+def progress_from_position(state: CenterState, unit_id: str, actor: Actor) -> list[Event]:
+    """After a unit's position is applied: en route once it moves, on scene inside the geofence."""
+    unit = state.units[unit_id]
+    incident = state.incident_of(unit_id)
+    if incident is None or unit.lon is None:
+        return []
+    out: list[Event] = []
+    status = incident.status
+    payload = {"case": incident.case, "unit": unit_id}
+    if status == S.ACKNOWLEDGED and unit.speed_kmh > 1.0:
+        out.append(actor.event(ev.UNIT_EN_ROUTE, dict(payload)))
+        status = S.EN_ROUTE
+    if status in (S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE):
+        d = geodesy.distance_m(unit.lon, unit.lat, incident.lon, incident.lat)
+        if d <= ARRIVAL_GEOFENCE_M:
+            out.append(actor.event(ev.UNIT_ARRIVED, {**payload, "distance_m": round(d, 1)}))
+    return out

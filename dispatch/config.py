@@ -1,0 +1,43 @@
+"""Tunable numbers of the program in one place, with the values the seed article implies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Ring = list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Region:
+    """The area a center serves; an alert outside it is rejected as a wrong coordinate."""
+
+    name: str
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat
+
+
+ZHOUSHAN = Region("舟山本岛", 121.95, 29.88, 122.40, 30.22)
+
+
+@dataclass(frozen=True)
+class ProgramRules:
+    """Eligibility limits of the joint program; other Zhejiang programs use ¥10,000 per party."""
+
+    max_estimated_loss_cny: float = 10_000.0
+    service_zones: dict[str, Ring] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TravelModel:
+    """Straight-line ETA model used until a road graph is loaded."""
+
+    speed_kmh: float = 25.0  # e-motorcycle in city traffic
+    detour_factor: float = 1.4  # road distance / straight-line distance, typical for towns
+
+
+ARRIVAL_GEOFENCE_M = 50.0

@@ -1,0 +1,171 @@
+"""Current state of the center, projected from the event log.
+
+Every console, the hub and the database projections fold the same events through `apply`, so a
+console that joins late replays the log and arrives at the same picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from dispatch import events as ev
+from dispatch.events import Event
+from dispatch.lifecycle import IncidentStatus, check_transition
+
+FIRST_CASE_NUMBER = 1001
+
+
+class UnitStatus(StrEnum):
+    AVAILABLE = "available"
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    BUSY = "busy"
+    OFF_DUTY = "off_duty"
+
+
+@dataclass
+class Incident:
+    case: str
+    alert_id: str
+    received_at: datetime
+    lon: float
+    lat: float
+    address: str
+    description: str
+    caller_phone: str
+    structured: dict[str, Any]
+    status: IncidentStatus = IncidentStatus.RECEIVED
+    reasons: list[str] = field(default_factory=list)
+    unit_id: str | None = None
+    history: list[tuple[datetime, IncidentStatus]] = field(default_factory=list)
+
+
+@dataclass
+class Unit:
+    unit_id: str
+    name: str
+    kind: str
+    fleet: int
+    radio_id: str
+    post: tuple[float, float] | None = None
+    status: UnitStatus = UnitStatus.AVAILABLE
+    lon: float | None = None
+    lat: float | None = None
+    speed_kmh: float = 0.0
+    course: float = 0.0
+    fix_time: datetime | None = None
+    incident: str | None = None
+
+
+class CenterState:
+    """Incidents and units; `apply` is the only writer and enforces the lifecycle."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units: dict[str, Unit] = {u.unit_id: u for u in units}
+        self.by_radio: dict[tuple[int, str], str] = {
+            (u.fleet, u.radio_id): u.unit_id for u in units
+        }
+        self.incidents: dict[str, Incident] = {}
+        self.by_alert: dict[str, str] = {}
+        self.last_event_id = 0
+
+    def apply(self, event: Event) -> None:
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event)
+        if event.id is not None:
+            self.last_event_id = max(self.last_event_id, event.id)
+
+    def incident_of(self, unit_id: str) -> Incident | None:
+        unit = self.units.get(unit_id)
+        return self.incidents.get(unit.incident) if unit and unit.incident else None
+
+    def _move(self, case: str, target: IncidentStatus, when: datetime) -> Incident:
+        incident = self.incidents[case]
+        check_transition(case, incident.status, target)
+        incident.status = target
+        incident.history.append((when, target))
+        return incident
+
+    def _free_unit(self, incident: Incident) -> None:
+        unit = self.units.get(incident.unit_id or "")
+        if unit and unit.incident == incident.case:
+            unit.incident = None
+            unit.status = UnitStatus.AVAILABLE
+
+
+def _alert_received(state: CenterState, e: Event) -> None:
+    p = e.payload
+    case = str(FIRST_CASE_NUMBER + len(state.incidents))
+    loc = p["location"]
+    incident = Incident(
+        case, p["alert_id"], datetime.fromisoformat(p["received_at"]), loc["lon"], loc["lat"],
+        loc.get("address", ""), p.get("description", ""), p.get("caller_phone", ""),
+        dict(p.get("structured") or {}),
+    )
+    incident.history.append((e.time, IncidentStatus.RECEIVED))
+    state.incidents[case] = incident
+    state.by_alert[incident.alert_id] = case
+
+
+def _triaged(state: CenterState, e: Event) -> None:
+    incident = state._move(e.payload["case"], IncidentStatus(e.payload["outcome"]), e.time)
+    incident.reasons = list(e.payload.get("reasons", []))
+
+
+def _referred(state: CenterState, e: Event) -> None:
+    incident = state._move(e.payload["case"], IncidentStatus(e.payload["to"]), e.time)
+    state._free_unit(incident)
+
+
+def _dispatched(state: CenterState, e: Event) -> None:
+    incident = state._move(e.payload["case"], IncidentStatus.DISPATCHED, e.time)
+    incident.unit_id = e.payload["unit"]
+    unit = state.units[incident.unit_id]
+    unit.status, unit.incident = UnitStatus.DISPATCHED, incident.case
+
+
+def _page_acked(state: CenterState, e: Event) -> None:
+    case = e.payload.get("case")
+    if case and state.incidents[case].status == IncidentStatus.DISPATCHED:
+        state._move(case, IncidentStatus.ACKNOWLEDGED, e.time)
+
+
+def _en_route(state: CenterState, e: Event) -> None:
+    state._move(e.payload["case"], IncidentStatus.EN_ROUTE, e.time)
+    state.units[e.payload["unit"]].status = UnitStatus.EN_ROUTE
+
+
+def _arrived(state: CenterState, e: Event) -> None:
+    state._move(e.payload["case"], IncidentStatus.ON_SCENE, e.time)
+    state.units[e.payload["unit"]].status = UnitStatus.ON_SCENE
+
+
+def _closed(state: CenterState, e: Event) -> None:
+    incident = state._move(e.payload["case"], IncidentStatus.CLOSED, e.time)
+    state._free_unit(incident)
+
+
+def _position(state: CenterState, e: Event) -> None:
+    p = e.payload
+    unit = state.units[p["unit"]]
+    unit.lon, unit.lat = p["lon"], p["lat"]
+    unit.speed_kmh, unit.course = p.get("speed_kmh", 0.0), p.get("course", 0.0)
+    unit.fix_time = datetime.fromisoformat(p["fix_time"]) if p.get("fix_time") else e.time
+
+
+_HANDLERS = {
+    ev.ALERT_RECEIVED: _alert_received,
+    ev.INCIDENT_TRIAGED: _triaged,
+    ev.INCIDENT_REFERRED: _referred,
+    ev.UNIT_DISPATCHED: _dispatched,
+    ev.PAGE_ACKED: _page_acked,
+    ev.UNIT_EN_ROUTE: _en_route,
+    ev.UNIT_ARRIVED: _arrived,
+    ev.INCIDENT_CLOSED: _closed,
+    ev.UNIT_POSITION: _position,
+}

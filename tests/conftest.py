@@ -1,0 +1,32 @@
+"""Shared fixtures: the demo roster and a clean state."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from dispatch.commands import Actor  # noqa: E402
+from dispatch.state import CenterState, Unit  # noqa: E402
+
+DINGHAI = (122.1030, 30.0160)
+
+
+def make_units() -> list[Unit]:
+    return [
+        Unit("G01", "引导员01", "guide", 100, "1001", post=DINGHAI, lon=122.1060, lat=30.0180),
+        Unit("G02", "引导员02", "guide", 100, "1002", post=DINGHAI, lon=122.1300, lat=30.0100),
+        Unit("P01", "铁骑01", "police_moto", 200, "2001", post=DINGHAI, lon=122.1032, lat=30.0162),
+    ]
+
+
+@pytest.fixture
+def state() -> CenterState:
+    return CenterState(make_units())
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor("dispatcher:test", "ws-test")

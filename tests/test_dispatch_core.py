@@ -1,0 +1,154 @@
+"""The core's rules: lifecycle, eligibility, recommendation, commands folded into state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dispatch import commands
+from dispatch import events as ev
+from dispatch.alerts import SlipRejected, parse_alert_slip
+from dispatch.config import ZHOUSHAN, ProgramRules, TravelModel
+from dispatch.eligibility import assess
+from dispatch.lifecycle import TRANSITIONS, IllegalTransition, IncidentStatus
+from dispatch.recommend import recommend
+from dispatch.state import UnitStatus
+
+SLIP = {
+    "alert_id": "A-1",
+    "received_at": "2026-11-25T08:00:00+08:00",
+    "caller_phone": "13800000000",
+    "location": {"lon": 122.1035, "lat": 30.0165, "address": "定海 解放路"},
+    "description": "两车追尾 无人受伤",
+    "structured": {"injuries": False, "vehicles_movable": True, "estimated_loss_cny": 2000},
+}
+
+
+def zone_everywhere(lon: float, lat: float) -> str:
+    return "定海城区"
+
+
+def receive(state, actor, doc=SLIP):
+    event = commands.receive_alert(parse_alert_slip(doc, ZHOUSHAN), actor)
+    state.apply(event)
+    return state.by_alert[doc["alert_id"]]
+
+
+def test_alert_slip_rejects_outside_region_with_reason() -> None:
+    doc = {**SLIP, "location": {"lon": 121.47, "lat": 31.23, "address": "上海"}}
+    with pytest.raises(SlipRejected, match="outside the region"):
+        parse_alert_slip(doc, ZHOUSHAN)
+
+
+@pytest.mark.parametrize(
+    ("mutation", "reason"),
+    [
+        ({"alert_id": ""}, "alert_id"),
+        ({"received_at": "yesterday"}, "ISO 8601"),
+        ({"received_at": "2026-11-25T08:00:00"}, "UTC offset"),
+        ({"location": {"lon": "x", "lat": 30.0}}, "location.lon"),
+        ({"structured": {"injuries": "no"}}, "structured.injuries"),
+    ],
+)
+def test_alert_slip_rejects_bad_fields(mutation, reason) -> None:
+    with pytest.raises(SlipRejected, match=reason):
+        parse_alert_slip({**SLIP, **mutation}, ZHOUSHAN)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.floats() | st.text(),
+                    lambda c: st.lists(c) | st.dictionaries(st.text(), c), max_leaves=20))
+def test_alert_slip_parser_never_crashes(doc) -> None:
+    try:
+        slip = parse_alert_slip(doc, ZHOUSHAN)
+    except SlipRejected:
+        return
+    assert ZHOUSHAN.contains(slip.lon, slip.lat)
+
+
+def test_eligibility_injuries_refer_to_120() -> None:
+    result = assess({"injuries": True, "vehicles_movable": True}, 122.1, 30.0, ProgramRules(),
+                    zone_everywhere)
+    assert not result.eligible
+    assert result.referral == "referred_120"
+    assert any("受伤" in r.text for r in result.reasons)
+
+
+def test_eligibility_outside_zone_and_over_limit() -> None:
+    result = assess({"injuries": False, "estimated_loss_cny": 50_000}, 122.1, 30.0,
+                    ProgramRules(), lambda lon, lat: None)
+    codes = {r.code for r in result.reasons if r.blocking}
+    assert codes == {"loss_over_limit", "outside_zone"}
+    assert result.referral == "referred_police"
+
+
+def test_recommend_nearest_available_guide(state) -> None:
+    ranked = recommend(state.units.values(), 122.1035, 30.0165, TravelModel())
+    assert [r.unit_id for r in ranked] == ["G01", "G02"]  # police rider is not a guide
+    assert ranked[0].eta_s < ranked[1].eta_s
+    state.units["G01"].status = UnitStatus.DISPATCHED
+    assert [r.unit_id for r in recommend(state.units.values(), 122.1, 30.0, TravelModel())] == [
+        "G02"
+    ]
+
+
+def test_full_path_through_commands(state, actor) -> None:
+    case = receive(state, actor)
+    result = assess(state.incidents[case].structured, 122.1, 30.0, ProgramRules(), zone_everywhere)
+    state.apply(commands.triage(state, case, result, actor))
+    state.apply(commands.dispatch_unit(state, case, "G01", 60, actor))
+    assert state.units["G01"].status == UnitStatus.DISPATCHED
+    state.apply(actor.event(ev.PAGE_ACKED, {"unit": "G01", "seq": 1, "case": case}))
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1040, "lat": 30.0170,
+                                               "speed_kmh": 25.0}))
+    progress = commands.progress_from_position(state, "G01", actor)
+    assert [e.type for e in progress] == [ev.UNIT_EN_ROUTE]
+    for e in progress:
+        state.apply(e)
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1035, "lat": 30.0166}))
+    arrival = commands.progress_from_position(state, "G01", actor)
+    assert [e.type for e in arrival] == [ev.UNIT_ARRIVED]
+    state.apply(arrival[0])
+    state.apply(commands.close(state, case, actor))
+    incident = state.incidents[case]
+    assert incident.status == IncidentStatus.CLOSED
+    assert [s for _, s in incident.history] == [
+        "received", "triaged", "dispatched", "acknowledged", "en_route", "on_scene", "closed"]
+    assert state.units["G01"].status == UnitStatus.AVAILABLE
+
+
+def test_illegal_transition_raises_and_changes_nothing(state, actor) -> None:
+    case = receive(state, actor)
+    with pytest.raises(IllegalTransition, match="cannot go from received to closed"):
+        commands.close(state, case, actor)
+    with pytest.raises(IllegalTransition):
+        commands.dispatch_unit(state, case, "G01", 60, actor)
+    assert state.incidents[case].status == IncidentStatus.RECEIVED
+    assert state.units["G01"].status == UnitStatus.AVAILABLE
+
+
+def test_unknown_unit_is_refused(state, actor) -> None:
+    case = receive(state, actor)
+    with pytest.raises(commands.UnknownUnit):
+        commands.dispatch_unit(state, case, "G99", 60, actor)
+
+
+@given(st.lists(st.sampled_from(list(IncidentStatus)), max_size=30))
+def test_state_machine_only_follows_the_table(moves) -> None:
+    from dispatch.state import CenterState
+
+    state = CenterState([])
+    actor = commands.Actor("t", "w")
+    state.apply(commands.receive_alert(parse_alert_slip(SLIP, ZHOUSHAN), actor))
+    incident = state.incidents["1001"]
+    for target in moves:
+        before = incident.status
+        try:
+            state._move("1001", target, datetime.now(UTC))
+        except IllegalTransition:
+            assert target not in TRANSITIONS[before]
+            assert incident.status == before
+        else:
+            assert target in TRANSITIONS[before]
