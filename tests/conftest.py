@@ -30,3 +30,6 @@ def state() -> CenterState:
 @pytest.fixture
 def actor() -> Actor:
     return Actor("dispatcher:test", "ws-test")
+
+
+from tests.dbfixtures import db_url  # noqa: E402,F401  (fixture)

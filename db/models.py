@@ -1,0 +1,60 @@
+"""Tables: the append-only event log and the projections (incidents, units) derived from it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Float, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class EventRow(Base):
+    """One fact; rows are only ever inserted. `idempotency_key` makes a resent alert a no-op."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    workstation: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    idempotency_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+
+
+class IncidentRow(Base):
+    """Current state of an incident, rewritten from the log; safe to drop and rebuild."""
+
+    __tablename__ = "incidents"
+
+    case: Mapped[str] = mapped_column(String(20), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    address: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[str | None] = mapped_column(String(20))
+    last_event_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class UnitRow(Base):
+    """Current state of a unit (status, last fix), rewritten from the log."""
+
+    __tablename__ = "units"
+
+    unit_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    fix_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    incident: Mapped[str | None] = mapped_column(String(20))
+    last_event_id: Mapped[int] = mapped_column(BigInteger)

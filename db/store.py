@@ -1,0 +1,124 @@
+"""The storage interface: append events atomically with their projections, read them back.
+
+The store owns the write-side CenterState so the projection tables and the in-memory state can
+never disagree: both are updated in the same transaction as the events that changed them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import EventRow, IncidentRow, UnitRow
+from db.schema import make_engine, upgrade
+from dispatch.events import Event
+from dispatch.state import CenterState, Unit
+
+log = logging.getLogger(__name__)
+
+Roster = Callable[[], list[Unit]]
+
+
+def _to_row(event: Event) -> EventRow:
+    return EventRow(time=event.time, type=event.type, actor=event.actor,
+                    workstation=event.workstation, payload=event.payload,
+                    idempotency_key=event.idempotency_key)
+
+
+def _from_row(row: EventRow) -> Event:
+    when = row.time if row.time.tzinfo else row.time.replace(tzinfo=UTC)
+    return Event(row.type, row.actor, row.workstation, row.payload, when, row.id,
+                 row.idempotency_key)
+
+
+class EventStore:
+    """Event log + projections on one SQLAlchemy engine (SQLite file or PostgreSQL)."""
+
+    def __init__(self, engine: Engine, roster: Roster) -> None:
+        self.engine = engine
+        self._roster = roster
+        self.state = CenterState(roster())
+        self.replay()
+
+    @classmethod
+    def open(cls, url: str, roster: Roster) -> EventStore:
+        engine = make_engine(url)
+        upgrade(engine)
+        return cls(engine, roster)
+
+    def replay(self) -> None:
+        """Rebuild the in-memory state from the whole log (start-up, or after a failed batch)."""
+        self.state = CenterState(self._roster())
+        for event in self.events():
+            self.state.apply(event)
+
+    def events(self, after_id: int = 0, types: Iterable[str] | None = None) -> list[Event]:
+        query = select(EventRow).where(EventRow.id > after_id).order_by(EventRow.id)
+        if types is not None:
+            query = query.where(EventRow.type.in_(list(types)))
+        with Session(self.engine) as session:
+            return [_from_row(r) for r in session.scalars(query)]
+
+    def append(self, events: Sequence[Event]) -> list[Event]:
+        """Persist events in one transaction and fold them into the state.
+
+        Returns the events actually appended, with ids; an event whose idempotency key is
+        already in the log (a resent alert) is skipped, not duplicated. If folding an event
+        fails the transaction is rolled back, the state rebuilt from the log, and the error
+        re-raised: nothing half-done survives.
+        """
+        try:
+            with Session(self.engine) as session, session.begin():
+                pairs = [(e, row) for e in events if (row := self._insert(session, e))]
+                session.flush()
+                stored = [e.with_id(row.id) for e, row in pairs]
+                for event in stored:
+                    self.state.apply(event)
+                self._project(session, stored)
+        except Exception:
+            log.exception("append of %d event(s) failed; state rebuilt from the log", len(events))
+            self.replay()
+            raise
+        return stored
+
+    def _insert(self, session: Session, event: Event) -> EventRow | None:
+        row = _to_row(event)
+        if event.idempotency_key is None:
+            session.add(row)
+            return row
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            log.info("duplicate %s ignored", event.idempotency_key)
+            return None
+        return row
+
+    def _project(self, session: Session, stored: list[Event]) -> None:
+        if not stored:
+            return
+        last = stored[-1].id
+        cases = {e.payload.get("case") for e in stored} | {
+            self.state.by_alert.get(e.payload.get("alert_id", "")) for e in stored
+        }
+        units = {e.payload.get("unit") for e in stored}
+        for case in filter(None, cases):
+            i = self.state.incidents[case]
+            session.merge(IncidentRow(case=case, alert_id=i.alert_id, status=str(i.status),
+                                      received_at=i.received_at, lon=i.lon, lat=i.lat,
+                                      address=i.address, unit_id=i.unit_id, last_event_id=last))
+        for unit_id in filter(None, units):
+            u = self.state.units[unit_id]
+            session.merge(UnitRow(unit_id=unit_id, status=str(u.status), lon=u.lon, lat=u.lat,
+                                  fix_time=u.fix_time, incident=u.incident, last_event_id=last))
+
+    def has_alert(self, alert_id: str) -> bool:
+        return alert_id in self.state.by_alert
+
+    def close(self) -> None:
+        self.engine.dispose()
