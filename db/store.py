@@ -57,7 +57,7 @@ class EventStore:
         for event in self.events():
             self.state.apply(event)
 
-    def events(self, after_id: int = 0, types: Iterable[str] | None = None) -> list[Event]:
+    def events(self, after_id: int = 0, *, types: Iterable[str] | None = None) -> list[Event]:
         query = select(EventRow).where(EventRow.id > after_id).order_by(EventRow.id)
         if types is not None:
             query = query.where(EventRow.type.in_(list(types)))

@@ -1,0 +1,280 @@
+"""The running center without the UI: one asyncio loop in a worker thread owns all I/O.
+
+The 110 feed, the radio bridges' decoded reports and the dispatcher's commands all arrive on
+this loop, so the write-side state and the store are touched by one thread only and need no
+locks. Whatever is appended is handed to the listener (called on this thread; the Qt adapter
+hops to the UI thread). Commands from the UI come in through `submit` and return futures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from db.store import EventStore
+from dispatch import commands
+from dispatch import events as ev
+from dispatch.alerts import parse_alert_slip
+from dispatch.config import ProgramRules, TravelModel
+from dispatch.eligibility import assess
+from dispatch.events import Event
+from dispatch.lifecycle import IncidentStatus
+from dispatch.recommend import eta_seconds, recommend
+from hub.feed import Accepted, bound_port, start_feed_server
+from map import geodesy
+from map.zones import ServiceZones
+from radio.bridge import SerialBridge
+from radio.protocols import paging
+from radio.reports import Decoded, PageAck, PositionReport, Rejected
+from resources.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+POSITION_FLUSH_S = 0.05
+
+
+@dataclass(frozen=True)
+class RadioLogEntry:
+    """One line of the radio operator's log: every frame in or out, and every rejection."""
+
+    port: str
+    direction: str  # "in", "out" or "rejected"
+    unit: str
+    text: str
+    raw: bytes
+    time: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class EngineListener(Protocol):
+    """Receives what the engine did. Called on the engine's thread, never the UI thread."""
+
+    def events_appended(self, events: list[Event]) -> None: ...
+    def radio_logged(self, entry: RadioLogEntry) -> None: ...
+    def link_changed(self, link: str, status: str, detail: str) -> None: ...
+
+
+def _pages_from_log(store: EventStore) -> tuple[dict[int, tuple[str, str]], int]:
+    """Pages still awaiting an ack and the last sequence number used, from the log, so an ack
+    arriving after a restart is still matched and a sequence number is never reused."""
+    pages: dict[int, tuple[str, str]] = {}
+    last = 0
+    for e in store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED]):
+        if e.type == ev.PAGE_SENT:
+            pages[e.payload["seq"]] = (e.payload["unit"], e.payload["case"])
+            last = max(last, e.payload["seq"])
+        else:
+            pages.pop(e.payload["seq"], None)
+    return pages, last
+
+
+class Engine:
+    def __init__(self, store: EventStore, scenario: Scenario, listener: EngineListener, *,
+                 workstation: str, rules: ProgramRules | None = None,
+                 travel: TravelModel | None = None) -> None:
+        self.store, self.scenario, self.listener = store, scenario, listener
+        self.workstation = workstation
+        self.rules = rules or ProgramRules()
+        self.travel = travel or TravelModel()
+        self.zones = ServiceZones(scenario.zones)
+        self.loop = asyncio.new_event_loop()
+        self.bridges: dict[str, SerialBridge] = {}
+        self.unknown_radios: dict[tuple[int, str], int] = {}
+        self.feed_port: int | None = None
+        self._thread = threading.Thread(target=self.loop.run_forever, name="engine", daemon=True)
+        self._pages, self._page_seq = _pages_from_log(store)
+        self._pending_positions: list[tuple[str, PositionReport]] = []
+        self._feed_server = None
+
+    # -- life cycle -------------------------------------------------------------------------
+    def start(self, *, feed_host: str = "127.0.0.1", feed_port: int | None = 0,
+              radio_urls: dict[str, str] | None = None) -> None:
+        self._thread.start()
+        if feed_port is not None:
+            self.submit(self._start_feed, feed_host, feed_port).result(timeout=10)
+        for name, url in (radio_urls or {}).items():
+            self.add_radio(name, url)
+
+    def stop(self) -> None:
+        for bridge in self.bridges.values():
+            bridge.stop()
+        if self._feed_server is not None:
+            server = self._feed_server
+            server.close()
+            asyncio.run_coroutine_threadsafe(server.wait_closed(), self.loop).result(timeout=5)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
+        self.store.close()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> concurrent.futures.Future:
+        """Run fn(*args) on the engine loop (coroutine functions are awaited)."""
+        if asyncio.iscoroutinefunction(fn):
+            return asyncio.run_coroutine_threadsafe(fn(*args), self.loop)
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                future.set_result(fn(*args))
+            except Exception as exc:  # handed to the caller through the future
+                future.set_exception(exc)
+
+        self.loop.call_soon_threadsafe(run)
+        return future
+
+    def snapshot(self) -> list[Event]:
+        """The whole log so far, read on the engine loop (a late-joining view replays it)."""
+        return self.submit(self.store.events).result(timeout=30)
+
+    async def _start_feed(self, host: str, port: int) -> None:
+        self._feed_server = await start_feed_server(self._accept_alert, host, port)
+        self.feed_port = bound_port(self._feed_server)
+        self.listener.link_changed("110", "connected", f"ws://{host}:{self.feed_port}/feed")
+        log.info("110 feed listening on ws://%s:%d/feed", host, self.feed_port)
+
+    def add_radio(self, name: str, url: str) -> None:
+        def on_decoded(port: str, decoded: Decoded) -> None:
+            self.loop.call_soon_threadsafe(self._on_decoded, port, decoded)
+
+        def on_status(port: str, status: str, detail: str) -> None:
+            log.log(logging.INFO if status == "connected" else logging.WARNING,
+                    "radio %s %s: %s", port, status, detail)
+            self.listener.link_changed(f"radio:{port}", status, detail)
+
+        bridge = SerialBridge(url, name=name, on_decoded=on_decoded, on_status=on_status)
+        self.bridges[name] = bridge
+        bridge.start()
+
+    # -- appending --------------------------------------------------------------------------
+    def _append(self, events: list[Event]) -> list[Event]:
+        stored = self.store.append(events)
+        if stored:
+            self.listener.events_appended(stored)
+        return stored
+
+    def _actor(self, name: str) -> commands.Actor:
+        return commands.Actor(name, self.workstation)
+
+    # -- 110 feed ---------------------------------------------------------------------------
+    async def _accept_alert(self, doc: Any) -> Accepted:
+        slip = parse_alert_slip(doc, self.scenario.region)
+        stored = self._append([commands.receive_alert(slip, self._actor("hub:110-feed"))])
+        return Accepted(slip.alert_id, duplicate=not stored)
+
+    # -- dispatcher commands (run on the loop via submit) -----------------------------------
+    def triage(self, case: str, actor: commands.Actor) -> Event:
+        incident = self.store.state.incidents[case]
+        result = assess(incident.structured, incident.lon, incident.lat, self.rules,
+                        self.zones.zone_at)
+        return self._append([commands.triage(self.store.state, case, result, actor)])[0]
+
+    def refer(self, case: str, to: IncidentStatus, actor: commands.Actor) -> Event:
+        return self._append([commands.refer(self.store.state, case, to, actor)])[0]
+
+    def close(self, case: str, actor: commands.Actor) -> Event:
+        return self._append([commands.close(self.store.state, case, actor)])[0]
+
+    def dispatch(self, case: str, unit_id: str, actor: commands.Actor) -> Event:
+        """Assign the unit and page it over the radio in one dispatcher action."""
+        state = self.store.state
+        incident = state.incidents[case]
+        unit = state.units.get(unit_id)
+        eta = 0.0
+        if unit is not None and unit.lon is not None:
+            eta = eta_seconds(geodesy.distance_m(unit.lon, unit.lat, incident.lon, incident.lat),
+                              self.travel)
+        dispatched = self._append([commands.dispatch_unit(state, case, unit_id, eta, actor)])[0]
+        self._page(case, unit_id, actor)
+        return dispatched
+
+    def recommend(self, case: str) -> list:
+        incident = self.store.state.incidents[case]
+        return recommend(self.store.state.units.values(), incident.lon, incident.lat, self.travel)
+
+    def _page(self, case: str, unit_id: str, actor: commands.Actor) -> None:
+        state = self.store.state
+        unit, incident = state.units[unit_id], state.incidents[case]
+        self._page_seq += 1
+        page = paging.Page(self._page_seq, unit.fleet, unit.radio_id, incident.lon, incident.lat,
+                           commands.page_text(state, case))
+        frame = paging.encode_page(page)
+        port, delivered = "", False
+        for name, bridge in self.bridges.items():
+            if bridge.send(frame):
+                port, delivered = name, True
+                break
+        self._pages[page.seq] = (unit_id, case)
+        self._append([actor.event(ev.PAGE_SENT, {
+            "case": case, "unit": unit_id, "seq": page.seq, "text": page.text, "port": port,
+            "delivered": delivered})])
+        self.listener.radio_logged(RadioLogEntry(port or "-", "out", unit_id, page.text, frame))
+
+    # -- radio ------------------------------------------------------------------------------
+    def _on_decoded(self, port: str, decoded: Decoded) -> None:
+        if isinstance(decoded, Rejected):
+            self.listener.radio_logged(RadioLogEntry(port, "rejected", "", decoded.reason,
+                                                     decoded.raw))
+        elif isinstance(decoded, PageAck):
+            self._on_ack(port, decoded)
+        elif isinstance(decoded, PositionReport):
+            self._on_position(port, decoded)
+
+    def _unit_for(self, port: str, fleet: int, radio_id: str, raw: bytes) -> str | None:
+        unit_id = self.store.state.by_radio.get((fleet, radio_id))
+        if unit_id is None:
+            key = (fleet, radio_id)
+            self.unknown_radios[key] = self.unknown_radios.get(key, 0) + 1
+            if self.unknown_radios[key] == 1:
+                log.warning("radio %s: unknown radio id %03d/%s", port, fleet, radio_id)
+            self.listener.radio_logged(RadioLogEntry(
+                port, "rejected", f"{fleet:03d}/{radio_id}", "未登记的电台编号 unknown radio id",
+                raw))
+        return unit_id
+
+    def _on_ack(self, port: str, ack: PageAck) -> None:
+        unit_id = self._unit_for(port, ack.fleet, ack.unit, ack.raw)
+        page = self._pages.pop(ack.seq, None)
+        if unit_id is None:
+            return
+        if page is None or page[0] != unit_id:
+            self.listener.radio_logged(RadioLogEntry(port, "rejected", unit_id,
+                                                     f"ack for unknown page {ack.seq}", ack.raw))
+            return
+        self.listener.radio_logged(RadioLogEntry(port, "in", unit_id, f"确认 ack #{ack.seq}",
+                                                 ack.raw))
+        self._append([self._actor(f"radio:{port}").event(
+            ev.PAGE_ACKED, {"unit": unit_id, "seq": ack.seq, "case": page[1]})])
+
+    def _on_position(self, port: str, report: PositionReport) -> None:
+        unit_id = self._unit_for(port, report.fleet, report.unit, report.raw)
+        if unit_id is None:
+            return
+        if not report.fix:
+            self.listener.radio_logged(RadioLogEntry(port, "in", unit_id, "无定位 no fix",
+                                                     report.raw))
+            return
+        if not self._pending_positions:
+            self.loop.call_later(POSITION_FLUSH_S, self._flush_positions)
+        self._pending_positions.append((port, report))
+
+    def _flush_positions(self) -> None:
+        """Positions arrive in bursts (every unit each second): one transaction per burst."""
+        batch, self._pending_positions = self._pending_positions, []
+        events, units = [], []
+        for port, r in batch:
+            unit_id = self.store.state.by_radio[(r.fleet, r.unit)]
+            units.append(unit_id)
+            events.append(self._actor(f"radio:{port}").event(ev.UNIT_POSITION, {
+                "unit": unit_id, "lon": r.lon, "lat": r.lat, "speed_kmh": round(r.speed_kmh, 1),
+                "course": round(r.course, 1),
+                "fix_time": r.time.isoformat() if r.time else None}))
+        self._append(events)
+        geofence = self._actor("system:geofence")
+        progress = [e for u in dict.fromkeys(units)
+                    for e in commands.progress_from_position(self.store.state, u, geofence)]
+        for event in progress:  # one at a time: en_route must land before on_scene is checked
+            self._append([event])

@@ -1,0 +1,107 @@
+"""Serial bridge: one port, one reader thread, reconnect with back-off, decoded reports out.
+
+pyserial is blocking, so each port gets its own thread; what it decodes goes to `on_decoded`
+(called on that thread: the receiver must hop to its own loop). A pulled cable or vanished pty
+is reported through `on_status`, retried with back-off, and the partial frame at the cut is
+discarded so it cannot be misread as the start of the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import serial
+
+from radio import gateway
+from radio.framing import LineFramer
+from radio.reports import Decoded, Rejected
+
+log = logging.getLogger(__name__)
+
+CONNECTED, DISCONNECTED = "connected", "disconnected"
+BACKOFF_START_S, BACKOFF_MAX_S = 0.2, 5.0
+
+
+class SerialBridge:
+    def __init__(self, url: str, *, name: str = "radio0", baudrate: int = 9600,
+                 on_decoded: Callable[[str, Decoded], None],
+                 on_status: Callable[[str, str, str], None]) -> None:
+        self.url, self.name, self.baudrate = url, name, baudrate
+        self._on_decoded, self._on_status = on_decoded, on_status
+        self._framer = LineFramer()
+        self._port: serial.SerialBase | None = None
+        self._write_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"serial-{name}", daemon=True)
+        self.counts: Counter[str] = Counter()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=3)
+
+    def send(self, frame: bytes) -> bool:
+        """Write a frame; False (and logged) when the port is down, so the caller can retry."""
+        with self._write_lock:
+            port = self._port
+            if port is None:
+                log.warning("%s: cannot send, port is down: %r", self.name, frame)
+                return False
+            try:
+                port.write(frame)
+                port.flush()
+            except (serial.SerialException, OSError) as exc:
+                log.warning("%s: write failed (%s): %r", self.name, exc, frame)
+                return False
+        return True
+
+    def _run(self) -> None:
+        backoff = BACKOFF_START_S
+        while not self._stop.is_set():
+            try:
+                port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=0.2)
+            except (serial.SerialException, OSError, ValueError) as exc:
+                self._on_status(self.name, DISCONNECTED, f"cannot open {self.url}: {exc}")
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX_S)
+                continue
+            backoff = BACKOFF_START_S
+            with self._write_lock:
+                self._port = port
+            self._on_status(self.name, CONNECTED, self.url)
+            reason = self._read_until_failure(port)
+            with self._write_lock:
+                self._port = None
+            port.close()
+            partial = self._framer.reset()
+            if partial:
+                self._emit(Rejected("partial frame discarded at disconnect", partial))
+            if reason:
+                self._on_status(self.name, DISCONNECTED, reason)
+                self._stop.wait(backoff)
+
+    def _read_until_failure(self, port: serial.SerialBase) -> str | None:
+        while not self._stop.is_set():
+            try:
+                data = port.read(port.in_waiting or 1)
+            except (serial.SerialException, OSError) as exc:
+                return f"lost {self.url}: {exc}"
+            for frame in self._framer.feed(data):
+                self._emit(gateway.decode(frame))
+        return None
+
+    def _emit(self, decoded: Decoded) -> None:
+        kind = type(decoded).__name__
+        self.counts[kind] += 1
+        if isinstance(decoded, Rejected):
+            self.counts[f"rejected: {decoded.reason.split(':')[0]}"] += 1
+            log.warning("%s: rejected frame (%s): %r", self.name, decoded.reason, decoded.raw)
+        try:
+            self._on_decoded(self.name, decoded)
+        except Exception:  # the receiver's failure must not kill the port's reader
+            log.exception("%s: handler failed for %r", self.name, decoded)

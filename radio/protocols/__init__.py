@@ -1,0 +1,1 @@
+"""One module per radio protocol: framer (bytes → frames), decoder (frame → report), encoder."""

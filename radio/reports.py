@@ -1,0 +1,39 @@
+"""What decoders produce: plain records the bridge hands on, independent of the protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PositionReport:
+    """A radio's GPS report. `fix` False means the receiver said "no fix": not a position."""
+
+    fleet: int
+    unit: str
+    time: datetime | None
+    lon: float
+    lat: float
+    speed_kmh: float
+    course: float
+    status: int
+    fix: bool
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class PageAck:
+    seq: int
+    fleet: int
+    unit: str
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: str
+    raw: bytes
+
+
+Decoded = PositionReport | PageAck | Rejected

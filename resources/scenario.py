@@ -1,0 +1,72 @@
+"""The scenario a console runs with: region, zones, posts, roster, and (demo) synthetic roads.
+
+Loaded from JSON so a center replaces the demo with its own file; the demo's street grids are
+generated here rather than stored, since they are synthetic by design.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from dispatch.config import Region
+from dispatch.state import Unit
+
+DEMO_SCENARIO = Path(__file__).with_name("demo") / "zhoushan.json"
+
+Line = list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    demo: bool
+    region: Region
+    coastline: Line
+    zones: dict[str, Line]
+    posts: dict[str, tuple[float, float]]
+    unit_specs: list[dict]
+    roads: list[Line]
+    addresses: dict[str, list[str]]
+    towns: dict[str, dict]
+
+    def roster(self) -> list[Unit]:
+        """Fresh Unit objects at their posts (the state mutates them, so never share)."""
+        return [
+            Unit(s["unit_id"], s["name"], s["kind"], s["fleet"], s["radio_id"],
+                 post=self.posts[s["post"]])
+            for s in self.unit_specs
+        ]
+
+
+def _street_grid(center: list[float], half: list[float], spacing: float) -> list[Line]:
+    (cx, cy), (hx, hy) = center, half
+    lines: list[Line] = []
+    steps_x, steps_y = int(hx / spacing), int(hy / spacing)
+    for i in range(-steps_x, steps_x + 1):
+        x = cx + i * spacing
+        lines.append([(x, cy - hy), (x, cy + hy)])
+    for j in range(-steps_y, steps_y + 1):
+        y = cy + j * spacing
+        lines.append([(cx - hx, y), (cx + hx, y)])
+    return lines
+
+
+def load(path: Path = DEMO_SCENARIO) -> Scenario:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    roads: list[Line] = [[tuple(p) for p in a] for a in doc.get("arterials", [])]
+    for town in doc.get("towns", {}).values():
+        roads.extend(_street_grid(town["center"], town["half_size"], town["spacing"]))
+    return Scenario(
+        name=doc["name"],
+        demo=bool(doc.get("demo")),
+        region=Region(**doc["region"]),
+        coastline=[tuple(p) for p in doc.get("coastline", [])],
+        zones={k: [tuple(p) for p in v] for k, v in doc["zones"].items()},
+        posts={k: tuple(v) for k, v in doc["posts"].items()},
+        unit_specs=list(doc["units"]),
+        roads=roads,
+        addresses=doc.get("addresses", {}),
+        towns=doc.get("towns", {}),
+    )
