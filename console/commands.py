@@ -1,3 +1,105 @@
 """Subcommands of `jingbao`; each imports its heavy modules only when it runs."""
 
 from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+
+from console.cli import command
+
+log = logging.getLogger(__name__)
+
+
+def _center_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--demo", action="store_true",
+                   help="embedded demo: simulated 110 feed and radio gateway on a pty, "
+                        "a fresh demo SQLite file")
+    p.add_argument("--db", help="database URL (default: SQLite file in the user data folder), "
+                                "e.g. postgresql://user@host/db")
+    p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
+    p.add_argument("--feed-host", default="127.0.0.1", help="110 feed listen address")
+    p.add_argument("--feed-port", type=int, default=8765, help="110 feed port (0 = any free)")
+    p.add_argument("--radio", action="append", default=[], metavar="NAME=URL",
+                   help="a radio gateway serial port, e.g. gw1=/dev/ttyUSB0 (repeatable)")
+    p.add_argument("--time-scale", type=float, default=2.0,
+                   help="demo: how much faster than real time simulated guides move")
+    p.add_argument("--first-alert-s", type=float, default=2.0, help="demo: first alert after")
+    p.add_argument("--alert-interval-s", type=float, nargs=2, default=[20.0, 60.0],
+                   metavar=("MIN", "MAX"), help="demo: seconds between simulated alerts")
+
+
+def _console_options(p: argparse.ArgumentParser) -> None:
+    _center_options(p)
+    p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="interface language")
+
+
+@command("console", "run the dispatcher console (Qt window)", _console_options)
+def console(args: argparse.Namespace) -> int:
+    from console.app import run_console
+
+    return run_console(args)
+
+
+def _screenshot_options(p: argparse.ArgumentParser) -> None:
+    _console_options(p)
+    p.add_argument("--out", required=True, help="PNG file to write")
+    p.add_argument("--seconds", type=float, default=14.0, help="let the demo run this long")
+    p.set_defaults(feed_port=0, time_scale=12.0, first_alert_s=0.5, alert_interval_s=[1.0, 2.5])
+
+
+@command("screenshot", "render the real window after the demo has run a little, save a PNG",
+         _screenshot_options)
+def screenshot(args: argparse.Namespace) -> int:
+    from console.screenshot import take_screenshot
+
+    return take_screenshot(args)
+
+
+def _hub_options(p: argparse.ArgumentParser) -> None:
+    _center_options(p)
+    p.set_defaults(time_scale=1.0)
+
+
+@command("hub", "run the center without a window: 110 feed intake, radio ports, event log",
+         _hub_options)
+def hub(args: argparse.Namespace) -> int:
+    from console.app import start_center
+
+    center = start_center(args)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"hub: 110 feed on ws://{args.feed_host}:{center.engine.feed_port}/feed", flush=True)
+    stop.wait()
+    center.stop()
+    return 0
+
+
+def _simulate_radio_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
+    p.add_argument("--time-scale", type=float, default=1.0, help="speed-up of guide movement")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between reports")
+
+
+@command("simulate-radio", "open a pty, print its path, simulate guides' radios on it",
+         _simulate_radio_options)
+def simulate_radio(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from console.app import simulated_guides
+    from radio.simulator import GatewaySimulator
+    from resources import scenario as scenarios
+
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    sim = GatewaySimulator(simulated_guides(scenario), time_scale=args.time_scale,
+                           report_interval_s=args.interval)
+    print(sim.path, flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    sim.start()
+    stop.wait()
+    sim.stop()
+    return 0

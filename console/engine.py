@@ -86,6 +86,7 @@ class Engine:
         self.bridges: dict[str, SerialBridge] = {}
         self.unknown_radios: dict[tuple[int, str], int] = {}
         self.feed_port: int | None = None
+        self.links: dict[str, tuple[str, str]] = {}
         self._thread = threading.Thread(target=self.loop.run_forever, name="engine", daemon=True)
         self._pages, self._page_seq = _pages_from_log(store)
         self._pending_positions: list[tuple[str, PositionReport]] = []
@@ -133,7 +134,7 @@ class Engine:
     async def _start_feed(self, host: str, port: int) -> None:
         self._feed_server = await start_feed_server(self._accept_alert, host, port)
         self.feed_port = bound_port(self._feed_server)
-        self.listener.link_changed("110", "connected", f"ws://{host}:{self.feed_port}/feed")
+        self._link("110", "connected", f"ws://{host}:{self.feed_port}/feed")
         log.info("110 feed listening on ws://%s:%d/feed", host, self.feed_port)
 
     def add_radio(self, name: str, url: str) -> None:
@@ -143,11 +144,16 @@ class Engine:
         def on_status(port: str, status: str, detail: str) -> None:
             log.log(logging.INFO if status == "connected" else logging.WARNING,
                     "radio %s %s: %s", port, status, detail)
-            self.listener.link_changed(f"radio:{port}", status, detail)
+            self._link(f"radio:{port}", status, detail)
 
         bridge = SerialBridge(url, name=name, on_decoded=on_decoded, on_status=on_status)
         self.bridges[name] = bridge
         bridge.start()
+
+    def _link(self, link: str, status: str, detail: str) -> None:
+        """Remember each link's last status, so a window opened later can show it."""
+        self.links[link] = (status, detail)
+        self.listener.link_changed(link, status, detail)
 
     # -- appending --------------------------------------------------------------------------
     def _append(self, events: list[Event]) -> list[Event]:

@@ -1,0 +1,126 @@
+"""Assembling a running console: store, engine, optional demo peers, translator, window."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from console.engine import Engine
+from console.main_window import MainWindow
+from console.signals import EngineSignals, SignalListener
+from db.schema import default_url
+from db.store import EventStore
+from dispatch.commands import Actor
+from hub.simulated_feed import SlipFactory, run_simulated_feed
+from map import geodesy
+from radio.simulator import GatewaySimulator, SimGuide
+from resources import scenario as scenarios
+
+log = logging.getLogger(__name__)
+
+I18N = Path(scenarios.__file__).with_name("i18n")
+
+
+def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    """Chinese by default; `en` shows the source strings."""
+    if language == "en":
+        return []
+    translators = []
+    ours = QTranslator(app)
+    if ours.load(str(I18N / f"jingbao_{language}.qm")):
+        translators.append(ours)
+    qt = QTranslator(app)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(QLocale(language), "qtbase", "_", qt_folder):
+        translators.append(qt)
+    for translator in translators:
+        app.installTranslator(translator)
+    return translators
+
+
+def simulated_guides(scenario: scenarios.Scenario) -> list[SimGuide]:
+    """Guides start near their posts (spread a little so co-posted guides don't overlap)."""
+    guides = []
+    for n, unit in enumerate(scenario.roster()):
+        lon, lat = geodesy.offset(*unit.post, 60.0 * (n % 3 - 1), 50.0 * (n % 2))
+        guides.append(SimGuide(unit.fleet, unit.radio_id, lon, lat, post=(lon, lat)))
+    return guides
+
+
+@dataclass
+class Center:
+    """Everything a console runs, so the CLI, the screenshot and the tests start it alike."""
+
+    scenario: scenarios.Scenario
+    engine: Engine
+    signals: EngineSignals
+    actor: Actor
+    simulator: GatewaySimulator | None = None
+    feed_task: object | None = None
+
+    def stop(self) -> None:
+        if self.feed_task is not None:
+            self.feed_task.cancel()
+        self.engine.stop()
+        if self.simulator is not None:
+            self.simulator.stop()
+
+
+def demo_db_url() -> str:
+    """The demo uses its own SQLite file, reset at each start, apart from real data."""
+    path = Path(default_url().removeprefix("sqlite:///")).with_name("demo.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def start_center(args: argparse.Namespace) -> Center:
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    url = args.db or (demo_db_url() if args.demo else default_url())
+    signals = EngineSignals()
+    store = EventStore.open(url, scenario.roster)
+    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
+    actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
+    radios = dict(spec.split("=", 1) for spec in args.radio)
+    center = Center(scenario, engine, signals, actor)
+    if args.demo:
+        center.simulator = GatewaySimulator(simulated_guides(scenario), time_scale=args.time_scale)
+        center.simulator.start()
+        radios.setdefault("sim", center.simulator.path)
+    engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_urls=radios)
+    log.info("database %s; radios %s", url, radios or "none")
+    if args.demo:
+        factory = SlipFactory(scenario)
+        feed_url = f"ws://127.0.0.1:{engine.feed_port}/feed"
+        center.feed_task = engine.submit(run_simulated_feed, feed_url, factory,
+                                         args.first_alert_s, tuple(args.alert_interval_s))
+    return center
+
+
+def make_app(language: str) -> QApplication:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication([])
+    app.setApplicationName("jingbao")
+    app.translators = install_translators(app, language)
+    return app
+
+
+def run_console(args: argparse.Namespace) -> int:
+    app = make_app(args.lang)
+    center = start_center(args)
+    window = MainWindow(center.scenario, center.engine, center.signals, center.actor)
+    window.resize(1600, 1000)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        center.stop()

@@ -1,0 +1,231 @@
+"""The dispatcher's main window: queue, map, selected incident, unit board and radio log.
+
+It keeps a replica of the center state, folded from the engine's events as they arrive, and
+repaints on a frame timer so a burst of positions costs one refresh, not one per report. Every
+action goes to the engine as a command; the window changes only when the resulting events come
+back, so what the dispatcher sees is what the log holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+)
+
+from console.engine import Engine
+from console.models import QueueModel, UnitBoardModel
+from console.panels import IncidentPanel, RadioLogPanel
+from console.signals import EngineSignals
+from dispatch.commands import Actor
+from dispatch.events import Event
+from dispatch.lifecycle import IncidentStatus
+from dispatch.recommend import Recommendation, recommend
+from dispatch.state import CenterState
+from map.view import MapView
+from resources.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 100
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, scenario: Scenario, engine: Engine, signals: EngineSignals,
+                 actor: Actor) -> None:
+        super().__init__()
+        self.engine, self.signals, self.actor = engine, signals, actor
+        self.setWindowTitle(self.tr("Jingbao Console") + (self.tr(" — DEMO DATA")
+                                                          if scenario.demo else ""))
+        self.state = CenterState(scenario.roster())
+        for event in engine.snapshot():
+            self.state.apply(event)
+        self.selected: str | None = None
+        self.ranked: list[Recommendation] = []
+        self._dirty = True
+        self._build(scenario)
+        self._connect_signals()
+        self._build_actions()
+        self.frame = QTimer(self, interval=FRAME_MS, timeout=self._refresh)
+        self.frame.start()
+        self.ticker = QTimer(self, interval=1000, timeout=self._tick)
+        self.ticker.start()
+        self._refresh()
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self, scenario: Scenario) -> None:
+        self.queue_model = QueueModel(self.state)
+        self.queue = QTableView(objectName="queue")
+        self.queue.setModel(self.queue_model)
+        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue.verticalHeader().hide()
+        self.queue.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.queue.horizontalHeader().setStretchLastSection(True)
+        self.queue.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.map = MapView(scenario)
+        self.map.incident_clicked.connect(self.select_case)
+        self.panel = IncidentPanel()
+        self.board_model = UnitBoardModel(self.state)
+        self.board = QTableView(objectName="unitBoard")
+        self.board.setModel(self.board_model)
+        self.board.verticalHeader().hide()
+        self.board.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.board.horizontalHeader().setStretchLastSection(True)
+        self.radio_log = RadioLogPanel()
+        top = QSplitter(Qt.Orientation.Horizontal)
+        for widget in (self.queue, self.map, self.panel):
+            top.addWidget(widget)
+        top.setSizes([470, 830, 300])
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.board)
+        bottom.addWidget(self.radio_log)
+        outer = QSplitter(Qt.Orientation.Vertical)
+        outer.addWidget(top)
+        outer.addWidget(bottom)
+        outer.setSizes([720, 240])
+        self.setCentralWidget(outer)
+        self.links: dict[str, QLabel] = {}
+        self.clock = QLabel()
+        self.statusBar().addPermanentWidget(self.clock)
+
+    def _connect_signals(self) -> None:
+        self.signals.events_appended.connect(self._on_events)
+        self.signals.radio_logged.connect(self.radio_log.append_entry)
+        self.signals.link_changed.connect(self._on_link)
+        self.signals.command_failed.connect(self._on_command_failed)
+        for link, (status, detail) in dict(self.engine.links).items():
+            self._on_link(link, status, detail)
+
+    def _build_actions(self) -> None:
+        actions: list[tuple[str, list[str], Callable[[], None]]] = [
+            (self.tr("Triage"), ["T"], self.triage_selected),
+            (self.tr("Dispatch recommended guide"), ["Return", "Enter", "D"],
+             lambda: self.dispatch_choice(0)),
+            (self.tr("Dispatch choice 1"), ["1"], lambda: self.dispatch_choice(0)),
+            (self.tr("Dispatch choice 2"), ["2"], lambda: self.dispatch_choice(1)),
+            (self.tr("Dispatch choice 3"), ["3"], lambda: self.dispatch_choice(2)),
+            (self.tr("Refer to police"), ["P"],
+             lambda: self.refer_selected(IncidentStatus.REFERRED_POLICE)),
+            (self.tr("Refer to 120"), ["A"],
+             lambda: self.refer_selected(IncidentStatus.REFERRED_120)),
+            (self.tr("Close incident"), ["C"], self.close_selected),
+            (self.tr("Focus queue"), ["Ctrl+Q"], self.queue.setFocus),
+        ]
+        for text, keys, slot in actions:
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # -- events in ----------------------------------------------------------------------------
+    def _on_events(self, events: list[Event]) -> None:
+        for event in events:
+            self.state.apply(event)
+        self._dirty = True
+
+    def _on_link(self, link: str, status: str, detail: str) -> None:
+        label = self.links.get(link)
+        if label is None:
+            label = self.links[link] = QLabel()
+            self.statusBar().addPermanentWidget(label)
+        ok = status == "connected"
+        label.setText(f"{'●' if ok else '○'} {link}")
+        label.setToolTip(detail)
+        label.setStyleSheet(f"color:{'#1a7f37' if ok else '#c00'};padding:0 6px")
+
+    def _on_command_failed(self, message: str) -> None:
+        log.warning("command refused: %s", message)
+        self.statusBar().showMessage(message, 8000)
+
+    # -- refresh ------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        self.clock.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        self._dirty = True
+
+    def _refresh(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        selected = self.selected
+        self.queue_model.refresh()
+        self.board_model.refresh()
+        if selected is not None:
+            self._select_row(selected)
+        self.map.show_state(self.state, self.selected)
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        incident = self.state.incidents.get(self.selected or "")
+        self.ranked = (recommend(self.state.units.values(), incident.lon, incident.lat,
+                                 self.engine.travel) if incident else [])
+        self.panel.show_incident(incident, self.ranked)
+
+    # -- selection ----------------------------------------------------------------------------
+    def _on_current_row(self, current, _previous) -> None:
+        if current.isValid():
+            self.selected = self.queue_model.rows[current.row()].case
+            self.map.show_state(self.state, self.selected)
+            self._show_selected()
+
+    def _select_row(self, case: str) -> None:
+        row = self.queue_model.row_of(case)
+        if row < 0:
+            return
+        index = self.queue_model.index(row, 0)
+        if self.queue.currentIndex().row() != row:
+            self.queue.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    def select_case(self, case: str) -> None:
+        self.selected = case
+        self._select_row(case)
+        self._dirty = True
+
+    # -- commands out -------------------------------------------------------------------------
+    def _command(self, what: str, fn: Callable, *args) -> None:
+        if self.selected is None:
+            self.statusBar().showMessage(self.tr("Select an alert first"), 4000)
+            return
+
+        def done(future) -> None:
+            if future.exception() is not None:
+                self.signals.command_failed.emit(f"{what}: {future.exception()}")
+
+        self.engine.submit(fn, *args, self.actor).add_done_callback(done)
+
+    def triage_selected(self) -> None:
+        self._command(self.tr("Triage"), self.engine.triage, self.selected)
+
+    def dispatch_choice(self, n: int) -> None:
+        if n >= len(self.ranked):
+            self.statusBar().showMessage(self.tr("No such recommendation"), 4000)
+            return
+        self._command(self.tr("Dispatch"), self.engine.dispatch, self.selected,
+                      self.ranked[n].unit_id)
+
+    def refer_selected(self, to: IncidentStatus) -> None:
+        self._command(self.tr("Refer"), self.engine.refer, self.selected, to)
+
+    def close_selected(self) -> None:
+        self._command(self.tr("Close"), self.engine.close, self.selected)
+
+    def closeEvent(self, event) -> None:  # Qt override
+        self.frame.stop()
+        self.ticker.stop()
+        super().closeEvent(event)
+
+

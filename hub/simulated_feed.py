@@ -1,0 +1,101 @@
+"""A simulated 110 call center for the demo: alert slips shaped like the seed article's.
+
+Most are minor two-car collisions inside the service zones; some report injuries (must go to
+120), some have cars that cannot move or a large loss (police), a few fall outside the zones.
+It connects as a real websocket client, so the demo exercises the same path as production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from websockets.asyncio.client import connect
+
+from map import geodesy
+from resources.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+CHINA = timezone(timedelta(hours=8))
+PLATE_LETTERS = "ABCDEFGHJKLMN"
+
+STORIES: list[tuple[float, str, dict[str, Any]]] = [
+    (0.40, "{a}两车追尾,无人受伤,车辆能动,堵住一条车道",
+     {"injuries": False, "vehicles_movable": True, "estimated_loss_cny": 2500, "vehicles": 2}),
+    (0.20, "{a}电动车与小车剐蹭,双方没有受伤,要求保险处理",
+     {"injuries": False, "vehicles_movable": True, "estimated_loss_cny": 800, "vehicles": 2}),
+    (0.12, "{a}路口两车碰撞,报警人说无人伤,车门变形",
+     {"injuries": False, "vehicles_movable": True, "estimated_loss_cny": 6000, "vehicles": 2}),
+    (0.10, "{a}车辆相撞,有人受伤流血,需要救护车",
+     {"injuries": True, "vehicles_movable": False, "vehicles": 2}),
+    (0.08, "{a}三车连环追尾,车动不了,估计损失较大",
+     {"injuries": False, "vehicles_movable": False, "estimated_loss_cny": 18000, "vehicles": 3}),
+    (0.10, "{a}倒车时刮到停放车辆,对方车主在场",
+     {"injuries": False, "vehicles_movable": True, "estimated_loss_cny": 1200, "vehicles": 2}),
+]
+
+
+class SlipFactory:
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        self.scenario = scenario
+        self.random = random.Random(seed)
+        self.count = 0
+
+    def _place(self) -> tuple[float, float, str]:
+        towns = list(self.scenario.towns.items())
+        name, town = self.random.choice(towns)
+        (cx, cy), (hx, hy) = town["center"], town["half_size"]
+        if self.random.random() < 0.1:  # a rural road outside every service zone
+            lon, lat = geodesy.offset(cx, cy, self.random.choice([-1, 1]) * 4500,
+                                      self.random.uniform(2500, 4000))
+            return lon, lat, f"{name}郊外乡村道路"
+        lon = cx + self.random.uniform(-hx, hx) * 0.8
+        lat = cy + self.random.uniform(-hy, hy) * 0.8
+        street = self.random.choice(self.scenario.addresses.get(name, ["街道"]))
+        return lon, lat, f"{name}{street}"
+
+    def make(self) -> dict[str, Any]:
+        self.count += 1
+        lon, lat, address = self._place()
+        weights = [w for w, _, _ in STORIES]
+        _, text, structured = self.random.choices(STORIES, weights)[0]
+        now = datetime.now(CHINA)
+        plates = [f"浙L{self.random.choice(PLATE_LETTERS)}{self.random.randint(10000, 99999)}"
+                  for _ in range(structured.get("vehicles", 2))]
+        return {
+            "alert_id": f"110-{now:%Y%m%d}-{now:%H%M%S}-{self.count:04d}",
+            "received_at": now.isoformat(timespec="seconds"),
+            "caller_phone": f"13{self.random.randint(100000000, 999999999)}",
+            "location": {"lon": round(lon, 6), "lat": round(lat, 6), "address": address},
+            "description": text.format(a=address),
+            "structured": {**structured, "plates": plates},
+        }
+
+
+async def run_simulated_feed(url: str, factory: SlipFactory, first_after_s: float = 2.0,
+                             interval_s: tuple[float, float] = (20.0, 60.0)) -> None:
+    """Send slips forever, reconnecting with back-off if the hub goes away."""
+    delay = first_after_s
+    backoff = 1.0
+    while True:
+        try:
+            async with connect(url) as ws:
+                backoff = 1.0
+                while True:
+                    await asyncio.sleep(delay)
+                    await ws.send(json.dumps(factory.make(), ensure_ascii=False))
+                    reply = json.loads(await ws.recv())
+                    if reply.get("type") != "ack":
+                        log.warning("simulated 110 slip refused: %s", reply)
+                    delay = factory.random.uniform(*interval_s)
+        except (OSError, ConnectionError) as exc:
+            log.warning("simulated 110 feed: %s; retrying in %.0f s", exc, backoff)
+        except Exception as exc:  # noqa: BLE001 - websockets closes with several types
+            log.warning("simulated 110 feed lost: %s; retrying in %.0f s", exc, backoff)
+        await asyncio.sleep(backoff)
+        backoff = min(backoff * 2, 30.0)

@@ -1,0 +1,142 @@
+"""The live map: a pyqtgraph view of the region, zones, roads, incidents and units.
+
+Fed, not owning: `show` takes the current state and updates existing items with numpy arrays
+(setData), so a refresh costs a few array copies, not a rebuild of the scene. Static layers
+(coast, roads as one NaN-separated polyline, zones, posts) are drawn once.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
+
+from dispatch.lifecycle import TERMINAL, IncidentStatus
+from dispatch.state import CenterState, UnitStatus
+from resources.scenario import Line, Scenario
+
+STATUS_COLOURS = {
+    IncidentStatus.RECEIVED: "#d62728",
+    IncidentStatus.TRIAGED: "#ff7f0e",
+    IncidentStatus.DISPATCHED: "#e6b800",
+    IncidentStatus.ACKNOWLEDGED: "#e6b800",
+    IncidentStatus.EN_ROUTE: "#1f77b4",
+    IncidentStatus.ON_SCENE: "#2ca02c",
+    IncidentStatus.ESCALATED: "#9400d3",
+}
+UNIT_COLOURS = {
+    UnitStatus.AVAILABLE: "#2ca02c",
+    UnitStatus.DISPATCHED: "#e6b800",
+    UnitStatus.EN_ROUTE: "#1f77b4",
+    UnitStatus.ON_SCENE: "#8c564b",
+    UnitStatus.BUSY: "#7f7f7f",
+    UnitStatus.OFF_DUTY: "#c7c7c7",
+}
+
+
+def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
+    path.closeSubpath()
+    item = QGraphicsPathItem(path)
+    item.setPen(pen)
+    item.setBrush(brush)
+    return item
+
+
+def _nan_joined(lines: list[Line]) -> tuple[np.ndarray, np.ndarray]:
+    """All polylines as one array pair, NaN between them: one item draws every road."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for line in lines:
+        for x, y in line:
+            xs.append(x)
+            ys.append(y)
+        xs.append(math.nan)
+        ys.append(math.nan)
+    return np.array(xs), np.array(ys)
+
+
+class MapView(QWidget):
+    """Emits `incident_clicked(case)` when the dispatcher clicks an incident marker."""
+
+    incident_clicked = Signal(str)
+
+    def __init__(self, scenario: Scenario, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="#cfe3f3")
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setTextPen("#555")
+        mid_lat = (scenario.region.min_lat + scenario.region.max_lat) / 2
+        self.plot.setAspectLocked(True, ratio=1 / math.cos(math.radians(mid_lat)))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self._draw_static(scenario)
+        self._cases: list[str] = []
+        self.incidents = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5))
+        self.incidents.sigClicked.connect(self._on_incident_clicked)
+        self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,
+                                            pen=pg.mkPen("#000", width=2.5))
+        self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1))
+        for item in (self.incidents, self.selection, self.units):
+            self.plot.addItem(item)
+        self.unit_labels: dict[str, pg.TextItem] = {}
+        if scenario.demo:
+            self.banner = QLabel(self.tr("DEMO DATA · synthetic roads"), self)
+            self.banner.setObjectName("demoBanner")
+            self.banner.setStyleSheet(
+                "background:#b00020;color:white;font-weight:bold;padding:3px 8px;")
+            self.banner.move(8, 8)
+        r = scenario.region
+        self.plot.setRange(xRange=(122.03, 122.34), yRange=(29.93, 30.07), padding=0)
+        self.plot.setLimits(xMin=r.min_lon, xMax=r.max_lon, yMin=r.min_lat, yMax=r.max_lat)
+
+    def _draw_static(self, scenario: Scenario) -> None:
+        if scenario.coastline:
+            land = _polygon_item(scenario.coastline, QPen(QColor("#9aa"), 0),
+                                 QBrush(QColor("#f4f1e8")))
+            self.plot.addItem(land)
+        for ring in scenario.zones.values():
+            pen = QPen(QColor("#2a7"), 0)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            self.plot.addItem(_polygon_item(ring, pen, QBrush(QColor(40, 170, 120, 28))))
+        for name, ring in scenario.zones.items():
+            label = pg.TextItem(name, color="#176", anchor=(0, 1))
+            label.setPos(*ring[0])
+            self.plot.addItem(label)
+        xs, ys = _nan_joined(scenario.roads)
+        self.plot.addItem(pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2)))
+        posts = np.array(list(scenario.posts.values()))
+        self.plot.addItem(pg.ScatterPlotItem(posts[:, 0], posts[:, 1], size=9, symbol="s",
+                                             brush="#555", pen=None))
+
+    def show_state(self, state: CenterState, selected: str | None) -> None:
+        open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
+        self._cases = [i.case for i in open_incidents]
+        self.incidents.setData(
+            x=np.array([i.lon for i in open_incidents]),
+            y=np.array([i.lat for i in open_incidents]),
+            brush=[STATUS_COLOURS.get(i.status, "#999") for i in open_incidents], data=self._cases)
+        chosen = state.incidents.get(selected or "")
+        self.selection.setData(x=[chosen.lon] if chosen else [], y=[chosen.lat] if chosen else [])
+        units = [u for u in state.units.values() if u.lon is not None]
+        self.units.setData(x=np.array([u.lon for u in units]), y=np.array([u.lat for u in units]),
+                           brush=[UNIT_COLOURS[u.status] for u in units])
+        for unit in units:
+            label = self.unit_labels.get(unit.unit_id)
+            if label is None:
+                label = pg.TextItem(unit.unit_id, color="#123", anchor=(-0.15, 0.5))
+                self.plot.addItem(label)
+                self.unit_labels[unit.unit_id] = label
+            label.setPos(unit.lon, unit.lat)
+
+    def _on_incident_clicked(self, _item, points, _event=None) -> None:
+        if len(points):
+            self.incident_clicked.emit(points[0].data())
