@@ -1,0 +1,112 @@
+"""One 110 alert to a closed incident through every real part: websocket, window, pty, database.
+
+No mocks: a websocket client sends the slip to the engine's feed server, the dispatcher works
+the real window from the keyboard, the page travels over a pseudo-terminal to the gateway
+simulator, whose guide acknowledges and drives to the scene, where the geofence notices arrival.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import pytest
+from PySide6.QtCore import Qt
+from websockets.asyncio.client import connect
+
+from console.engine import Engine
+from console.main_window import MainWindow
+from console.signals import EngineSignals, SignalListener
+from db.store import EventStore
+from dispatch import events as ev
+from dispatch.commands import Actor
+from map import geodesy
+from radio.simulator import GatewaySimulator, SimGuide
+from resources import scenario as scenarios
+
+pytestmark = pytest.mark.gui
+
+SCENE = (122.1035, 30.0205)  # inside the Dinghai service zone
+
+
+def slip() -> dict:
+    return {
+        "alert_id": "110-E2E-0001", "received_at": "2026-11-25T08:00:00+08:00",
+        "caller_phone": "13800000000",
+        "location": {"lon": SCENE[0], "lat": SCENE[1], "address": "定海解放路与人民路口"},
+        "description": "两车追尾,无人受伤,车辆能动",
+        "structured": {"injuries": False, "vehicles_movable": True, "estimated_loss_cny": 3000},
+    }
+
+
+async def send_alert(port: int) -> dict:
+    async with connect(f"ws://127.0.0.1:{port}/feed") as ws:
+        await ws.send(json.dumps(slip(), ensure_ascii=False))
+        return json.loads(await ws.recv())
+
+
+@pytest.fixture
+def center(db_url):
+    scenario = scenarios.load()
+    near = geodesy.offset(*SCENE, 250.0, -150.0)
+    far = geodesy.offset(*SCENE, 2500.0, 900.0)
+    guides = [SimGuide(100, "1001", *near, post=near), SimGuide(100, "1002", *far, post=far)]
+    for guide in guides:  # keep them still until paged, so the test is deterministic
+        guide.assigned = True
+    sim = GatewaySimulator(guides, time_scale=25, report_interval_s=0.2, ack_delay_s=0.3)
+    sim.start()
+    signals = EngineSignals()
+    store = EventStore.open(db_url, scenario.roster)
+    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
+    engine.start(feed_port=0, radio_urls={"sim": sim.path})
+    yield scenario, engine, signals, sim
+    engine.stop()
+    sim.stop()
+
+
+def test_alert_to_closed_incident(qtbot, center) -> None:
+    scenario, engine, signals, sim = center
+    actor = Actor("dispatcher:e2e", "ws-e2e")
+    window = MainWindow(scenario, engine, signals, actor)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+
+    assert asyncio.run(send_alert(engine.feed_port)) == {
+        "type": "ack", "alert_id": "110-E2E-0001", "duplicate": False}
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
+    case = window.queue_model.rows[0].case
+
+    window.queue.setFocus()
+    qtbot.keyClick(window.queue, Qt.Key.Key_Down)
+    assert window.selected == case
+    status = lambda: window.state.incidents[case].status  # noqa: E731
+    qtbot.keyClick(window.queue, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: status() == "triaged", timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.ranked), timeout=2000)
+    assert window.ranked[0].unit_id == "G01"  # the nearer guide is recommended first
+
+    qtbot.keyClick(window.queue, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
+    assert (sim.pages[0].unit, sim.pages[0].lon, sim.pages[0].lat) == ("1001", *SCENE)
+    qtbot.waitUntil(lambda: status() == "on_scene", timeout=20000)
+    qtbot.keyClick(window.queue, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: status() == "closed", timeout=5000)
+    assert window.state.units["G01"].status == "available"
+
+    log = [e for e in engine.snapshot() if e.type != ev.UNIT_POSITION]
+    assert [e.type for e in log] == [
+        ev.ALERT_RECEIVED, ev.INCIDENT_TRIAGED, ev.UNIT_DISPATCHED, ev.PAGE_SENT,
+        ev.PAGE_ACKED, ev.UNIT_EN_ROUTE, ev.UNIT_ARRIVED, ev.INCIDENT_CLOSED]
+    actors = {e.type: e.actor for e in log}
+    assert actors[ev.ALERT_RECEIVED] == "hub:110-feed"
+    assert actors[ev.INCIDENT_TRIAGED] == actors[ev.UNIT_DISPATCHED] == "dispatcher:e2e"
+    assert actors[ev.PAGE_ACKED] == "radio:sim"
+    assert actors[ev.UNIT_ARRIVED] == "system:geofence"
+    assert all(e.time.tzinfo is not None for e in log)
+    assert [e.time for e in log] == sorted(e.time for e in log)
+    assert log[6].payload["distance_m"] <= 50
+    history = [s for _, s in window.state.incidents[case].history]
+    assert history == ["received", "triaged", "dispatched", "acknowledged", "en_route",
+                       "on_scene", "closed"]
