@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test system venv screenshot
+.PHONY: demo test system venv screenshot translations
 
 demo: system venv
 	$(VENV)/bin/jingbao console --demo
@@ -25,3 +25,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
+
+# After changing user-facing strings: refresh the .ts (edit it with pyside6-linguist), rebuild .qm.
+translations: venv
+	$(VENV)/bin/pyside6-lupdate console/*.py map/view.py -ts resources/i18n/jingbao_zh_CN.ts
+	$(VENV)/bin/pyside6-lrelease resources/i18n/jingbao_zh_CN.ts -qm resources/i18n/jingbao_zh_CN.qm

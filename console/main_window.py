@@ -28,8 +28,8 @@ from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
 from dispatch.commands import Actor
-from dispatch.events import Event
-from dispatch.lifecycle import IncidentStatus
+from dispatch.events import UNIT_POSITION, Event
+from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.state import CenterState
 from map.view import MapView
@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.selected: str | None = None
         self.ranked: list[Recommendation] = []
         self._dirty = True
+        self._refresh_queued = False
         self._build(scenario)
         self._connect_signals()
         self._build_actions()
@@ -135,6 +136,11 @@ class MainWindow(QMainWindow):
         for event in events:
             self.state.apply(event)
         self._dirty = True
+        if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
+            # A new alert or status change is painted on the next loop turn, not the next
+            # frame; position bursts wait for the frame timer so they cost one repaint.
+            self._refresh_queued = True
+            QTimer.singleShot(0, self._refresh)
 
     def _on_link(self, link: str, status: str, detail: str) -> None:
         label = self.links.get(link)
@@ -156,6 +162,7 @@ class MainWindow(QMainWindow):
         self._dirty = True
 
     def _refresh(self) -> None:
+        self._refresh_queued = False
         if not self._dirty:
             return
         self._dirty = False
@@ -169,8 +176,9 @@ class MainWindow(QMainWindow):
 
     def _show_selected(self) -> None:
         incident = self.state.incidents.get(self.selected or "")
+        needs_unit = incident is not None and incident.status in AWAITING_UNIT
         self.ranked = (recommend(self.state.units.values(), incident.lon, incident.lat,
-                                 self.engine.travel) if incident else [])
+                                 self.engine.travel) if needs_unit else [])
         self.panel.show_incident(incident, self.ranked)
 
     # -- selection ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
 
 from console.engine import RadioLogEntry
-from console.texts import status_text
+from console.texts import field_text, status_text
+from dispatch.lifecycle import AWAITING_UNIT
 from dispatch.recommend import Recommendation
 from dispatch.state import Incident
 
@@ -29,25 +30,37 @@ class IncidentPanel(QTextBrowser):
 
     def show_incident(self, incident: Incident | None, ranked: list[Recommendation]) -> None:
         if incident is None:
-            self.setHtml(f"<p style='color:#777'>{self.tr('Select an alert in the queue.')}</p>")
+            hint = self.tr("Select an alert in the queue.")
+            self.setHtml(f"<p style='color:#777'>{hint}</p>")
             return
         e = html.escape
-        facts = "".join(f"<li>{e(k)}: {e(str(v))}</li>" for k, v in incident.structured.items())
-        reasons = "".join(f"<li>{e(r)}</li>" for r in incident.reasons) or (
-            f"<li style='color:#777'>{self.tr('Not triaged yet: press T')}</li>")
-        recs = "".join(
-            f"<li><b>{n}. {e(r.unit_id)}</b> ETA {r.eta_s / 60:.1f} min — {e(r.reason)}</li>"
-            for n, r in enumerate(ranked, 1)
-        ) or f"<li style='color:#777'>{self.tr('No available guide')}</li>"
+        not_triaged = self.tr("Not triaged yet: press T")
+        no_guide = self.tr("No available guide")
+        case, caller = self.tr("Case"), self.tr("Caller")
+        triage, recommended = self.tr("Triage"), self.tr("Recommended guides")
+        assigned = self.tr("Assigned unit")
         keys = self.tr("Keys: T triage · Enter dispatch #1 · 1–3 pick · P refer police · "
                        "A refer 120 · C close")
+        facts = "".join(f"<li>{e(k)}: {e(v)}</li>" for k, v in (
+            field_text(name, value) for name, value in incident.structured.items()))
+        reasons = "".join(f"<li>{e(r)}</li>" for r in incident.reasons) or (
+            f"<li style='color:#777'>{not_triaged}</li>")
+        recs = "".join(
+            f"<li><b>{e(r.unit_id)}</b> ETA {r.eta_s / 60:.1f} min — {e(r.reason)}</li>"
+            for r in ranked
+        ) or f"<li style='color:#777'>{no_guide}</li>"
+        units_section = f"<h4>{recommended}</h4><ol>{recs}</ol>"
+        if incident.unit_id:
+            units_section = f"<h4>{assigned}</h4><p><b>{e(incident.unit_id)}</b></p>"
+        elif incident.status not in AWAITING_UNIT:
+            units_section = ""
         self.setHtml(
-            f"<h3>{self.tr('Case')} {e(incident.case)} · {e(status_text(incident.status))}</h3>"
+            f"<h3>{case} {e(incident.case)} · {e(status_text(incident.status))}</h3>"
             f"<p>{e(_local(incident.received_at))} · {e(incident.address)}<br>"
-            f"{self.tr('Caller')} {e(incident.caller_phone)}</p>"
+            f"{caller} {e(incident.caller_phone)}</p>"
             f"<p style='background:#fff8dc;padding:4px'>{e(incident.description)}</p>"
-            f"<ul>{facts}</ul><h4>{self.tr('Triage')}</h4><ul>{reasons}</ul>"
-            f"<h4>{self.tr('Recommended guides')}</h4><ol style='margin-left:0'>{recs}</ol>"
+            f"<ul>{facts}</ul><h4>{triage}</h4><ul>{reasons}</ul>"
+            f"{units_section}"
             f"<p style='color:#555'>{e(keys)}</p>"
         )
 

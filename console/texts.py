@@ -8,24 +8,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-STATUS_TEXTS = (
-    QT_TRANSLATE_NOOP("Status", "received"),
-    QT_TRANSLATE_NOOP("Status", "triaged"),
-    QT_TRANSLATE_NOOP("Status", "dispatched"),
-    QT_TRANSLATE_NOOP("Status", "acknowledged"),
-    QT_TRANSLATE_NOOP("Status", "en_route"),
-    QT_TRANSLATE_NOOP("Status", "on_scene"),
-    QT_TRANSLATE_NOOP("Status", "evidence_collected"),
-    QT_TRANSLATE_NOOP("Status", "claim_filed"),
-    QT_TRANSLATE_NOOP("Status", "closed"),
-    QT_TRANSLATE_NOOP("Status", "referred_police"),
-    QT_TRANSLATE_NOOP("Status", "referred_120"),
-    QT_TRANSLATE_NOOP("Status", "duplicate"),
-    QT_TRANSLATE_NOOP("Status", "escalated"),
-    QT_TRANSLATE_NOOP("Status", "cancelled"),
-    QT_TRANSLATE_NOOP("Status", "available"),
-    QT_TRANSLATE_NOOP("Status", "busy"),
-    QT_TRANSLATE_NOOP("Status", "off_duty"),
+STATUS_LABELS = {
+    "received": QT_TRANSLATE_NOOP("Status", "New alert"),
+    "triaged": QT_TRANSLATE_NOOP("Status", "Triaged"),
+    "dispatched": QT_TRANSLATE_NOOP("Status", "Dispatched"),
+    "acknowledged": QT_TRANSLATE_NOOP("Status", "Acknowledged"),
+    "en_route": QT_TRANSLATE_NOOP("Status", "En route"),
+    "on_scene": QT_TRANSLATE_NOOP("Status", "On scene"),
+    "evidence_collected": QT_TRANSLATE_NOOP("Status", "Evidence collected"),
+    "claim_filed": QT_TRANSLATE_NOOP("Status", "Claim filed"),
+    "closed": QT_TRANSLATE_NOOP("Status", "Closed"),
+    "referred_police": QT_TRANSLATE_NOOP("Status", "Referred to police"),
+    "referred_120": QT_TRANSLATE_NOOP("Status", "Referred to 120"),
+    "duplicate": QT_TRANSLATE_NOOP("Status", "Duplicate"),
+    "escalated": QT_TRANSLATE_NOOP("Status", "Escalated"),
+    "cancelled": QT_TRANSLATE_NOOP("Status", "Cancelled"),
+    "available": QT_TRANSLATE_NOOP("Status", "Available"),
+    "busy": QT_TRANSLATE_NOOP("Status", "Busy"),
+    "off_duty": QT_TRANSLATE_NOOP("Status", "Off duty"),
+}
+
+OTHER_TEXTS = (
     QT_TRANSLATE_NOOP("Header", "Case"),
     QT_TRANSLATE_NOOP("Header", "Age"),
     QT_TRANSLATE_NOOP("Header", "Status"),
@@ -35,12 +38,30 @@ STATUS_TEXTS = (
     QT_TRANSLATE_NOOP("Header", "Name"),
     QT_TRANSLATE_NOOP("Header", "Fix age"),
     QT_TRANSLATE_NOOP("Header", "Job"),
+    QT_TRANSLATE_NOOP("Field", "injuries"),
+    QT_TRANSLATE_NOOP("Field", "vehicles_movable"),
+    QT_TRANSLATE_NOOP("Field", "estimated_loss_cny"),
+    QT_TRANSLATE_NOOP("Field", "vehicles"),
+    QT_TRANSLATE_NOOP("Field", "plates"),
+    QT_TRANSLATE_NOOP("Field", "yes"),
+    QT_TRANSLATE_NOOP("Field", "no"),
 )
 
 
 def status_text(status: str) -> str:
-    return QCoreApplication.translate("Status", status)
+    return QCoreApplication.translate("Status", STATUS_LABELS.get(status, status))
 
 
 def header_text(header: str) -> str:
     return QCoreApplication.translate("Header", header)
+
+
+def field_text(name: str, value: object) -> tuple[str, str]:
+    """A structured slip field and its value as the dispatcher reads them."""
+    if isinstance(value, bool):
+        shown = QCoreApplication.translate("Field", "yes" if value else "no")
+    elif isinstance(value, list):
+        shown = ", ".join(map(str, value))
+    else:
+        shown = str(value)
+    return QCoreApplication.translate("Field", name), shown

@@ -93,6 +93,7 @@ class MapView(QWidget):
             self.banner.setObjectName("demoBanner")
             self.banner.setStyleSheet(
                 "background:#b00020;color:white;font-weight:bold;padding:3px 8px;")
+            self.banner.adjustSize()
             self.banner.move(8, 8)
         r = scenario.region
         self.plot.setRange(xRange=(122.03, 122.34), yRange=(29.93, 30.07), padding=0)
