@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Callable
 
 Handler = Callable[[argparse.Namespace], int]
@@ -39,7 +38,3 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     return args.handler(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The `jingbao` command as a user runs it, in real subprocesses."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import serial
+from websockets.asyncio.client import connect
+
+from tests.test_dispatch_core import SLIP
+
+JINGBAO = [sys.executable, "-m", "console"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_help_lists_the_subcommands() -> None:
+    out = subprocess.run([*JINGBAO, "--help"], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout
+    for name in ("console", "hub", "simulate-radio", "screenshot"):
+        assert name in out
+
+
+def test_simulate_radio_prints_a_pty_that_speaks_fleetsync() -> None:
+    proc = subprocess.Popen([*JINGBAO, "simulate-radio", "--interval", "0.2"], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        path = proc.stdout.readline().strip()
+        assert path.startswith("/dev/pts/")
+        with serial.Serial(path, timeout=3) as port:
+            line = port.readline()
+        assert line.startswith(b"$PKLDS,") and line.endswith(b"\r\n")
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+
+
+async def _send(port: int, doc: dict) -> dict:
+    async with connect(f"ws://127.0.0.1:{port}/feed") as ws:
+        await ws.send(json.dumps(doc))
+        return json.loads(await ws.recv())
+
+
+def test_hub_persists_an_alert_it_acknowledges(tmp_path) -> None:
+    db = tmp_path / "hub.sqlite3"
+    proc = subprocess.Popen([*JINGBAO, "hub", "--db", f"sqlite:///{db}", "--feed-port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        port = int(re.search(r":(\d+)/feed", proc.stdout.readline())[1])
+        assert asyncio.run(_send(port, SLIP))["type"] == "ack"
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("select type, actor from events").fetchall()
+    assert rows == [("alert_received", "hub:110-feed")]
