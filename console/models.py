@@ -33,7 +33,30 @@ def _queue_order(incident: Incident) -> tuple:
     return (closed, not new, -stamp if closed else stamp)
 
 
-class QueueModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A table of `rows` under translated `HEADERS`; subclasses say what a row shows."""
+
+    HEADERS: tuple[str, ...] = ()
+    rows: list
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return header_text(self.HEADERS[section])
+        return None
+
+    def _changed_all(self) -> None:
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(self.HEADERS) - 1))
+
+
+class QueueModel(_RowsModel):
     HEADERS = ("Case", "Age", "Status", "Place", "Slip", "Unit")
 
     def __init__(self, state: CenterState) -> None:
@@ -49,22 +72,11 @@ class QueueModel(QAbstractTableModel):
             self.beginResetModel()
             self.rows = ordered
             self.endResetModel()
-        elif self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 5))
+        else:
+            self._changed_all()
 
     def row_of(self, case: str) -> int:
         return next((n for n, i in enumerate(self.rows) if i.case == case), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return header_text(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         incident = self.rows[index.row()]
@@ -81,7 +93,7 @@ class QueueModel(QAbstractTableModel):
         return None
 
 
-class UnitBoardModel(QAbstractTableModel):
+class UnitBoardModel(_RowsModel):
     HEADERS = ("Unit", "Name", "Status", "Fix age", "Job")
 
     def __init__(self, state: CenterState) -> None:
@@ -93,19 +105,7 @@ class UnitBoardModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.now = datetime.now(UTC)
         self.rows = list(self.state.units.values())
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 4))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return header_text(self.HEADERS[section])
-        return None
+        self._changed_all()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         unit = self.rows[index.row()]
