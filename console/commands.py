@@ -103,3 +103,25 @@ def simulate_radio(args: argparse.Namespace) -> int:
     stop.wait()
     sim.stop()
     return 0
+
+
+def _triage_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="alert slips, one JSON object per line (docs/alert-slip.md)")
+    p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
+
+
+@command("triage", "print the eligibility verdict and reasons for each slip of a JSONL file",
+         _triage_options)
+def triage(args: argparse.Namespace) -> int:
+    import json
+    import sys
+    from pathlib import Path
+
+    from console.audit import triage_lines
+    from resources import scenario as scenarios
+
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    with open(args.file, encoding="utf-8") as lines:
+        for verdict in triage_lines(lines, scenario):
+            sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
+    return 0

@@ -22,7 +22,7 @@ from dispatch import commands
 from dispatch import events as ev
 from dispatch.alerts import parse_alert_slip
 from dispatch.config import ProgramRules, TravelModel
-from dispatch.eligibility import assess
+from dispatch.eligibility import Eligibility, assess_incident
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus
 from dispatch.recommend import eta_seconds, recommend
@@ -79,7 +79,7 @@ class Engine:
                  travel: TravelModel | None = None) -> None:
         self.store, self.scenario, self.listener = store, scenario, listener
         self.workstation = workstation
-        self.rules = rules or ProgramRules()
+        self.rules = rules or scenario.rules()
         self.travel = travel or TravelModel()
         self.zones = ServiceZones(scenario.zones)
         self.loop = asyncio.new_event_loop()
@@ -172,11 +172,19 @@ class Engine:
         return Accepted(slip.alert_id, duplicate=not stored)
 
     # -- dispatcher commands (run on the loop via submit) -----------------------------------
-    def triage(self, case: str, actor: commands.Actor) -> Event:
+    def assess(self, case: str) -> Eligibility:
+        """The rules' verdict on an incident of the engine's state (engine thread only; a view
+        calls `assess_incident` on its own replica)."""
         incident = self.store.state.incidents[case]
-        result = assess(incident.structured, incident.lon, incident.lat, self.rules,
-                        self.zones.zone_at)
-        return self._append([commands.triage(self.store.state, case, result, actor)])[0]
+        return assess_incident(incident, self.rules, self.zones.zones_at)
+
+    def triage(self, case: str, actor: commands.Actor) -> Event:
+        event = commands.triage(self.store.state, case, self.assess(case), actor)
+        return self._append([event])[0]
+
+    def override_triage(self, case: str, reason: str, actor: commands.Actor) -> Event:
+        event = commands.triage(self.store.state, case, self.assess(case), actor, reason)
+        return self._append([event])[0]
 
     def refer(self, case: str, to: IncidentStatus, actor: commands.Actor) -> Event:
         return self._append([commands.refer(self.store.state, case, to, actor)])[0]

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -28,6 +29,7 @@ from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
 from dispatch.commands import Actor
+from dispatch.eligibility import assess_incident
 from dispatch.events import UNIT_POSITION, Event
 from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         actions: list[tuple[str, list[str], Callable[[], None]]] = [
             (self.tr("Triage"), ["T"], self.triage_selected),
+            (self.tr("Override triage"), ["O"], self.override_selected),
             (self.tr("Dispatch recommended guide"), ["Return", "Enter", "D"],
              lambda: self.dispatch_choice(0)),
             (self.tr("Dispatch choice 1"), ["1"], lambda: self.dispatch_choice(0)),
@@ -179,7 +182,9 @@ class MainWindow(QMainWindow):
         needs_unit = incident is not None and incident.status in AWAITING_UNIT
         self.ranked = (recommend(self.state.units.values(), incident.lon, incident.lat,
                                  self.engine.travel) if needs_unit else [])
-        self.panel.show_incident(incident, self.ranked)
+        verdict = (assess_incident(incident, self.engine.rules, self.engine.zones.zones_at)
+                   if incident is not None else None)
+        self.panel.show_incident(incident, self.ranked, verdict)
 
     # -- selection ----------------------------------------------------------------------------
     def _on_current_row(self, current, _previous) -> None:
@@ -217,6 +222,17 @@ class MainWindow(QMainWindow):
 
     def triage_selected(self) -> None:
         self._command(self.tr("Triage"), self.engine.triage, self.selected)
+
+    def override_selected(self) -> None:
+        """Take an alert into the program against the rules; the reason is required."""
+        if self.selected is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Override triage"),
+            self.tr("Why does case %1 qualify despite the rules?").replace("%1", self.selected))
+        if ok and reason.strip():
+            self._command(self.tr("Override"), self.engine.override_triage, self.selected,
+                          reason.strip())
 
     def dispatch_choice(self, n: int) -> None:
         if n >= len(self.ranked):

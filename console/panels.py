@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
 
 from console.engine import RadioLogEntry
 from console.texts import field_text, status_text
+from dispatch.eligibility import Eligibility
 from dispatch.lifecycle import AWAITING_UNIT
 from dispatch.recommend import Recommendation
 from dispatch.state import Incident
@@ -17,6 +18,18 @@ from dispatch.state import Incident
 
 def _local(when: datetime) -> str:
     return when.astimezone().strftime("%H:%M:%S")
+
+
+def _highlighted(text: str, verdict: Eligibility | None) -> str:
+    """The slip text with every clause that raised a signal marked: red when it counts,
+    struck-through grey when negated."""
+    out = html.escape(text)
+    for signal in (verdict.signals if verdict else ()):
+        style = ("color:#999;text-decoration:line-through" if signal.negated
+                 else "color:#b00020;font-weight:bold")
+        phrase = html.escape(signal.phrase)
+        out = out.replace(phrase, f"<span style='{style}'>{phrase}</span>", 1)
+    return out
 
 
 class IncidentPanel(QTextBrowser):
@@ -28,7 +41,8 @@ class IncidentPanel(QTextBrowser):
         self.setOpenLinks(False)
         self.show_incident(None, [])
 
-    def show_incident(self, incident: Incident | None, ranked: list[Recommendation]) -> None:
+    def show_incident(self, incident: Incident | None, ranked: list[Recommendation],
+                      verdict: Eligibility | None = None) -> None:
         if incident is None:
             hint = self.tr("Select an alert in the queue.")
             self.setHtml(f"<p style='color:#777'>{hint}</p>")
@@ -39,12 +53,15 @@ class IncidentPanel(QTextBrowser):
         case, caller = self.tr("Case"), self.tr("Caller")
         triage, recommended = self.tr("Triage"), self.tr("Recommended guides")
         assigned = self.tr("Assigned unit")
-        keys = self.tr("Keys: T triage · Enter dispatch #1 · 1–3 pick · P refer police · "
-                       "A refer 120 · C close")
+        keys = self.tr("Keys: T triage · O override into the program · Enter dispatch #1 · "
+                       "1–3 pick · P refer police · A refer 120 · C close")
         facts = "".join(f"<li>{e(k)}: {e(v)}</li>" for k, v in (
             field_text(name, value) for name, value in incident.structured.items()))
-        reasons = "".join(f"<li>{e(r)}</li>" for r in incident.reasons) or (
-            f"<li style='color:#777'>{not_triaged}</li>")
+        reasons = "".join(f"<li>{e(r)}</li>" for r in incident.reasons)
+        if not reasons and verdict is not None:
+            reasons = f"<li style='color:#777'>{not_triaged}</li>" + "".join(
+                f"<li style='color:{'#b00020' if r.blocking else '#555'}'>{e(r.text)}</li>"
+                for r in verdict.reasons)
         recs = "".join(
             f"<li><b>{e(r.unit_id)}</b> ETA {r.eta_s / 60:.1f} min — {e(r.reason)}</li>"
             for r in ranked
@@ -58,7 +75,8 @@ class IncidentPanel(QTextBrowser):
             f"<h3>{case} {e(incident.case)} · {e(status_text(incident.status))}</h3>"
             f"<p>{e(_local(incident.received_at))} · {e(incident.address)}<br>"
             f"{caller} {e(incident.caller_phone)}</p>"
-            f"<p style='background:#fff8dc;padding:4px'>{e(incident.description)}</p>"
+            f"<p style='background:#fff8dc;padding:4px'>"
+            f"{_highlighted(incident.description, verdict)}</p>"
             f"<ul>{facts}</ul><h4>{triage}</h4><ul>{reasons}</ul>"
             f"{units_section}"
             f"<p style='color:#555'>{e(keys)}</p>"

@@ -52,12 +52,21 @@ def _incident(state: CenterState, case: str):
     return state.incidents[case]
 
 
-def triage(state: CenterState, case: str, result: Eligibility, actor: Actor) -> Event:
+def triage(state: CenterState, case: str, result: Eligibility, actor: Actor,
+           override_reason: str | None = None) -> Event:
+    """Eligible → triaged; otherwise referred where the reasons say. With `override_reason`
+    the dispatcher takes the alert into the program against the rules; both the rules' verdict
+    and the dispatcher's reason stay in the log."""
     incident = _incident(state, case)
-    outcome = S.TRIAGED if result.eligible else S(result.referral)
+    if override_reason is not None and not override_reason.strip():
+        raise ValueError("an override needs a reason")
+    outcome = S.TRIAGED if result.eligible or override_reason else S(result.referral)
     check_transition(case, incident.status, outcome)
     reasons = [r.text for r in result.reasons]
     payload = {"case": case, "eligible": result.eligible, "outcome": outcome, "reasons": reasons}
+    if override_reason:
+        payload["override_reason"] = override_reason.strip()
+        reasons.append(f"调度员改判:{override_reason.strip()}")
     return actor.event(ev.INCIDENT_TRIAGED, payload)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-Ring = list[tuple[float, float]]
+from dispatch.service_hours import DEFAULT_SCHEDULES, Schedules
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,14 @@ ZHOUSHAN = Region("舟山本岛", 121.95, 29.88, 122.40, 30.22)
 
 @dataclass(frozen=True)
 class ProgramRules:
-    """Eligibility limits of the joint program; other Zhejiang programs use ¥10,000 per party."""
+    """Eligibility limits of the joint program; other Zhejiang programs use ¥10,000 per party.
+
+    `schedules` maps a zone kind to its service windows; `holidays` are the public holidays
+    (set them each year in the scenario file)."""
 
     max_estimated_loss_cny: float = 10_000.0
-    service_zones: dict[str, Ring] = field(default_factory=dict)
+    schedules: Schedules = field(default_factory=lambda: dict(DEFAULT_SCHEDULES))
+    holidays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -104,11 +104,11 @@ class MapView(QWidget):
             land = _polygon_item(scenario.coastline, QPen(QColor("#9aa"), 0),
                                  QBrush(QColor("#f4f1e8")))
             self.plot.addItem(land)
-        for ring in scenario.zones.values():
+        for _kind, ring in scenario.zones.values():
             pen = QPen(QColor("#2a7"), 0)
             pen.setStyle(Qt.PenStyle.DashLine)
             self.plot.addItem(_polygon_item(ring, pen, QBrush(QColor(40, 170, 120, 28))))
-        for name, ring in scenario.zones.items():
+        for name, (_kind, ring) in scenario.zones.items():
             label = pg.TextItem(name, color="#176", anchor=(0, 1))
             label.setPos(*ring[0])
             self.plot.addItem(label)

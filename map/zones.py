@@ -9,22 +9,16 @@ from shapely.geometry import Point, Polygon
 
 
 class ServiceZones:
-    """Named polygons (lon/lat rings); `zone_at` answers which zone serves a point, if any."""
+    """Named polygons of a kind (arterial, rural, holiday ...); a point may lie in several."""
 
-    def __init__(self, rings: Mapping[str, Sequence[tuple[float, float]]]) -> None:
-        self._zones = {name: Polygon(ring) for name, ring in rings.items()}
-        for polygon in self._zones.values():
+    def __init__(self, zones: Mapping[str, tuple[str, Sequence[tuple[float, float]]]]) -> None:
+        self._zones = [(name, kind, Polygon(ring)) for name, (kind, ring) in zones.items()]
+        for _, _, polygon in self._zones:
             shapely.prepare(polygon)
 
-    def zone_at(self, lon: float, lat: float) -> str | None:
+    def zones_at(self, lon: float, lat: float) -> list[tuple[str, str]]:
         point = Point(lon, lat)
-        for name, polygon in self._zones.items():
-            if polygon.covers(point):
-                return name
-        return None
-
-    def rings(self) -> dict[str, list[tuple[float, float]]]:
-        return {n: list(p.exterior.coords) for n, p in self._zones.items()}
+        return [(name, kind) for name, kind, polygon in self._zones if polygon.covers(point)]
 
     def __len__(self) -> int:
         return len(self._zones)

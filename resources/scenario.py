@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from dispatch.config import Region
+from dispatch.config import ProgramRules, Region
+from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.state import Unit
 
 DEMO_SCENARIO = Path(__file__).with_name("demo") / "zhoushan.json"
@@ -24,12 +26,23 @@ class Scenario:
     demo: bool
     region: Region
     coastline: Line
-    zones: dict[str, Line]
+    zones: dict[str, tuple[str, Line]]  # name → (kind, ring)
     posts: dict[str, tuple[float, float]]
     unit_specs: list[dict]
     roads: list[Line]
     addresses: dict[str, list[str]]
     towns: dict[str, dict]
+    program: dict
+
+    def rules(self) -> ProgramRules:
+        """The program's rules as this scenario configures them, defaults elsewhere."""
+        doc = self.program
+        schedules = {**DEFAULT_SCHEDULES, **schedules_from_config(doc.get("schedules", {}))}
+        return ProgramRules(
+            max_estimated_loss_cny=float(doc.get("max_estimated_loss_cny", 10_000)),
+            schedules=schedules,
+            holidays=frozenset(date.fromisoformat(d) for d in doc.get("holidays", [])),
+        )
 
     def roster(self) -> list[Unit]:
         """Fresh Unit objects at their posts (the state mutates them, so never share)."""
@@ -63,10 +76,11 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
         demo=bool(doc.get("demo")),
         region=Region(**doc["region"]),
         coastline=[tuple(p) for p in doc.get("coastline", [])],
-        zones={k: [tuple(p) for p in v] for k, v in doc["zones"].items()},
+        zones={k: (v["kind"], [tuple(p) for p in v["ring"]]) for k, v in doc["zones"].items()},
         posts={k: tuple(v) for k, v in doc["posts"].items()},
         unit_specs=list(doc["units"]),
         roads=roads,
         addresses=doc.get("addresses", {}),
         towns=doc.get("towns", {}),
+        program=doc.get("program", {}),
     )

@@ -61,3 +61,15 @@ def test_hub_persists_an_alert_it_acknowledges(tmp_path) -> None:
     with sqlite3.connect(db) as conn:
         rows = conn.execute("select type, actor from events").fetchall()
     assert rows == [("alert_received", "hub:110-feed")]
+
+
+def test_triage_prints_a_verdict_per_slip() -> None:
+    out = subprocess.run([*JINGBAO, "triage", str(ROOT / "tests/data/slips.jsonl")], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    verdicts = [json.loads(line) for line in out.splitlines()]
+    assert [(v["alert_id"], v["decision"]) for v in verdicts] == [
+        ("T-1", "eligible"), ("T-2", "referred_120"), ("T-3", "referred_police"),
+        ("T-4", "rejected"), (None, "rejected")]
+    assert verdicts[1]["signals"] == [{"code": "injury", "phrase": "有人受伤流血",
+                                       "negated": False}]
+    assert "outside the region" in verdicts[3]["reasons"][0]

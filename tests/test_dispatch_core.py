@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from hypothesis import given
@@ -12,9 +12,10 @@ from dispatch import commands
 from dispatch import events as ev
 from dispatch.alerts import SlipRejected, parse_alert_slip
 from dispatch.config import ZHOUSHAN, ProgramRules, TravelModel
-from dispatch.eligibility import assess
+from dispatch.eligibility import Slip, assess
 from dispatch.lifecycle import TRANSITIONS, IllegalTransition, IncidentStatus
 from dispatch.recommend import recommend
+from dispatch.service_hours import ServiceWindow
 from dispatch.state import UnitStatus
 
 SLIP = {
@@ -27,8 +28,16 @@ SLIP = {
 }
 
 
-def zone_everywhere(lon: float, lat: float) -> str:
-    return "定海城区"
+def zone_everywhere(lon: float, lat: float) -> list[tuple[str, str]]:
+    return [("定海城区", "always")]
+
+
+ALWAYS = ProgramRules(schedules={"always": (ServiceWindow(time(0), time.max),)})
+WHEN = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def slip(structured: dict, text: str = "") -> Slip:
+    return Slip(structured, text, 122.1, 30.0, WHEN)
 
 
 def receive(state, actor, doc=SLIP):
@@ -69,19 +78,37 @@ def test_alert_slip_parser_never_crashes(doc) -> None:
 
 
 def test_eligibility_injuries_refer_to_120() -> None:
-    result = assess({"injuries": True, "vehicles_movable": True}, 122.1, 30.0, ProgramRules(),
-                    zone_everywhere)
+    result = assess(slip({"injuries": True, "vehicles_movable": True}), ALWAYS, zone_everywhere)
     assert not result.eligible
     assert result.referral == "referred_120"
     assert any("受伤" in r.text for r in result.reasons)
 
 
 def test_eligibility_outside_zone_and_over_limit() -> None:
-    result = assess({"injuries": False, "estimated_loss_cny": 50_000}, 122.1, 30.0,
-                    ProgramRules(), lambda lon, lat: None)
+    result = assess(slip({"injuries": False, "estimated_loss_cny": 50_000}), ALWAYS,
+                    lambda lon, lat: [])
     codes = {r.code for r in result.reasons if r.blocking}
     assert codes == {"loss_over_limit", "outside_zone"}
     assert result.referral == "referred_police"
+
+
+def test_text_signal_overrules_a_structured_no_injury() -> None:
+    result = assess(slip({"injuries": False, "vehicles_movable": True}, "两车相撞,有人流血"),
+                    ALWAYS, zone_everywhere)
+    assert not result.eligible and result.referral == "referred_120"
+    assert any("有人流血" in r.text for r in result.reasons if r.blocking)
+
+
+def test_negated_text_is_shown_but_does_not_block() -> None:
+    result = assess(slip({"injuries": False, "vehicles_movable": True}, "追尾,无人受伤"),
+                    ALWAYS, zone_everywhere)
+    assert result.eligible
+    assert any("无人受伤" in r.text and "否定" in r.text for r in result.reasons)
+
+
+def test_structured_exclusions_refer_to_police() -> None:
+    result = assess(slip({"injuries": False, "drink_driving": True}), ALWAYS, zone_everywhere)
+    assert not result.eligible and result.referral == "referred_police"
 
 
 def test_recommend_nearest_available_guide(state) -> None:
@@ -96,7 +123,7 @@ def test_recommend_nearest_available_guide(state) -> None:
 
 def test_full_path_through_commands(state, actor) -> None:
     case = receive(state, actor)
-    result = assess(state.incidents[case].structured, 122.1, 30.0, ProgramRules(), zone_everywhere)
+    result = assess(slip(state.incidents[case].structured), ALWAYS, zone_everywhere)
     state.apply(commands.triage(state, case, result, actor))
     state.apply(commands.dispatch_unit(state, case, "G01", 60, actor))
     assert state.units["G01"].status == UnitStatus.DISPATCHED

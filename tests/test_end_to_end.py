@@ -40,10 +40,14 @@ def slip() -> dict:
     }
 
 
-async def send_alert(port: int) -> dict:
+async def send_doc(port: int, doc: dict) -> dict:
     async with connect(f"ws://127.0.0.1:{port}/feed") as ws:
-        await ws.send(json.dumps(slip(), ensure_ascii=False))
+        await ws.send(json.dumps(doc, ensure_ascii=False))
         return json.loads(await ws.recv())
+
+
+async def send_alert(port: int) -> dict:
+    return await send_doc(port, slip())
 
 
 @pytest.fixture
@@ -110,3 +114,34 @@ def test_alert_to_closed_incident(qtbot, center) -> None:
     history = [s for _, s in window.state.incidents[case].history]
     assert history == ["received", "triaged", "dispatched", "acknowledged", "en_route",
                        "on_scene", "closed"]
+
+
+def test_override_and_referral_from_the_keyboard(qtbot, center, monkeypatch) -> None:
+    scenario, engine, signals, _sim = center
+    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
+    qtbot.addWidget(window)
+    window.show()
+    hurt = {**slip(), "alert_id": "110-E2E-0002", "description": "两车相撞,有人受伤流血"}
+    hurt["structured"] = {**hurt["structured"], "injuries": False}
+    moved = {**slip(), "alert_id": "110-E2E-0003", "description": "剐蹭,车辆能动"}
+    for doc in (hurt, moved):
+        asyncio.run(send_doc(engine.feed_port, doc))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 2, timeout=5000)
+    by_alert = {i.alert_id: i.case for i in window.state.incidents.values()}
+
+    window.select_case(by_alert["110-E2E-0002"])
+    qtbot.waitUntil(lambda: "有人受伤流血" in window.panel.toPlainText(), timeout=2000)
+    monkeypatch.setattr("console.main_window.QInputDialog.getText",
+                        lambda *a, **k: ("报警人核实:仅擦伤,当事人拒绝120", True))
+    qtbot.keyClick(window.queue, Qt.Key.Key_O)
+    qtbot.waitUntil(lambda: window.state.incidents[by_alert["110-E2E-0002"]].status == "triaged",
+                    timeout=5000)
+    window.select_case(by_alert["110-E2E-0003"])
+    qtbot.keyClick(window.queue, Qt.Key.Key_P)
+    qtbot.waitUntil(
+        lambda: window.state.incidents[by_alert["110-E2E-0003"]].status == "referred_police",
+        timeout=5000)
+    triaged = [e for e in engine.snapshot() if e.type == ev.INCIDENT_TRIAGED]
+    assert triaged[0].payload["eligible"] is False
+    assert triaged[0].payload["override_reason"] == "报警人核实:仅擦伤,当事人拒绝120"
+    assert triaged[0].actor == "dispatcher:e2e"

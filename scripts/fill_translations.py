@@ -1,0 +1,49 @@
+"""Fill missing zh_CN translations in the .ts from a small table, then drop obsolete entries.
+
+A helper for developers without Qt Linguist at hand: `python scripts/fill_translations.py`
+after `make translations` listed unfinished strings; add their Chinese here first.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TS = Path(__file__).resolve().parents[1] / "resources/i18n/jingbao_zh_CN.ts"
+
+ZH = {
+    "Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · "
+    "P refer police · A refer 120 · C close":
+        "按键:T 初分 · O 改判纳入警保联动 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · "
+        "A 移交120 · C 结案",
+    "Override triage": "改判初分",
+    "Why does case %1 qualify despite the rules?": "案件 %1 不符合规则,为何仍纳入警保联动?",
+    "Override": "改判",
+}
+
+
+def main() -> int:
+    tree = ET.parse(TS)
+    missing = []
+    for context in tree.getroot().iter("context"):
+        for message in list(context.iter("message")):
+            translation = message.find("translation")
+            kind = translation.get("type")
+            if kind in ("obsolete", "vanished"):
+                context.remove(message)
+            elif kind == "unfinished":
+                source = message.findtext("source")
+                if source in ZH:
+                    translation.text = ZH[source]
+                    del translation.attrib["type"]
+                else:
+                    missing.append(source)
+    tree.write(TS, encoding="utf-8", xml_declaration=True)
+    for source in missing:
+        print(f"no translation for: {source}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
