@@ -19,8 +19,10 @@ from console.signals import EngineSignals, SignalListener
 from db.schema import default_url
 from db.store import EventStore
 from dispatch.commands import Actor
+from dispatch.service_hours import CHINA_TZ
 from hub.simulated_feed import SlipFactory, run_simulated_feed
-from map import geodesy
+from map import geodesy, roads
+from map.routing import Router, UnitEtas
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
 
@@ -44,6 +46,17 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     for translator in translators:
         app.installTranslator(translator)
     return translators
+
+
+def road_etas(scenario: scenarios.Scenario) -> UnitEtas | None:
+    """ETAs over the scenario's roads (its OSM extract, or its own polylines)."""
+    if scenario.osm_path is not None:
+        graph = roads.load_osm(scenario.osm_path)
+    elif scenario.roads:
+        graph = roads.graph_from_lines(scenario.roads)
+    else:
+        return None
+    return UnitEtas(Router(graph), lambda moment: moment.astimezone(CHINA_TZ))
 
 
 def simulated_guides(scenario: scenarios.Scenario) -> list[SimGuide]:
@@ -87,7 +100,8 @@ def start_center(args: argparse.Namespace) -> Center:
     url = args.db or (demo_db_url() if args.demo else default_url())
     signals = EngineSignals()
     store = EventStore.open(url, scenario.roster)
-    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
+    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname(),
+                    road_etas=road_etas(scenario))
     actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
     radios = dict(spec.split("=", 1) for spec in args.radio)
     center = Center(scenario, engine, signals, actor)

@@ -23,11 +23,10 @@ from dispatch import events as ev
 from dispatch.alerts import parse_alert_slip
 from dispatch.config import ProgramRules, TravelModel
 from dispatch.eligibility import Eligibility, assess_incident
-from dispatch.events import Event
+from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
-from dispatch.recommend import eta_seconds, recommend
+from dispatch.recommend import EtaFunction, straight_line_etas
 from hub.feed import Accepted, bound_port, start_feed_server
-from map import geodesy
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
 from radio.protocols import paging
@@ -76,12 +75,13 @@ def _pages_from_log(store: EventStore) -> tuple[dict[int, tuple[str, str]], int]
 class Engine:
     def __init__(self, store: EventStore, scenario: Scenario, listener: EngineListener, *,
                  workstation: str, rules: ProgramRules | None = None,
-                 travel: TravelModel | None = None) -> None:
+                 travel: TravelModel | None = None, road_etas: EtaFunction | None = None) -> None:
         self.store, self.scenario, self.listener = store, scenario, listener
         self.workstation = workstation
         self.rules = rules or scenario.rules()
         self.travel = travel or TravelModel()
         self.zones = ServiceZones(scenario.zones)
+        self.road_etas = road_etas
         self.loop = asyncio.new_event_loop()
         self.bridges: dict[str, SerialBridge] = {}
         self.unknown_radios: dict[tuple[int, str], int] = {}
@@ -199,15 +199,11 @@ class Engine:
         unit = state.units.get(unit_id)
         eta = 0.0
         if unit is not None and unit.lon is not None:
-            eta = eta_seconds(geodesy.distance_m(unit.lon, unit.lat, incident.lon, incident.lat),
-                              self.travel)
+            etas = self.road_etas or straight_line_etas(self.travel)
+            eta = float(etas([unit], incident.lon, incident.lat, utc_now())[0])
         dispatched = self._append([commands.dispatch_unit(state, case, unit_id, eta, actor)])[0]
         self._page(case, unit_id, actor)
         return dispatched
-
-    def recommend(self, case: str) -> list:
-        incident = self.store.state.incidents[case]
-        return recommend(self.store.state.units.values(), incident.lon, incident.lat, self.travel)
 
     def _page(self, case: str, unit_id: str, actor: commands.Actor) -> None:
         state = self.store.state

@@ -30,7 +30,7 @@ from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
 from dispatch.commands import Actor
 from dispatch.eligibility import assess_incident
-from dispatch.events import UNIT_POSITION, Event
+from dispatch.events import UNIT_POSITION, Event, utc_now
 from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.state import CenterState
@@ -181,7 +181,8 @@ class MainWindow(QMainWindow):
         incident = self.state.incidents.get(self.selected or "")
         needs_unit = incident is not None and incident.status in AWAITING_UNIT
         self.ranked = (recommend(self.state.units.values(), incident.lon, incident.lat,
-                                 self.engine.travel) if needs_unit else [])
+                                 utc_now(), self.engine.travel, self.engine.road_etas)
+                       if needs_unit else [])
         verdict = (assess_incident(incident, self.engine.rules, self.engine.zones.zones_at)
                    if incident is not None else None)
         self.panel.show_incident(incident, self.ranked, verdict)

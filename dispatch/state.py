@@ -59,6 +59,7 @@ class Unit:
     course: float = 0.0
     fix_time: datetime | None = None
     incident: str | None = None
+    jobs: int = 0  # dispatches of this unit in the replayed log
 
 
 class CenterState:
@@ -127,6 +128,7 @@ def _dispatched(state: CenterState, e: Event) -> None:
     incident.unit_id = e.payload["unit"]
     unit = state.units[incident.unit_id]
     unit.status, unit.incident = UnitStatus.DISPATCHED, incident.case
+    unit.jobs += 1
 
 
 def _page_acked(state: CenterState, e: Event) -> None:

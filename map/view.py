@@ -112,7 +112,7 @@ class MapView(QWidget):
             label = pg.TextItem(name, color="#176", anchor=(0, 1))
             label.setPos(*ring[0])
             self.plot.addItem(label)
-        xs, ys = _nan_joined(scenario.roads)
+        xs, ys = _nan_joined([line for _, line in scenario.roads])
         self.plot.addItem(pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2)))
         posts = np.array(list(scenario.posts.values()))
         self.plot.addItem(pg.ScatterPlotItem(posts[:, 0], posts[:, 1], size=9, symbol="s",

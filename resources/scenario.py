@@ -29,10 +29,11 @@ class Scenario:
     zones: dict[str, tuple[str, Line]]  # name → (kind, ring)
     posts: dict[str, tuple[float, float]]
     unit_specs: list[dict]
-    roads: list[Line]
+    roads: list[tuple[str, Line]]  # (road class, polyline)
     addresses: dict[str, list[str]]
     towns: dict[str, dict]
     program: dict
+    osm_path: Path | None = None  # a road network extract, instead of `roads` for routing
 
     def rules(self) -> ProgramRules:
         """The program's rules as this scenario configures them, defaults elsewhere."""
@@ -68,9 +69,10 @@ def _street_grid(center: list[float], half: list[float], spacing: float) -> list
 
 def load(path: Path = DEMO_SCENARIO) -> Scenario:
     doc = json.loads(path.read_text(encoding="utf-8"))
-    roads: list[Line] = [[tuple(p) for p in a] for a in doc.get("arterials", [])]
+    roads = [("primary", [tuple(p) for p in a]) for a in doc.get("arterials", [])]
     for town in doc.get("towns", {}).values():
-        roads.extend(_street_grid(town["center"], town["half_size"], town["spacing"]))
+        grid = _street_grid(town["center"], town["half_size"], town["spacing"])
+        roads.extend(("tertiary", line) for line in grid)
     return Scenario(
         name=doc["name"],
         demo=bool(doc.get("demo")),
@@ -83,4 +85,5 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
         addresses=doc.get("addresses", {}),
         towns=doc.get("towns", {}),
         program=doc.get("program", {}),
+        osm_path=(path.parent / doc["osm"]) if doc.get("osm") else None,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -14,9 +14,10 @@ from dispatch.alerts import SlipRejected, parse_alert_slip
 from dispatch.config import ZHOUSHAN, ProgramRules, TravelModel
 from dispatch.eligibility import Slip, assess
 from dispatch.lifecycle import TRANSITIONS, IllegalTransition, IncidentStatus
-from dispatch.recommend import recommend
+from dispatch.recommend import RankingPolicy, recommend
 from dispatch.service_hours import ServiceWindow
 from dispatch.state import UnitStatus
+from map import geodesy
 
 SLIP = {
     "alert_id": "A-1",
@@ -112,13 +113,44 @@ def test_structured_exclusions_refer_to_police() -> None:
 
 
 def test_recommend_nearest_available_guide(state) -> None:
-    ranked = recommend(state.units.values(), 122.1035, 30.0165, TravelModel())
-    assert [r.unit_id for r in ranked] == ["G01", "G02"]  # police rider is not a guide
+    ranked = recommend(state.units.values(), 122.1035, 30.0165, WHEN, TravelModel())
+    assert [r.unit_id for r in ranked] == ["G01", "G02"]  # a guide arrives within 8 min
     assert ranked[0].eta_s < ranked[1].eta_s
+    assert "无路网" in ranked[0].reason
     state.units["G01"].status = UnitStatus.DISPATCHED
-    assert [r.unit_id for r in recommend(state.units.values(), 122.1, 30.0, TravelModel())] == [
-        "G02"
-    ]
+    assert [r.unit_id for r in recommend(state.units.values(), 122.125, 30.011, WHEN,
+                                         TravelModel())] == ["G02"]
+
+
+def test_police_rider_offered_when_no_guide_within_target(state) -> None:
+    far = geodesy.offset(122.1035, 30.0165, 0, 6000)
+    for unit_id in ("G01", "G02"):
+        state.units[unit_id].lon, state.units[unit_id].lat = far
+    ranked = recommend(state.units.values(), 122.1035, 30.0165, WHEN, TravelModel())
+    assert ranked[0].unit_id == "P01" and "交警铁骑" in ranked[0].reason
+    assert {r.unit_id for r in ranked[1:]} == {"G01", "G02"}
+
+
+def test_stale_positions_are_penalised_or_excluded(state) -> None:
+    for unit in state.units.values():
+        unit.fix_time = WHEN
+    state.units["G01"].fix_time = WHEN - timedelta(minutes=10)
+    ranked = recommend(state.units.values(), 122.1035, 30.0165, WHEN, TravelModel())
+    assert ranked[0].unit_id == "G01" or "陈旧" in ranked[0].reason
+    assert any("陈旧" in r.reason for r in ranked if r.unit_id == "G01")
+    strict = RankingPolicy(exclude_stale=True)
+    ranked = recommend(state.units.values(), 122.1035, 30.0165, WHEN, TravelModel(),
+                       policy=strict)
+    assert "G01" not in [r.unit_id for r in ranked]
+
+
+def test_road_etas_replace_the_straight_line(state) -> None:
+    def road(units, lon, lat, when):
+        return [600.0 if u.unit_id == "G01" else 120.0 for u in units]
+
+    ranked = recommend(state.units.values(), 122.1035, 30.0165, WHEN, TravelModel(), road)
+    assert [r.unit_id for r in ranked] == ["G02", "G01"]  # G01 is nearer but slower by road
+    assert ranked[0].by_road and "道路ETA 2.0" in ranked[0].reason
 
 
 def test_full_path_through_commands(state, actor) -> None:
