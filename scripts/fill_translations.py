@@ -20,6 +20,11 @@ ZH = {
     "Override triage": "改判初分",
     "Why does case %1 qualify despite the rules?": "案件 %1 不符合规则,为何仍纳入警保联动?",
     "Override": "改判",
+    "Joint assignment of pending incidents": "待派案件联合分配",
+    "No triaged incidents or no free guides": "没有已初分的待派案件或没有空闲引导员",
+    "Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.":
+        "超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。",
+    "Joint assignment": "联合分配",
 }
 
 

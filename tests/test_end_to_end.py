@@ -13,6 +13,7 @@ import socket
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from websockets.asyncio.client import connect
 
 from console.engine import Engine
@@ -145,3 +146,29 @@ def test_override_and_referral_from_the_keyboard(qtbot, center, monkeypatch) -> 
     assert triaged[0].payload["eligible"] is False
     assert triaged[0].payload["override_reason"] == "报警人核实:仅擦伤,当事人拒绝120"
     assert triaged[0].actor == "dispatcher:e2e"
+
+
+def test_joint_assignment_dispatches_every_triaged_incident(qtbot, center, monkeypatch) -> None:
+    scenario, engine, signals, sim = center
+    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: all(u.lon is not None for u in window.state.units.values()
+                                if u.unit_id in ("G01", "G02")), timeout=5000)
+    for n in (4, 5):
+        asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": f"110-E2E-000{n}"}))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 2, timeout=5000)
+    for case in list(window.state.incidents):
+        window.select_case(case)
+        qtbot.keyClick(window.queue, Qt.Key.Key_T)
+        qtbot.waitUntil(lambda c=case: window.state.incidents[c].status == "triaged", timeout=5000)
+    proposal = window.joint_proposal()
+    assert len(proposal.assignments) == 2
+    assert proposal.joint.lateness_s <= proposal.greedy.lateness_s
+    monkeypatch.setattr("console.main_window.QMessageBox.question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(window.queue, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: all(i.status in ("dispatched", "acknowledged", "en_route")
+                                for i in window.state.incidents.values()), timeout=5000)
+    assert {i.unit_id for i in window.state.incidents.values()} == {"G01", "G02"}
+    qtbot.waitUntil(lambda: len(sim.pages) == 2, timeout=5000)
