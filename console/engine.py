@@ -25,7 +25,7 @@ from dispatch.config import ProgramRules, TravelModel
 from dispatch.eligibility import Eligibility, assess_incident
 from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
-from dispatch.recommend import EtaFunction, straight_line_etas
+from dispatch.recommend import EtaFunction, etas_with_fallback
 from hub.feed import Accepted, bound_port, start_feed_server
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
@@ -199,8 +199,8 @@ class Engine:
         unit = state.units.get(unit_id)
         eta = 0.0
         if unit is not None and unit.lon is not None:
-            etas = self.road_etas or straight_line_etas(self.travel)
-            eta = float(etas([unit], incident.lon, incident.lat, utc_now())[0])
+            eta = float(etas_with_fallback([unit], incident.lon, incident.lat, utc_now(),
+                                           self.travel, self.road_etas)[0])
         dispatched = self._append([commands.dispatch_unit(state, case, unit_id, eta, actor)])[0]
         self._page(case, unit_id, actor)
         return dispatched

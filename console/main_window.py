@@ -34,7 +34,7 @@ from dispatch.commands import Actor
 from dispatch.eligibility import assess_incident
 from dispatch.events import UNIT_POSITION, Event, utc_now
 from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
-from dispatch.recommend import Recommendation, recommend, straight_line_etas
+from dispatch.recommend import Recommendation, recommend
 from dispatch.state import CenterState, UnitStatus
 from map.view import MapView
 from resources.scenario import Scenario
@@ -247,8 +247,7 @@ class MainWindow(QMainWindow):
                           if i.status == IncidentStatus.TRIAGED), key=lambda i: i.received_at)
         units = [u for u in self.state.units.values() if u.status == UnitStatus.AVAILABLE
                  and u.kind == "guide" and u.lon is not None]
-        etas = self.engine.road_etas or straight_line_etas(self.engine.travel)
-        return propose(pending, units, now, etas)
+        return propose(pending, units, now, self.engine.travel, self.engine.road_etas)
 
     def propose_joint(self) -> None:
         """Show the joint plan for all triaged incidents; Enter dispatches it."""

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+
+from dispatch.config import TravelModel
+from dispatch.recommend import EtaFunction, etas_with_fallback
+from dispatch.state import Incident, Unit
 
 UNREACHABLE_S = 1e7
 TIE_BREAK = 1e-3  # seconds of lateness one second of ETA is worth
@@ -73,13 +78,13 @@ class Proposal:
     greedy: Plan
 
 
-def propose(incidents: Sequence, units: Sequence, now, etas_fn,
+def propose(incidents: Sequence[Incident], units: Sequence[Unit], now: datetime,
+            model: TravelModel, road_etas: EtaFunction | None,
             target_s: float = 480.0) -> Proposal | None:
-    """incidents: pending (with .case, .lon, .lat, .received_at); units: available ones (with
-    .unit_id, .lon, .lat); etas_fn: the core's EtaFunction."""
+    """The joint plan for pending incidents over available units, ETAs as recommend sees them."""
     if not incidents or not units:
         return None
-    etas = np.array([np.asarray(etas_fn(units, i.lon, i.lat, now), dtype=float)
+    etas = np.array([etas_with_fallback(units, i.lon, i.lat, now, model, road_etas)
                      for i in incidents])
     elapsed = [(now - i.received_at).total_seconds() for i in incidents]
     joint, greedy = joint_plan(etas, elapsed, target_s), greedy_plan(etas, elapsed, target_s)

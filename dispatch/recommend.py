@@ -10,9 +10,11 @@ near-equals the unit with fewer jobs this shift goes first.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+import numpy as np
 
 from dispatch.config import TravelModel
 from dispatch.state import Unit, UnitStatus
@@ -48,43 +50,81 @@ class Recommendation:
         return ";".join(self.reasons)
 
 
-def eta_seconds(distance_m: float, model: TravelModel) -> float:
-    return distance_m * model.detour_factor / (model.speed_kmh / 3.6)
+def _age_s(unit: Unit, now: datetime) -> float:
+    return math.inf if unit.fix_time is None else max(0.0, (now - unit.fix_time).total_seconds())
 
 
-def straight_line_etas(model: TravelModel) -> EtaFunction:
-    def etas(units: Sequence[Unit], lon: float, lat: float, _when: datetime) -> list[float]:
-        return [eta_seconds(geodesy.distance_m(u.lon, u.lat, lon, lat), model) for u in units]
-
-    return etas
+_HOW = {"road": "", "line": "(无路网)", "beyond": "(超出路网搜索范围)"}
 
 
-def _age_s(unit: Unit, now: datetime) -> float | None:
-    return None if unit.fix_time is None else max(0.0, (now - unit.fix_time).total_seconds())
-
-
-def _candidate(unit: Unit, eta: float, by_road: bool, lon: float, lat: float, now: datetime,
-               policy: RankingPolicy, model: TravelModel) -> Recommendation | None:
-    if not math.isfinite(eta):
-        return None
-    d = geodesy.distance_m(unit.lon, unit.lat, lon, lat)
-    reasons = [f"道路ETA {eta / 60:.1f} 分钟" if by_road else
-               f"直线{d / 1000:.1f} km×绕行{model.detour_factor}≈{eta / 60:.1f} 分钟(无路网)"]
-    score = eta
-    age = _age_s(unit, now)
-    if age is None or age > policy.stale_after_s:
-        if policy.exclude_stale:
-            return None
-        score += policy.stale_penalty_s
-        reasons.append("定位未知,降权" if age is None else f"定位陈旧({age / 60:.0f} 分钟前),降权")
+def _explain(unit: Unit, eta: float, how: str, d: float, age: float,
+             policy: RankingPolicy, model: TravelModel) -> tuple[str, ...]:
+    """The words for one ranked unit; `how` is road, line (no graph) or beyond (horizon)."""
+    if how == "road":
+        reasons = [f"道路ETA {eta / 60:.1f} 分钟"]
+    else:
+        reasons = [f"直线{d / 1000:.1f} km×绕行{model.detour_factor}≈{eta / 60:.1f} 分钟"
+                   f"{_HOW[how]}"]
+    if math.isinf(age):
+        reasons.append("定位未知,降权")
+    elif age > policy.stale_after_s:
+        reasons.append(f"定位陈旧({age / 60:.0f} 分钟前),降权")
     else:
         reasons.append(f"定位{age:.0f} 秒前")
     if unit.jobs:
-        score += unit.jobs * policy.job_penalty_s
         reasons.append(f"本班已出警{unit.jobs}次")
     if eta > policy.target_s:
         reasons.append(f"超过{policy.target_s / 60:.0f}分钟")
-    return Recommendation(unit.unit_id, unit.kind, d, eta, score, by_road, tuple(reasons))
+    return tuple(reasons)
+
+
+def _ranked(pool: list[Unit], lon: float, lat: float, now: datetime, model: TravelModel,
+            road_etas: EtaFunction | None,
+            policy: RankingPolicy) -> Iterator[tuple[float, int, float, str]]:
+    """(score, index into pool, eta, how) best first. Scores are array work for all units;
+    words are made later for the few shown, which keeps the hot path out of Python loops."""
+    straight = straight_line_array(pool, lon, lat, model)
+    if road_etas is None:
+        etas, how = straight, np.full(len(pool), "line")
+    else:
+        road = np.asarray(road_etas(pool, lon, lat, now), dtype=float)
+        reached = np.isfinite(road)
+        etas = np.where(reached, road, straight)  # beyond the search horizon: straight line
+        how = np.where(reached, "road", "beyond")
+    ages = np.array([_age_s(u, now) for u in pool])
+    stale = ages > policy.stale_after_s
+    score = etas + stale * policy.stale_penalty_s
+    score += np.array([u.jobs for u in pool]) * policy.job_penalty_s
+    if policy.exclude_stale:
+        score[stale] = np.inf
+    order = np.lexsort((np.arange(len(pool)), score))  # pool is in roster order: stable ties
+    return ((float(score[i]), int(i), float(etas[i]), str(how[i]))
+            for i in order if np.isfinite(score[i]))
+
+
+def straight_line_array(units: Sequence[Unit], lon: float, lat: float,
+                        model: TravelModel) -> np.ndarray:
+    """Straight-line ETAs of all units at once (the fallback, and beyond the road horizon)."""
+    x = np.array([u.lon for u in units])
+    y = np.array([u.lat for u in units])
+    return _haversine(x, y, lon, lat) * model.detour_factor / (model.speed_kmh / 3.6)
+
+
+def etas_with_fallback(units: Sequence[Unit], lon: float, lat: float, now: datetime,
+                       model: TravelModel, road_etas: EtaFunction | None) -> np.ndarray:
+    """Road ETAs where the search reached, straight-line ones elsewhere."""
+    straight = straight_line_array(units, lon, lat, model)
+    if road_etas is None:
+        return straight
+    road = np.asarray(road_etas(units, lon, lat, now), dtype=float)
+    return np.where(np.isfinite(road), road, straight)
+
+
+def _haversine(x: np.ndarray, y: np.ndarray, lon: float, lat: float) -> np.ndarray:
+    p1, p2 = np.radians(y), math.radians(lat)
+    h = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * math.cos(p2) * np.sin(np.radians(lon - x) / 2) ** 2)
+    return 2 * geodesy.EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
 
 
 def recommend(units: Iterable[Unit], lon: float, lat: float, now: datetime, model: TravelModel,
@@ -94,19 +134,26 @@ def recommend(units: Iterable[Unit], lon: float, lat: float, now: datetime, mode
     kinds = (policy.primary_kind, *policy.backup_kinds)
     pool = [u for u in units if u.status == UnitStatus.AVAILABLE and u.lon is not None
             and u.kind in kinds]
-    etas = (road_etas or straight_line_etas(model))(pool, lon, lat, now)
-    ranked = [c for u, eta in zip(pool, etas, strict=True)
-              if (c := _candidate(u, eta, road_etas is not None, lon, lat, now, policy, model))]
-    ranked.sort(key=lambda r: (r.score_s, r.unit_id))
-    guides = [r for r in ranked if r.kind == policy.primary_kind]
-    if guides and guides[0].eta_s <= policy.target_s:
-        return guides[:limit]
-    backups = [_as_backup(r, policy) for r in ranked if r.kind != policy.primary_kind
-               and r.eta_s <= policy.target_s]
-    return (backups[:1] + guides)[:limit] if backups else guides[:limit]
-
-
-def _as_backup(r: Recommendation, policy: RankingPolicy) -> Recommendation:
-    note = f"{policy.target_s / 60:.0f}分钟内无引导员可达,改派交警铁骑"
-    return Recommendation(r.unit_id, r.kind, r.distance_m, r.eta_s, r.score_s, r.by_road,
-                          (*r.reasons, note))
+    if not pool:
+        return []
+    guides, backup = [], None
+    for r in _ranked(pool, lon, lat, now, model, road_etas, policy):
+        if pool[r[1]].kind == policy.primary_kind:
+            guides.append(r)
+        elif backup is None and r[2] <= policy.target_s:
+            backup = r
+        if len(guides) >= limit and (backup is not None or guides[0][2] <= policy.target_s):
+            break
+    chosen = [(r, "") for r in guides]
+    if not guides or guides[0][2] > policy.target_s:  # no guide within the target
+        if backup is not None:
+            note = f"{policy.target_s / 60:.0f}分钟内无引导员可达,改派交警铁骑"
+            chosen = [(backup, note), *chosen][:limit]
+    out = []
+    for (score, i, eta, how), note in chosen:
+        unit = pool[i]
+        d = geodesy.distance_m(unit.lon, unit.lat, lon, lat)
+        reasons = _explain(unit, eta, how, d, _age_s(unit, now), policy, model)
+        out.append(Recommendation(unit.unit_id, unit.kind, d, eta, score, how == "road",
+                                  (*reasons, note) if note else reasons))
+    return out

@@ -30,7 +30,7 @@ SPEEDS_KMH: Mapping[str, Mapping[str, float]] = {
               "unclassified": 28, "residential": 22, "living_street": 10, "service": 15},
 }
 OFF_NETWORK_KMH = 15.0
-HORIZON_S = 30 * 60.0
+HORIZON_S = 15 * 60.0  # beyond this a unit is ranked by straight line, flagged as such
 
 
 def time_band(moment: datetime) -> str:
