@@ -36,6 +36,7 @@ from resources.scenario import Scenario
 log = logging.getLogger(__name__)
 
 POSITION_FLUSH_S = 0.05
+CLOCK_CHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Engine:
     def start(self, *, feed_host: str = "127.0.0.1", feed_port: int | None = 0,
               radio_urls: dict[str, str] | None = None) -> None:
         self._thread.start()
+        self.loop.call_soon_threadsafe(self._watch_clocks)
         if feed_port is not None:
             self.submit(self._start_feed, feed_host, feed_port).result(timeout=10)
         for name, url in (radio_urls or {}).items():
@@ -154,6 +156,15 @@ class Engine:
         """Remember each link's last status, so a window opened later can show it."""
         self.links[link] = (status, detail)
         self.listener.link_changed(link, status, detail)
+
+    def _watch_clocks(self) -> None:
+        """Once a second: record 8-minute clock warnings and breaches as events."""
+        try:
+            self._append(commands.clock_alarms(self.store.state, utc_now(),
+                                               self._actor("system:clock")))
+        except Exception:  # a storage fault must not stop the clock watch
+            log.exception("8-minute clock check failed")
+        self.loop.call_later(CLOCK_CHECK_S, self._watch_clocks)
 
     # -- appending --------------------------------------------------------------------------
     def _append(self, events: list[Event]) -> list[Event]:

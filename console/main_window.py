@@ -16,6 +16,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -30,9 +31,10 @@ from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
 from dispatch.assignment import Proposal, propose
+from dispatch.clocks import BREACH
 from dispatch.commands import Actor
 from dispatch.eligibility import assess_incident
-from dispatch.events import UNIT_POSITION, Event, utc_now
+from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, utc_now
 from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.state import CenterState, UnitStatus
@@ -103,6 +105,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(outer)
         self.links: dict[str, QLabel] = {}
         self.clock = QLabel()
+        self.muted = False
+        self.mute_label = QLabel("🔔")
+        self.statusBar().addPermanentWidget(self.mute_label)
         self.statusBar().addPermanentWidget(self.clock)
 
     def _connect_signals(self) -> None:
@@ -129,6 +134,7 @@ class MainWindow(QMainWindow):
             (self.tr("Close incident"), ["C"], self.close_selected),
             (self.tr("Joint assignment of pending incidents"), ["J"], self.propose_joint),
             (self.tr("Focus queue"), ["Ctrl+Q"], self.queue.setFocus),
+            (self.tr("Mute sounds"), ["M"], self.toggle_mute),
         ]
         for text, keys, slot in actions:
             action = QAction(text, self)
@@ -142,11 +148,23 @@ class MainWindow(QMainWindow):
         for event in events:
             self.state.apply(event)
         self._dirty = True
+        if any(e.type == ALERT_RECEIVED or (e.type == CLOCK_ALARM and e.payload["level"] == BREACH)
+               for e in events):
+            self._sound()
         if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
             # A new alert or status change is painted on the next loop turn, not the next
             # frame; position bursts wait for the frame timer so they cost one repaint.
             self._refresh_queued = True
             QTimer.singleShot(0, self._refresh)
+
+    def _sound(self) -> None:
+        """A new alert or an 8-minute breach rings, unless the dispatcher muted it (M)."""
+        if not self.muted:
+            QApplication.beep()
+
+    def toggle_mute(self) -> None:
+        self.muted = not self.muted
+        self.mute_label.setText("🔇" if self.muted else "🔔")
 
     def _on_link(self, link: str, status: str, detail: str) -> None:
         label = self.links.get(link)

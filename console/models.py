@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from console.texts import header_text, status_text
+from dispatch.clocks import BREACH, OK, STOPPED, WARN, Clock, clock_of
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import CenterState, Incident, Unit
 from map.view import STATUS_COLOURS, UNIT_COLOURS
@@ -24,6 +25,16 @@ def _age(since: datetime | None, now: datetime) -> str:
         return "—"
     seconds = max(0, int((now - since).total_seconds()))
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+CLOCK_COLOURS = {OK: "#c8f0c8", WARN: "#ffd27f", BREACH: "#ff8080"}
+
+
+def _clock_text(c: Clock) -> str:
+    if c.level == STOPPED:
+        return "—"
+    seconds = int(c.elapsed_s)
+    return f"{seconds // 60}:{seconds % 60:02d}" + (" ✓" if c.stopped else "")
 
 
 def _queue_order(incident: Incident) -> tuple:
@@ -82,12 +93,15 @@ class QueueModel(_RowsModel):
         incident = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                incident.case, _age(incident.received_at, self.now),
+                incident.case, _clock_text(clock_of(incident, self.now)),
                 status_text(incident.status), incident.address,
                 incident.description[:40], incident.unit_id or "",
             )[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
             return QColor(STATUS_COLOURS.get(incident.status, "#777"))
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
+            colour = CLOCK_COLOURS.get(clock_of(incident, self.now).level)
+            return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.UserRole:
             return incident.case
         return None

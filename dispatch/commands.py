@@ -7,10 +7,12 @@ them into its state, so a refused command (IllegalTransition, UnknownUnit) leave
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from dispatch import events as ev
 from dispatch.alerts import AlertSlip
-from dispatch.config import ARRIVAL_GEOFENCE_M
+from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy, due_alarms
+from dispatch.config import ARRIVAL_DWELL_FIXES
 from dispatch.eligibility import Eligibility
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus as S
@@ -109,8 +111,17 @@ def progress_from_position(state: CenterState, unit_id: str, actor: Actor) -> li
     if status == S.ACKNOWLEDGED and unit.speed_kmh > 1.0:
         out.append(actor.event(ev.UNIT_EN_ROUTE, dict(payload)))
         status = S.EN_ROUTE
-    if status in (S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE):
+    if status in (S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE) and (
+            unit.fence_hits >= ARRIVAL_DWELL_FIXES):
         d = geodesy.distance_m(unit.lon, unit.lat, incident.lon, incident.lat)
-        if d <= ARRIVAL_GEOFENCE_M:
-            out.append(actor.event(ev.UNIT_ARRIVED, {**payload, "distance_m": round(d, 1)}))
+        out.append(actor.event(ev.UNIT_ARRIVED, {**payload, "distance_m": round(d, 1),
+                                                 "fixes_inside": unit.fence_hits}))
     return out
+
+
+def clock_alarms(state: CenterState, now: datetime, actor: Actor,
+                 policy: ClockPolicy = DEFAULT_CLOCK) -> list[Event]:
+    """Events for 8-minute clocks that crossed the warning or breach line since last time."""
+    return [actor.event(ev.CLOCK_ALARM, {"case": case, "level": level,
+                                         "elapsed_s": round(elapsed)})
+            for case, level, elapsed in due_alarms(state.incidents.values(), now, policy)]

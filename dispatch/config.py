@@ -46,3 +46,4 @@ class TravelModel:
 
 
 ARRIVAL_GEOFENCE_M = 50.0
+ARRIVAL_DWELL_FIXES = 2  # consecutive fixes inside the fence: one noisy fix is not arrival

@@ -20,6 +20,7 @@ UNIT_EN_ROUTE = "unit_en_route"
 UNIT_ARRIVED = "unit_arrived"
 INCIDENT_CLOSED = "incident_closed"
 UNIT_POSITION = "unit_position"
+CLOCK_ALARM = "clock_alarm"
 
 ALL_TYPES = frozenset(
     {
@@ -33,6 +34,7 @@ ALL_TYPES = frozenset(
         UNIT_ARRIVED,
         INCIDENT_CLOSED,
         UNIT_POSITION,
+        CLOCK_ALARM,
     }
 )
 

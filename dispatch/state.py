@@ -12,8 +12,10 @@ from enum import StrEnum
 from typing import Any
 
 from dispatch import events as ev
+from dispatch.config import ARRIVAL_GEOFENCE_M
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus, check_transition
+from map import geodesy
 
 FIRST_CASE_NUMBER = 1001
 
@@ -42,6 +44,7 @@ class Incident:
     reasons: list[str] = field(default_factory=list)
     unit_id: str | None = None
     history: list[tuple[datetime, IncidentStatus]] = field(default_factory=list)
+    alarms: set[str] = field(default_factory=set)  # 8-minute clock levels already recorded
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Unit:
     fix_time: datetime | None = None
     incident: str | None = None
     jobs: int = 0  # dispatches of this unit in the replayed log
+    fence_hits: int = 0  # consecutive fixes inside its incident's arrival geofence
 
 
 class CenterState:
@@ -158,6 +162,14 @@ def _position(state: CenterState, e: Event) -> None:
     unit.lon, unit.lat = p["lon"], p["lat"]
     unit.speed_kmh, unit.course = p.get("speed_kmh", 0.0), p.get("course", 0.0)
     unit.fix_time = datetime.fromisoformat(p["fix_time"]) if p.get("fix_time") else e.time
+    incident = state.incident_of(unit.unit_id)
+    inside = incident is not None and geodesy.distance_m(
+        unit.lon, unit.lat, incident.lon, incident.lat) <= ARRIVAL_GEOFENCE_M
+    unit.fence_hits = unit.fence_hits + 1 if inside else 0
+
+
+def _clock_alarm(state: CenterState, e: Event) -> None:
+    state.incidents[e.payload["case"]].alarms.add(e.payload["level"])
 
 
 _HANDLERS = {
@@ -170,4 +182,5 @@ _HANDLERS = {
     ev.UNIT_ARRIVED: _arrived,
     ev.INCIDENT_CLOSED: _closed,
     ev.UNIT_POSITION: _position,
+    ev.CLOCK_ALARM: _clock_alarm,
 }

@@ -25,6 +25,7 @@ ZH = {
     "Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.":
         "超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。",
     "Joint assignment": "联合分配",
+    "Mute sounds": "静音",
 }
 
 

@@ -167,8 +167,11 @@ def test_full_path_through_commands(state, actor) -> None:
     for e in progress:
         state.apply(e)
     state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1035, "lat": 30.0166}))
+    assert commands.progress_from_position(state, "G01", actor) == []  # one fix is not arrival
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1036, "lat": 30.0165}))
     arrival = commands.progress_from_position(state, "G01", actor)
     assert [e.type for e in arrival] == [ev.UNIT_ARRIVED]
+    assert arrival[0].payload["fixes_inside"] == 2
     state.apply(arrival[0])
     state.apply(commands.close(state, case, actor))
     incident = state.incidents[case]

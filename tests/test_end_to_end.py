@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -22,6 +23,7 @@ from console.signals import EngineSignals, SignalListener
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.commands import Actor
+from dispatch.service_hours import CHINA_TZ
 from map import geodesy
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
@@ -33,7 +35,8 @@ SCENE = (122.1035, 30.0205)  # inside the Dinghai service zone
 
 def slip() -> dict:
     return {
-        "alert_id": "110-E2E-0001", "received_at": "2026-11-25T08:00:00+08:00",
+        "alert_id": "110-E2E-0001",
+        "received_at": datetime.now(CHINA_TZ).isoformat(timespec="seconds"),
         "caller_phone": "13800000000",
         "location": {"lon": SCENE[0], "lat": SCENE[1], "address": "定海解放路与人民路口"},
         "description": "两车追尾,无人受伤,车辆能动",

@@ -60,3 +60,10 @@ def test_feed_acks_once_dedups_and_rejects_bad_input(engine) -> None:
 def test_feed_answers_404_off_its_path(engine) -> None:
     with pytest.raises(InvalidStatus, match="404"):
         asyncio.run(exchange(f"ws://127.0.0.1:{engine.feed_port}/other", []))
+
+
+def test_overdue_alert_gets_its_breach_recorded_by_the_clock(engine) -> None:
+    asyncio.run(exchange(f"ws://127.0.0.1:{engine.feed_port}/feed", [json.dumps(SLIP)]))
+    alarm = engine.recorder.wait_for(lambda e: e.type == ev.CLOCK_ALARM, timeout=5)
+    assert alarm.payload["level"] == "breach" and alarm.actor == "system:clock"
+    assert alarm.payload["elapsed_s"] >= 480

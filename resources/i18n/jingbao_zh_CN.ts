@@ -137,120 +137,125 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="52" />
+        <location filename="../../console/main_window.py" line="54" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="52" />
+        <location filename="../../console/main_window.py" line="54" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="118" />
-        <location filename="../../console/main_window.py" line="224" />
+        <location filename="../../console/main_window.py" line="123" />
+        <location filename="../../console/main_window.py" line="242" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="119" />
-        <location filename="../../console/main_window.py" line="231" />
+        <location filename="../../console/main_window.py" line="124" />
+        <location filename="../../console/main_window.py" line="249" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="120" />
+        <location filename="../../console/main_window.py" line="125" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="122" />
+        <location filename="../../console/main_window.py" line="127" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="123" />
+        <location filename="../../console/main_window.py" line="128" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="124" />
+        <location filename="../../console/main_window.py" line="129" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="125" />
+        <location filename="../../console/main_window.py" line="130" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="127" />
+        <location filename="../../console/main_window.py" line="132" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="129" />
+        <location filename="../../console/main_window.py" line="134" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="130" />
+        <location filename="../../console/main_window.py" line="135" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="131" />
+        <location filename="../../console/main_window.py" line="136" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="218" />
+        <location filename="../../console/main_window.py" line="137" />
+        <source>Mute sounds</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="236" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="232" />
+        <location filename="../../console/main_window.py" line="250" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="234" />
+        <location filename="../../console/main_window.py" line="252" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="239" />
+        <location filename="../../console/main_window.py" line="257" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="241" />
-        <location filename="../../console/main_window.py" line="272" />
+        <location filename="../../console/main_window.py" line="259" />
+        <location filename="../../console/main_window.py" line="289" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="257" />
+        <location filename="../../console/main_window.py" line="274" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="262" />
+        <location filename="../../console/main_window.py" line="279" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="266" />
+        <location filename="../../console/main_window.py" line="283" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="282" />
+        <location filename="../../console/main_window.py" line="299" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="285" />
+        <location filename="../../console/main_window.py" line="302" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
