@@ -26,6 +26,7 @@ from dispatch.eligibility import Eligibility, assess_incident
 from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
 from dispatch.recommend import EtaFunction, etas_with_fallback
+from dispatch.state import UnitStatus
 from hub.feed import Accepted, bound_port, start_feed_server
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
@@ -202,6 +203,16 @@ class Engine:
 
     def close(self, case: str, actor: commands.Actor) -> Event:
         return self._append([commands.close(self.store.state, case, actor)])[0]
+
+    def merge(self, case: str, into: str, actor: commands.Actor) -> Event:
+        return self._append([commands.merge(self.store.state, case, into, actor)])[0]
+
+    def keep_apart(self, case: str, of: str, actor: commands.Actor) -> Event:
+        return self._append([commands.keep_apart(self.store.state, case, of, actor)])[0]
+
+    def set_unit_status(self, unit_id: str, status: str, actor: commands.Actor) -> Event:
+        event = commands.set_unit_status(self.store.state, unit_id, UnitStatus(status), actor)
+        return self._append([event])[0]
 
     def dispatch(self, case: str, unit_id: str, actor: commands.Actor) -> Event:
         """Assign the unit and page it over the radio in one dispatcher action."""

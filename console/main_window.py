@@ -26,13 +26,16 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from console.command_bar import CommandBar
 from console.engine import Engine
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
 from dispatch.assignment import Proposal, propose
 from dispatch.clocks import BREACH
+from dispatch.command_bar import VERBS, Parsed
 from dispatch.commands import Actor
+from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
 from dispatch.eligibility import assess_incident
 from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, utc_now
 from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
@@ -103,6 +106,16 @@ class MainWindow(QMainWindow):
         outer.addWidget(bottom)
         outer.setSizes([720, 240])
         self.setCentralWidget(outer)
+        self.central = outer
+        self.command_bar = CommandBar(self._names)
+        self.command_bar.command.connect(self.run_command)
+        self.command_bar.rejected.connect(self._on_command_failed)
+        self.command_bar.done.connect(self.queue.setFocus)
+        self.command_bar.hint.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        bar = self.addToolBar(self.tr("Command"))
+        bar.setObjectName("commandToolBar")
+        bar.setMovable(False)
+        bar.addWidget(self.command_bar)
         self.links: dict[str, QLabel] = {}
         self.clock = QLabel()
         self.muted = False
@@ -133,13 +146,23 @@ class MainWindow(QMainWindow):
              lambda: self.refer_selected(IncidentStatus.REFERRED_120)),
             (self.tr("Close incident"), ["C"], self.close_selected),
             (self.tr("Joint assignment of pending incidents"), ["J"], self.propose_joint),
-            (self.tr("Focus queue"), ["Ctrl+Q"], self.queue.setFocus),
-            (self.tr("Mute sounds"), ["M"], self.toggle_mute),
+            (self.tr("Merge into the likely duplicate"), ["M"], self.merge_selected),
+            (self.tr("Not a duplicate"), ["K"], self.keep_apart_selected),
+            (self.tr("Mute sounds"), ["Ctrl+M"], self.toggle_mute),
         ]
+        # single keys act only where the dispatcher works (queue, map, panels), so typing in
+        # the command bar is never taken for a shortcut
         for text, keys, slot in actions:
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.central.addAction(action)
+        for text, keys, slot in ((self.tr("Command line"), ["/", "Ctrl+L"], self.focus_command),
+                                 (self.tr("Focus queue"), ["Ctrl+Q"], self.queue.setFocus),
+                                 (self.tr("Keyboard help"), ["F1"], self.show_help)):
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(slot)
             self.addAction(action)
 
@@ -206,7 +229,7 @@ class MainWindow(QMainWindow):
                        if needs_unit else [])
         verdict = (assess_incident(incident, self.engine.rules, self.engine.zones.zones_at)
                    if incident is not None else None)
-        self.panel.show_incident(incident, self.ranked, verdict)
+        self.panel.show_incident(incident, self.ranked, verdict, self.duplicates())
 
     # -- selection ----------------------------------------------------------------------------
     def _on_current_row(self, current, _previous) -> None:
@@ -237,6 +260,56 @@ class MainWindow(QMainWindow):
             return
 
         self.engine.submit(fn, *args, self.actor).add_done_callback(self._report_failure(what))
+
+    def help_text(self) -> str:
+        """Every key and command, read from the actions and the command grammar themselves."""
+        actions = [*self.central.actions(), *self.actions()]
+        keys = [f"{' / '.join(k.toString() for k in a.shortcuts())}\t{a.text()}"
+                for a in actions]
+        verbs = [v.help for v in VERBS.values()]
+        return "\n".join([*keys, "", *verbs])
+
+    def show_help(self) -> None:
+        QMessageBox.information(self, self.tr("Keyboard help"), self.help_text())
+
+    def _names(self) -> tuple[list[str], list[str]]:
+        return list(self.state.incidents), list(self.state.units)
+
+    def focus_command(self) -> None:
+        self.command_bar.setFocus()
+        if not self.command_bar.text():
+            self.command_bar.setText("/")
+
+    def run_command(self, parsed: Parsed) -> None:
+        """A command-bar line, run through the same engine commands as the keys."""
+        e = self.engine
+        actions = {"dispatch": e.dispatch, "triage": e.triage, "refer": e.refer,
+                   "merge": e.merge, "keep_apart": e.keep_apart, "close": e.close,
+                   "status": e.set_unit_status}
+        if parsed.args and parsed.args[0] in self.state.incidents:
+            self.select_case(parsed.args[0])
+        self.engine.submit(actions[parsed.action], *parsed.args, self.actor).add_done_callback(
+            self._report_failure(parsed.action))
+        self.queue.setFocus()
+
+    def duplicates(self) -> list[DuplicateCandidate]:
+        incident = self.state.incidents.get(self.selected or "")
+        if incident is None or incident.status not in AWAITING_UNIT:
+            return []
+        return duplicate_candidates(incident, self.state.incidents.values())
+
+    def merge_selected(self) -> None:
+        found = self.duplicates()
+        if not found:
+            self.statusBar().showMessage(self.tr("No likely duplicate"), 4000)
+            return
+        self._command(self.tr("Merge"), self.engine.merge, self.selected, found[0].case)
+
+    def keep_apart_selected(self) -> None:
+        found = self.duplicates()
+        if found:
+            self._command(self.tr("Not a duplicate"), self.engine.keep_apart, self.selected,
+                          found[0].case)
 
     def triage_selected(self) -> None:
         self._command(self.tr("Triage"), self.engine.triage, self.selected)

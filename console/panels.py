@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
 
 from console.engine import RadioLogEntry
 from console.texts import field_text, status_text
+from dispatch.duplicates import DuplicateCandidate
 from dispatch.eligibility import Eligibility
 from dispatch.lifecycle import AWAITING_UNIT
 from dispatch.recommend import Recommendation
@@ -42,7 +43,8 @@ class IncidentPanel(QTextBrowser):
         self.show_incident(None, [])
 
     def show_incident(self, incident: Incident | None, ranked: list[Recommendation],
-                      verdict: Eligibility | None = None) -> None:
+                      verdict: Eligibility | None = None,
+                      duplicates: list[DuplicateCandidate] = ()) -> None:
         if incident is None:
             hint = self.tr("Select an alert in the queue.")
             self.setHtml(f"<p style='color:#777'>{hint}</p>")
@@ -53,8 +55,18 @@ class IncidentPanel(QTextBrowser):
         case, caller = self.tr("Case"), self.tr("Caller")
         triage, recommended = self.tr("Triage"), self.tr("Recommended guides")
         assigned = self.tr("Assigned unit")
+        dup_title = self.tr("Likely duplicate of (M merge · K not a duplicate)")
+        dups = "".join(f"<li><b>{e(d.case)}</b> {d.score:.2f} — {e(';'.join(d.reasons))}</li>"
+                       for d in duplicates)
+        dup_section = f"<h4 style='color:#b00020'>{dup_title}</h4><ul>{dups}</ul>" if dups else ""
+        duplicate_of, merged = self.tr("Duplicate of"), self.tr("Merged alerts")
+        if incident.duplicate_of:
+            dup_section = f"<p>{duplicate_of} <b>{e(incident.duplicate_of)}</b></p>"
+        if incident.merged:
+            dup_section += f"<p>{merged}: {e(', '.join(incident.merged))}</p>"
         keys = self.tr("Keys: T triage · O override into the program · Enter dispatch #1 · "
-                       "1–3 pick · P refer police · A refer 120 · C close")
+                       "1–3 pick · P refer police · A refer 120 · C close · J joint · "
+                       "/ command line · F1 help")
         facts = "".join(f"<li>{e(k)}: {e(v)}</li>" for k, v in (
             field_text(name, value) for name, value in incident.structured.items()))
         reasons = "".join(f"<li>{e(r)}</li>" for r in incident.reasons)
@@ -77,7 +89,7 @@ class IncidentPanel(QTextBrowser):
             f"{caller} {e(incident.caller_phone)}</p>"
             f"<p style='background:#fff8dc;padding:4px'>"
             f"{_highlighted(incident.description, verdict)}</p>"
-            f"<ul>{facts}</ul><h4>{triage}</h4><ul>{reasons}</ul>"
+            f"<ul>{facts}</ul>{dup_section}<h4>{triage}</h4><ul>{reasons}</ul>"
             f"{units_section}"
             f"<p style='color:#555'>{e(keys)}</p>"
         )

@@ -15,8 +15,8 @@ from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy, due_alarms
 from dispatch.config import ARRIVAL_DWELL_FIXES
 from dispatch.eligibility import Eligibility
 from dispatch.events import Event
+from dispatch.lifecycle import TERMINAL, check_transition
 from dispatch.lifecycle import IncidentStatus as S
-from dispatch.lifecycle import check_transition
 from dispatch.state import CenterState, UnitStatus
 from map import geodesy
 
@@ -125,3 +125,34 @@ def clock_alarms(state: CenterState, now: datetime, actor: Actor,
     return [actor.event(ev.CLOCK_ALARM, {"case": case, "level": level,
                                          "elapsed_s": round(elapsed)})
             for case, level, elapsed in due_alarms(state.incidents.values(), now, policy)]
+
+
+def merge(state: CenterState, case: str, into: str, actor: Actor) -> Event:
+    """The alert `case` is the same accident as `into`: it becomes a duplicate of it."""
+    if case == into:
+        raise ValueError("an incident cannot be merged into itself")
+    check_transition(case, _incident(state, case).status, S.DUPLICATE)
+    if _incident(state, into).status in TERMINAL:
+        raise ValueError(f"incident {into} is {state.incidents[into].status}, not open")
+    return actor.event(ev.INCIDENT_MERGED, {"case": case, "into": into})
+
+
+def keep_apart(state: CenterState, case: str, of: str, actor: Actor) -> Event:
+    _incident(state, case)
+    _incident(state, of)
+    return actor.event(ev.DUPLICATE_KEPT_APART, {"case": case, "of": of})
+
+
+SETTABLE_STATUSES = (UnitStatus.AVAILABLE, UnitStatus.BUSY, UnitStatus.OFF_DUTY)
+
+
+def set_unit_status(state: CenterState, unit_id: str, status: UnitStatus, actor: Actor) -> Event:
+    """The dispatcher's manual status; a unit on a job changes status through the job."""
+    unit = state.units.get(unit_id)
+    if unit is None:
+        raise UnknownUnit(f"no unit {unit_id}")
+    if status not in SETTABLE_STATUSES:
+        raise ValueError(f"status {status} is set by the job, not by hand")
+    if unit.incident is not None:
+        raise ValueError(f"unit {unit_id} is on incident {unit.incident}; close or refer it first")
+    return actor.event(ev.UNIT_STATUS_SET, {"unit": unit_id, "status": str(status)})

@@ -21,6 +21,9 @@ UNIT_ARRIVED = "unit_arrived"
 INCIDENT_CLOSED = "incident_closed"
 UNIT_POSITION = "unit_position"
 CLOCK_ALARM = "clock_alarm"
+INCIDENT_MERGED = "incident_merged"
+DUPLICATE_KEPT_APART = "duplicate_kept_apart"
+UNIT_STATUS_SET = "unit_status_set"
 
 ALL_TYPES = frozenset(
     {
@@ -35,6 +38,9 @@ ALL_TYPES = frozenset(
         INCIDENT_CLOSED,
         UNIT_POSITION,
         CLOCK_ALARM,
+        INCIDENT_MERGED,
+        DUPLICATE_KEPT_APART,
+        UNIT_STATUS_SET,
     }
 )
 

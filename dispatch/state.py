@@ -45,6 +45,9 @@ class Incident:
     unit_id: str | None = None
     history: list[tuple[datetime, IncidentStatus]] = field(default_factory=list)
     alarms: set[str] = field(default_factory=set)  # 8-minute clock levels already recorded
+    kept_apart: set[str] = field(default_factory=set)  # cases the dispatcher said are not dups
+    merged: list[str] = field(default_factory=list)  # cases merged into this one
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -168,6 +171,21 @@ def _position(state: CenterState, e: Event) -> None:
     unit.fence_hits = unit.fence_hits + 1 if inside else 0
 
 
+def _merged(state: CenterState, e: Event) -> None:
+    case, into = e.payload["case"], e.payload["into"]
+    incident = state._move(case, IncidentStatus.DUPLICATE, e.time)
+    incident.duplicate_of = into
+    state.incidents[into].merged.append(case)
+
+
+def _kept_apart(state: CenterState, e: Event) -> None:
+    state.incidents[e.payload["case"]].kept_apart.add(e.payload["of"])
+
+
+def _unit_status(state: CenterState, e: Event) -> None:
+    state.units[e.payload["unit"]].status = UnitStatus(e.payload["status"])
+
+
 def _clock_alarm(state: CenterState, e: Event) -> None:
     state.incidents[e.payload["case"]].alarms.add(e.payload["level"])
 
@@ -183,4 +201,7 @@ _HANDLERS = {
     ev.INCIDENT_CLOSED: _closed,
     ev.UNIT_POSITION: _position,
     ev.CLOCK_ALARM: _clock_alarm,
+    ev.INCIDENT_MERGED: _merged,
+    ev.DUPLICATE_KEPT_APART: _kept_apart,
+    ev.UNIT_STATUS_SET: _unit_status,
 }

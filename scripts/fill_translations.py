@@ -26,6 +26,22 @@ ZH = {
         "超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。",
     "Joint assignment": "联合分配",
     "Mute sounds": "静音",
+    "/d 1023 G07 dispatch · /s G07 av status · /r 1023 police refer · /m 1023 1019 merge · Tab":
+        "/d 1023 G07 派遣 · /s G07 av 状态 · /r 1023 police 移交 · /m 1023 1019 合并 · Tab 补全",
+    "Likely duplicate of (M merge · K not a duplicate)": "可能重复(M 合并 · K 不是重复)",
+    "Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · "
+    "P refer police · A refer 120 · C close · J joint · / command line · F1 help":
+        "按键:T 初分 · O 改判纳入 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · A 移交120 · "
+        "C 结案 · J 联合分配 · / 命令行 · F1 帮助",
+    "Command": "命令",
+    "Merge into the likely duplicate": "并入可能重复的案件",
+    "Not a duplicate": "不是重复",
+    "Command line": "命令行",
+    "Keyboard help": "键盘帮助",
+    "No likely duplicate": "没有可能重复的案件",
+    "Merge": "合并",
+    "Duplicate of": "重复于",
+    "Merged alerts": "已合并警单",
 }
 
 

@@ -175,3 +175,64 @@ def test_joint_assignment_dispatches_every_triaged_incident(qtbot, center, monke
                                 for i in window.state.incidents.values()), timeout=5000)
     assert {i.unit_id for i in window.state.incidents.values()} == {"G01", "G02"}
     qtbot.waitUntil(lambda: len(sim.pages) == 2, timeout=5000)
+
+
+def test_command_bar_duplicates_and_unit_status(qtbot, center) -> None:
+    scenario, engine, signals, sim = center
+    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+    first = {**slip(), "alert_id": "110-E2E-0006"}
+    first["structured"] = {**first["structured"], "plates": ["浙LA12345", "浙LB00001"]}
+    second = {**first, "alert_id": "110-E2E-0007", "caller_phone": "13900000000"}
+    for doc in (first, second):
+        asyncio.run(send_doc(engine.feed_port, doc))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 2, timeout=5000)
+    by_alert = {i.alert_id: i.case for i in window.state.incidents.values()}
+    older, newer = by_alert["110-E2E-0006"], by_alert["110-E2E-0007"]
+
+    window.select_case(newer)
+    window._refresh()
+    [candidate] = window.duplicates()
+    assert candidate.case == older and "同一车牌浙LA12345、浙LB00001" in candidate.reasons
+    qtbot.keyClick(window.queue, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: window.state.incidents[newer].status == "duplicate", timeout=5000)
+    assert window.state.incidents[older].merged == [newer]
+
+    qtbot.keyClick(window.queue, Qt.Key.Key_Slash)
+    assert window.command_bar.hasFocus() and window.command_bar.text() == "/"
+    qtbot.keyClicks(window.command_bar, f"d {older} g02")
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "received to dispatched" in window.statusBar().currentMessage(),
+                    timeout=5000)  # not triaged yet: refused, and the reason is shown
+    window.focus_command()
+    qtbot.keyClicks(window.command_bar, f"t {older}")
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.state.incidents[older].status == "triaged", timeout=5000)
+    window.focus_command()
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Up)  # history: the refused dispatch again
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Up)
+    assert window.command_bar.text() == f"/d {older} g02"
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.state.incidents[older].unit_id == "G02", timeout=5000)
+    qtbot.waitUntil(lambda: len(sim.pages) == 1 and sim.pages[0].unit == "1002", timeout=5000)
+
+    window.focus_command()
+    qtbot.keyClicks(window.command_bar, "s G0")
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Tab)
+    assert "G01" in window.statusBar().currentMessage()  # several: the choices are shown
+    qtbot.keyClicks(window.command_bar, "1 of")
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Tab)
+    assert window.command_bar.text() == "/s G01 off"
+    window.command_bar.clear()
+    qtbot.keyClicks(window.command_bar, "/s G01 off")
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.state.units["G01"].status == "off_duty", timeout=5000)
+    window.focus_command()
+    qtbot.keyClicks(window.command_bar, "s G01 sleeping")
+    qtbot.keyClick(window.command_bar, Qt.Key.Key_Return)
+    assert "未知状态" in window.statusBar().currentMessage()
+    assert "/d 案件号 单位" in window.help_text() and "Ctrl+M" in window.help_text()
+    kinds = [e.type for e in engine.snapshot()]
+    assert ev.INCIDENT_MERGED in kinds and ev.UNIT_STATUS_SET in kinds

@@ -1,6 +1,14 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CommandBar</name>
+    <message>
+        <location filename="../../console/command_bar.py" line="33" />
+        <source>/d 1023 G07 dispatch · /s G07 av status · /r 1023 police refer · /m 1023 1019 merge · Tab</source>
+        <translation>/d 1023 G07 派遣 · /s G07 av 状态 · /r 1023 police 移交 · /m 1023 1019 合并 · Tab 补全</translation>
+    </message>
+</context>
+<context>
     <name>Field</name>
     <message>
         <location filename="../../console/texts.py" line="41" />
@@ -89,47 +97,62 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../console/panels.py" line="47" />
+        <location filename="../../console/panels.py" line="49" />
         <source>Select an alert in the queue.</source>
         <translation>请在左侧队列中选择警单。</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="51" />
+        <location filename="../../console/panels.py" line="53" />
         <source>Not triaged yet: press T</source>
         <translation>尚未初分:按 T</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="52" />
+        <location filename="../../console/panels.py" line="54" />
         <source>No available guide</source>
         <translation>没有空闲的引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="53" />
+        <location filename="../../console/panels.py" line="55" />
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="53" />
+        <location filename="../../console/panels.py" line="55" />
         <source>Caller</source>
         <translation>报警人</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="54" />
+        <location filename="../../console/panels.py" line="56" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="54" />
+        <location filename="../../console/panels.py" line="56" />
         <source>Recommended guides</source>
         <translation>推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="56" />
-        <source>Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · P refer police · A refer 120 · C close</source>
-        <translation>按键:T 初分 · O 改判纳入警保联动 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · A 移交120 · C 结案</translation>
+        <location filename="../../console/panels.py" line="58" />
+        <source>Likely duplicate of (M merge · K not a duplicate)</source>
+        <translation>可能重复(M 合并 · K 不是重复)</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="55" />
+        <location filename="../../console/panels.py" line="62" />
+        <source>Duplicate of</source>
+        <translation>重复于</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels.py" line="62" />
+        <source>Merged alerts</source>
+        <translation>已合并警单</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels.py" line="67" />
+        <source>Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · P refer police · A refer 120 · C close · J joint · / command line · F1 help</source>
+        <translation>按键:T 初分 · O 改判纳入 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · A 移交120 · C 结案 · J 联合分配 · / 命令行 · F1 帮助</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels.py" line="57" />
         <source>Assigned unit</source>
         <translation>已派单位</translation>
     </message>
@@ -137,125 +160,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="54" />
+        <location filename="../../console/main_window.py" line="57" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="54" />
+        <location filename="../../console/main_window.py" line="57" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="123" />
-        <location filename="../../console/main_window.py" line="242" />
+        <location filename="../../console/main_window.py" line="115" />
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="136" />
+        <location filename="../../console/main_window.py" line="315" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="124" />
-        <location filename="../../console/main_window.py" line="249" />
+        <location filename="../../console/main_window.py" line="137" />
+        <location filename="../../console/main_window.py" line="322" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="125" />
+        <location filename="../../console/main_window.py" line="138" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="127" />
+        <location filename="../../console/main_window.py" line="140" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="128" />
+        <location filename="../../console/main_window.py" line="141" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="129" />
+        <location filename="../../console/main_window.py" line="142" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="130" />
+        <location filename="../../console/main_window.py" line="143" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="132" />
+        <location filename="../../console/main_window.py" line="145" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="134" />
+        <location filename="../../console/main_window.py" line="147" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="135" />
+        <location filename="../../console/main_window.py" line="148" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="136" />
+        <location filename="../../console/main_window.py" line="149" />
+        <source>Merge into the likely duplicate</source>
+        <translation>并入可能重复的案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="150" />
+        <location filename="../../console/main_window.py" line="311" />
+        <source>Not a duplicate</source>
+        <translation>不是重复</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="161" />
+        <source>Command line</source>
+        <translation>命令行</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="162" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="137" />
+        <location filename="../../console/main_window.py" line="151" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="236" />
+        <location filename="../../console/main_window.py" line="163" />
+        <location filename="../../console/main_window.py" line="273" />
+        <source>Keyboard help</source>
+        <translation>键盘帮助</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="259" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="250" />
+        <location filename="../../console/main_window.py" line="304" />
+        <source>No likely duplicate</source>
+        <translation>没有可能重复的案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="306" />
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="323" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="252" />
+        <location filename="../../console/main_window.py" line="325" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="257" />
+        <location filename="../../console/main_window.py" line="330" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="259" />
-        <location filename="../../console/main_window.py" line="289" />
+        <location filename="../../console/main_window.py" line="332" />
+        <location filename="../../console/main_window.py" line="362" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="274" />
+        <location filename="../../console/main_window.py" line="347" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="279" />
+        <location filename="../../console/main_window.py" line="352" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="283" />
+        <location filename="../../console/main_window.py" line="356" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="299" />
+        <location filename="../../console/main_window.py" line="372" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="302" />
+        <location filename="../../console/main_window.py" line="375" />
         <source>Close</source>
         <translation>结案</translation>
     </message>

@@ -1,0 +1,58 @@
+"""The command line's grammar: parsing, errors in words, completion."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dispatch.command_bar import CommandError, Parsed, completions, parse
+
+CASES = ["1001", "1002", "1023"]
+UNITS = ["G01", "G07", "P01"]
+
+
+@pytest.mark.parametrize(("line", "parsed"), [
+    ("/d 1023 G07", Parsed("dispatch", ("1023", "G07"))),
+    ("/d 1023 g07", Parsed("dispatch", ("1023", "G07"))),
+    ("/s G07 av", Parsed("status", ("G07", "available"))),
+    ("/s g07 OFF", Parsed("status", ("G07", "off_duty"))),
+    ("/r 1023 police", Parsed("refer", ("1023", "referred_police"))),
+    ("/r 1023 120", Parsed("refer", ("1023", "referred_120"))),
+    ("  /m 1023 1001 ", Parsed("merge", ("1023", "1001"))),
+    ("/t 1002", Parsed("triage", ("1002",))),
+    ("/c 1002", Parsed("close", ("1002",))),
+])
+def test_parse(line, parsed) -> None:
+    assert parse(line, CASES, UNITS) == parsed
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("d 1023 G07", "以 / 开头"),
+    ("/x 1023", "未知命令"),
+    ("/d 1023", "用法"),
+    ("/d 9999 G07", "未知案件 9999"),
+    ("/d 1023 G99", "未知单位 G99"),
+    ("/s G07 asleep", "未知状态"),
+    ("/r 1023 fire", "未知移交对象"),
+])
+def test_errors_say_what_is_wrong(line, message) -> None:
+    with pytest.raises(CommandError, match=message):
+        parse(line, CASES, UNITS)
+
+
+def test_completion_follows_the_grammar() -> None:
+    assert completions("/", CASES, UNITS) == ["/d ", "/t ", "/r ", "/m ", "/k ", "/c ", "/s "]
+    assert completions("/d 10", CASES, UNITS) == ["/d 1001", "/d 1002", "/d 1023"]
+    assert completions("/d 1023 G", CASES, UNITS) == ["/d 1023 G01", "/d 1023 G07"]
+    assert completions("/s G07 o", CASES, UNITS) == ["/s G07 off"]
+    assert completions("/c 1001 x", CASES, UNITS) == []
+
+
+@given(st.text(max_size=40))
+def test_any_line_parses_or_says_why(line) -> None:
+    try:
+        parse(line, CASES, UNITS)
+    except CommandError as exc:
+        assert str(exc)
+    completions(line, CASES, UNITS)
