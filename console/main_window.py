@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.links: dict[str, QLabel] = {}
         self.clock = QLabel()
         self.muted = False
-        self.mute_label = QLabel("🔔")
+        self.mute_label = QLabel(self.tr("Sound on"))
         self.statusBar().addPermanentWidget(self.mute_label)
         self.statusBar().addPermanentWidget(self.clock)
 
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
 
     def toggle_mute(self) -> None:
         self.muted = not self.muted
-        self.mute_label.setText("🔇" if self.muted else "🔔")
+        self.mute_label.setText(self.tr("Muted") if self.muted else self.tr("Sound on"))
 
     def _on_link(self, link: str, status: str, detail: str) -> None:
         label = self.links.get(link)

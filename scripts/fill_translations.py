@@ -42,6 +42,8 @@ ZH = {
     "Merge": "合并",
     "Duplicate of": "重复于",
     "Merged alerts": "已合并警单",
+    "Muted": "已静音",
+    "Sound on": "声音开",
 }
 
 

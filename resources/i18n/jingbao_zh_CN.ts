@@ -175,6 +175,12 @@
         <translation>命令</translation>
     </message>
     <message>
+        <location filename="../../console/main_window.py" line="122" />
+        <location filename="../../console/main_window.py" line="190" />
+        <source>Sound on</source>
+        <translation>声音开</translation>
+    </message>
+    <message>
         <location filename="../../console/main_window.py" line="136" />
         <location filename="../../console/main_window.py" line="315" />
         <source>Triage</source>
@@ -257,6 +263,11 @@
         <location filename="../../console/main_window.py" line="273" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="190" />
+        <source>Muted</source>
+        <translation>已静音</translation>
     </message>
     <message>
         <location filename="../../console/main_window.py" line="259" />
