@@ -23,6 +23,7 @@ from dispatch.service_hours import CHINA_TZ
 from hub.simulated_feed import SlipFactory, run_simulated_feed
 from map import geodesy, roads
 from map.routing import Router, UnitEtas
+from radio.ports import PortConfig, parse_port_spec
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
 
@@ -103,14 +104,14 @@ def start_center(args: argparse.Namespace) -> Center:
     engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname(),
                     road_etas=road_etas(scenario))
     actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
-    radios = dict(spec.split("=", 1) for spec in args.radio)
+    radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
     center = Center(scenario, engine, signals, actor)
     if args.demo:
         center.simulator = GatewaySimulator(simulated_guides(scenario), time_scale=args.time_scale)
         center.simulator.start()
-        radios.setdefault("sim", center.simulator.path)
-    engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_urls=radios)
-    log.info("database %s; radios %s", url, radios or "none")
+        radios.append(PortConfig("sim", center.simulator.path))
+    engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_ports=radios)
+    log.info("database %s; radio ports %s", url, [f"{p.name}={p.url}" for p in radios] or "none")
     if args.demo:
         factory = SlipFactory(scenario)
         feed_url = f"ws://127.0.0.1:{engine.feed_port}/feed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -30,8 +31,9 @@ from dispatch.state import UnitStatus
 from hub.feed import Accepted, bound_port, start_feed_server
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
+from radio.ports import PortConfig
 from radio.protocols import paging
-from radio.reports import Decoded, PageAck, PositionReport, Rejected
+from radio.reports import Decoded, NoFix, PageAck, PositionReport, Rejected
 from resources.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -96,13 +98,13 @@ class Engine:
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self, *, feed_host: str = "127.0.0.1", feed_port: int | None = 0,
-              radio_urls: dict[str, str] | None = None) -> None:
+              radio_ports: list[PortConfig] = ()) -> None:
         self._thread.start()
         self.loop.call_soon_threadsafe(self._watch_clocks)
         if feed_port is not None:
             self.submit(self._start_feed, feed_host, feed_port).result(timeout=10)
-        for name, url in (radio_urls or {}).items():
-            self.add_radio(name, url)
+        for config in radio_ports:
+            self.add_radio(config)
 
     def stop(self) -> None:
         for bridge in self.bridges.values():
@@ -140,7 +142,7 @@ class Engine:
         self._link("110", "connected", f"ws://{host}:{self.feed_port}/feed")
         log.info("110 feed listening on ws://%s:%d/feed", host, self.feed_port)
 
-    def add_radio(self, name: str, url: str) -> None:
+    def add_radio(self, config: PortConfig) -> None:
         def on_decoded(port: str, decoded: Decoded) -> None:
             self.loop.call_soon_threadsafe(self._on_decoded, port, decoded)
 
@@ -149,8 +151,8 @@ class Engine:
                     "radio %s %s: %s", port, status, detail)
             self._link(f"radio:{port}", status, detail)
 
-        bridge = SerialBridge(url, name=name, on_decoded=on_decoded, on_status=on_status)
-        self.bridges[name] = bridge
+        bridge = SerialBridge(config, on_decoded=on_decoded, on_status=on_status)
+        self.bridges[config.name] = bridge
         bridge.start()
 
     def _link(self, link: str, status: str, detail: str) -> None:
@@ -253,7 +255,20 @@ class Engine:
         elif isinstance(decoded, PageAck):
             self._on_ack(port, decoded)
         elif isinstance(decoded, PositionReport):
-            self._on_position(port, decoded)
+            self._on_position(port, self._with_port_unit(port, decoded))
+        elif isinstance(decoded, NoFix):
+            unit = self.bridges[port].config.unit or ""
+            self.listener.radio_logged(RadioLogEntry(port, "in", unit, "无定位 no fix",
+                                                     decoded.raw))
+
+    def _with_port_unit(self, port: str, report: PositionReport) -> PositionReport:
+        """A GNSS receiver's NMEA names no unit: the port's configuration says whose it is."""
+        if report.unit or self.bridges[port].config.unit is None:
+            return report
+        unit = self.store.state.units.get(self.bridges[port].config.unit)
+        if unit is None:
+            return report
+        return dataclasses.replace(report, fleet=unit.fleet, unit=unit.radio_id)
 
     def _unit_for(self, port: str, fleet: int, radio_id: str, raw: bytes) -> str | None:
         unit_id = self.store.state.by_radio.get((fleet, radio_id))

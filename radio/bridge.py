@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 import serial
 
-from radio import gateway
-from radio.framing import LineFramer
+from radio.ports import PARITIES, PortConfig
 from radio.reports import Decoded, Rejected
 
 log = logging.getLogger(__name__)
@@ -26,16 +25,18 @@ BACKOFF_START_S, BACKOFF_MAX_S = 0.2, 5.0
 
 
 class SerialBridge:
-    def __init__(self, url: str, *, name: str = "radio0", baudrate: int = 9600,
-                 on_decoded: Callable[[str, Decoded], None],
+    def __init__(self, config: PortConfig, *, on_decoded: Callable[[str, Decoded], None],
                  on_status: Callable[[str, str, str], None]) -> None:
-        self.url, self.name, self.baudrate = url, name, baudrate
+        self.config = config
+        self.url, self.name = config.url, config.name
         self._on_decoded, self._on_status = on_decoded, on_status
-        self._framer = LineFramer()
+        self._framer = config.framer()
+        self._decode = config.decoder()
         self._port: serial.SerialBase | None = None
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"serial-{name}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"serial-{self.name}",
+                                        daemon=True)
         self.counts: Counter[str] = Counter()
 
     def start(self) -> None:
@@ -64,7 +65,8 @@ class SerialBridge:
         backoff = BACKOFF_START_S
         while not self._stop.is_set():
             try:
-                port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=0.2)
+                port = serial.serial_for_url(self.url, baudrate=self.config.baudrate,
+                                             parity=PARITIES[self.config.parity], timeout=0.2)
             except (serial.SerialException, OSError, ValueError) as exc:
                 self._on_status(self.name, DISCONNECTED, f"cannot open {self.url}: {exc}")
                 self._stop.wait(backoff)
@@ -92,7 +94,7 @@ class SerialBridge:
             except (serial.SerialException, OSError) as exc:
                 return f"lost {self.url}: {exc}"
             for frame in self._framer.feed(data):
-                self._emit(gateway.decode(frame))
+                self._emit(self._decode(frame))
         return None
 
     def _emit(self, decoded: Decoded) -> None:

@@ -31,9 +31,26 @@ class PageAck:
 
 
 @dataclass(frozen=True)
+class NoFix:
+    """The receiver reported, but without a valid fix: not a position."""
+
+    sentence: str
+    time: datetime | None
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class Other:
+    """A valid sentence that carries no position (satellites, DOP, proprietary status)."""
+
+    sentence: str
+    raw: bytes
+
+
+@dataclass(frozen=True)
 class Rejected:
     reason: str
     raw: bytes
 
 
-Decoded = PositionReport | PageAck | Rejected
+Decoded = PositionReport | NoFix | Other | PageAck | Rejected

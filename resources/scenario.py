@@ -14,6 +14,8 @@ from pathlib import Path
 from dispatch.config import ProgramRules, Region
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.state import Unit
+from radio import ports
+from radio.ports import PortConfig
 
 DEMO_SCENARIO = Path(__file__).with_name("demo") / "zhoushan.json"
 
@@ -34,6 +36,7 @@ class Scenario:
     towns: dict[str, dict]
     program: dict
     osm_path: Path | None = None  # a road network extract, instead of `roads` for routing
+    radio_ports: tuple[PortConfig, ...] = ()
 
     def rules(self) -> ProgramRules:
         """The program's rules as this scenario configures them, defaults elsewhere."""
@@ -86,4 +89,5 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
         towns=doc.get("towns", {}),
         program=doc.get("program", {}),
         osm_path=(path.parent / doc["osm"]) if doc.get("osm") else None,
+        radio_ports=tuple(ports.from_mapping(p) for p in doc.get("radio_ports", [])),
     )

@@ -25,6 +25,7 @@ from dispatch import events as ev
 from dispatch.commands import Actor
 from dispatch.service_hours import CHINA_TZ
 from map import geodesy
+from radio.ports import PortConfig
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
 
@@ -67,7 +68,7 @@ def center(db_url):
     signals = EngineSignals()
     store = EventStore.open(db_url, scenario.roster)
     engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
-    engine.start(feed_port=0, radio_urls={"sim": sim.path})
+    engine.start(feed_port=0, radio_ports=[PortConfig("sim", sim.path)])
     yield scenario, engine, signals, sim
     engine.stop()
     sim.stop()

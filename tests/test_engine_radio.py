@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from console.engine import Engine
 from db.store import EventStore
 from dispatch import events as ev
+from radio.ports import PortConfig
 from radio.protocols import fleetsync
 from resources import scenario as scenarios
 from tests.recorder import Recorder
@@ -23,7 +24,7 @@ def test_unknown_radio_is_surfaced_and_known_positions_are_logged(tmp_path) -> N
     recorder = Recorder()
     store = EventStore.open(f"sqlite:///{tmp_path / 'r.sqlite3'}", scenario.roster)
     engine = Engine(store, scenario, recorder, workstation=socket.gethostname())
-    engine.start(feed_port=None, radio_urls={"gw": os.ttyname(slave)})
+    engine.start(feed_port=None, radio_ports=[PortConfig("gw", os.ttyname(slave))])
     try:
         deadline = time.monotonic() + 5
         while ("radio:gw", "connected") not in {(link, s) for link, s, _ in recorder.links}:

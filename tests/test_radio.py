@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from radio import gateway
 from radio.bridge import CONNECTED, DISCONNECTED, SerialBridge
 from radio.framing import LineFramer
+from radio.ports import PortConfig
 from radio.protocols import fleetsync, paging
 from radio.reports import PageAck, PositionReport, Rejected
 from radio.simulator import GatewaySimulator, SimGuide
@@ -40,7 +41,8 @@ def test_simulator_reports_and_acknowledges_pages_over_pty() -> None:
     guide = SimGuide(100, "1001", 122.1000, 30.0100, post=(122.1000, 30.0100))
     sim = GatewaySimulator([guide], time_scale=50, report_interval_s=0.1, ack_delay_s=0.1)
     q, on_decoded, on_status = collect()
-    bridge = SerialBridge(sim.path, on_decoded=on_decoded, on_status=on_status)
+    bridge = SerialBridge(PortConfig("radio0", sim.path), on_decoded=on_decoded,
+                          on_status=on_status)
     sim.start()
     bridge.start()
     try:
@@ -64,7 +66,8 @@ def test_garbled_bytes_are_rejected_with_reason_and_good_frames_survive() -> Non
     master, slave = os.openpty()
     tty.setraw(slave)
     q, on_decoded, on_status = collect()
-    bridge = SerialBridge(os.ttyname(slave), on_decoded=on_decoded, on_status=on_status)
+    bridge = SerialBridge(PortConfig("radio0", os.ttyname(slave)), on_decoded=on_decoded,
+                          on_status=on_status)
     bridge.start()
     try:
         wait_for(q, lambda i: isinstance(i, tuple) and i[0] == CONNECTED)
@@ -85,7 +88,8 @@ def test_pulled_cable_is_reported_and_bridge_resumes() -> None:
     guide = SimGuide(100, "1001", 122.1, 30.01, post=(122.1, 30.01))
     sim = GatewaySimulator([guide], report_interval_s=0.1)
     q, on_decoded, on_status = collect()
-    bridge = SerialBridge(sim.path, on_decoded=on_decoded, on_status=on_status)
+    bridge = SerialBridge(PortConfig("radio0", sim.path), on_decoded=on_decoded,
+                          on_status=on_status)
     sim.start()
     bridge.start()
     try:
