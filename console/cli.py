@@ -38,4 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # `jingbao radio decode … | head`: the reader had enough
+        return 0

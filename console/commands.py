@@ -125,3 +125,27 @@ def triage(args: argparse.Namespace) -> int:
         for verdict in triage_lines(lines, scenario):
             sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
     return 0
+
+
+def _radio_options(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="radio_command", required=True)
+    decode = sub.add_parser("decode", help="decode a capture file, one JSON line per frame")
+    decode.add_argument("--protocol", required=True,
+                        choices=["nmea", "fleetsync", "gateway", "kiss", "tnc2"])
+    decode.add_argument("--allow-no-checksum", action="store_true",
+                        help="accept NMEA sentences without checksum")
+    decode.add_argument("file", help="the capture (raw bytes as read from the serial line)")
+
+
+@command("radio", "radio tools: `radio decode --protocol P FILE`", _radio_options)
+def radio(args: argparse.Namespace) -> int:
+    import json
+    import sys
+    from pathlib import Path
+
+    from radio.decode_file import decode_bytes
+
+    data = Path(args.file).read_bytes()
+    for item in decode_bytes(data, args.protocol, args.allow_no_checksum):
+        sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+    return 0

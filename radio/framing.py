@@ -41,3 +41,24 @@ class LineFramer:
         out = [parts[0]] if parts[0].strip() else []
         out.extend(b"$" + p for p in parts[1:])
         return out
+
+
+class TextLineFramer:
+    """Plain text lines (TNC2 monitor output): split on newlines only; `$` means nothing."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        self._buffer += data
+        *lines, rest = bytes(self._buffer).split(b"\n")
+        self._buffer = bytearray(rest)
+        if len(self._buffer) > MAX_LINE:
+            lines.append(bytes(self._buffer))
+            self._buffer.clear()
+        return [line.rstrip(b"\r") for line in lines if line.strip()]
+
+    def reset(self) -> bytes:
+        partial = bytes(self._buffer)
+        self._buffer.clear()
+        return partial

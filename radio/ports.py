@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import serial
 
 from radio import gateway
-from radio.framing import LineFramer
+from radio.framing import LineFramer, TextLineFramer
 from radio.reports import Decoded
 
 PARITIES = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
@@ -29,7 +29,7 @@ class Framer(Protocol):
 class PortConfig:
     name: str
     url: str
-    protocol: str = "gateway"  # gateway (FleetSync + paging), nmea, fleetsync, kiss
+    protocol: str = "gateway"  # gateway (FleetSync + paging), nmea, fleetsync, kiss, tnc2
     baudrate: int = 9600
     parity: str = "N"
     allow_no_checksum: bool = False
@@ -65,11 +65,18 @@ def _kiss_framer() -> Framer:
     return KissFramer()
 
 
+def _tnc2(config: PortConfig) -> Callable[[bytes], Decoded]:
+    from radio.protocols import aprs
+
+    return aprs.parse_tnc2
+
+
 PROTOCOLS: dict[str, tuple[Callable[[], Framer], Callable[[PortConfig], Callable]]] = {
     "gateway": (LineFramer, _text),
     "nmea": (LineFramer, _text),
     "fleetsync": (LineFramer, _text),
     "kiss": (_kiss_framer, _kiss),
+    "tnc2": (TextLineFramer, _tnc2),
 }
 
 _TYPES = {f.name: f.type for f in fields(PortConfig)}

@@ -20,6 +20,7 @@ class PositionReport:
     status: int
     fix: bool
     raw: bytes
+    emergency: bool = False  # the radio's emergency key or Mic-E "Emergency"
 
 
 @dataclass(frozen=True)
