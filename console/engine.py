@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from console.paging_service import PagingService
 from db.store import EventStore
 from dispatch import commands
 from dispatch import events as ev
@@ -31,8 +32,8 @@ from dispatch.state import UnitStatus
 from hub.feed import Accepted, bound_port, start_feed_server
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
+from radio.pager import PagerPolicy
 from radio.ports import PortConfig
-from radio.protocols import paging
 from radio.reports import Decoded, NoFix, PageAck, PositionReport, Rejected
 from resources.scenario import Scenario
 
@@ -62,24 +63,11 @@ class EngineListener(Protocol):
     def link_changed(self, link: str, status: str, detail: str) -> None: ...
 
 
-def _pages_from_log(store: EventStore) -> tuple[dict[int, tuple[str, str]], int]:
-    """Pages still awaiting an ack and the last sequence number used, from the log, so an ack
-    arriving after a restart is still matched and a sequence number is never reused."""
-    pages: dict[int, tuple[str, str]] = {}
-    last = 0
-    for e in store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED]):
-        if e.type == ev.PAGE_SENT:
-            pages[e.payload["seq"]] = (e.payload["unit"], e.payload["case"])
-            last = max(last, e.payload["seq"])
-        else:
-            pages.pop(e.payload["seq"], None)
-    return pages, last
-
-
 class Engine:
     def __init__(self, store: EventStore, scenario: Scenario, listener: EngineListener, *,
                  workstation: str, rules: ProgramRules | None = None,
-                 travel: TravelModel | None = None, road_etas: EtaFunction | None = None) -> None:
+                 travel: TravelModel | None = None, road_etas: EtaFunction | None = None,
+                 pager_policy: PagerPolicy = PagerPolicy()) -> None:  # noqa: B008 - frozen
         self.store, self.scenario, self.listener = store, scenario, listener
         self.workstation = workstation
         self.rules = rules or scenario.rules()
@@ -92,7 +80,9 @@ class Engine:
         self.feed_port: int | None = None
         self.links: dict[str, tuple[str, str]] = {}
         self._thread = threading.Thread(target=self.loop.run_forever, name="engine", daemon=True)
-        self._pages, self._page_seq = _pages_from_log(store)
+        self.paging = PagingService(
+            lambda: self.store.state, self.bridges, self._append, self._log_radio,
+            store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED, ev.PAGE_FAILED]), pager_policy)
         self._pending_positions: list[tuple[str, PositionReport]] = []
         self._feed_server = None
 
@@ -161,12 +151,14 @@ class Engine:
         self.listener.link_changed(link, status, detail)
 
     def _watch_clocks(self) -> None:
-        """Once a second: record 8-minute clock warnings and breaches as events."""
+        """Once a second: record 8-minute clock warnings and breaches, resend or escalate
+        pages that were not acknowledged."""
         try:
             self._append(commands.clock_alarms(self.store.state, utc_now(),
                                                self._actor("system:clock")))
-        except Exception:  # a storage fault must not stop the clock watch
-            log.exception("8-minute clock check failed")
+            self.paging.tick(self._actor("system:pager"))
+        except Exception:  # a storage fault must not stop the watch
+            log.exception("clock and pager check failed")
         self.loop.call_later(CLOCK_CHECK_S, self._watch_clocks)
 
     # -- appending --------------------------------------------------------------------------
@@ -226,26 +218,17 @@ class Engine:
             eta = float(etas_with_fallback([unit], incident.lon, incident.lat, utc_now(),
                                            self.travel, self.road_etas)[0])
         dispatched = self._append([commands.dispatch_unit(state, case, unit_id, eta, actor)])[0]
-        self._page(case, unit_id, actor)
+        self.paging.page(unit_id, commands.page_text(state, case), case, actor)
         return dispatched
 
-    def _page(self, case: str, unit_id: str, actor: commands.Actor) -> None:
-        state = self.store.state
-        unit, incident = state.units[unit_id], state.incidents[case]
-        self._page_seq += 1
-        page = paging.Page(self._page_seq, unit.fleet, unit.radio_id, incident.lon, incident.lat,
-                           commands.page_text(state, case))
-        frame = paging.encode_page(page)
-        port, delivered = "", False
-        for name, bridge in self.bridges.items():
-            if bridge.send(frame):
-                port, delivered = name, True
-                break
-        self._pages[page.seq] = (unit_id, case)
-        self._append([actor.event(ev.PAGE_SENT, {
-            "case": case, "unit": unit_id, "seq": page.seq, "text": page.text, "port": port,
-            "delivered": delivered})])
-        self.listener.radio_logged(RadioLogEntry(port or "-", "out", unit_id, page.text, frame))
+    def page(self, unit_id: str, text: str, actor: commands.Actor) -> int:
+        """A message to a unit that is not a dispatch (a canned or free-text page)."""
+        if unit_id not in self.store.state.units:
+            raise commands.UnknownUnit(f"no unit {unit_id}")
+        return self.paging.page(unit_id, text, None, actor)
+
+    def _log_radio(self, port: str, direction: str, unit: str, text: str, raw: bytes) -> None:
+        self.listener.radio_logged(RadioLogEntry(port, direction, unit, text, raw))
 
     # -- radio ------------------------------------------------------------------------------
     def _on_decoded(self, port: str, decoded: Decoded) -> None:
@@ -284,17 +267,13 @@ class Engine:
 
     def _on_ack(self, port: str, ack: PageAck) -> None:
         unit_id = self._unit_for(port, ack.fleet, ack.unit, ack.raw)
-        page = self._pages.pop(ack.seq, None)
         if unit_id is None:
             return
-        if page is None or page[0] != unit_id:
-            self.listener.radio_logged(RadioLogEntry(port, "rejected", unit_id,
-                                                     f"ack for unknown page {ack.seq}", ack.raw))
+        if not self.paging.acknowledged(ack.seq, unit_id, self._actor(f"radio:{port}")):
+            self._log_radio(port, "rejected", unit_id, f"ack for unknown page {ack.seq}",
+                            ack.raw)
             return
-        self.listener.radio_logged(RadioLogEntry(port, "in", unit_id, f"确认 ack #{ack.seq}",
-                                                 ack.raw))
-        self._append([self._actor(f"radio:{port}").event(
-            ev.PAGE_ACKED, {"unit": unit_id, "seq": ack.seq, "case": page[1]})])
+        self._log_radio(port, "in", unit_id, f"确认 ack #{ack.seq}", ack.raw)
 
     def _on_position(self, port: str, report: PositionReport) -> None:
         unit_id = self._unit_for(port, report.fleet, report.unit, report.raw)

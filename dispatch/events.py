@@ -24,6 +24,7 @@ CLOCK_ALARM = "clock_alarm"
 INCIDENT_MERGED = "incident_merged"
 DUPLICATE_KEPT_APART = "duplicate_kept_apart"
 UNIT_STATUS_SET = "unit_status_set"
+PAGE_FAILED = "page_failed"
 
 ALL_TYPES = frozenset(
     {
@@ -41,6 +42,7 @@ ALL_TYPES = frozenset(
         INCIDENT_MERGED,
         DUPLICATE_KEPT_APART,
         UNIT_STATUS_SET,
+        PAGE_FAILED,
     }
 )
 

@@ -140,7 +140,8 @@ def _dispatched(state: CenterState, e: Event) -> None:
 
 def _page_acked(state: CenterState, e: Event) -> None:
     case = e.payload.get("case")
-    if case and state.incidents[case].status == IncidentStatus.DISPATCHED:
+    if case and state.incidents[case].status == IncidentStatus.DISPATCHED and (
+            state.incidents[case].unit_id == e.payload["unit"]):
         state._move(case, IncidentStatus.ACKNOWLEDGED, e.time)
 
 
@@ -186,6 +187,19 @@ def _unit_status(state: CenterState, e: Event) -> None:
     state.units[e.payload["unit"]].status = UnitStatus(e.payload["status"])
 
 
+def _page_failed(state: CenterState, e: Event) -> None:
+    """No ack after every attempt: the incident goes back to the dispatcher, and the silent
+    unit is marked busy so it is not recommended again until someone reaches it."""
+    case = e.payload.get("case")
+    incident = state.incidents.get(case or "")
+    if incident is not None and incident.status == IncidentStatus.DISPATCHED:
+        state._move(case, IncidentStatus.ESCALATED, e.time)
+        incident.reasons.append(f"{e.payload['unit']} 未应答呼叫,请改派")
+        state._free_unit(incident)
+        incident.unit_id = None
+        state.units[e.payload["unit"]].status = UnitStatus.BUSY
+
+
 def _clock_alarm(state: CenterState, e: Event) -> None:
     state.incidents[e.payload["case"]].alarms.add(e.payload["level"])
 
@@ -204,4 +218,5 @@ _HANDLERS = {
     ev.INCIDENT_MERGED: _merged,
     ev.DUPLICATE_KEPT_APART: _kept_apart,
     ev.UNIT_STATUS_SET: _unit_status,
+    ev.PAGE_FAILED: _page_failed,
 }

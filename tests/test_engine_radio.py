@@ -11,10 +11,15 @@ from datetime import UTC, datetime
 from console.engine import Engine
 from db.store import EventStore
 from dispatch import events as ev
+from dispatch.alerts import parse_alert_slip
+from dispatch.commands import Actor, receive_alert
+from radio.pager import PagerPolicy
 from radio.ports import PortConfig
 from radio.protocols import fleetsync
+from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
 from tests.recorder import Recorder
+from tests.test_dispatch_core import SLIP
 
 
 def test_unknown_radio_is_surfaced_and_known_positions_are_logged(tmp_path) -> None:
@@ -45,3 +50,35 @@ def test_unknown_radio_is_surfaced_and_known_positions_are_logged(tmp_path) -> N
         engine.stop()
         os.close(master)
         os.close(slave)
+
+
+def test_unanswered_page_is_resent_then_escalated(tmp_path) -> None:
+    scenario = scenarios.load()
+    guide = SimGuide(100, "1001", 122.1035, 30.0205, post=(122.1035, 30.0205))
+    sim = GatewaySimulator([guide], report_interval_s=0.2, ack_delay_s=3600)  # never answers
+    sim.start()
+    recorder = Recorder()
+    store = EventStore.open(f"sqlite:///{tmp_path / 'p.sqlite3'}", scenario.roster)
+    engine = Engine(store, scenario, recorder, workstation="ws",
+                    pager_policy=PagerPolicy(ack_timeout_s=0.4, max_attempts=2))
+    engine.start(feed_port=None, radio_ports=[PortConfig("sim", sim.path)])
+    actor = Actor("dispatcher:t", "ws")
+    try:
+        recorder.wait_for(lambda e: e.type == ev.UNIT_POSITION)
+        slip = parse_alert_slip(SLIP, scenario.region)
+        engine.submit(engine.store.append, [receive_alert(slip, actor)]).result(timeout=5)
+        case = engine.store.state.by_alert["A-1"]
+        engine.submit(engine.override_triage, case, "test", actor).result(timeout=5)
+        engine.submit(engine.dispatch, case, "G01", actor).result(timeout=5)
+        failed = recorder.wait_for(lambda e: e.type == ev.PAGE_FAILED, timeout=10)
+        assert failed.payload["attempts"] == 2 and failed.actor == "system:pager"
+        sent = [e for e in engine.snapshot() if e.type == ev.PAGE_SENT]
+        assert [e.payload["attempt"] for e in sent] == [1, 2]
+        assert len({e.payload["seq"] for e in sent}) == 1
+        assert [p.seq for p in sim.pages] == [sent[0].payload["seq"]] * 2  # both went on air
+        state = engine.store.state
+        assert state.incidents[case].status == "escalated"
+        assert state.units["G01"].status == "busy"
+    finally:
+        engine.stop()
+        sim.stop()

@@ -1,0 +1,117 @@
+"""Paging on the engine loop: encode for the port's protocol, send, resend, escalate, log.
+
+The rules live in radio/pager.py; this adapter turns them into radio frames and events. Every
+attempt is a page_sent event (with its attempt number), every ack a page_acked, and a page
+that exhausted its attempts a page_failed, which escalates its incident to the dispatcher.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from dispatch import events as ev
+from dispatch.commands import Actor
+from dispatch.events import Event
+from dispatch.state import CenterState
+from radio.bridge import SerialBridge
+from radio.pager import Page, Pager, PagerPolicy
+from radio.protocols import kiss, paging
+
+log = logging.getLogger(__name__)
+
+CENTER_CALLSIGN = "CENTER"
+
+
+def encode(protocol: str, page: Page, state: CenterState) -> bytes | None:
+    """The page as this port's protocol carries it; None where it cannot page."""
+    unit = state.units[page.unit_id]
+    incident = state.incidents.get(page.case or "")
+    if protocol == "gateway":
+        lon, lat = (incident.lon, incident.lat) if incident else (0.0, 0.0)
+        return paging.encode_page(paging.Page(page.seq, unit.fleet, unit.radio_id, lon, lat,
+                                              page.text))
+    if protocol == "kiss":
+        msg_id = str(page.seq % 100000)  # APRS message ids are at most 5 characters
+        return kiss.encode_message(CENTER_CALLSIGN, unit.radio_id, page.text, msg_id)
+    return None
+
+
+def pending_from_log(events: list[Event]) -> tuple[list[Page], int]:
+    """Pages on air when the console stopped (sent, neither acked nor failed), and the last
+    sequence number used, so a restart resumes them and never reuses a number."""
+    on_air: dict[int, Page] = {}
+    last = 0
+    for e in events:
+        seq = e.payload["seq"]
+        if e.type == ev.PAGE_SENT:
+            on_air[seq] = Page(seq, e.payload["unit"], e.payload["text"], e.payload.get("case"),
+                               attempts=e.payload.get("attempt", 1))
+            last = max(last, seq)
+        else:
+            on_air.pop(seq, None)
+    return list(on_air.values()), last
+
+
+class PagingService:
+    """Owned by the engine; every method runs on the engine loop."""
+
+    def __init__(self, state: Callable[[], CenterState], bridges: dict[str, SerialBridge],
+                 append: Callable[[list[Event]], list[Event]], radio_log: Callable,
+                 log_events: list[Event], policy: PagerPolicy = PagerPolicy()) -> None:  # noqa: B008
+        self._state, self._bridges, self._append, self._radio_log = (state, bridges, append,
+                                                                      radio_log)
+        self.pager = Pager(policy)
+        pending, self._seq = pending_from_log(log_events)
+        for page in pending:
+            self.pager.restore(page, time.monotonic())
+
+    def page(self, unit_id: str, text: str, case: str | None, actor: Actor) -> int:
+        self._seq += 1
+        on_air = self.pager.submit(Page(self._seq, unit_id, text, case), time.monotonic())
+        if on_air is not None:
+            self._transmit(on_air, actor)
+        else:
+            self._radio_log("-", "out", unit_id, f"排队 queued #{self._seq}: {text}", b"")
+        return self._seq
+
+    def _transmit(self, page: Page, actor: Actor) -> None:
+        port, frame = self._send(page)
+        self._append([actor.event(ev.PAGE_SENT, {
+            "case": page.case, "unit": page.unit_id, "seq": page.seq, "text": page.text,
+            "attempt": page.attempts, "port": port, "delivered": frame is not None})])
+        note = f"(第{page.attempts}次) " if page.attempts > 1 else ""
+        self._radio_log(port or "-", "out", page.unit_id, note + page.text, frame or b"")
+
+    def _send(self, page: Page) -> tuple[str, bytes | None]:
+        for name, bridge in self._bridges.items():
+            frame = encode(bridge.config.protocol, page, self._state())
+            if frame is not None and bridge.send(frame):
+                return name, frame
+        log.warning("page #%d to %s: no port could send it", page.seq, page.unit_id)
+        return "", None
+
+    def acknowledged(self, seq: int, unit_id: str, actor: Actor) -> bool:
+        page, following = self.pager.acknowledged(seq, unit_id, time.monotonic())
+        if page is None:
+            return False
+        self._append([actor.event(ev.PAGE_ACKED, {"unit": unit_id, "seq": seq,
+                                                  "case": page.case})])
+        if following is not None:
+            self._transmit(following, actor)
+        return True
+
+    def tick(self, actor: Actor) -> None:
+        """Resend what timed out, escalate what failed for good, send what that freed."""
+        resend, failed, freed = self.pager.due(time.monotonic())
+        for page in resend:
+            self._transmit(page, actor)
+        for page in failed:
+            self._append([actor.event(ev.PAGE_FAILED, {
+                "unit": page.unit_id, "seq": page.seq, "case": page.case,
+                "attempts": page.attempts})])
+            self._radio_log("-", "rejected", page.unit_id,
+                            f"未应答 no ack after {page.attempts} attempts: {page.text}", b"")
+        for page in freed:
+            self._transmit(page, actor)
