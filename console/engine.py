@@ -227,6 +227,10 @@ class Engine:
             raise commands.UnknownUnit(f"no unit {unit_id}")
         return self.paging.page(unit_id, text, None, actor)
 
+    def acknowledge_emergency(self, unit_id: str, actor: commands.Actor) -> Event:
+        event = commands.acknowledge_emergency(self.store.state, unit_id, actor)
+        return self._append([event])[0]
+
     def _log_radio(self, port: str, direction: str, unit: str, text: str, raw: bytes) -> None:
         self.listener.radio_logged(RadioLogEntry(port, direction, unit, text, raw))
 
@@ -279,6 +283,10 @@ class Engine:
         unit_id = self._unit_for(port, report.fleet, report.unit, report.raw)
         if unit_id is None:
             return
+        if report.emergency and not self.store.state.units[unit_id].emergency:
+            self._log_radio(port, "in", unit_id, "紧急报警 EMERGENCY", report.raw)
+            self._append([self._actor(f"radio:{port}").event(ev.RADIO_EMERGENCY, {
+                "unit": unit_id, "lon": report.lon, "lat": report.lat})])
         if not report.fix:
             self.listener.radio_logged(RadioLogEntry(port, "in", unit_id, "无定位 no fix",
                                                      report.raw))

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from console.command_bar import CommandBar
@@ -105,8 +107,17 @@ class MainWindow(QMainWindow):
         outer.addWidget(top)
         outer.addWidget(bottom)
         outer.setSizes([720, 240])
-        self.setCentralWidget(outer)
-        self.central = outer
+        self.emergency_banner = QLabel(objectName="emergencyBanner")
+        self.emergency_banner.setStyleSheet(
+            "background:#d00000;color:white;font-size:16px;font-weight:bold;padding:6px;")
+        self.emergency_banner.hide()
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.emergency_banner)
+        column.addWidget(outer)
+        self.setCentralWidget(page)
+        self.central = page
         self.command_bar = CommandBar(self._names)
         self.command_bar.command.connect(self.run_command)
         self.command_bar.rejected.connect(self._on_command_failed)
@@ -160,7 +171,9 @@ class MainWindow(QMainWindow):
             self.central.addAction(action)
         for text, keys, slot in ((self.tr("Command line"), ["/", "Ctrl+L"], self.focus_command),
                                  (self.tr("Focus queue"), ["Ctrl+Q"], self.queue.setFocus),
-                                 (self.tr("Keyboard help"), ["F1"], self.show_help)):
+                                 (self.tr("Keyboard help"), ["F1"], self.show_help),
+                                 (self.tr("Acknowledge emergency"), ["Ctrl+E"],
+                                  self.acknowledge_emergency)):
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(slot)
@@ -207,6 +220,26 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         self.clock.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
         self._dirty = True
+        if self.emergencies():
+            QApplication.beep()  # an emergency rings every second until acknowledged
+
+    def emergencies(self) -> list[str]:
+        return [u.unit_id for u in self.state.units.values() if u.emergency]
+
+    def _show_emergencies(self) -> None:
+        units = self.emergencies()
+        self.emergency_banner.setVisible(bool(units))
+        if units:
+            names = "、".join(f"{u} {self.state.units[u].name}" for u in units)
+            self.emergency_banner.setText(
+                self.tr("EMERGENCY from %1 — Ctrl+E to acknowledge").replace("%1", names))
+
+    def acknowledge_emergency(self) -> None:
+        units = self.emergencies()
+        if units:
+            self.engine.submit(self.engine.acknowledge_emergency, units[0],
+                               self.actor).add_done_callback(
+                self._report_failure(self.tr("Acknowledge")))
 
     def _refresh(self) -> None:
         self._refresh_queued = False
@@ -220,6 +253,7 @@ class MainWindow(QMainWindow):
             self._select_row(selected)
         self.map.show_state(self.state, self.selected)
         self._show_selected()
+        self._show_emergencies()
 
     def _show_selected(self) -> None:
         incident = self.state.incidents.get(self.selected or "")

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from console.texts import header_text, status_text
 from dispatch.clocks import BREACH, OK, STOPPED, WARN, Clock, clock_of
 from dispatch.lifecycle import TERMINAL, IncidentStatus
-from dispatch.state import CenterState, Incident, Unit
+from dispatch.state import STALE_AFTER_S, STUCK_AFTER_FIXES, CenterState, Incident, Unit
 from map.view import STATUS_COLOURS, UNIT_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -108,6 +108,13 @@ class QueueModel(_RowsModel):
 
 
 class UnitBoardModel(_RowsModel):
+    @staticmethod
+    def _status(unit: Unit) -> str:
+        notes = [status_text("emergency")] if unit.emergency else []
+        if unit.frozen_fixes >= STUCK_AFTER_FIXES:
+            notes.append(status_text("gps_stuck"))
+        return " · ".join([status_text(unit.status), *notes])
+
     HEADERS = ("Unit", "Name", "Status", "Fix age", "Job")
 
     def __init__(self, state: CenterState) -> None:
@@ -124,8 +131,12 @@ class UnitBoardModel(_RowsModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         unit = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (unit.unit_id, unit.name, status_text(unit.status),
+            return (unit.unit_id, unit.name, self._status(unit),
                     _age(unit.fix_time, self.now), unit.incident or "")[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
-            return QColor(UNIT_COLOURS[unit.status])
+            return QColor("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status])
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3 and (
+                unit.fix_time is None
+                or (self.now - unit.fix_time).total_seconds() > STALE_AFTER_S):
+            return QColor("#c00")
         return None

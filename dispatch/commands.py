@@ -156,3 +156,12 @@ def set_unit_status(state: CenterState, unit_id: str, status: UnitStatus, actor:
     if unit.incident is not None:
         raise ValueError(f"unit {unit_id} is on incident {unit.incident}; close or refer it first")
     return actor.event(ev.UNIT_STATUS_SET, {"unit": unit_id, "status": str(status)})
+
+
+def acknowledge_emergency(state: CenterState, unit_id: str, actor: Actor) -> Event:
+    unit = state.units.get(unit_id)
+    if unit is None:
+        raise UnknownUnit(f"no unit {unit_id}")
+    if not unit.emergency:
+        raise ValueError(f"unit {unit_id} has no emergency to acknowledge")
+    return actor.event(ev.EMERGENCY_ACKED, {"unit": unit_id})

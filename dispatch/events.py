@@ -25,6 +25,8 @@ INCIDENT_MERGED = "incident_merged"
 DUPLICATE_KEPT_APART = "duplicate_kept_apart"
 UNIT_STATUS_SET = "unit_status_set"
 PAGE_FAILED = "page_failed"
+RADIO_EMERGENCY = "radio_emergency"
+EMERGENCY_ACKED = "emergency_acked"
 
 ALL_TYPES = frozenset(
     {
@@ -43,6 +45,8 @@ ALL_TYPES = frozenset(
         DUPLICATE_KEPT_APART,
         UNIT_STATUS_SET,
         PAGE_FAILED,
+        RADIO_EMERGENCY,
+        EMERGENCY_ACKED,
     }
 )
 

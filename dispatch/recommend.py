@@ -17,7 +17,7 @@ from datetime import datetime
 import numpy as np
 
 from dispatch.config import TravelModel
-from dispatch.state import Unit, UnitStatus
+from dispatch.state import STALE_AFTER_S, Unit, UnitStatus
 from map import geodesy
 
 # (units, incident lon, lat, when) → seconds per unit, inf where unreachable
@@ -27,7 +27,7 @@ EtaFunction = Callable[[Sequence[Unit], float, float, datetime], Sequence[float]
 @dataclass(frozen=True)
 class RankingPolicy:
     target_s: float = 8 * 60.0
-    stale_after_s: float = 120.0
+    stale_after_s: float = STALE_AFTER_S
     exclude_stale: bool = False  # False: penalise instead
     stale_penalty_s: float = 180.0
     job_penalty_s: float = 20.0  # per job already done this shift: spreads the work

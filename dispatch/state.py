@@ -18,6 +18,9 @@ from dispatch.lifecycle import IncidentStatus, check_transition
 from map import geodesy
 
 FIRST_CASE_NUMBER = 1001
+STUCK_SPEED_KMH = 5.0  # above this, a fix that does not change means a stuck receiver
+STUCK_AFTER_FIXES = 5
+STALE_AFTER_S = 120.0  # a position older than this is dimmed and penalised
 
 
 class UnitStatus(StrEnum):
@@ -67,6 +70,8 @@ class Unit:
     incident: str | None = None
     jobs: int = 0  # dispatches of this unit in the replayed log
     fence_hits: int = 0  # consecutive fixes inside its incident's arrival geofence
+    frozen_fixes: int = 0  # consecutive identical fixes while the radio reports movement
+    emergency: bool = False  # the radio's emergency alarm, until an operator acknowledges it
 
 
 class CenterState:
@@ -87,6 +92,9 @@ class CenterState:
             handler(self, event)
         if event.id is not None:
             self.last_event_id = max(self.last_event_id, event.id)
+
+    def stuck_units(self) -> list[str]:
+        return [u.unit_id for u in self.units.values() if u.frozen_fixes >= STUCK_AFTER_FIXES]
 
     def incident_of(self, unit_id: str) -> Incident | None:
         unit = self.units.get(unit_id)
@@ -163,6 +171,9 @@ def _closed(state: CenterState, e: Event) -> None:
 def _position(state: CenterState, e: Event) -> None:
     p = e.payload
     unit = state.units[p["unit"]]
+    moving = p.get("speed_kmh", 0.0) > STUCK_SPEED_KMH
+    same = (unit.lon, unit.lat) == (p["lon"], p["lat"])
+    unit.frozen_fixes = unit.frozen_fixes + 1 if same and moving else 0
     unit.lon, unit.lat = p["lon"], p["lat"]
     unit.speed_kmh, unit.course = p.get("speed_kmh", 0.0), p.get("course", 0.0)
     unit.fix_time = datetime.fromisoformat(p["fix_time"]) if p.get("fix_time") else e.time
@@ -200,6 +211,10 @@ def _page_failed(state: CenterState, e: Event) -> None:
         state.units[e.payload["unit"]].status = UnitStatus.BUSY
 
 
+def _emergency(state: CenterState, e: Event) -> None:
+    state.units[e.payload["unit"]].emergency = e.type == ev.RADIO_EMERGENCY
+
+
 def _clock_alarm(state: CenterState, e: Event) -> None:
     state.incidents[e.payload["case"]].alarms.add(e.payload["level"])
 
@@ -219,4 +234,6 @@ _HANDLERS = {
     ev.DUPLICATE_KEPT_APART: _kept_apart,
     ev.UNIT_STATUS_SET: _unit_status,
     ev.PAGE_FAILED: _page_failed,
+    ev.RADIO_EMERGENCY: _emergency,
+    ev.EMERGENCY_ACKED: _emergency,
 }

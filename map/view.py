@@ -8,6 +8,7 @@ Fed, not owning: `show` takes the current state and updates existing items with 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -15,8 +16,9 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
+from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
-from dispatch.state import CenterState, UnitStatus
+from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
 from resources.scenario import Line, Scenario
 
 STATUS_COLOURS = {
@@ -36,6 +38,14 @@ UNIT_COLOURS = {
     UnitStatus.BUSY: "#7f7f7f",
     UnitStatus.OFF_DUTY: "#c7c7c7",
 }
+
+
+def _unit_brush(unit: Unit, now: datetime) -> QColor:
+    """Status colour; red for an emergency; faded when the position is stale."""
+    colour = QColor("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status])
+    if unit.fix_time is None or (now - unit.fix_time).total_seconds() > STALE_AFTER_S:
+        colour.setAlpha(70)
+    return colour
 
 
 def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
@@ -128,8 +138,11 @@ class MapView(QWidget):
         chosen = state.incidents.get(selected or "")
         self.selection.setData(x=[chosen.lon] if chosen else [], y=[chosen.lat] if chosen else [])
         units = [u for u in state.units.values() if u.lon is not None]
+        now = utc_now()
         self.units.setData(x=np.array([u.lon for u in units]), y=np.array([u.lat for u in units]),
-                           brush=[UNIT_COLOURS[u.status] for u in units])
+                           brush=[_unit_brush(u, now) for u in units],
+                           size=[22 if u.emergency else 13 for u in units],
+                           symbol=["star" if u.emergency else "d" for u in units])
         for unit in units:
             label = self.unit_labels.get(unit.unit_id)
             if label is None:

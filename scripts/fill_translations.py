@@ -44,6 +44,11 @@ ZH = {
     "Merged alerts": "已合并警单",
     "Muted": "已静音",
     "Sound on": "声音开",
+    "Acknowledge emergency": "确认紧急报警",
+    "EMERGENCY from %1 — Ctrl+E to acknowledge": "紧急报警:%1 — 按 Ctrl+E 确认",
+    "Acknowledge": "确认",
+    "EMERGENCY": "紧急报警",
+    "GPS stuck": "GPS卡滞",
 }
 
 

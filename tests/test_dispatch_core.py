@@ -214,3 +214,16 @@ def test_state_machine_only_follows_the_table(moves) -> None:
             assert incident.status == before
         else:
             assert target in TRANSITIONS[before]
+
+
+def test_stuck_gps_is_flagged_after_repeated_fixes_while_moving(state, actor) -> None:
+    for _ in range(6):
+        state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G02", "lon": 122.2, "lat": 30.0,
+                                                   "speed_kmh": 30.0}))
+    assert state.stuck_units() == ["G02"]
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G02", "lon": 122.2001, "lat": 30.0,
+                                               "speed_kmh": 30.0}))
+    assert state.stuck_units() == []
+    for _ in range(8):  # standing still with speed 0 is not stuck
+        state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1, "lat": 30.0}))
+    assert state.stuck_units() == []

@@ -11,37 +11,37 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../console/texts.py" line="41" />
+        <location filename="../../console/texts.py" line="43" />
         <source>injuries</source>
         <translation>人员受伤</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="42" />
+        <location filename="../../console/texts.py" line="44" />
         <source>vehicles_movable</source>
         <translation>车辆可移动</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="43" />
+        <location filename="../../console/texts.py" line="45" />
         <source>estimated_loss_cny</source>
         <translation>估损(元)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="44" />
+        <location filename="../../console/texts.py" line="46" />
         <source>vehicles</source>
         <translation>车辆数</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="45" />
+        <location filename="../../console/texts.py" line="47" />
         <source>plates</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="46" />
+        <location filename="../../console/texts.py" line="48" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="47" />
+        <location filename="../../console/texts.py" line="49" />
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -49,47 +49,47 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../console/texts.py" line="32" />
+        <location filename="../../console/texts.py" line="34" />
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="33" />
+        <location filename="../../console/texts.py" line="35" />
         <source>Age</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="34" />
+        <location filename="../../console/texts.py" line="36" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="35" />
+        <location filename="../../console/texts.py" line="37" />
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="36" />
+        <location filename="../../console/texts.py" line="38" />
         <source>Slip</source>
         <translation>警单摘要</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="37" />
+        <location filename="../../console/texts.py" line="39" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="38" />
+        <location filename="../../console/texts.py" line="40" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="39" />
+        <location filename="../../console/texts.py" line="41" />
         <source>Fix age</source>
         <translation>定位时效</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="40" />
+        <location filename="../../console/texts.py" line="42" />
         <source>Job</source>
         <translation>当前任务</translation>
     </message>
@@ -160,173 +160,188 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="57" />
+        <location filename="../../console/main_window.py" line="59" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="57" />
+        <location filename="../../console/main_window.py" line="59" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="115" />
+        <location filename="../../console/main_window.py" line="126" />
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="122" />
-        <location filename="../../console/main_window.py" line="190" />
+        <location filename="../../console/main_window.py" line="133" />
+        <location filename="../../console/main_window.py" line="203" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="136" />
-        <location filename="../../console/main_window.py" line="315" />
+        <location filename="../../console/main_window.py" line="147" />
+        <location filename="../../console/main_window.py" line="349" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="137" />
-        <location filename="../../console/main_window.py" line="322" />
+        <location filename="../../console/main_window.py" line="148" />
+        <location filename="../../console/main_window.py" line="356" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="138" />
+        <location filename="../../console/main_window.py" line="149" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="140" />
+        <location filename="../../console/main_window.py" line="151" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="141" />
+        <location filename="../../console/main_window.py" line="152" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="142" />
+        <location filename="../../console/main_window.py" line="153" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="143" />
+        <location filename="../../console/main_window.py" line="154" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="145" />
+        <location filename="../../console/main_window.py" line="156" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="147" />
+        <location filename="../../console/main_window.py" line="158" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="148" />
+        <location filename="../../console/main_window.py" line="159" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="149" />
+        <location filename="../../console/main_window.py" line="160" />
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150" />
-        <location filename="../../console/main_window.py" line="311" />
+        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="345" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="172" />
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162" />
+        <location filename="../../console/main_window.py" line="173" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="151" />
+        <location filename="../../console/main_window.py" line="162" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163" />
-        <location filename="../../console/main_window.py" line="273" />
+        <location filename="../../console/main_window.py" line="174" />
+        <location filename="../../console/main_window.py" line="307" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="190" />
+        <location filename="../../console/main_window.py" line="175" />
+        <source>Acknowledge emergency</source>
+        <translation>确认紧急报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="203" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="259" />
+        <location filename="../../console/main_window.py" line="235" />
+        <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
+        <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="242" />
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="293" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="304" />
+        <location filename="../../console/main_window.py" line="338" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="306" />
+        <location filename="../../console/main_window.py" line="340" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="323" />
+        <location filename="../../console/main_window.py" line="357" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="325" />
+        <location filename="../../console/main_window.py" line="359" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="330" />
+        <location filename="../../console/main_window.py" line="364" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="332" />
-        <location filename="../../console/main_window.py" line="362" />
+        <location filename="../../console/main_window.py" line="366" />
+        <location filename="../../console/main_window.py" line="396" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="347" />
+        <location filename="../../console/main_window.py" line="381" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="352" />
+        <location filename="../../console/main_window.py" line="386" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="356" />
+        <location filename="../../console/main_window.py" line="390" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="372" />
+        <location filename="../../console/main_window.py" line="406" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="375" />
+        <location filename="../../console/main_window.py" line="409" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
@@ -334,7 +349,7 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="92" />
+        <location filename="../../map/view.py" line="102" />
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
@@ -425,6 +440,16 @@
         <location filename="../../console/texts.py" line="28" />
         <source>Off duty</source>
         <translation>下班</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="29" />
+        <source>EMERGENCY</source>
+        <translation>紧急报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="30" />
+        <source>GPS stuck</source>
+        <translation>GPS卡滞</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,66 @@
+"""A radio's emergency (Mic-E "Emergency" over a KISS TNC on a pty) reaches the operator."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import tty
+
+import pytest
+from PySide6.QtCore import Qt
+
+from console.engine import Engine
+from console.main_window import MainWindow
+from console.signals import EngineSignals, SignalListener
+from db.store import EventStore
+from dispatch import events as ev
+from dispatch.commands import Actor
+from radio.ports import PortConfig
+from radio.protocols import kiss
+from resources import scenario as scenarios
+from tests.test_aprs_kiss import mic_e
+
+CALL = "BG7ABC-9"
+
+
+def kiss_frame(dest: str, source: str, info: bytes) -> bytes:
+    ax25 = (kiss._encode_address(dest, False) + kiss._encode_address(source, True)
+            + bytes([kiss.UI_CONTROL, kiss.NO_LAYER3]) + info)
+    return bytes([kiss.FEND, 0]) + kiss.escape(ax25) + bytes([kiss.FEND])
+
+
+def test_emergency_banner_until_acknowledged(qtbot, tmp_path) -> None:
+    demo = scenarios.load()
+    spec = {"unit_id": "G99", "name": "引导员99", "kind": "guide", "fleet": 0,
+            "radio_id": CALL, "post": "定海解放路岗"}
+    scenario = dataclasses.replace(demo, unit_specs=[*demo.unit_specs, spec])
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    signals = EngineSignals()
+    store = EventStore.open(f"sqlite:///{tmp_path / 'e.sqlite3'}", scenario.roster)
+    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
+    engine.start(feed_port=None, radio_ports=[PortConfig("tnc", os.ttyname(slave),
+                                                         protocol="kiss")])
+    window = MainWindow(scenario, engine, signals, Actor("operator:t", "ws"))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: engine.links.get("radio:tnc", ("",))[0] == "connected",
+                        timeout=5000)
+        dest, info = mic_e(30.02, 122.10, 0, 0, "000")
+        os.write(master, kiss_frame(dest, CALL, info) * 2)  # still pressed: one alarm
+        qtbot.waitUntil(lambda: window.emergency_banner.isVisible(), timeout=5000)
+        assert "G99" in window.emergency_banner.text()
+        qtbot.waitUntil(lambda: window.state.units["G99"].lat is not None, timeout=5000)
+        assert window.state.units["G99"].lat == pytest.approx(30.02, abs=1e-3)
+        qtbot.keyClick(window.queue, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not window.emergency_banner.isVisible(), timeout=5000)
+        kinds = [e.type for e in engine.snapshot()]
+        assert kinds.count(ev.RADIO_EMERGENCY) == 1 and ev.EMERGENCY_ACKED in kinds
+        acked = [e for e in engine.snapshot() if e.type == ev.EMERGENCY_ACKED][0]
+        assert acked.actor == "operator:t"
+    finally:
+        engine.stop()
+        os.close(master)
+        os.close(slave)
