@@ -25,6 +25,7 @@ from map import geodesy, roads
 from map.routing import Router, UnitEtas
 from radio.ports import PortConfig, parse_port_spec
 from radio.simulator import GatewaySimulator, SimGuide
+from radio.voice import VoiceConfig, VoicePager
 from resources import scenario as scenarios
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,24 @@ def road_etas(scenario: scenarios.Scenario) -> UnitEtas | None:
     else:
         return None
     return UnitEtas(Router(graph), lambda moment: moment.astimezone(CHINA_TZ))
+
+
+def voice_pager(spec: str | None) -> VoicePager | None:
+    """`--voice /dev/ttyUSB1,line=DTR,device=hw:1,lead=0.3,tail=0.3`: speak pages on the air."""
+    if not spec:
+        return None
+    url, *options = spec.split(",")
+    keys = {"line": ("line", str), "device": ("device", str), "lead": ("lead_s", float),
+            "tail": ("tail_s", float), "voice": ("voice", str)}
+    settings = {}
+    for option in options:
+        key, _, value = option.partition("=")
+        if key not in keys:
+            raise ValueError(f"--voice: unknown option {key!r}; known: {', '.join(keys)}")
+        name, kind = keys[key]
+        settings[name] = kind(value)
+    folder = Path(default_url().removeprefix("sqlite:///")).with_name("voice")
+    return VoicePager(VoiceConfig(url, **settings), folder)
 
 
 def simulated_guides(scenario: scenarios.Scenario) -> list[SimGuide]:
@@ -102,7 +121,7 @@ def start_center(args: argparse.Namespace) -> Center:
     signals = EngineSignals()
     store = EventStore.open(url, scenario.roster)
     engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname(),
-                    road_etas=road_etas(scenario))
+                    road_etas=road_etas(scenario), voice=voice_pager(args.voice))
     actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
     radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
     center = Center(scenario, engine, signals, actor)

@@ -23,6 +23,9 @@ def _center_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--feed-port", type=int, default=8765, help="110 feed port (0 = any free)")
     p.add_argument("--radio", action="append", default=[], metavar="NAME=URL",
                    help="a radio gateway serial port, e.g. gw1=/dev/ttyUSB0 (repeatable)")
+    p.add_argument("--voice", metavar="PTT[,line=RTS|DTR,device=D,lead=S,tail=S]",
+                   help="speak pages on the air: key the radio's PTT on this serial port's "
+                        "RTS (or DTR) and play espeak-ng's Mandarin to sound device D")
     p.add_argument("--time-scale", type=float, default=2.0,
                    help="demo: how much faster than real time simulated guides move")
     p.add_argument("--first-alert-s", type=float, default=2.0, help="demo: first alert after")

@@ -35,6 +35,7 @@ from radio.bridge import SerialBridge
 from radio.pager import PagerPolicy
 from radio.ports import PortConfig
 from radio.reports import Decoded, NoFix, PageAck, PositionReport, Rejected
+from radio.voice import VoicePager
 from resources.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ class Engine:
     def __init__(self, store: EventStore, scenario: Scenario, listener: EngineListener, *,
                  workstation: str, rules: ProgramRules | None = None,
                  travel: TravelModel | None = None, road_etas: EtaFunction | None = None,
-                 pager_policy: PagerPolicy = PagerPolicy()) -> None:  # noqa: B008 - frozen
+                 pager_policy: PagerPolicy = PagerPolicy(),  # noqa: B008 - frozen
+                 voice: VoicePager | None = None) -> None:
         self.store, self.scenario, self.listener = store, scenario, listener
         self.workstation = workstation
         self.rules = rules or scenario.rules()
@@ -84,6 +86,8 @@ class Engine:
             lambda: self.store.state, self.bridges, self._append, self._log_radio,
             store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED, ev.PAGE_FAILED]), pager_policy)
         self._pending_positions: list[tuple[str, PositionReport]] = []
+        self.voice = voice
+        self._voice_worker = concurrent.futures.ThreadPoolExecutor(1, "voice")
         self._feed_server = None
 
     # -- life cycle -------------------------------------------------------------------------
@@ -99,6 +103,7 @@ class Engine:
     def stop(self) -> None:
         for bridge in self.bridges.values():
             bridge.stop()
+        self._voice_worker.shutdown(wait=True, cancel_futures=True)
         if self._feed_server is not None:
             server = self._feed_server
             server.close()
@@ -218,8 +223,36 @@ class Engine:
             eta = float(etas_with_fallback([unit], incident.lon, incident.lat, utc_now(),
                                            self.travel, self.road_etas)[0])
         dispatched = self._append([commands.dispatch_unit(state, case, unit_id, eta, actor)])[0]
-        self.paging.page(unit_id, commands.page_text(state, case), case, actor)
+        text = commands.page_text(state, case)
+        self.paging.page(unit_id, text, case, actor)
+        self.speak(unit_id, f"{state.units[unit_id].name.split()[0]},请注意。{text}", case, actor)
         return dispatched
+
+    def speak(self, unit_id: str, text: str, case: str | None, actor: commands.Actor) -> None:
+        """Say the page on the air (when a voice channel is configured), off the loop."""
+        if self.voice is None:
+            return
+        voice = self.voice
+
+        def work() -> dict:
+            clip = voice.synthesize(text)
+            sent = voice.transmit(clip)
+            return {"audio": str(clip.path), "sha256": clip.sha256,
+                    "duration_s": round(clip.duration_s, 3), "rms": round(clip.rms, 4),
+                    "keyed_s": round(sent.released_at - sent.keyed_at, 3), "ok": True}
+
+        def done(future: asyncio.Future) -> None:
+            try:
+                detail = future.result()
+            except Exception as exc:  # no espeak-ng, no sound card, PTT port gone ...
+                log.warning("voice page to %s failed: %s", unit_id, exc)
+                detail = {"ok": False, "error": str(exc)}
+            self._log_radio("voice", "out" if detail["ok"] else "rejected", unit_id,
+                            f"语音 voice: {text}" if detail["ok"] else detail["error"], b"")
+            self._append([actor.event(ev.VOICE_PAGE, {"unit": unit_id, "case": case,
+                                                      "text": text, **detail})])
+
+        self.loop.run_in_executor(self._voice_worker, work).add_done_callback(done)
 
     def page(self, unit_id: str, text: str, actor: commands.Actor) -> int:
         """A message to a unit that is not a dispatch (a canned or free-text page)."""

@@ -27,6 +27,7 @@ UNIT_STATUS_SET = "unit_status_set"
 PAGE_FAILED = "page_failed"
 RADIO_EMERGENCY = "radio_emergency"
 EMERGENCY_ACKED = "emergency_acked"
+VOICE_PAGE = "voice_page"
 
 ALL_TYPES = frozenset(
     {
@@ -47,6 +48,7 @@ ALL_TYPES = frozenset(
         PAGE_FAILED,
         RADIO_EMERGENCY,
         EMERGENCY_ACKED,
+        VOICE_PAGE,
     }
 )
 
