@@ -40,7 +40,6 @@ from resources.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
-POSITION_FLUSH_S = 0.05
 CLOCK_CHECK_S = 1.0
 
 
@@ -138,8 +137,8 @@ class Engine:
         log.info("110 feed listening on ws://%s:%d/feed", host, self.feed_port)
 
     def add_radio(self, config: PortConfig) -> None:
-        def on_decoded(port: str, decoded: Decoded) -> None:
-            self.loop.call_soon_threadsafe(self._on_decoded, port, decoded)
+        def on_decoded(port: str, batch: list[Decoded]) -> None:
+            self.loop.call_soon_threadsafe(self._on_batch, port, batch)
 
         def on_status(port: str, status: str, detail: str) -> None:
             log.log(logging.INFO if status == "connected" else logging.WARNING,
@@ -268,6 +267,13 @@ class Engine:
         self.listener.radio_logged(RadioLogEntry(port, direction, unit, text, raw))
 
     # -- radio ------------------------------------------------------------------------------
+    def _on_batch(self, port: str, batch: list[Decoded]) -> None:
+        for decoded in batch:
+            try:
+                self._on_decoded(port, decoded)
+            except Exception:  # one bad report must not cost the rest of the burst
+                log.exception("radio %s: handling %r failed", port, decoded)
+
     def _on_decoded(self, port: str, decoded: Decoded) -> None:
         if isinstance(decoded, Rejected):
             self.listener.radio_logged(RadioLogEntry(port, "rejected", "", decoded.reason,
@@ -324,8 +330,8 @@ class Engine:
             self.listener.radio_logged(RadioLogEntry(port, "in", unit_id, "无定位 no fix",
                                                      report.raw))
             return
-        if not self._pending_positions:
-            self.loop.call_later(POSITION_FLUSH_S, self._flush_positions)
+        if not self._pending_positions:  # flushed after the batches already queued
+            self.loop.call_soon(self._flush_positions)
         self._pending_positions.append((port, report))
 
     def _flush_positions(self) -> None:

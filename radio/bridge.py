@@ -1,7 +1,8 @@
 """Serial bridge: one port, one reader thread, reconnect with back-off, decoded reports out.
 
-pyserial is blocking, so each port gets its own thread; what it decodes goes to `on_decoded`
-(called on that thread: the receiver must hop to its own loop). A pulled cable or vanished pty
+pyserial is blocking, so each port gets its own thread; what one read decodes goes to
+`on_decoded` as one list (called on that thread: the receiver must hop to its own loop), so a
+burst of reports crosses threads once, not once per frame. A pulled cable or vanished pty
 is reported through `on_status`, retried with back-off, and the partial frame at the cut is
 discarded so it cannot be misread as the start of the next one.
 """
@@ -25,7 +26,7 @@ BACKOFF_START_S, BACKOFF_MAX_S = 0.2, 5.0
 
 
 class SerialBridge:
-    def __init__(self, config: PortConfig, *, on_decoded: Callable[[str, Decoded], None],
+    def __init__(self, config: PortConfig, *, on_decoded: Callable[[str, list[Decoded]], None],
                  on_status: Callable[[str, str, str], None]) -> None:
         self.config = config
         self.url, self.name = config.url, config.name
@@ -82,7 +83,7 @@ class SerialBridge:
             port.close()
             partial = self._framer.reset()
             if partial:
-                self._emit(Rejected("partial frame discarded at disconnect", partial))
+                self._emit([Rejected("partial frame discarded at disconnect", partial)])
             if reason:
                 self._on_status(self.name, DISCONNECTED, reason)
                 self._stop.wait(backoff)
@@ -93,17 +94,19 @@ class SerialBridge:
                 data = port.read(port.in_waiting or 1)
             except (serial.SerialException, OSError) as exc:
                 return f"lost {self.url}: {exc}"
-            for frame in self._framer.feed(data):
-                self._emit(self._decode(frame))
+            frames = self._framer.feed(data)
+            if frames:
+                self._emit([self._decode(frame) for frame in frames])
         return None
 
-    def _emit(self, decoded: Decoded) -> None:
-        kind = type(decoded).__name__
-        self.counts[kind] += 1
-        if isinstance(decoded, Rejected):
-            self.counts[f"rejected: {decoded.reason.split(':')[0]}"] += 1
-            log.warning("%s: rejected frame (%s): %r", self.name, decoded.reason, decoded.raw)
+    def _emit(self, batch: list[Decoded]) -> None:
+        for decoded in batch:
+            self.counts[type(decoded).__name__] += 1
+            if isinstance(decoded, Rejected):
+                self.counts[f"rejected: {decoded.reason.split(':')[0]}"] += 1
+                log.warning("%s: rejected frame (%s): %r", self.name, decoded.reason,
+                            decoded.raw)
         try:
-            self._on_decoded(self.name, decoded)
+            self._on_decoded(self.name, batch)
         except Exception:  # the receiver's failure must not kill the port's reader
-            log.exception("%s: handler failed for %r", self.name, decoded)
+            log.exception("%s: handler failed for a batch of %d", self.name, len(batch))

@@ -22,7 +22,8 @@ from radio.simulator import GatewaySimulator, SimGuide
 
 def collect():
     q: queue.Queue = queue.Queue()
-    return q, (lambda port, decoded: q.put(decoded)), (lambda port, s, why: q.put((s, why)))
+    return (q, (lambda port, batch: [q.put(d) for d in batch]),
+            (lambda port, s, why: q.put((s, why))))
 
 
 def wait_for(q: queue.Queue, predicate, timeout: float = 5.0):

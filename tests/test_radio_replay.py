@@ -78,7 +78,7 @@ def replay(data: bytes, tmp_path: Path) -> tuple[Counter, list]:
     proc, a, b = _socat_pair(tmp_path)
     got: queue.Queue = queue.Queue()
     bridge = SerialBridge(PortConfig("replay", str(b), baudrate=4800),
-                          on_decoded=lambda port, d: got.put(d),
+                          on_decoded=lambda port, batch: [got.put(d) for d in batch],
                           on_status=lambda port, status, why: got.put((status, why)))
     bridge.start()
     items = []

@@ -37,7 +37,7 @@ def _need(tool: str, package: str) -> None:
 def _bridge(url: str, protocol: str) -> tuple[SerialBridge, queue.Queue]:
     got: queue.Queue = queue.Queue()
     bridge = SerialBridge(PortConfig("peer", url, protocol=protocol),
-                          on_decoded=lambda port, d: got.put(d),
+                          on_decoded=lambda port, batch: [got.put(d) for d in batch],
                           on_status=lambda port, status, why: got.put((status, why)))
     bridge.start()
     return bridge, got
