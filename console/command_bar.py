@@ -26,19 +26,19 @@ class CommandBar(QLineEdit):
     hint = Signal(str)
     done = Signal()  # Escape: hand the keyboard back to the queue
 
-    def __init__(self, names: Callable[[], tuple[list[str], list[str]]],
+    def __init__(self, names: Callable[[], tuple[list[str], list[str], list[str]]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("commandBar")
         self.setPlaceholderText(self.tr("/d 1023 G07 dispatch · /s G07 av status · "
                                          "/r 1023 police refer · /m 1023 1019 merge · Tab"))
-        self._names = names  # () → (case numbers, unit ids), read when needed
+        self._names = names  # () → (case numbers, unit ids, group names), read when needed
         self.history: list[str] = []
         self._cursor = 0
         self.returnPressed.connect(self._run)
 
     def complete(self) -> None:
-        cases, units = self._names()
+        cases, units, _groups = self._names()
         found = completions(self.text(), cases, units)
         if not found:
             return
@@ -52,9 +52,9 @@ class CommandBar(QLineEdit):
         line = self.text().strip()
         if not line:
             return
-        cases, units = self._names()
+        cases, units, groups = self._names()
         try:
-            parsed: Parsed = parse(line, cases, units)
+            parsed: Parsed = parse(line, cases, units, groups)
         except CommandError as exc:
             self.rejected.emit(str(exc))
             return

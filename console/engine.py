@@ -263,6 +263,21 @@ class Engine:
         event = commands.acknowledge_emergency(self.store.state, unit_id, actor)
         return self._append([event])[0]
 
+    def group_page(self, group: str, text: str, actor: commands.Actor) -> list[int]:
+        """Page every guide of a service zone (by duty post), or `all` guides."""
+        units = [u for u in self.store.state.units.values() if u.kind == "guide"
+                 and (group == "all" or (u.post is not None and any(
+                     name == group for name, _ in self.zones.zones_at(*u.post))))]
+        if not units:
+            raise ValueError(f"no guide in group {group}")
+        return [self.paging.page(u.unit_id, text, None, actor) for u in units]
+
+    def map_radio(self, radio: str, unit_id: str, actor: commands.Actor) -> Event:
+        event = self._append([commands.map_radio(self.store.state, radio, unit_id, actor)])[0]
+        fleet, _, radio_id = radio.partition("/")
+        self.unknown_radios.pop((int(fleet), radio_id), None)
+        return event
+
     def _log_radio(self, port: str, direction: str, unit: str, text: str, raw: bytes) -> None:
         self.listener.radio_logged(RadioLogEntry(port, direction, unit, text, raw))
 

@@ -306,8 +306,8 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         QMessageBox.information(self, self.tr("Keyboard help"), self.help_text())
 
-    def _names(self) -> tuple[list[str], list[str]]:
-        return list(self.state.incidents), list(self.state.units)
+    def _names(self) -> tuple[list[str], list[str], list[str]]:
+        return list(self.state.incidents), list(self.state.units), list(self.engine.scenario.zones)
 
     def focus_command(self) -> None:
         self.command_bar.setFocus()
@@ -319,7 +319,8 @@ class MainWindow(QMainWindow):
         e = self.engine
         actions = {"dispatch": e.dispatch, "triage": e.triage, "refer": e.refer,
                    "merge": e.merge, "keep_apart": e.keep_apart, "close": e.close,
-                   "status": e.set_unit_status}
+                   "status": e.set_unit_status, "page": e.page, "group_page": e.group_page,
+                   "map_radio": e.map_radio}
         if parsed.args and parsed.args[0] in self.state.incidents:
             self.select_case(parsed.args[0])
         self.engine.submit(actions[parsed.action], *parsed.args, self.actor).add_done_callback(

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import html
+from collections import deque
 from datetime import datetime
 
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
+from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.engine import RadioLogEntry
 from console.texts import field_text, status_text
@@ -95,21 +105,54 @@ class IncidentPanel(QTextBrowser):
         )
 
 
-class RadioLogPanel(QPlainTextEdit):
-    """Every frame in and out, rejections included, newest at the bottom."""
+class RadioLogPanel(QWidget):
+    """The radio operator's log: every frame in and out, rejections included, newest at the
+    bottom; filter by unit or port, raw frames on demand, unknown radio ids listed."""
 
     MAX_LINES = 5000
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("radioLog")
-        self.setReadOnly(True)
-        self.setMaximumBlockCount(self.MAX_LINES)
-        self.setFont(QFont("monospace", 9))
-        self.lines = 0
+        self.entries: deque[RadioLogEntry] = deque(maxlen=self.MAX_LINES)
+        self.unknown: dict[str, int] = {}
+        self.filter = QLineEdit(placeholderText=self.tr("Filter by unit or port"))
+        self.raw = QCheckBox(self.tr("Raw frames"))
+        self.unknown_label = QLabel()
+        self.view = QPlainTextEdit(readOnly=True)
+        self.view.setMaximumBlockCount(self.MAX_LINES)
+        self.view.setFont(QFont("monospace", 9))
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter)
+        bar.addWidget(self.raw)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(bar)
+        column.addWidget(self.view)
+        column.addWidget(self.unknown_label)
+        self.filter.textChanged.connect(self._rerender)
+        self.raw.toggled.connect(self._rerender)
+
+    def _line(self, entry: RadioLogEntry) -> str:
+        arrow = {"in": "◀", "out": "▶"}.get(entry.direction, "✖")
+        line = f"{_local(entry.time)} {entry.port:<7} {arrow} {entry.unit:<8} {entry.text}"
+        if self.raw.isChecked() and entry.raw:
+            line += f"\n    {entry.raw!r}"
+        return line
+
+    def _shown(self, entry: RadioLogEntry) -> bool:
+        wanted = self.filter.text().strip().lower()
+        return not wanted or wanted in entry.unit.lower() or wanted in entry.port.lower()
 
     def append_entry(self, entry: RadioLogEntry) -> None:
-        arrow = {"in": "◀", "out": "▶"}.get(entry.direction, "✖")
-        self.appendPlainText(
-            f"{_local(entry.time)} {entry.port:<7} {arrow} {entry.unit:<8} {entry.text}")
-        self.lines += 1
+        self.entries.append(entry)
+        if entry.direction == "rejected" and "/" in entry.unit:  # an unknown FLEET/ID
+            self.unknown[entry.unit] = self.unknown.get(entry.unit, 0) + 1
+            listed = "  ".join(f"{k}×{v}" for k, v in sorted(self.unknown.items()))
+            self.unknown_label.setText(self.tr("Unknown radios (map with /map): ") + listed)
+        if self._shown(entry):
+            self.view.appendPlainText(self._line(entry))
+
+    def _rerender(self) -> None:
+        self.view.setPlainText("\n".join(self._line(e) for e in self.entries if self._shown(e)))
+        self.view.moveCursor(QTextCursor.MoveOperation.End)

@@ -7,6 +7,7 @@ dispatch/commands.py check the state when the action runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,10 +33,18 @@ VERBS: dict[str, Verb] = {
     "k": Verb("keep_apart", ("case", "case"), "/k 案件号 案件号 — 不是重复"),
     "c": Verb("close", ("case",), "/c 案件号 — 结案"),
     "s": Verb("status", ("unit", "status"), "/s 单位 av|bz|off — 设置单位状态"),
+    "p": Verb("page", ("unit", "text"), "/p 单位 文字|#编号 — 呼叫单位(#1…常用语)"),
+    "g": Verb("group_page", ("group", "text"), "/g 服务区|all 文字|#编号 — 群呼"),
+    "map": Verb("map_radio", ("radio", "unit"), "/map 队号/台号 单位 — 登记电台编号"),
 }
 STATUS_WORDS = {"av": UnitStatus.AVAILABLE, "bz": UnitStatus.BUSY, "off": UnitStatus.OFF_DUTY}
 TARGET_WORDS = {"police": "referred_police", "120": "referred_120"}
-KIND_WORDS = {"case": "案件", "unit": "单位", "status": "状态", "target": "移交对象"}
+KIND_WORDS = {"case": "案件", "unit": "单位", "status": "状态", "target": "移交对象",
+              "group": "群组", "radio": "电台编号"}
+CANNED = {  # canned pages, `#1` in the command line
+    "1": "请回电指挥中心", "2": "请报告当前位置", "3": "注意安全,减速慢行", "4": "请返回执勤点",
+}
+_RADIO = re.compile(r"^(\d{1,3})/([A-Za-z0-9-]{1,12})$")
 
 
 @dataclass(frozen=True)
@@ -44,20 +53,38 @@ class Parsed:
     args: tuple[str, ...]
 
 
-def parse(line: str, cases: Iterable[str], units: Iterable[str]) -> Parsed:
+def _text(word: str, canned: dict[str, str]) -> str:
+    if word.startswith("#"):
+        if word[1:] not in canned:
+            raise CommandError(f"没有常用语 {word};可用:" + " ".join(f"#{k}" for k in canned))
+        return canned[word[1:]]
+    return word
+
+
+def parse(line: str, cases: Iterable[str], units: Iterable[str], groups: Iterable[str] = (),
+          canned: dict[str, str] = CANNED) -> Parsed:
     words = line.strip().split()
     if not words or not words[0].startswith("/"):
         raise CommandError("命令以 / 开头,例如 /d 1023 G07")
     verb = VERBS.get(words[0][1:].lower())
     if verb is None:
         raise CommandError(f"未知命令 {words[0]};可用:" + " ".join(f"/{v}" for v in VERBS))
-    if len(words) - 1 != len(verb.args):
+    free_text = verb.args[-1] == "text"
+    if len(words) - 1 < len(verb.args) or (not free_text and len(words) - 1 > len(verb.args)):
         raise CommandError(f"用法:{verb.help}")
+    if free_text:  # the text is the rest of the line, spaces and all
+        words = [*words[:len(verb.args)], " ".join(words[len(verb.args):])]
     known = {"case": {c: c for c in cases}, "unit": {u.upper(): u for u in units},
-             "status": {w: str(s) for w, s in STATUS_WORDS.items()}, "target": TARGET_WORDS}
+             "status": {w: str(s) for w, s in STATUS_WORDS.items()}, "target": TARGET_WORDS,
+             "group": {g.lower(): g for g in (*groups, "all")}}
     args = []
     for kind, word in zip(verb.args, words[1:], strict=True):
-        value = known[kind].get(word.upper() if kind == "unit" else word.lower())
+        if kind == "text":
+            value = _text(word, canned)
+        elif kind == "radio":
+            value = word if _RADIO.match(word) else None
+        else:
+            value = known[kind].get(word.upper() if kind == "unit" else word.lower())
         if value is None:
             raise CommandError(f"未知{KIND_WORDS[kind]} {word}")
         args.append(value)
@@ -74,6 +101,7 @@ def completions(line: str, cases: Iterable[str], units: Iterable[str]) -> list[s
     if verb is None or position >= len(verb.args):
         return []
     pool = {"case": sorted(cases), "unit": sorted(units), "status": list(STATUS_WORDS),
-            "target": list(TARGET_WORDS)}[verb.args[position]]
+            "target": list(TARGET_WORDS), "text": [f"#{k}" for k in CANNED], "group": ["all"],
+            "radio": []}[verb.args[position]]
     prefix = " ".join(words[:-1])
     return [f"{prefix} {p}" for p in pool if p.lower().startswith(words[-1].lower())]

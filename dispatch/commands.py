@@ -165,3 +165,15 @@ def acknowledge_emergency(state: CenterState, unit_id: str, actor: Actor) -> Eve
     if not unit.emergency:
         raise ValueError(f"unit {unit_id} has no emergency to acknowledge")
     return actor.event(ev.EMERGENCY_ACKED, {"unit": unit_id})
+
+
+def map_radio(state: CenterState, radio: str, unit_id: str, actor: Actor) -> Event:
+    """Register radio `FLEET/ID` as `unit_id`'s (a replaced handset, a newly seen radio)."""
+    fleet_text, _, radio_id = radio.partition("/")
+    if unit_id not in state.units:
+        raise UnknownUnit(f"no unit {unit_id}")
+    owner = state.by_radio.get((int(fleet_text), radio_id))
+    if owner is not None and owner != unit_id:
+        raise ValueError(f"radio {radio} already belongs to {owner}")
+    return actor.event(ev.RADIO_MAPPED, {"unit": unit_id, "fleet": int(fleet_text),
+                                         "radio_id": radio_id})

@@ -28,6 +28,7 @@ PAGE_FAILED = "page_failed"
 RADIO_EMERGENCY = "radio_emergency"
 EMERGENCY_ACKED = "emergency_acked"
 VOICE_PAGE = "voice_page"
+RADIO_MAPPED = "radio_mapped"
 
 ALL_TYPES = frozenset(
     {
@@ -49,6 +50,7 @@ ALL_TYPES = frozenset(
         RADIO_EMERGENCY,
         EMERGENCY_ACKED,
         VOICE_PAGE,
+        RADIO_MAPPED,
     }
 )
 

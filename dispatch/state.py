@@ -215,6 +215,13 @@ def _emergency(state: CenterState, e: Event) -> None:
     state.units[e.payload["unit"]].emergency = e.type == ev.RADIO_EMERGENCY
 
 
+def _radio_mapped(state: CenterState, e: Event) -> None:
+    unit = state.units[e.payload["unit"]]
+    state.by_radio.pop((unit.fleet, unit.radio_id), None)
+    unit.fleet, unit.radio_id = e.payload["fleet"], e.payload["radio_id"]
+    state.by_radio[(unit.fleet, unit.radio_id)] = unit.unit_id
+
+
 def _clock_alarm(state: CenterState, e: Event) -> None:
     state.incidents[e.payload["case"]].alarms.add(e.payload["level"])
 
@@ -236,4 +243,5 @@ _HANDLERS = {
     ev.PAGE_FAILED: _page_failed,
     ev.RADIO_EMERGENCY: _emergency,
     ev.EMERGENCY_ACKED: _emergency,
+    ev.RADIO_MAPPED: _radio_mapped,
 }

@@ -49,6 +49,9 @@ ZH = {
     "Acknowledge": "确认",
     "EMERGENCY": "紧急报警",
     "GPS stuck": "GPS卡滞",
+    "Filter by unit or port": "按单位或端口筛选",
+    "Raw frames": "原始帧",
+    "Unknown radios (map with /map): ": "未登记电台(用 /map 登记):",
 }
 
 

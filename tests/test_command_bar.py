@@ -22,6 +22,10 @@ UNITS = ["G01", "G07", "P01"]
     ("  /m 1023 1001 ", Parsed("merge", ("1023", "1001"))),
     ("/t 1002", Parsed("triage", ("1002",))),
     ("/c 1002", Parsed("close", ("1002",))),
+    ("/p G07 请到 解放路 口", Parsed("page", ("G07", "请到 解放路 口"))),
+    ("/p G07 #2", Parsed("page", ("G07", "请报告当前位置"))),
+    ("/g all #4", Parsed("group_page", ("all", "请返回执勤点"))),
+    ("/map 100/1099 G07", Parsed("map_radio", ("100/1099", "G07"))),
 ])
 def test_parse(line, parsed) -> None:
     assert parse(line, CASES, UNITS) == parsed
@@ -35,6 +39,9 @@ def test_parse(line, parsed) -> None:
     ("/d 1023 G99", "未知单位 G99"),
     ("/s G07 asleep", "未知状态"),
     ("/r 1023 fire", "未知移交对象"),
+    ("/p G07 #9", "没有常用语 #9"),
+    ("/map 1099 G07", "未知电台编号 1099"),
+    ("/t 1002 extra", "用法"),
 ])
 def test_errors_say_what_is_wrong(line, message) -> None:
     with pytest.raises(CommandError, match=message):
@@ -42,7 +49,8 @@ def test_errors_say_what_is_wrong(line, message) -> None:
 
 
 def test_completion_follows_the_grammar() -> None:
-    assert completions("/", CASES, UNITS) == ["/d ", "/t ", "/r ", "/m ", "/k ", "/c ", "/s "]
+    assert completions("/", CASES, UNITS) == ["/d ", "/t ", "/r ", "/m ", "/k ", "/c ", "/s ",
+                                              "/p ", "/g ", "/map "]
     assert completions("/d 10", CASES, UNITS) == ["/d 1001", "/d 1002", "/d 1023"]
     assert completions("/d 1023 G", CASES, UNITS) == ["/d 1023 G01", "/d 1023 G07"]
     assert completions("/s G07 o", CASES, UNITS) == ["/s G07 off"]

@@ -237,3 +237,42 @@ def test_command_bar_duplicates_and_unit_status(qtbot, center) -> None:
     assert "/d 案件号 单位" in window.help_text() and "Ctrl+M" in window.help_text()
     kinds = [e.type for e in engine.snapshot()]
     assert ev.INCIDENT_MERGED in kinds and ev.UNIT_STATUS_SET in kinds
+
+
+def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, center) -> None:
+    scenario, engine, signals, sim = center
+    window = MainWindow(scenario, engine, signals, Actor("operator:e2e", "ws-e2e"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+
+    def command(line: str) -> None:
+        window.focus_command()
+        window.command_bar.setText(line)  # QTest cannot type CJK characters; an IME would
+        qtbot.keyClick(window.command_bar, Qt.Key.Key_Return)
+
+    command("/p G01 #2")
+    qtbot.waitUntil(lambda: [p.text for p in sim.pages] == ["请报告当前位置"], timeout=5000)
+    qtbot.waitUntil(lambda: any(e.type == ev.PAGE_ACKED for e in engine.snapshot()),
+                    timeout=5000)
+    command("/g 定海城区 注意 解放路 施工")  # both simulated guides sit in Dinghai's zone
+    qtbot.waitUntil(lambda: len(sim.pages) == 3, timeout=5000)
+    assert {p.unit for p in sim.pages[1:]} == {"1001", "1002"}
+
+    # the handset 100/1002 moves from G02 to G03: refused while G02 still holds it
+    command("/map 100/1002 G03")
+    qtbot.waitUntil(lambda: "already belongs to G02" in window.statusBar().currentMessage(),
+                    timeout=5000)
+    command("/map 100/2002 G02")
+    qtbot.waitUntil(lambda: window.state.units["G02"].radio_id == "2002", timeout=5000)
+    command("/map 100/1002 G03")
+    qtbot.waitUntil(lambda: window.state.by_radio.get((100, "1002")) == "G03", timeout=5000)
+    qtbot.waitUntil(lambda: window.state.units["G03"].lon is not None, timeout=5000)
+    window.radio_log.filter.setText("G01")
+    shown = window.radio_log.view.toPlainText().splitlines()
+    assert shown and all("G01" in line for line in shown)
+    window.radio_log.raw.setChecked(True)
+    assert "$PJBPG" in window.radio_log.view.toPlainText()
+    mapped = [e for e in engine.snapshot() if e.type == ev.RADIO_MAPPED]
+    assert [m.payload["unit"] for m in mapped] == ["G02", "G03"]
+    assert mapped[1].actor == "operator:e2e"

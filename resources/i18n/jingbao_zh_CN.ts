@@ -97,62 +97,62 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../console/panels.py" line="49" />
+        <location filename="../../console/panels.py" line="59" />
         <source>Select an alert in the queue.</source>
         <translation>请在左侧队列中选择警单。</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="53" />
+        <location filename="../../console/panels.py" line="63" />
         <source>Not triaged yet: press T</source>
         <translation>尚未初分:按 T</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="54" />
+        <location filename="../../console/panels.py" line="64" />
         <source>No available guide</source>
         <translation>没有空闲的引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="55" />
+        <location filename="../../console/panels.py" line="65" />
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="55" />
+        <location filename="../../console/panels.py" line="65" />
         <source>Caller</source>
         <translation>报警人</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="56" />
+        <location filename="../../console/panels.py" line="66" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="56" />
+        <location filename="../../console/panels.py" line="66" />
         <source>Recommended guides</source>
         <translation>推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="58" />
+        <location filename="../../console/panels.py" line="68" />
         <source>Likely duplicate of (M merge · K not a duplicate)</source>
         <translation>可能重复(M 合并 · K 不是重复)</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="62" />
+        <location filename="../../console/panels.py" line="72" />
         <source>Duplicate of</source>
         <translation>重复于</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="62" />
+        <location filename="../../console/panels.py" line="72" />
         <source>Merged alerts</source>
         <translation>已合并警单</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="67" />
+        <location filename="../../console/panels.py" line="77" />
         <source>Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · P refer police · A refer 120 · C close · J joint · / command line · F1 help</source>
         <translation>按键:T 初分 · O 改判纳入 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · A 移交120 · C 结案 · J 联合分配 · / 命令行 · F1 帮助</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="57" />
+        <location filename="../../console/panels.py" line="67" />
         <source>Assigned unit</source>
         <translation>已派单位</translation>
     </message>
@@ -182,13 +182,13 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="147" />
-        <location filename="../../console/main_window.py" line="349" />
+        <location filename="../../console/main_window.py" line="350" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
         <location filename="../../console/main_window.py" line="148" />
-        <location filename="../../console/main_window.py" line="356" />
+        <location filename="../../console/main_window.py" line="357" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
@@ -239,7 +239,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="161" />
-        <location filename="../../console/main_window.py" line="345" />
+        <location filename="../../console/main_window.py" line="346" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
@@ -290,58 +290,58 @@
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="338" />
+        <location filename="../../console/main_window.py" line="339" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="340" />
+        <location filename="../../console/main_window.py" line="341" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="357" />
+        <location filename="../../console/main_window.py" line="358" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="359" />
+        <location filename="../../console/main_window.py" line="360" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="364" />
+        <location filename="../../console/main_window.py" line="365" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="366" />
-        <location filename="../../console/main_window.py" line="396" />
+        <location filename="../../console/main_window.py" line="367" />
+        <location filename="../../console/main_window.py" line="397" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="381" />
+        <location filename="../../console/main_window.py" line="382" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="386" />
+        <location filename="../../console/main_window.py" line="387" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="390" />
+        <location filename="../../console/main_window.py" line="391" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="406" />
+        <location filename="../../console/main_window.py" line="407" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="409" />
+        <location filename="../../console/main_window.py" line="410" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
@@ -352,6 +352,24 @@
         <location filename="../../map/view.py" line="102" />
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
+    </message>
+</context>
+<context>
+    <name>RadioLogPanel</name>
+    <message>
+        <location filename="../../console/panels.py" line="119" />
+        <source>Filter by unit or port</source>
+        <translation>按单位或端口筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels.py" line="120" />
+        <source>Raw frames</source>
+        <translation>原始帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels.py" line="152" />
+        <source>Unknown radios (map with /map): </source>
+        <translation>未登记电台(用 /map 登记):</translation>
     </message>
 </context>
 <context>
