@@ -23,6 +23,7 @@ from dispatch.service_hours import CHINA_TZ
 from hub.simulated_feed import SlipFactory, run_simulated_feed
 from map import geodesy, roads
 from map.routing import Router, UnitEtas
+from map.tiles import TileSource, source_from_spec
 from radio.ports import PortConfig, parse_port_spec
 from radio.simulator import GatewaySimulator, SimGuide
 from radio.voice import VoiceConfig, VoicePager
@@ -59,6 +60,12 @@ def road_etas(scenario: scenarios.Scenario) -> UnitEtas | None:
     else:
         return None
     return UnitEtas(Router(graph), lambda moment: moment.astimezone(CHINA_TZ))
+
+
+def tile_source(spec: str | None) -> TileSource | None:
+    if not spec:
+        return None
+    return source_from_spec(spec, Path(default_url().removeprefix("sqlite:///")).parent)
 
 
 def voice_pager(spec: str | None) -> VoicePager | None:
@@ -151,7 +158,8 @@ def make_app(language: str) -> QApplication:
 def run_console(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     center = start_center(args)
-    window = MainWindow(center.scenario, center.engine, center.signals, center.actor)
+    window = MainWindow(center.scenario, center.engine, center.signals, center.actor,
+                        tile_source(args.tiles))
     window.resize(1600, 1000)
     window.show()
     try:

@@ -35,6 +35,9 @@ def _center_options(p: argparse.ArgumentParser) -> None:
 
 def _console_options(p: argparse.ArgumentParser) -> None:
     _center_options(p)
+    p.add_argument("--tiles", metavar="mbtiles:PATH | xyz:URL[,datum=gcj02]",
+                   help="offline basemap: an MBTiles pack, or an internal XYZ tile server "
+                        "({z}/{x}/{y}) cached on disk; datum gcj02 for Chinese providers")
     p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="interface language")
 
 

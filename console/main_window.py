@@ -43,6 +43,7 @@ from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, u
 from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.state import CenterState, UnitStatus
+from map.tiles import TileSource
 from map.view import MapView
 from resources.scenario import Scenario
 
@@ -53,7 +54,7 @@ FRAME_MS = 100
 
 class MainWindow(QMainWindow):
     def __init__(self, scenario: Scenario, engine: Engine, signals: EngineSignals,
-                 actor: Actor) -> None:
+                 actor: Actor, tiles: TileSource | None = None) -> None:
         super().__init__()
         self.engine, self.signals, self.actor = engine, signals, actor
         self.setWindowTitle(self.tr("Jingbao Console") + (self.tr(" — DEMO DATA")
@@ -65,7 +66,7 @@ class MainWindow(QMainWindow):
         self.ranked: list[Recommendation] = []
         self._dirty = True
         self._refresh_queued = False
-        self._build(scenario)
+        self._build(scenario, tiles)
         self._connect_signals()
         self._build_actions()
         self.frame = QTimer(self, interval=FRAME_MS, timeout=self._refresh)
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         self._refresh()
 
     # -- layout -------------------------------------------------------------------------------
-    def _build(self, scenario: Scenario) -> None:
+    def _build(self, scenario: Scenario, tiles: TileSource | None) -> None:
         self.queue_model = QueueModel(self.state)
         self.queue = QTableView(objectName="queue")
         self.queue.setModel(self.queue_model)
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self.queue.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.queue.horizontalHeader().setStretchLastSection(True)
         self.queue.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.map = MapView(scenario)
+        self.map = MapView(scenario, tiles)
         self.map.incident_clicked.connect(self.select_case)
         self.panel = IncidentPanel()
         self.board_model = UnitBoardModel(self.state)
@@ -412,6 +413,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # Qt override
         self.frame.stop()
         self.ticker.stop()
+        if self.map.tiles is not None:
+            self.map.tiles.close()
         super().closeEvent(event)
 
 

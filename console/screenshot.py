@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtCore import QTimer
 
-from console.app import make_app, start_center
+from console.app import make_app, start_center, tile_source
 from console.main_window import MainWindow
 from dispatch.lifecycle import IncidentStatus
 
@@ -34,7 +34,8 @@ def take_screenshot(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     args.demo = True
     center = start_center(args)
-    window = MainWindow(center.scenario, center.engine, center.signals, center.actor)
+    window = MainWindow(center.scenario, center.engine, center.signals, center.actor,
+                        tile_source(args.tiles))
     window.resize(1600, 1000)
     window.show()
     actor = QTimer(window, interval=700, timeout=lambda: _act_like_a_dispatcher(window))

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
+from map.projection import wgs84_to_gcj02
+from map.tile_layer import TileLayer
+from map.tiles import GCJ02, TileSource
 from resources.scenario import Line, Scenario
 
 STATUS_COLOURS = {
@@ -76,8 +79,11 @@ class MapView(QWidget):
 
     incident_clicked = Signal(str)
 
-    def __init__(self, scenario: Scenario, parent: QWidget | None = None) -> None:
+    def __init__(self, scenario: Scenario, tiles: TileSource | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # overlays are WGS-84; on a GCJ-02 basemap they are drawn where its tiles put them
+        self.gcj02 = tiles is not None and tiles.datum == GCJ02
         self.plot = pg.PlotWidget(background="#cfe3f3")
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
@@ -88,7 +94,8 @@ class MapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
-        self._draw_static(scenario)
+        self.tiles = TileLayer(self.plot, tiles) if tiles is not None else None
+        self._draw_static(scenario, draw_land=tiles is None)
         self._cases: list[str] = []
         self.incidents = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5))
         self.incidents.sigClicked.connect(self._on_incident_clicked)
@@ -105,41 +112,63 @@ class MapView(QWidget):
                 "background:#b00020;color:white;font-weight:bold;padding:3px 8px;")
             self.banner.adjustSize()
             self.banner.move(8, 8)
+        if tiles is not None:
+            self.attribution = QLabel(tiles.attribution or tiles.name, self)
+            self.attribution.setObjectName("attribution")
+            self.attribution.setStyleSheet("background:rgba(255,255,255,180);padding:1px 4px;")
         r = scenario.region
         self.plot.setRange(xRange=(122.03, 122.34), yRange=(29.93, 30.07), padding=0)
         self.plot.setLimits(xMin=r.min_lon, xMax=r.max_lon, yMin=r.min_lat, yMax=r.max_lat)
 
-    def _draw_static(self, scenario: Scenario) -> None:
-        if scenario.coastline:
+    def display(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        """WGS-84 → the basemap's datum (arrays in, arrays out)."""
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        return wgs84_to_gcj02(lon, lat) if self.gcj02 else (lon, lat)
+
+    def _ring(self, ring: Line) -> Line:
+        xs, ys = self.display([p[0] for p in ring], [p[1] for p in ring])
+        return list(zip(xs.tolist(), ys.tolist(), strict=True))
+
+    def resizeEvent(self, event) -> None:  # Qt override: keep the attribution bottom-right
+        super().resizeEvent(event)
+        if self.tiles is not None:
+            self.attribution.adjustSize()
+            self.attribution.move(self.width() - self.attribution.width() - 4,
+                                  self.height() - self.attribution.height() - 4)
+
+    def _draw_static(self, scenario: Scenario, draw_land: bool) -> None:
+        if scenario.coastline and draw_land:
             land = _polygon_item(scenario.coastline, QPen(QColor("#9aa"), 0),
                                  QBrush(QColor("#f4f1e8")))
             self.plot.addItem(land)
-        for _kind, ring in scenario.zones.values():
+        for _kind, ring in ((k, self._ring(r)) for k, r in scenario.zones.values()):
             pen = QPen(QColor("#2a7"), 0)
             pen.setStyle(Qt.PenStyle.DashLine)
             self.plot.addItem(_polygon_item(ring, pen, QBrush(QColor(40, 170, 120, 28))))
         for name, (_kind, ring) in scenario.zones.items():
             label = pg.TextItem(name, color="#176", anchor=(0, 1))
-            label.setPos(*ring[0])
+            label.setPos(*self._ring(ring)[0])
             self.plot.addItem(label)
-        xs, ys = _nan_joined([line for _, line in scenario.roads])
+        xs, ys = self.display(*_nan_joined([line for _, line in scenario.roads]))
         self.plot.addItem(pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2)))
         posts = np.array(list(scenario.posts.values()))
-        self.plot.addItem(pg.ScatterPlotItem(posts[:, 0], posts[:, 1], size=9, symbol="s",
-                                             brush="#555", pen=None))
+        px, py = self.display(posts[:, 0], posts[:, 1])
+        self.plot.addItem(pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555", pen=None))
 
     def show_state(self, state: CenterState, selected: str | None) -> None:
         open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
         self._cases = [i.case for i in open_incidents]
+        ix, iy = self.display([i.lon for i in open_incidents], [i.lat for i in open_incidents])
         self.incidents.setData(
-            x=np.array([i.lon for i in open_incidents]),
-            y=np.array([i.lat for i in open_incidents]),
+            x=ix, y=iy,
             brush=[STATUS_COLOURS.get(i.status, "#999") for i in open_incidents], data=self._cases)
         chosen = state.incidents.get(selected or "")
-        self.selection.setData(x=[chosen.lon] if chosen else [], y=[chosen.lat] if chosen else [])
+        sx, sy = self.display([chosen.lon] if chosen else [], [chosen.lat] if chosen else [])
+        self.selection.setData(x=sx, y=sy)
         units = [u for u in state.units.values() if u.lon is not None]
         now = utc_now()
-        self.units.setData(x=np.array([u.lon for u in units]), y=np.array([u.lat for u in units]),
+        ux, uy = self.display([u.lon for u in units], [u.lat for u in units])
+        self.units.setData(x=ux, y=uy,
                            brush=[_unit_brush(u, now) for u in units],
                            size=[22 if u.emergency else 13 for u in units],
                            symbol=["star" if u.emergency else "d" for u in units])
@@ -149,7 +178,8 @@ class MapView(QWidget):
                 label = pg.TextItem(unit.unit_id, color="#123", anchor=(-0.15, 0.5))
                 self.plot.addItem(label)
                 self.unit_labels[unit.unit_id] = label
-            label.setPos(unit.lon, unit.lat)
+        for unit, x, y in zip(units, ux.tolist(), uy.tolist(), strict=True):
+            self.unit_labels[unit.unit_id].setPos(x, y)
 
     def _on_incident_clicked(self, _item, points, _event=None) -> None:
         if len(points):

@@ -1,0 +1,97 @@
+"""The basemap under the live map: tiles fetched and decoded off the UI thread, placed as
+image items in the view's coordinates, a bounded number kept.
+
+A missing tile (not in the pack, server down) leaves its square empty and never blocks or
+raises; the view asks again when it next moves there.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRectF, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from map.projection import tile_bounds, tile_of
+from map.tiles import TileSource
+
+log = logging.getLogger(__name__)
+
+MAX_TILES = 256
+TILE_PX = 256
+
+Transform = Callable[[float, float], tuple[float, float]]
+
+
+def _array(image: QImage) -> np.ndarray:
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    data = np.frombuffer(rgba.constBits(), np.uint8).reshape(rgba.height(), rgba.width(), 4)
+    return data[::-1].copy()  # row 0 of a tile is its north edge; the plot's y grows north
+
+
+class TileLayer(QObject):
+    """Emits `tile_loaded` from worker threads; Qt queues it to the UI thread."""
+
+    tile_loaded = Signal(int, int, int, object)  # z, x, y, RGBA array (off the UI thread)
+
+    def __init__(self, plot: pg.PlotWidget, source: TileSource) -> None:
+        super().__init__(plot)
+        self.plot, self.source = plot, source
+        self.items: OrderedDict[tuple[int, int, int], pg.ImageItem] = OrderedDict()
+        self._pending: set[tuple[int, int, int]] = set()
+        self._pool = ThreadPoolExecutor(4, "tiles")
+        self.zoom = source.min_zoom
+        self._debounce = QTimer(self, singleShot=True, interval=60, timeout=self.update_tiles)
+        self.tile_loaded.connect(self._place)
+        plot.sigRangeChanged.connect(lambda *_: self._debounce.start())
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _zoom_for(self, lon_span: float, width_px: int) -> int:
+        wanted = math.log2(max(1e-9, 360.0 * width_px / (TILE_PX * max(lon_span, 1e-9))))
+        return int(min(self.source.max_zoom, max(self.source.min_zoom, round(wanted))))
+
+    def update_tiles(self) -> None:
+        (west, east), (south, north) = self.plot.viewRange()
+        self.zoom = self._zoom_for(east - west, max(1, self.plot.width()))
+        x0, y0 = tile_of(west, north, self.zoom)
+        x1, y1 = tile_of(east, south, self.zoom)
+        wanted = [(self.zoom, x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+        for key in wanted[: MAX_TILES // 2]:
+            if key in self.items:
+                self.items.move_to_end(key)
+            elif key not in self._pending:
+                self._pending.add(key)
+                self._pool.submit(self._fetch, *key)
+        for key in [k for k in self.items if k[0] != self.zoom]:  # other zoom levels go
+            self.plot.removeItem(self.items.pop(key))
+
+    def _fetch(self, z: int, x: int, y: int) -> None:
+        try:
+            data = self.source.get(z, x, y)
+            image = QImage.fromData(data) if data else QImage()
+            array = _array(image) if not image.isNull() else None
+        except Exception:  # a broken tile or pack must not take the map down
+            log.exception("tile %d/%d/%d failed", z, x, y)
+            array = None
+        self.tile_loaded.emit(z, x, y, array)
+
+    def _place(self, z: int, x: int, y: int, array: np.ndarray | None) -> None:
+        self._pending.discard((z, x, y))
+        if array is None or z != self.zoom:
+            return
+        west, south, east, north = tile_bounds(x, y, z)
+        item = pg.ImageItem(array, axisOrder="row-major")
+        item.setRect(QRectF(west, south, east - west, north - south))
+        item.setZValue(-100)
+        self.plot.addItem(item)
+        self.items[(z, x, y)] = item
+        while len(self.items) > MAX_TILES:
+            self.plot.removeItem(self.items.popitem(last=False)[1])

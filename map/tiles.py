@@ -1,0 +1,108 @@
+"""Basemap tile sources for a center without internet: an MBTiles file or an internal XYZ
+tile server with a disk cache. Reading is blocking: the map calls `get` off the UI thread.
+
+Each source declares its datum (WGS-84, or GCJ-02 for Chinese providers) so the map can put
+WGS-84 overlays where the tiles draw them, and its attribution, which the map shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+WGS84, GCJ02 = "wgs84", "gcj02"
+
+
+class TileSource(Protocol):
+    name: str
+    datum: str
+    attribution: str
+    min_zoom: int
+    max_zoom: int
+
+    def get(self, z: int, x: int, y: int) -> bytes | None: ...
+
+
+class MBTilesSource:
+    """An MBTiles file (SQLite). Its rows count from the south: row = 2^z − 1 − y."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise FileNotFoundError(f"MBTiles file {self.path} not found")
+        self._local = threading.local()
+        meta = dict(self._db().execute("SELECT name, value FROM metadata").fetchall())
+        self.name = meta.get("name", self.path.stem)
+        self.attribution = meta.get("attribution", "")
+        self.datum = meta.get("datum", WGS84)  # not in the MBTiles spec: our own key
+        self.min_zoom = int(meta.get("minzoom", 0))
+        self.max_zoom = int(meta.get("maxzoom", 18))
+
+    def _db(self) -> sqlite3.Connection:
+        """One read-only connection per thread (sqlite3 objects stay on their thread)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        return db
+
+    def get(self, z: int, x: int, y: int) -> bytes | None:
+        row = self._db().execute(
+            "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
+            (z, x, (1 << z) - 1 - y)).fetchone()
+        return bytes(row[0]) if row else None
+
+
+@dataclass
+class XyzSource:
+    """An XYZ URL template ({z}/{x}/{y}) on an internal tile server, cached on disk so the
+    map keeps working when the server or the network is down."""
+
+    url: str
+    cache: Path
+    datum: str = WGS84
+    attribution: str = ""
+    name: str = "xyz"
+    min_zoom: int = 0
+    max_zoom: int = 18
+    timeout_s: float = 5.0
+
+    def get(self, z: int, x: int, y: int) -> bytes | None:
+        path = self.cache / str(z) / str(x) / f"{y}.tile"
+        if path.exists():
+            return path.read_bytes()
+        try:
+            with urllib.request.urlopen(self.url.format(z=z, x=x, y=y),
+                                        timeout=self.timeout_s) as response:
+                data = response.read()
+        except (urllib.error.URLError, OSError) as exc:
+            log.debug("tile %d/%d/%d unavailable: %s", z, x, y, exc)
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+        return data
+
+
+def source_from_spec(spec: str, cache_root: Path) -> TileSource:
+    """`mbtiles:/path/pack.mbtiles` or `xyz:http://tiles.local/{z}/{x}/{y}.png[,datum=gcj02]`."""
+    kind, _, rest = spec.partition(":")
+    if kind == "mbtiles":
+        return MBTilesSource(rest)
+    if kind == "xyz":
+        url, *options = rest.split(",")
+        settings = dict(option.split("=", 1) for option in options)
+        folder = hashlib.sha1(url.encode()).hexdigest()[:16]  # stable across runs
+        return XyzSource(url, cache_root / "tiles" / folder,
+                         datum=settings.get("datum", WGS84),
+                         attribution=settings.get("attribution", ""))
+    raise ValueError(f"tile source {spec!r}: expected mbtiles:PATH or xyz:URL")
