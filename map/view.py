@@ -33,6 +33,7 @@ STATUS_COLOURS = {
     IncidentStatus.ON_SCENE: "#2ca02c",
     IncidentStatus.ESCALATED: "#9400d3",
 }
+MAX_LABELS = 60
 UNIT_COLOURS = {
     UnitStatus.AVAILABLE: "#2ca02c",
     UnitStatus.DISPATCHED: "#e6b800",
@@ -43,12 +44,25 @@ UNIT_COLOURS = {
 }
 
 
-def _unit_brush(unit: Unit, now: datetime) -> QColor:
+_BRUSHES: dict[tuple[str, bool], QBrush] = {}
+
+
+def _brush(colour: str, faded: bool = False) -> QBrush:
+    """One QBrush object per colour: pyqtgraph's symbol atlas recognises reused brushes, so a
+    frame re-renders no symbol it has drawn before (new brushes cost a render per point)."""
+    key = (colour, faded)
+    if key not in _BRUSHES:
+        qcolour = QColor(colour)
+        if faded:
+            qcolour.setAlpha(70)
+        _BRUSHES[key] = pg.mkBrush(qcolour)
+    return _BRUSHES[key]
+
+
+def _unit_brush(unit: Unit, now: datetime) -> QBrush:
     """Status colour; red for an emergency; faded when the position is stale."""
-    colour = QColor("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status])
-    if unit.fix_time is None or (now - unit.fix_time).total_seconds() > STALE_AFTER_S:
-        colour.setAlpha(70)
-    return colour
+    stale = unit.fix_time is None or (now - unit.fix_time).total_seconds() > STALE_AFTER_S
+    return _brush("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status], stale)
 
 
 def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
@@ -97,6 +111,7 @@ class MapView(QWidget):
         self.tiles = TileLayer(self.plot, tiles) if tiles is not None else None
         self._draw_static(scenario, draw_land=tiles is None)
         self._cases: list[str] = []
+        self._incident_signature: list[tuple[str, str]] = []
         self.incidents = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5))
         self.incidents.sigClicked.connect(self._on_incident_clicked)
         self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,
@@ -157,11 +172,15 @@ class MapView(QWidget):
 
     def show_state(self, state: CenterState, selected: str | None) -> None:
         open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
-        self._cases = [i.case for i in open_incidents]
-        ix, iy = self.display([i.lon for i in open_incidents], [i.lat for i in open_incidents])
-        self.incidents.setData(
-            x=ix, y=iy,
-            brush=[STATUS_COLOURS.get(i.status, "#999") for i in open_incidents], data=self._cases)
+        signature = [(i.case, i.status) for i in open_incidents]
+        if signature != self._incident_signature:  # incidents rarely change: skip if same
+            self._incident_signature = signature
+            self._cases = [i.case for i in open_incidents]
+            ix, iy = self.display([i.lon for i in open_incidents],
+                                  [i.lat for i in open_incidents])
+            self.incidents.setData(
+                x=ix, y=iy, data=self._cases,
+                brush=[_brush(STATUS_COLOURS.get(i.status, "#999")) for i in open_incidents])
         chosen = state.incidents.get(selected or "")
         sx, sy = self.display([chosen.lon] if chosen else [], [chosen.lat] if chosen else [])
         self.selection.setData(x=sx, y=sy)
@@ -172,14 +191,24 @@ class MapView(QWidget):
                            brush=[_unit_brush(u, now) for u in units],
                            size=[22 if u.emergency else 13 for u in units],
                            symbol=["star" if u.emergency else "d" for u in units])
-        for unit in units:
+        self._label_units(units, ux, uy)
+
+    def _label_units(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray) -> None:
+        """Names only when few units are in view: 300 labels at island scale are noise, and
+        each costs a text render per frame."""
+        (west, east), (south, north) = self.plot.viewRange()
+        inside = (ux >= west) & (ux <= east) & (uy >= south) & (uy <= north)
+        show = int(np.count_nonzero(inside)) <= MAX_LABELS
+        for unit, x, y, visible in zip(units, ux.tolist(), uy.tolist(), inside.tolist(),
+                                       strict=True):
             label = self.unit_labels.get(unit.unit_id)
             if label is None:
                 label = pg.TextItem(unit.unit_id, color="#123", anchor=(-0.15, 0.5))
                 self.plot.addItem(label)
                 self.unit_labels[unit.unit_id] = label
-        for unit, x, y in zip(units, ux.tolist(), uy.tolist(), strict=True):
-            self.unit_labels[unit.unit_id].setPos(x, y)
+            label.setVisible(show and visible)
+            if show and visible:
+                label.setPos(x, y)
 
     def _on_incident_clicked(self, _item, points, _event=None) -> None:
         if len(points):

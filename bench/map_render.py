@@ -1,0 +1,94 @@
+"""Map update + render time for the issue's scene (prints figures; asserts nothing).
+
+300 units moving at 1 Hz, 5,000 open incidents, 30 zones, ~100 basemap tiles, 1600×1000,
+offscreen, each frame a real render (grab of the view). Also a pan step, and memory.
+
+    .venv/bin/python bench/map_render.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from dispatch.state import CenterState, Incident  # noqa: E402
+from map.tiles import MBTilesSource  # noqa: E402
+from map.view import MapView  # noqa: E402
+from resources import scenario as scenarios  # noqa: E402
+from tests.test_tiles import make_mbtiles  # noqa: E402
+
+RNG = np.random.default_rng(4)
+
+
+def scene():
+    demo = scenarios.load()
+    specs = [{"unit_id": f"U{n:03d}", "name": "", "kind": "guide", "fleet": 100,
+              "radio_id": str(n), "post": next(iter(demo.posts))} for n in range(300)]
+    zones = dict(demo.zones)
+    for n in range(27):
+        lon, lat = 122.0 + (n % 9) * 0.035, 29.95 + (n // 9) * 0.05
+        zones[f"Z{n}"] = ("demo", [(lon, lat), (lon + 0.03, lat), (lon + 0.03, lat + 0.04),
+                                   (lon, lat + 0.04)])
+    scenario = dataclasses.replace(demo, unit_specs=specs, zones=zones)
+    state = CenterState(scenario.roster())
+    now = datetime.now(UTC)
+    for n in range(5000):
+        case = str(1001 + n)
+        state.incidents[case] = Incident(case, case, now, float(RNG.uniform(122.0, 122.33)),
+                                         float(RNG.uniform(29.93, 30.18)), "", "", "", {})
+    return scenario, state, now
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    scenario, state, now = scene()
+    pack = make_mbtiles(Path(tempfile.mkdtemp()) / "bench.mbtiles", zooms=range(9, 14))
+    view = MapView(scenario, MBTilesSource(pack))
+    view.resize(1600, 1000)
+    view.show()
+    deadline = time.monotonic() + 20
+    while len(view.tiles.items) < 60 and time.monotonic() < deadline:
+        app.processEvents()
+    units = list(state.units.values())
+    frames = []
+    for frame in range(120):
+        start = time.perf_counter()
+        for n, unit in enumerate(units):
+            unit.lon = 122.05 + (n % 20) * 0.012 + frame * 1e-4
+            unit.lat = 29.95 + (n // 20) * 0.014
+            unit.fix_time = now
+        view.show_state(state, "1001")
+        view.grab()
+        frames.append((time.perf_counter() - start) * 1000)
+    pans = []
+    for step in range(40):
+        start = time.perf_counter()
+        view.plot.getViewBox().translateBy(x=0.002 * (1 if step % 2 else -1))
+        view.grab()
+        pans.append((time.perf_counter() - start) * 1000)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    frames.sort()
+    pans.sort()
+    print(f"map frame (300 units moved + 5,000 incidents + {len(scenario.zones)} zones + "
+          f"{len(view.tiles.items)} tiles, 1600×1000, update + render): "
+          f"p50 {statistics.median(frames):.1f} ms, p95 {frames[int(0.95 * len(frames))]:.1f} ms")
+    print(f"pan step: p50 {statistics.median(pans):.1f} ms, p95 {pans[int(0.95 * len(pans))]:.1f}"
+          f" ms; peak memory {rss:.0f} MB")
+    view.tiles.close()
+
+
+if __name__ == "__main__":
+    main()
