@@ -155,3 +155,32 @@ def radio(args: argparse.Namespace) -> int:
     for item in decode_bytes(data, args.protocol, args.allow_no_checksum):
         sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
     return 0
+
+
+def _export_map_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--day", required=True, help="the day, YYYY-MM-DD (China time)")
+    p.add_argument("--out", required=True, help="HTML file to write")
+    p.add_argument("--db", help="database URL (default: the SQLite file in the data folder)")
+    p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
+
+
+@command("export-map", "the day on one offline HTML map: incidents, tracks, heat map, posts, "
+         "zones", _export_map_options)
+def export_map(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from db.schema import default_url
+    from db.store import EventStore
+    from map.day_map import export_day_map
+    from resources import scenario as scenarios
+
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    store = EventStore.open(args.db or default_url(), scenario.roster)
+    try:
+        count = export_day_map(store.events(), scenario, date.fromisoformat(args.day),
+                               Path(args.out))
+    finally:
+        store.close()
+    print(f"{args.out}: {count} incidents on {args.day}")
+    return 0

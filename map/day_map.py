@@ -1,0 +1,109 @@
+"""`jingbao export-map`: the day on one HTML map that opens with no internet.
+
+Incidents of the day coloured by outcome (with their slip and timeline), guides' tracks,
+a heat map of where accidents happened, duty posts, service zones and the scenario's roads.
+folium writes the page; its default CDN assets are replaced by the vendored Leaflet and
+Leaflet.heat, inlined as data: URIs so the file is self-contained.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import folium
+from folium.plugins import HeatMap
+
+from dispatch import events as ev
+from dispatch.events import Event
+from dispatch.lifecycle import IncidentStatus as S
+from dispatch.service_hours import CHINA_TZ
+from dispatch.state import CenterState, Incident
+from resources.scenario import Scenario
+
+WEB = Path(__file__).resolve().parents[1] / "resources" / "web"
+OUTCOME_COLOURS = {S.CLOSED: "#2ca02c", S.CLAIM_FILED: "#2ca02c", S.REFERRED_POLICE: "#7f7f7f",
+                   S.REFERRED_120: "#9467bd", S.DUPLICATE: "#c7c7c7", S.CANCELLED: "#c7c7c7"}
+OPEN_COLOUR = "#d62728"
+TRACK_COLOURS = ("#1f77b4", "#ff7f0e", "#17becf", "#bcbd22", "#8c564b", "#e377c2")
+
+
+def _inline(path: Path, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _offline(fmap: folium.Map, heat: HeatMap) -> None:
+    fmap.default_js = [("leaflet", _inline(WEB / "leaflet-1.9.4/leaflet.js", "text/javascript"))]
+    fmap.default_css = [("leaflet_css", _inline(WEB / "leaflet-1.9.4/leaflet.css", "text/css"))]
+    heat.default_js = [("leaflet-heat.js", _inline(WEB / "leaflet-heat/leaflet_heat.min.js",
+                                                   "text/javascript"))]
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(CHINA_TZ).date()
+
+
+def _popup(incident: Incident) -> str:
+    e = html.escape
+    steps = "<br>".join(f"{when.astimezone(CHINA_TZ):%H:%M:%S} {e(str(status))}"
+                        for when, status in incident.history)
+    return (f"<b>{e(incident.case)}</b> {e(incident.address)}<br>{e(incident.description)}"
+            f"<br>{e(incident.unit_id or '')}<br><small>{steps}</small>")
+
+
+def build_day_map(events: list[Event], scenario: Scenario,
+                  day: date) -> tuple[folium.Map, int]:
+    """The folium map of `day` (China time) and how many incidents of that day it shows."""
+    state = CenterState(scenario.roster())
+    tracks: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for event in events:
+        state.apply(event)
+        if event.type == ev.UNIT_POSITION and _local_day(event.time) == day:
+            tracks[event.payload["unit"]].append((event.payload["lat"], event.payload["lon"]))
+    incidents = [i for i in state.incidents.values() if _local_day(i.received_at) == day]
+    r = scenario.region
+    fmap = folium.Map(location=[(r.min_lat + r.max_lat) / 2, (r.min_lon + r.max_lon) / 2],
+                      zoom_start=12, tiles=None, control_scale=True)
+    roads = folium.FeatureGroup(name="道路 roads")
+    for _class, line in scenario.roads:
+        folium.PolyLine([(lat, lon) for lon, lat in line], color="#999", weight=1).add_to(roads)
+    zones = folium.FeatureGroup(name="服务区 zones")
+    for name, (_kind, ring) in scenario.zones.items():
+        folium.Polygon([(lat, lon) for lon, lat in ring], color="#2a7", fill=True,
+                       fill_opacity=0.08, tooltip=name).add_to(zones)
+    posts = folium.FeatureGroup(name="执勤点 posts")
+    for name, (lon, lat) in scenario.posts.items():
+        folium.CircleMarker((lat, lon), radius=4, color="#333", fill=True,
+                            tooltip=name).add_to(posts)
+    ways = folium.FeatureGroup(name="轨迹 tracks")
+    for n, (unit, points) in enumerate(sorted(tracks.items())):
+        folium.PolyLine(points, color=TRACK_COLOURS[n % len(TRACK_COLOURS)], weight=2,
+                        tooltip=unit).add_to(ways)
+    marks = folium.FeatureGroup(name="案件 incidents")
+    for i in incidents:
+        folium.CircleMarker((i.lat, i.lon), radius=7, weight=1, color="#222", fill=True,
+                            fill_color=OUTCOME_COLOURS.get(i.status, OPEN_COLOUR), fill_opacity=0.9,
+                            tooltip=f"{i.case} {i.status}",
+                            popup=folium.Popup(_popup(i), max_width=320)).add_to(marks)
+    heat = HeatMap([(i.lat, i.lon) for i in incidents] or [(r.min_lat, r.min_lon, 0)],
+                   name="热力 heat map", radius=18)
+    for layer in (roads, zones, posts, ways, heat, marks):
+        layer.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    title = f"警保联动 {day.isoformat()} · {len(incidents)} 起" + (
+        " · 演示数据 DEMO DATA" if scenario.demo else "")
+    fmap.get_root().html.add_child(folium.Element(
+        f"<div style='position:fixed;top:8px;left:50px;z-index:999;background:white;"
+        f"padding:4px 8px;font:bold 14px sans-serif'>{html.escape(title)}</div>"))
+    _offline(fmap, heat)
+    return fmap, len(incidents)
+
+
+def export_day_map(events: list[Event], scenario: Scenario, day: date, out: Path) -> int:
+    """Write the page; returns how many incidents of the day it shows."""
+    fmap, count = build_day_map(events, scenario, day)
+    fmap.save(str(out))
+    return count

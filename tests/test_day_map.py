@@ -1,0 +1,75 @@
+"""The day map export: the right incidents and tracks, and no asset from the internet."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from dispatch import commands
+from dispatch import events as ev
+from dispatch.alerts import parse_alert_slip
+from dispatch.events import Event
+from dispatch.service_hours import CHINA_TZ
+from map.day_map import build_day_map, export_day_map
+from resources import scenario as scenarios
+from tests.test_dispatch_core import SLIP
+
+DAY = date(2026, 11, 25)
+
+
+def day_events() -> list[Event]:
+    scenario = scenarios.load()
+    actor = commands.Actor("t", "ws")
+    out = []
+    for n, hour in enumerate((9, 14, 23)):
+        when = datetime(2026, 11, 24 if hour == 23 else 25, hour, 0, tzinfo=CHINA_TZ)
+        doc = {**SLIP, "alert_id": f"D-{n}", "received_at": when.isoformat(),
+               "description": "追尾<script>alert(1)</script>"}
+        out.append(commands.receive_alert(parse_alert_slip(doc, scenario.region), actor))
+    moment = datetime(2026, 11, 25, 10, 0, tzinfo=CHINA_TZ)
+    for k in range(5):
+        out.append(Event(ev.UNIT_POSITION, "radio:sim", "ws",
+                         {"unit": "G01", "lon": 122.10 + k * 1e-3, "lat": 30.02},
+                         time=moment + timedelta(seconds=k)))
+    return [e.with_id(n + 1) for n, e in enumerate(out)]
+
+
+def test_export_shows_the_day_only_and_needs_no_internet(tmp_path) -> None:
+    out = tmp_path / "day.html"
+    count = export_day_map(day_events(), scenarios.load(), DAY, out)
+    page = out.read_text(encoding="utf-8")
+    assert count == 2  # 09:00 and 14:00 of the 25th; 23:00 of the 24th is another day
+    assert re.findall(r"""(?:src|href)=["']https?://""", page) == []
+    assert "cdn" not in page.lower()
+    assert "1001" in page and "1002" in page and "1003 " not in page
+    assert "<script>alert(1)</script>" not in page  # slip text is escaped in popups
+    assert "演示数据" in page
+
+
+def test_tracks_of_the_day_are_drawn() -> None:
+    fmap, _ = build_day_map(day_events(), scenarios.load(), DAY)
+    html = fmap.get_root().render()
+    assert "122.104" in html  # the last fix of G01's track
+
+
+def test_the_page_renders_in_a_browser_without_network(tmp_path) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is required under CI (make test installs it)")
+        pytest.skip("chromium not installed (Debian: apt-get install chromium)")
+    out = tmp_path / "day.html"
+    export_day_map(day_events(), scenarios.load(), DAY, out)
+    dom = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'p'}",
+         "--virtual-time-budget=5000", "--dump-dom", out.as_uri()],
+        capture_output=True, text=True, timeout=120).stdout
+    assert "leaflet-container" in dom  # Leaflet ran
+    assert dom.count("leaflet-interactive") >= 2  # incidents and layers were drawn
+    assert "leaflet-heatmap-layer" in dom
