@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -33,6 +34,7 @@ from console.engine import Engine
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
+from db.schema import default_url
 from dispatch.assignment import Proposal, propose
 from dispatch.clocks import BREACH
 from dispatch.command_bar import VERBS, Parsed
@@ -40,7 +42,7 @@ from dispatch.commands import Actor
 from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
 from dispatch.eligibility import assess_incident
 from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, utc_now
-from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
+from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.state import CenterState, UnitStatus
 from map.tiles import TileSource
@@ -161,6 +163,8 @@ class MainWindow(QMainWindow):
             (self.tr("Merge into the likely duplicate"), ["M"], self.merge_selected),
             (self.tr("Not a duplicate"), ["K"], self.keep_apart_selected),
             (self.tr("Mute sounds"), ["Ctrl+M"], self.toggle_mute),
+            (self.tr("Save the map as PNG"), ["Ctrl+S"], self.save_map_png),
+            (self.tr("Map: all open incidents"), ["Z"], self.zoom_to_open),
         ]
         # single keys act only where the dispatcher works (queue, map, panels), so typing in
         # the command bar is never taken for a shortcut
@@ -317,6 +321,13 @@ class MainWindow(QMainWindow):
 
     def run_command(self, parsed: Parsed) -> None:
         """A command-bar line, run through the same engine commands as the keys."""
+        if parsed.action in ("follow", "zoom_fit"):  # the view's own business, not the engine's
+            if parsed.args:
+                self.follow(*parsed.args)
+            else:
+                self.zoom_to_open()
+            self.queue.setFocus()
+            return
         e = self.engine
         actions = {"dispatch": e.dispatch, "triage": e.triage, "refer": e.refer,
                    "merge": e.merge, "keep_apart": e.keep_apart, "close": e.close,
@@ -327,6 +338,26 @@ class MainWindow(QMainWindow):
         self.engine.submit(actions[parsed.action], *parsed.args, self.actor).add_done_callback(
             self._report_failure(parsed.action))
         self.queue.setFocus()
+
+    def follow(self, unit_id: str) -> None:
+        self.map.follow(unit_id)
+        unit = self.state.units[unit_id]
+        if unit.lon is not None:
+            self.map.zoom_to([unit.lon], [unit.lat])
+        self._dirty = True
+
+    def zoom_to_open(self) -> None:
+        self.map.follow(None)
+        open_incidents = [i for i in self.state.incidents.values() if i.status not in TERMINAL]
+        self.map.zoom_to([i.lon for i in open_incidents], [i.lat for i in open_incidents])
+
+    def save_map_png(self) -> None:
+        folder = Path(default_url().removeprefix("sqlite:///")).with_name("exports")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"map-{datetime.now():%Y%m%d-%H%M%S}.png"
+        if self.map.save_png(str(path)):
+            self.statusBar().showMessage(self.tr("Map saved to %1").replace("%1", str(path)),
+                                         8000)
 
     def duplicates(self) -> list[DuplicateCandidate]:
         incident = self.state.incidents.get(self.selected or "")

@@ -36,6 +36,8 @@ VERBS: dict[str, Verb] = {
     "p": Verb("page", ("unit", "text"), "/p 单位 文字|#编号 — 呼叫单位(#1…常用语)"),
     "g": Verb("group_page", ("group", "text"), "/g 服务区|all 文字|#编号 — 群呼"),
     "map": Verb("map_radio", ("radio", "unit"), "/map 队号/台号 单位 — 登记电台编号"),
+    "f": Verb("follow", ("unit",), "/f 单位 — 地图跟随单位"),
+    "z": Verb("zoom_fit", (), "/z — 地图显示全部未结案件(停止跟随)"),
 }
 STATUS_WORDS = {"av": UnitStatus.AVAILABLE, "bz": UnitStatus.BUSY, "off": UnitStatus.OFF_DUTY}
 TARGET_WORDS = {"police": "referred_police", "120": "referred_120"}
@@ -69,7 +71,7 @@ def parse(line: str, cases: Iterable[str], units: Iterable[str], groups: Iterabl
     verb = VERBS.get(words[0][1:].lower())
     if verb is None:
         raise CommandError(f"未知命令 {words[0]};可用:" + " ".join(f"/{v}" for v in VERBS))
-    free_text = verb.args[-1] == "text"
+    free_text = bool(verb.args) and verb.args[-1] == "text"
     if len(words) - 1 < len(verb.args) or (not free_text and len(words) - 1 > len(verb.args)):
         raise CommandError(f"用法:{verb.help}")
     if free_text:  # the text is the rest of the line, spaces and all

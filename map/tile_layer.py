@@ -47,11 +47,21 @@ class TileLayer(QObject):
         self._pending: set[tuple[int, int, int]] = set()
         self._pool = ThreadPoolExecutor(4, "tiles")
         self.zoom = source.min_zoom
+        self.visible = True
+        self.closed = False
         self._debounce = QTimer(self, singleShot=True, interval=60, timeout=self.update_tiles)
         self.tile_loaded.connect(self._place)
         plot.sigRangeChanged.connect(lambda *_: self._debounce.start())
 
+    def set_visible(self, visible: bool) -> None:
+        self.visible = visible
+        for item in self.items.values():
+            item.setVisible(visible)
+
     def close(self) -> None:
+        """Stop fetching (the window is closing): no new request is scheduled after this."""
+        self.closed = True
+        self._debounce.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _zoom_for(self, lon_span: float, width_px: int) -> int:
@@ -59,6 +69,8 @@ class TileLayer(QObject):
         return int(min(self.source.max_zoom, max(self.source.min_zoom, round(wanted))))
 
     def update_tiles(self) -> None:
+        if self.closed:
+            return
         (west, east), (south, north) = self.plot.viewRange()
         self.zoom = self._zoom_for(east - west, max(1, self.plot.width()))
         x0, y0 = tile_of(west, north, self.zoom)
@@ -91,6 +103,7 @@ class TileLayer(QObject):
         item = pg.ImageItem(array, axisOrder="row-major")
         item.setRect(QRectF(west, south, east - west, north - south))
         item.setZValue(-100)
+        item.setVisible(self.visible)
         self.plot.addItem(item)
         self.items[(z, x, y)] = item
         while len(self.items) > MAX_TILES:

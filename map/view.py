@@ -14,7 +14,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
@@ -65,6 +72,23 @@ def _unit_brush(unit: Unit, now: datetime) -> QBrush:
     return _brush("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status], stale)
 
 
+def _legend_html() -> str:
+    """Symbols explained: incident colours by status, units by status."""
+    def swatch(colour: str, shape: str) -> str:
+        return f"<span style='color:{colour}'>{shape}</span>"
+
+    incident = {"received": "新警单", "triaged": "已初分", "dispatched": "已派遣",
+                "en_route": "赶赴中", "on_scene": "已到场"}
+    unit = {"available": "空闲", "dispatched": "已派遣", "en_route": "赶赴中",
+            "on_scene": "已到场"}
+    rows = ["案件 " + " ".join(swatch(STATUS_COLOURS[IncidentStatus(k)], "●") + v
+                               for k, v in incident.items()),
+            "单位 " + " ".join(swatch(UNIT_COLOURS[UnitStatus(k)], "◆") + v
+                               for k, v in unit.items()) + " 淡色=定位陈旧 "
+            + swatch("#ff0000", "★") + "紧急"]
+    return "<br>".join(rows)
+
+
 def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
     path = QPainterPath()
     path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
@@ -108,6 +132,9 @@ class MapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
+        self.layers: dict[str, list] = {}  # layer name → its plot items
+        self.hidden: set[str] = set()
+        self.following: str | None = None
         self.tiles = TileLayer(self.plot, tiles) if tiles is not None else None
         self._draw_static(scenario, draw_land=tiles is None)
         self._cases: list[str] = []
@@ -117,8 +144,9 @@ class MapView(QWidget):
         self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,
                                             pen=pg.mkPen("#000", width=2.5))
         self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1))
-        for item in (self.incidents, self.selection, self.units):
-            self.plot.addItem(item)
+        for layer, item in (("incidents", self.incidents), ("incidents", self.selection),
+                            ("units", self.units)):
+            self._add(layer, item)
         self.unit_labels: dict[str, pg.TextItem] = {}
         if scenario.demo:
             self.banner = QLabel(self.tr("DEMO DATA · synthetic roads"), self)
@@ -131,6 +159,10 @@ class MapView(QWidget):
             self.attribution = QLabel(tiles.attribution or tiles.name, self)
             self.attribution.setObjectName("attribution")
             self.attribution.setStyleSheet("background:rgba(255,255,255,180);padding:1px 4px;")
+        self._build_layer_menu(tiles is not None)
+        self.legend = QLabel(_legend_html(), self)
+        self.legend.setObjectName("legend")
+        self.legend.setStyleSheet("background:rgba(255,255,255,200);padding:3px;font-size:11px;")
         r = scenario.region
         self.plot.setRange(xRange=(122.03, 122.34), yRange=(29.93, 30.07), padding=0)
         self.plot.setLimits(xMin=r.min_lon, xMax=r.max_lon, yMin=r.min_lat, yMax=r.max_lat)
@@ -144,31 +176,87 @@ class MapView(QWidget):
         xs, ys = self.display([p[0] for p in ring], [p[1] for p in ring])
         return list(zip(xs.tolist(), ys.tolist(), strict=True))
 
-    def resizeEvent(self, event) -> None:  # Qt override: keep the attribution bottom-right
+    def _build_layer_menu(self, with_tiles: bool) -> None:
+        self.layer_button = QToolButton(self, text=self.tr("Layers"))
+        self.layer_button.setObjectName("layersButton")
+        self.layer_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.layer_button)
+        names = [("tiles", self.tr("Basemap"))] if with_tiles else [("land", self.tr("Land"))]
+        names += [("zones", self.tr("Service zones")), ("roads", self.tr("Roads")),
+                  ("posts", self.tr("Duty posts")), ("incidents", self.tr("Incidents")),
+                  ("units", self.tr("Units")), ("labels", self.tr("Unit names"))]
+        self.layer_actions = {}
+        for layer, text in names:
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(lambda on, name=layer: self.set_layer_visible(name, on))
+            self.layer_actions[layer] = action
+        self.layer_button.setMenu(menu)
+
+    def resizeEvent(self, event) -> None:  # Qt override: overlays keep to their corners
         super().resizeEvent(event)
+        self.layer_button.adjustSize()
+        self.layer_button.move(self.width() - self.layer_button.width() - 8, 8)
+        self.legend.adjustSize()
+        self.legend.move(60, self.height() - self.legend.height() - 30)
         if self.tiles is not None:
             self.attribution.adjustSize()
             self.attribution.move(self.width() - self.attribution.width() - 4,
                                   self.height() - self.attribution.height() - 4)
 
+    def _add(self, layer: str, item) -> None:
+        self.layers.setdefault(layer, []).append(item)
+        self.plot.addItem(item)
+
     def _draw_static(self, scenario: Scenario, draw_land: bool) -> None:
         if scenario.coastline and draw_land:
             land = _polygon_item(scenario.coastline, QPen(QColor("#9aa"), 0),
                                  QBrush(QColor("#f4f1e8")))
-            self.plot.addItem(land)
+            self._add("land", land)
         for _kind, ring in ((k, self._ring(r)) for k, r in scenario.zones.values()):
             pen = QPen(QColor("#2a7"), 0)
             pen.setStyle(Qt.PenStyle.DashLine)
-            self.plot.addItem(_polygon_item(ring, pen, QBrush(QColor(40, 170, 120, 28))))
+            self._add("zones", _polygon_item(ring, pen, QBrush(QColor(40, 170, 120, 28))))
         for name, (_kind, ring) in scenario.zones.items():
             label = pg.TextItem(name, color="#176", anchor=(0, 1))
             label.setPos(*self._ring(ring)[0])
-            self.plot.addItem(label)
+            self._add("zones", label)
         xs, ys = self.display(*_nan_joined([line for _, line in scenario.roads]))
-        self.plot.addItem(pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2)))
+        self._add("roads", pg.PlotDataItem(xs, ys, connect="finite",
+                                           pen=pg.mkPen("#bbb", width=2)))
         posts = np.array(list(scenario.posts.values()))
         px, py = self.display(posts[:, 0], posts[:, 1])
-        self.plot.addItem(pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555", pen=None))
+        self._add("posts", pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555",
+                                              pen=None))
+
+    def set_layer_visible(self, layer: str, visible: bool) -> None:
+        """Show or hide a layer (land, zones, roads, posts, incidents, units, labels, tiles)."""
+        if visible:
+            self.hidden.discard(layer)
+        else:
+            self.hidden.add(layer)
+        if layer == "tiles" and self.tiles is not None:
+            self.tiles.set_visible(visible)
+        for item in self.layers.get(layer, []):
+            item.setVisible(visible)
+        for label in self.unit_labels.values():
+            label.setVisible(label.isVisible() and "labels" not in self.hidden)
+
+    def zoom_to(self, lons: list[float], lats: list[float]) -> None:
+        """Fit the view to these points (all open incidents, a unit), with a margin."""
+        if not lons:
+            return
+        xs, ys = self.display(lons, lats)
+        pad = 0.01
+        self.plot.setRange(xRange=(xs.min() - pad, xs.max() + pad),
+                           yRange=(ys.min() - pad, ys.max() + pad), padding=0.05)
+
+    def follow(self, unit_id: str | None) -> None:
+        self.following = unit_id
+
+    def save_png(self, path: str) -> bool:
+        return self.grab().save(path)
 
     def show_state(self, state: CenterState, selected: str | None) -> None:
         open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
@@ -198,7 +286,15 @@ class MapView(QWidget):
         each costs a text render per frame."""
         (west, east), (south, north) = self.plot.viewRange()
         inside = (ux >= west) & (ux <= east) & (uy >= south) & (uy <= north)
-        show = int(np.count_nonzero(inside)) <= MAX_LABELS
+        show = int(np.count_nonzero(inside)) <= MAX_LABELS and "labels" not in self.hidden
+        index = {u.unit_id: n for n, u in enumerate(units)}
+        if self.following in index:
+            n = index[self.following]
+            half_w, half_h = (east - west) / 2, (north - south) / 2
+            if not (west + half_w / 2 < ux[n] < east - half_w / 2
+                    and south + half_h / 2 < uy[n] < north - half_h / 2):
+                self.plot.setRange(xRange=(ux[n] - half_w, ux[n] + half_w),
+                                   yRange=(uy[n] - half_h, uy[n] + half_h), padding=0)
         for unit, x, y, visible in zip(units, ux.tolist(), uy.tolist(), inside.tolist(),
                                        strict=True):
             label = self.unit_labels.get(unit.unit_id)

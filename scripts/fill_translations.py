@@ -52,6 +52,18 @@ ZH = {
     "Filter by unit or port": "按单位或端口筛选",
     "Raw frames": "原始帧",
     "Unknown radios (map with /map): ": "未登记电台(用 /map 登记):",
+    "Save the map as PNG": "地图另存为PNG",
+    "Map: all open incidents": "地图:显示全部未结案件",
+    "Map saved to %1": "地图已保存到 %1",
+    "Layers": "图层",
+    "Basemap": "底图",
+    "Land": "陆地",
+    "Service zones": "服务区",
+    "Roads": "道路",
+    "Duty posts": "执勤点",
+    "Incidents": "案件",
+    "Units": "单位",
+    "Unit names": "单位名称",
 }
 
 
