@@ -358,7 +358,7 @@ class Engine:
             units.append(unit_id)
             events.append(self._actor(f"radio:{port}").event(ev.UNIT_POSITION, {
                 "unit": unit_id, "lon": r.lon, "lat": r.lat, "speed_kmh": round(r.speed_kmh, 1),
-                "course": round(r.course, 1),
+                "course": round(r.course, 1), "radio_status": r.status,
                 "fix_time": r.time.isoformat() if r.time else None}))
         self._append(events)
         geofence = self._actor("system:geofence")

@@ -44,6 +44,7 @@ from dispatch.eligibility import assess_incident
 from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, utc_now
 from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
+from dispatch.search import search
 from dispatch.state import CenterState, UnitStatus
 from map.tiles import TileSource
 from map.view import MapView
@@ -321,11 +322,9 @@ class MainWindow(QMainWindow):
 
     def run_command(self, parsed: Parsed) -> None:
         """A command-bar line, run through the same engine commands as the keys."""
-        if parsed.action in ("follow", "zoom_fit"):  # the view's own business, not the engine's
-            if parsed.args:
-                self.follow(*parsed.args)
-            else:
-                self.zoom_to_open()
+        view_actions = {"follow": self.follow, "zoom_fit": self.zoom_to_open, "find": self.find}
+        if parsed.action in view_actions:  # the view's own business, not the engine's
+            view_actions[parsed.action](*parsed.args)
             self.queue.setFocus()
             return
         e = self.engine
@@ -345,6 +344,20 @@ class MainWindow(QMainWindow):
         if unit.lon is not None:
             self.map.zoom_to([unit.lon], [unit.lat])
         self._dirty = True
+
+    def find(self, text: str) -> None:
+        """Case number, plate, unit or address: select the incident or show the unit."""
+        found = search(self.state, text)
+        if found is None:
+            self.statusBar().showMessage(self.tr("Nothing found for %1").replace("%1", text), 5000)
+        elif found[0] == "unit":
+            unit = self.state.units[found[1]]
+            if unit.lon is not None:
+                self.map.zoom_to([unit.lon], [unit.lat])
+        else:
+            incident = self.state.incidents[found[1]]
+            self.select_case(incident.case)
+            self.map.zoom_to([incident.lon], [incident.lat])
 
     def zoom_to_open(self) -> None:
         self.map.follow(None)

@@ -12,7 +12,7 @@ from datetime import datetime
 from dispatch import events as ev
 from dispatch.alerts import AlertSlip
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy, due_alarms
-from dispatch.config import ARRIVAL_DWELL_FIXES
+from dispatch.config import ARRIVAL_DWELL_FIXES, RADIO_STATUS_ON_SCENE
 from dispatch.eligibility import Eligibility
 from dispatch.events import Event
 from dispatch.lifecycle import TERMINAL, check_transition
@@ -100,7 +100,8 @@ def close(state: CenterState, case: str, actor: Actor) -> Event:
 
 
 def progress_from_position(state: CenterState, unit_id: str, actor: Actor) -> list[Event]:
-    """After a unit's position is applied: en route once it moves, on scene inside the geofence."""
+    """After a unit's position is applied: en route once it moves; on scene when it has stayed
+    inside the geofence for the dwell, or when its radio sends the "arrived" status code."""
     unit = state.units[unit_id]
     incident = state.incident_of(unit_id)
     if incident is None or unit.lon is None:
@@ -111,11 +112,14 @@ def progress_from_position(state: CenterState, unit_id: str, actor: Actor) -> li
     if status == S.ACKNOWLEDGED and unit.speed_kmh > 1.0:
         out.append(actor.event(ev.UNIT_EN_ROUTE, dict(payload)))
         status = S.EN_ROUTE
-    if status in (S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE) and (
-            unit.fence_hits >= ARRIVAL_DWELL_FIXES):
+    by_fence = unit.fence_hits >= ARRIVAL_DWELL_FIXES
+    # only a fresh press counts: a code left set from the last job must not "arrive" the next
+    by_radio = unit.radio_status_changed and unit.radio_status in RADIO_STATUS_ON_SCENE
+    if status in (S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE) and (by_fence or by_radio):
         d = geodesy.distance_m(unit.lon, unit.lat, incident.lon, incident.lat)
-        out.append(actor.event(ev.UNIT_ARRIVED, {**payload, "distance_m": round(d, 1),
-                                                 "fixes_inside": unit.fence_hits}))
+        out.append(actor.event(ev.UNIT_ARRIVED, {
+            **payload, "distance_m": round(d, 1), "fixes_inside": unit.fence_hits,
+            "by": "geofence" if by_fence else "radio_status"}))
     return out
 
 

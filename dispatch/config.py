@@ -47,3 +47,5 @@ class TravelModel:
 
 ARRIVAL_GEOFENCE_M = 50.0
 ARRIVAL_DWELL_FIXES = 2  # consecutive fixes inside the fence: one noisy fix is not arrival
+# FleetSync status codes a guide's radio sends with "arrived" (set to your fleet's code plan)
+RADIO_STATUS_ON_SCENE = frozenset({3})

@@ -72,6 +72,8 @@ class Unit:
     fence_hits: int = 0  # consecutive fixes inside its incident's arrival geofence
     frozen_fixes: int = 0  # consecutive identical fixes while the radio reports movement
     emergency: bool = False  # the radio's emergency alarm, until an operator acknowledges it
+    radio_status: int = 0  # the status code the radio sent with its last report
+    radio_status_changed: bool = False  # that code differs from the report before
 
 
 class CenterState:
@@ -176,6 +178,8 @@ def _position(state: CenterState, e: Event) -> None:
     unit.frozen_fixes = unit.frozen_fixes + 1 if same and moving else 0
     unit.lon, unit.lat = p["lon"], p["lat"]
     unit.speed_kmh, unit.course = p.get("speed_kmh", 0.0), p.get("course", 0.0)
+    status = p.get("radio_status", 0)
+    unit.radio_status_changed, unit.radio_status = status != unit.radio_status, status
     unit.fix_time = datetime.fromisoformat(p["fix_time"]) if p.get("fix_time") else e.time
     incident = state.incident_of(unit.unit_id)
     inside = incident is not None and geodesy.distance_m(

@@ -139,11 +139,15 @@ class MapView(QWidget):
         self._draw_static(scenario, draw_land=tiles is None)
         self._cases: list[str] = []
         self._incident_signature: list[tuple[str, str]] = []
-        self.incidents = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5))
+        self.tips: dict[str, str] = {}  # point data (case or unit id) → hover text
+        tip = self._tip
+        self.incidents = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5),
+                                            hoverable=True, tip=tip)
         self.incidents.sigClicked.connect(self._on_incident_clicked)
         self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,
                                             pen=pg.mkPen("#000", width=2.5))
-        self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1))
+        self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1),
+                                        hoverable=True, tip=tip)
         for layer, item in (("incidents", self.incidents), ("incidents", self.selection),
                             ("units", self.units)):
             self._add(layer, item)
@@ -230,6 +234,9 @@ class MapView(QWidget):
         self._add("posts", pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555",
                                               pen=None))
 
+    def _tip(self, x: float, y: float, data: object) -> str:
+        return self.tips.get(str(data), "")
+
     def set_layer_visible(self, layer: str, visible: bool) -> None:
         """Show or hide a layer (land, zones, roads, posts, incidents, units, labels, tiles)."""
         if visible:
@@ -266,6 +273,8 @@ class MapView(QWidget):
             self._cases = [i.case for i in open_incidents]
             ix, iy = self.display([i.lon for i in open_incidents],
                                   [i.lat for i in open_incidents])
+            self.tips.update({i.case: f"{i.case} {i.address}\n{i.description[:40]}\n"
+                                      f"{i.status} {i.unit_id or ''}" for i in open_incidents})
             self.incidents.setData(
                 x=ix, y=iy, data=self._cases,
                 brush=[_brush(STATUS_COLOURS.get(i.status, "#999")) for i in open_incidents])
@@ -275,7 +284,9 @@ class MapView(QWidget):
         units = [u for u in state.units.values() if u.lon is not None]
         now = utc_now()
         ux, uy = self.display([u.lon for u in units], [u.lat for u in units])
-        self.units.setData(x=ux, y=uy,
+        self.tips.update({u.unit_id: f"{u.unit_id} {u.name}\n{u.status} {u.incident or ''}"
+                          for u in units})
+        self.units.setData(x=ux, y=uy, data=[u.unit_id for u in units],
                            brush=[_unit_brush(u, now) for u in units],
                            size=[22 if u.emergency else 13 for u in units],
                            symbol=["star" if u.emergency else "d" for u in units])

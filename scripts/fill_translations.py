@@ -64,6 +64,7 @@ ZH = {
     "Incidents": "案件",
     "Units": "单位",
     "Unit names": "单位名称",
+    "Nothing found for %1": "没有找到 %1",
 }
 
 

@@ -15,6 +15,7 @@ from dispatch.config import ZHOUSHAN, ProgramRules, TravelModel
 from dispatch.eligibility import Slip, assess
 from dispatch.lifecycle import TRANSITIONS, IllegalTransition, IncidentStatus
 from dispatch.recommend import RankingPolicy, recommend
+from dispatch.search import search
 from dispatch.service_hours import ServiceWindow
 from dispatch.state import UnitStatus
 from map import geodesy
@@ -227,3 +228,28 @@ def test_stuck_gps_is_flagged_after_repeated_fixes_while_moving(state, actor) ->
     for _ in range(8):  # standing still with speed 0 is not stuck
         state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1, "lat": 30.0}))
     assert state.stuck_units() == []
+
+
+def test_arrival_by_the_radios_status_code(state, actor) -> None:
+    case = receive(state, actor)
+    state.apply(commands.triage(state, case, assess(slip(state.incidents[case].structured),
+                                                    ALWAYS, zone_everywhere), actor))
+    state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))
+    far = {"unit": "G02", "lon": 122.125, "lat": 30.011, "speed_kmh": 0.0}
+    state.apply(actor.event(ev.UNIT_POSITION, far))
+    assert commands.progress_from_position(state, "G02", actor) == []
+    state.apply(actor.event(ev.UNIT_POSITION, {**far, "radio_status": 3}))  # "arrived" key
+    [arrived] = commands.progress_from_position(state, "G02", actor)
+    assert arrived.type == ev.UNIT_ARRIVED and arrived.payload["by"] == "radio_status"
+    state.apply(actor.event(ev.UNIT_POSITION, {**far, "radio_status": 3}))
+    assert not state.units["G02"].radio_status_changed  # held, not pressed again
+
+
+def test_search_by_case_plate_unit_and_address(state, actor) -> None:
+    doc = {**SLIP, "structured": {**SLIP["structured"], "plates": ["浙LA12345"]}}
+    case = receive(state, actor, doc)
+    assert search(state, case) == ("incident", case)
+    assert search(state, "la123") == ("incident", case)
+    assert search(state, "g02") == ("unit", "G02")
+    assert search(state, "解放路") == ("incident", case)
+    assert search(state, "沈家门") is None and search(state, " ") is None

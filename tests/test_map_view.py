@@ -46,6 +46,7 @@ def test_layers_toggle_from_the_menu(view) -> None:
 def test_zoom_follow_and_png(view, tmp_path) -> None:
     state = state_with_incidents()
     view.show_state(state, None)
+    assert view._tip(0, 0, "1001").startswith("1001") and "G01" in view._tip(0, 0, "G01")
     view.zoom_to([122.10, 122.12], [30.02, 30.03])
     (west, east), (south, north) = view.plot.viewRange()
     assert west < 122.10 and east > 122.12 and east - west < 0.2

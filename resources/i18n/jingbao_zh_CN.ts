@@ -160,203 +160,208 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="62" />
+        <location filename="../../console/main_window.py" line="63" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="62" />
+        <location filename="../../console/main_window.py" line="63" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="129" />
+        <location filename="../../console/main_window.py" line="130" />
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="136" />
-        <location filename="../../console/main_window.py" line="208" />
+        <location filename="../../console/main_window.py" line="137" />
+        <location filename="../../console/main_window.py" line="209" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150" />
-        <location filename="../../console/main_window.py" line="382" />
+        <location filename="../../console/main_window.py" line="151" />
+        <location filename="../../console/main_window.py" line="395" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="151" />
-        <location filename="../../console/main_window.py" line="389" />
+        <location filename="../../console/main_window.py" line="152" />
+        <location filename="../../console/main_window.py" line="402" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152" />
+        <location filename="../../console/main_window.py" line="153" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="154" />
+        <location filename="../../console/main_window.py" line="155" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="155" />
+        <location filename="../../console/main_window.py" line="156" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="156" />
+        <location filename="../../console/main_window.py" line="157" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="157" />
+        <location filename="../../console/main_window.py" line="158" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="159" />
+        <location filename="../../console/main_window.py" line="160" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="162" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162" />
+        <location filename="../../console/main_window.py" line="163" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163" />
+        <location filename="../../console/main_window.py" line="164" />
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164" />
-        <location filename="../../console/main_window.py" line="378" />
+        <location filename="../../console/main_window.py" line="165" />
+        <location filename="../../console/main_window.py" line="391" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="166" />
+        <location filename="../../console/main_window.py" line="167" />
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="167" />
+        <location filename="../../console/main_window.py" line="168" />
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="177" />
+        <location filename="../../console/main_window.py" line="178" />
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="178" />
+        <location filename="../../console/main_window.py" line="179" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="165" />
+        <location filename="../../console/main_window.py" line="166" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="179" />
-        <location filename="../../console/main_window.py" line="312" />
+        <location filename="../../console/main_window.py" line="180" />
+        <location filename="../../console/main_window.py" line="313" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="180" />
+        <location filename="../../console/main_window.py" line="181" />
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="208" />
+        <location filename="../../console/main_window.py" line="209" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="240" />
+        <location filename="../../console/main_window.py" line="241" />
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="247" />
+        <location filename="../../console/main_window.py" line="248" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="298" />
+        <location filename="../../console/main_window.py" line="299" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="359" />
+        <location filename="../../console/main_window.py" line="352" />
+        <source>Nothing found for %1</source>
+        <translation>没有找到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="372" />
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="371" />
+        <location filename="../../console/main_window.py" line="384" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="373" />
+        <location filename="../../console/main_window.py" line="386" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="390" />
+        <location filename="../../console/main_window.py" line="403" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392" />
+        <location filename="../../console/main_window.py" line="405" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397" />
+        <location filename="../../console/main_window.py" line="410" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399" />
-        <location filename="../../console/main_window.py" line="429" />
+        <location filename="../../console/main_window.py" line="412" />
+        <location filename="../../console/main_window.py" line="442" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="414" />
+        <location filename="../../console/main_window.py" line="427" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="419" />
+        <location filename="../../console/main_window.py" line="432" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="423" />
+        <location filename="../../console/main_window.py" line="436" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="439" />
+        <location filename="../../console/main_window.py" line="452" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="442" />
+        <location filename="../../console/main_window.py" line="455" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
@@ -364,52 +369,52 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="152" />
+        <location filename="../../map/view.py" line="156" />
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="180" />
+        <location filename="../../map/view.py" line="184" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="184" />
+        <location filename="../../map/view.py" line="188" />
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="184" />
+        <location filename="../../map/view.py" line="188" />
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="185" />
+        <location filename="../../map/view.py" line="189" />
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="185" />
+        <location filename="../../map/view.py" line="189" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="186" />
+        <location filename="../../map/view.py" line="190" />
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="186" />
+        <location filename="../../map/view.py" line="190" />
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="187" />
+        <location filename="../../map/view.py" line="191" />
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="187" />
+        <location filename="../../map/view.py" line="191" />
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
