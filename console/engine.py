@@ -227,6 +227,24 @@ class Engine:
         self.speak(unit_id, f"{state.units[unit_id].name.split()[0]},请注意。{text}", case, actor)
         return dispatched
 
+    def push_to_talk(self, on: bool, actor: commands.Actor) -> None:
+        """Key or release the radio for the operator's own voice (off the loop: it may wait
+        for a page being spoken to finish)."""
+        if self.voice is None:
+            raise ValueError("no voice channel configured (--voice)")
+        voice = self.voice
+
+        def done(future: asyncio.Future) -> None:
+            error = future.exception()
+            if error is not None:
+                log.warning("PTT %s failed: %s", "on" if on else "off", error)
+            self._log_radio("voice", "out" if error is None else "rejected", actor.name,
+                            ("PTT 按下 keyed" if on else "PTT 松开 released")
+                            if error is None else str(error), b"")
+
+        # the default pool, not the voice worker: a page queued there waits for this channel
+        self.loop.run_in_executor(None, voice.key, on).add_done_callback(done)
+
     def speak(self, unit_id: str, text: str, case: str | None, actor: commands.Actor) -> None:
         """Say the page on the air (when a voice channel is configured), off the loop."""
         if self.voice is None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -100,6 +101,12 @@ class MainWindow(QMainWindow):
         self.board.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.board.horizontalHeader().setStretchLastSection(True)
         self.radio_log = RadioLogPanel()
+        self.ptt_button = QPushButton(self.tr("Hold to talk (PTT)"), objectName="pttButton")
+        self.ptt_button.setEnabled(self.engine.voice is not None)
+        self.ptt_button.setToolTip(self.tr("Keys the radio while held; needs --voice"))
+        self.ptt_button.pressed.connect(lambda: self._ptt(True))
+        self.ptt_button.released.connect(lambda: self._ptt(False))
+        self.radio_log.layout().itemAt(0).layout().addWidget(self.ptt_button)
         top = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.queue, self.map, self.panel):
             top.addWidget(widget)
@@ -311,6 +318,10 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         QMessageBox.information(self, self.tr("Keyboard help"), self.help_text())
+
+    def _ptt(self, on: bool) -> None:
+        self.engine.submit(self.engine.push_to_talk, on, self.actor).add_done_callback(
+            self._report_failure("PTT"))
 
     def _names(self) -> tuple[list[str], list[str], list[str]]:
         return list(self.state.incidents), list(self.state.units), list(self.engine.scenario.zones)

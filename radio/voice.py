@@ -81,6 +81,26 @@ class VoicePager:
         self._play = play or self._play_with_player
         self._open_port = open_port or (lambda url: serial.serial_for_url(url, do_not_open=False))
         self._channel = threading.Lock()  # one transmission at a time on the channel
+        self._talk_port: serial.SerialBase | None = None
+
+    def key(self, on: bool) -> None:
+        """The operator's own push-to-talk: hold the channel and the PTT line while talking.
+        A page waiting to be spoken goes on the air after the operator lets go."""
+        if on:
+            self._channel.acquire()
+            try:
+                self._talk_port = self._open_port(self.config.ptt_url)
+                self._set_line(self._talk_port, True)
+            except Exception:
+                self._channel.release()
+                raise
+        elif self._talk_port is not None:
+            port, self._talk_port = self._talk_port, None
+            try:
+                self._set_line(port, False)
+                port.close()
+            finally:
+                self._channel.release()
 
     def synthesize(self, text: str) -> Clip:
         if shutil.which("espeak-ng") is None:

@@ -65,6 +65,8 @@ ZH = {
     "Units": "单位",
     "Unit names": "单位名称",
     "Nothing found for %1": "没有找到 %1",
+    "Hold to talk (PTT)": "按住讲话(PTT)",
+    "Keys the radio while held; needs --voice": "按住时电台发射;需要配置 --voice",
 }
 
 

@@ -128,3 +128,13 @@ def test_dispatch_speaks_the_page_and_logs_the_clip(tmp_path) -> None:
             spoken.payload["duration_s"], abs=0.01)
     finally:
         engine.stop()
+
+
+def test_operator_push_to_talk_holds_the_line(tmp_path) -> None:
+    port = serial.serial_for_url("loop://")
+    pager = VoicePager(VoiceConfig("loop://", line="RTS"), tmp_path, open_port=lambda url: port)
+    pager.key(True)
+    assert port.cts is True  # the radio is keyed while the operator holds the button
+    assert pager._channel.locked()  # a page now would wait for the operator to let go
+    pager.key(False)
+    assert port.rts is False and not port.is_open and not pager._channel.locked()

@@ -160,208 +160,218 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="63" />
+        <location filename="../../console/main_window.py" line="64" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="63" />
+        <location filename="../../console/main_window.py" line="64" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="130" />
+        <location filename="../../console/main_window.py" line="104" />
+        <source>Hold to talk (PTT)</source>
+        <translation>按住讲话(PTT)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="106" />
+        <source>Keys the radio while held; needs --voice</source>
+        <translation>按住时电台发射;需要配置 --voice</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="137" />
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="137" />
-        <location filename="../../console/main_window.py" line="209" />
+        <location filename="../../console/main_window.py" line="144" />
+        <location filename="../../console/main_window.py" line="216" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="151" />
-        <location filename="../../console/main_window.py" line="395" />
+        <location filename="../../console/main_window.py" line="158" />
+        <location filename="../../console/main_window.py" line="406" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152" />
-        <location filename="../../console/main_window.py" line="402" />
+        <location filename="../../console/main_window.py" line="159" />
+        <location filename="../../console/main_window.py" line="413" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="153" />
+        <location filename="../../console/main_window.py" line="160" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="155" />
+        <location filename="../../console/main_window.py" line="162" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="156" />
+        <location filename="../../console/main_window.py" line="163" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="157" />
+        <location filename="../../console/main_window.py" line="164" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="158" />
+        <location filename="../../console/main_window.py" line="165" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160" />
+        <location filename="../../console/main_window.py" line="167" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162" />
+        <location filename="../../console/main_window.py" line="169" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163" />
+        <location filename="../../console/main_window.py" line="170" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164" />
+        <location filename="../../console/main_window.py" line="171" />
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="165" />
-        <location filename="../../console/main_window.py" line="391" />
+        <location filename="../../console/main_window.py" line="172" />
+        <location filename="../../console/main_window.py" line="402" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="167" />
+        <location filename="../../console/main_window.py" line="174" />
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="168" />
+        <location filename="../../console/main_window.py" line="175" />
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="178" />
+        <location filename="../../console/main_window.py" line="185" />
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="179" />
+        <location filename="../../console/main_window.py" line="186" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="166" />
+        <location filename="../../console/main_window.py" line="173" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="180" />
-        <location filename="../../console/main_window.py" line="313" />
+        <location filename="../../console/main_window.py" line="187" />
+        <location filename="../../console/main_window.py" line="320" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="181" />
+        <location filename="../../console/main_window.py" line="188" />
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="209" />
+        <location filename="../../console/main_window.py" line="216" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="241" />
+        <location filename="../../console/main_window.py" line="248" />
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="248" />
+        <location filename="../../console/main_window.py" line="255" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="299" />
+        <location filename="../../console/main_window.py" line="306" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="352" />
+        <location filename="../../console/main_window.py" line="363" />
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="372" />
+        <location filename="../../console/main_window.py" line="383" />
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="384" />
+        <location filename="../../console/main_window.py" line="395" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="386" />
+        <location filename="../../console/main_window.py" line="397" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="403" />
+        <location filename="../../console/main_window.py" line="414" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="405" />
+        <location filename="../../console/main_window.py" line="416" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="410" />
+        <location filename="../../console/main_window.py" line="421" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="412" />
-        <location filename="../../console/main_window.py" line="442" />
+        <location filename="../../console/main_window.py" line="423" />
+        <location filename="../../console/main_window.py" line="453" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="427" />
+        <location filename="../../console/main_window.py" line="438" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="432" />
+        <location filename="../../console/main_window.py" line="443" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="436" />
+        <location filename="../../console/main_window.py" line="447" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="452" />
+        <location filename="../../console/main_window.py" line="463" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="455" />
+        <location filename="../../console/main_window.py" line="466" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
