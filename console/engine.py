@@ -290,6 +290,11 @@ class Engine:
             raise ValueError(f"no guide in group {group}")
         return [self.paging.page(u.unit_id, text, None, actor) for u in units]
 
+    def poll(self, unit_id: str, actor: commands.Actor) -> str:
+        if unit_id not in self.store.state.units:
+            raise commands.UnknownUnit(f"no unit {unit_id}")
+        return self.paging.poll(unit_id, actor)
+
     def map_radio(self, radio: str, unit_id: str, actor: commands.Actor) -> Event:
         event = self._append([commands.map_radio(self.store.state, radio, unit_id, actor)])[0]
         fleet, _, radio_id = radio.partition("/")

@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         actions = {"dispatch": e.dispatch, "triage": e.triage, "refer": e.refer,
                    "merge": e.merge, "keep_apart": e.keep_apart, "close": e.close,
                    "status": e.set_unit_status, "page": e.page, "group_page": e.group_page,
-                   "map_radio": e.map_radio}
+                   "map_radio": e.map_radio, "poll": e.poll}
         if parsed.args and parsed.args[0] in self.state.incidents:
             self.select_case(parsed.args[0])
         self.engine.submit(actions[parsed.action], *parsed.args, self.actor).add_done_callback(

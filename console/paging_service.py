@@ -38,6 +38,16 @@ def encode(protocol: str, page: Page, state: CenterState) -> bytes | None:
     return None
 
 
+def encode_poll(protocol: str, unit_id: str, state: CenterState) -> bytes | None:
+    """A position request in this port's protocol: the gateway's $PJBPL, or APRS ?APRSP."""
+    unit = state.units[unit_id]
+    if protocol == "gateway":
+        return paging.encode_poll(unit.fleet, unit.radio_id)
+    if protocol == "kiss":
+        return kiss.encode_message(CENTER_CALLSIGN, unit.radio_id, "?APRSP", "0")
+    return None
+
+
 def pending_from_log(events: list[Event]) -> tuple[list[Page], int]:
     """Pages on air when the console stopped (sent, neither acked nor failed), and the last
     sequence number used, so a restart resumes them and never reuses a number."""
@@ -91,6 +101,16 @@ class PagingService:
                 return name, frame
         log.warning("page #%d to %s: no port could send it", page.seq, page.unit_id)
         return "", None
+
+    def poll(self, unit_id: str, actor: Actor) -> str:
+        """Ask a unit's radio for its position now, on the first port that can."""
+        for name, bridge in self._bridges.items():
+            frame = encode_poll(bridge.config.protocol, unit_id, self._state())
+            if frame is not None and bridge.send(frame):
+                self._append([actor.event(ev.POSITION_POLLED, {"unit": unit_id, "port": name})])
+                self._radio_log(name, "out", unit_id, "位置查询 position poll", frame)
+                return name
+        raise ValueError(f"no radio port can poll {unit_id}")
 
     def acknowledged(self, seq: int, unit_id: str, actor: Actor) -> bool:
         page, following = self.pager.acknowledged(seq, unit_id, time.monotonic())

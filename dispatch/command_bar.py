@@ -38,6 +38,7 @@ VERBS: dict[str, Verb] = {
     "map": Verb("map_radio", ("radio", "unit"), "/map 队号/台号 单位 — 登记电台编号"),
     "f": Verb("follow", ("unit",), "/f 单位 — 地图跟随单位"),
     "z": Verb("zoom_fit", (), "/z — 地图显示全部未结案件(停止跟随)"),
+    "poll": Verb("poll", ("unit",), "/poll 单位 — 查询单位当前位置"),
     "find": Verb("find", ("text",), "/find 案件号|车牌|单位|地址 — 查找并定位"),
 }
 STATUS_WORDS = {"av": UnitStatus.AVAILABLE, "bz": UnitStatus.BUSY, "off": UnitStatus.OFF_DUTY}

@@ -29,6 +29,7 @@ RADIO_EMERGENCY = "radio_emergency"
 EMERGENCY_ACKED = "emergency_acked"
 VOICE_PAGE = "voice_page"
 RADIO_MAPPED = "radio_mapped"
+POSITION_POLLED = "position_polled"
 
 ALL_TYPES = frozenset(
     {
@@ -51,6 +52,7 @@ ALL_TYPES = frozenset(
         EMERGENCY_ACKED,
         VOICE_PAGE,
         RADIO_MAPPED,
+        POSITION_POLLED,
     }
 )
 

@@ -74,6 +74,7 @@ class GatewaySimulator:
         self.report_interval_s = report_interval_s
         self.ack_delay_s = ack_delay_s
         self.pages: list[paging.Page] = []
+        self.polls = 0
         self._random = random.Random(seed)
         self._framer = LineFramer()
         self._pending_acks: list[tuple[float, paging.Page]] = []
@@ -126,11 +127,23 @@ class GatewaySimulator:
         except OSError:
             return
         for frame in self._framer.feed(data):
+            if frame.startswith(b"$PJBPL"):
+                self._answer_poll(paging.decode_poll(frame))
+                continue
             page = paging.decode_page(frame)
             if isinstance(page, paging.Page):
                 self._take_page(page)
             else:
                 log.warning("simulator ignored frame: %s %r", page.reason, frame)
+
+    def _answer_poll(self, poll) -> None:
+        guide = self.guides.get(poll) if isinstance(poll, tuple) else None
+        if guide is None:
+            log.warning("simulator: poll for an unknown radio or malformed: %r", poll)
+            return
+        self.polls += 1
+        self._write(fleetsync.encode(guide.fleet, guide.unit, datetime.now(UTC), guide.lon,
+                                     guide.lat, guide.speed_kmh, guide.course))
 
     def _take_page(self, page: paging.Page) -> None:
         guide = self.guides.get((page.fleet, page.unit))

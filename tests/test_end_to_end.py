@@ -273,6 +273,9 @@ def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, center) -> None:
     assert shown and all("G01" in line for line in shown)
     window.radio_log.raw.setChecked(True)
     assert "$PJBPG" in window.radio_log.view.toPlainText()
+    command("/poll G01")
+    qtbot.waitUntil(lambda: sim.polls == 1, timeout=5000)  # the gateway got $PJBPL
     mapped = [e for e in engine.snapshot() if e.type == ev.RADIO_MAPPED]
+    assert any(e.type == ev.POSITION_POLLED for e in engine.snapshot())
     assert [m.payload["unit"] for m in mapped] == ["G02", "G03"]
     assert mapped[1].actor == "operator:e2e"

@@ -2,6 +2,7 @@
 
     $PJBPG,<seq>,<fleet>,<unit>,<lat>,<N|S>,<lon>,<E|W>,<text>*<cs>   console → gateway: page
     $PJBAK,<seq>,<fleet>,<unit>*<cs>                                    gateway → console: ack
+    $PJBPL,<fleet>,<unit>*<cs>                                          console → gateway: poll
 
 The text is UTF-8 (Chinese pages); the checksum is the XOR of the UTF-8 bytes between `$` and
 `*`, so this module computes it itself instead of pynmeagps's ASCII-only helper. Field
@@ -66,6 +67,23 @@ def encode_page(page: Page) -> bytes:
 
 def encode_ack(seq: int, fleet: int, unit: str) -> bytes:
     return _frame(f"PJBAK,{seq},{fleet:03d},{unit}")
+
+
+def encode_poll(fleet: int, unit: str) -> bytes:
+    """Ask the gateway to poll a radio for its position now (it answers with $PKLDS)."""
+    return _frame(f"PJBPL,{fleet:03d},{unit}")
+
+
+def decode_poll(frame: bytes) -> tuple[int, str] | Rejected:
+    fields = _split(frame)
+    if isinstance(fields, Rejected):
+        return fields
+    if len(fields) != 3 or fields[0] != "PJBPL":
+        return Rejected("a poll has 2 fields after PJBPL", frame)
+    try:
+        return int(fields[1]), fields[2]
+    except ValueError as exc:
+        return Rejected(f"bad poll field: {exc}", frame)
 
 
 def decode_page(frame: bytes) -> Page | Rejected:
