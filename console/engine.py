@@ -23,7 +23,7 @@ from db.store import EventStore
 from dispatch import commands
 from dispatch import events as ev
 from dispatch.alerts import parse_alert_slip
-from dispatch.config import ProgramRules, TravelModel
+from dispatch.config import RADIO_STATUS_EMERGENCY, ProgramRules, TravelModel
 from dispatch.eligibility import Eligibility, assess_incident
 from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
@@ -360,7 +360,8 @@ class Engine:
         unit_id = self._unit_for(port, report.fleet, report.unit, report.raw)
         if unit_id is None:
             return
-        if report.emergency and not self.store.state.units[unit_id].emergency:
+        emergency = report.emergency or report.status in RADIO_STATUS_EMERGENCY
+        if emergency and not self.store.state.units[unit_id].emergency:
             self._log_radio(port, "in", unit_id, "紧急报警 EMERGENCY", report.raw)
             self._append([self._actor(f"radio:{port}").event(ev.RADIO_EMERGENCY, {
                 "unit": unit_id, "lon": report.lon, "lat": report.lat})])

@@ -49,3 +49,5 @@ ARRIVAL_GEOFENCE_M = 50.0
 ARRIVAL_DWELL_FIXES = 2  # consecutive fixes inside the fence: one noisy fix is not arrival
 # FleetSync status codes a guide's radio sends with "arrived" (set to your fleet's code plan)
 RADIO_STATUS_ON_SCENE = frozenset({3})
+# and the code its emergency key sends (FleetSync carries it in the sender status field)
+RADIO_STATUS_EMERGENCY = frozenset({99})

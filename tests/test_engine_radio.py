@@ -46,6 +46,9 @@ def test_unknown_radio_is_surfaced_and_known_positions_are_logged(tmp_path) -> N
         unknown = [r for r in recorder.radio if r.unit == "100/9999"]
         assert unknown and unknown[0].direction == "rejected"
         assert any(r.direction == "rejected" and "garbage" in r.text for r in recorder.radio)
+        os.write(master, fleetsync.encode(100, "1002", now, 122.12, 30.03, 0, 0, status=99))
+        alarm = recorder.wait_for(lambda e: e.type == ev.RADIO_EMERGENCY)
+        assert alarm.payload["unit"] == "G02"  # FleetSync emergency status code
     finally:
         engine.stop()
         os.close(master)
