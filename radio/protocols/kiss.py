@@ -7,6 +7,7 @@ field (radio/protocols/aprs.py). Encoder: an APRS message (a page) as a KISS fra
 
 from __future__ import annotations
 
+from radio.framing import DelimitedFramer
 from radio.protocols import aprs
 from radio.reports import Rejected
 
@@ -15,27 +16,11 @@ MAX_FRAME = 1024
 UI_CONTROL, NO_LAYER3 = 0x03, 0xF0
 
 
-class KissFramer:
-    def __init__(self) -> None:
-        self._buffer = bytearray()
+class KissFramer(DelimitedFramer):
+    """KISS frames sit between FEND bytes; empty ones (back-to-back FENDs) are padding."""
 
-    def feed(self, data: bytes) -> list[bytes]:
-        self._buffer += data
-        frames = []
-        while (end := self._buffer.find(FEND)) >= 0:
-            frame = bytes(self._buffer[:end])
-            del self._buffer[: end + 1]
-            if frame:
-                frames.append(frame)
-        if len(self._buffer) > MAX_FRAME:
-            frames.append(bytes(self._buffer))
-            self._buffer.clear()
-        return frames
-
-    def reset(self) -> bytes:
-        partial = bytes(self._buffer)
-        self._buffer.clear()
-        return partial
+    delimiter = bytes([FEND])
+    max_size = MAX_FRAME
 
 
 def unescape(frame: bytes) -> bytes:
