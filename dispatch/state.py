@@ -87,6 +87,7 @@ class CenterState:
         self.incidents: dict[str, Incident] = {}
         self.by_alert: dict[str, str] = {}
         self.last_event_id = 0
+        self.incident_version = 0  # bumped on every incident change: views redraw only then
 
     def apply(self, event: Event) -> None:
         handler = _HANDLERS.get(event.type)
@@ -106,6 +107,7 @@ class CenterState:
         incident = self.incidents[case]
         check_transition(case, incident.status, target)
         incident.status = target
+        self.incident_version += 1
         incident.history.append((when, target))
         return incident
 
@@ -128,6 +130,7 @@ def _alert_received(state: CenterState, e: Event) -> None:
     incident.history.append((e.time, IncidentStatus.RECEIVED))
     state.incidents[case] = incident
     state.by_alert[incident.alert_id] = case
+    state.incident_version += 1
 
 
 def _triaged(state: CenterState, e: Event) -> None:

@@ -138,7 +138,7 @@ class MapView(QWidget):
         self.tiles = TileLayer(self.plot, tiles) if tiles is not None else None
         self._draw_static(scenario, draw_land=tiles is None)
         self._cases: list[str] = []
-        self._incident_signature: list[tuple[str, str]] = []
+        self._incident_signature: tuple[int, int, int] | None = None
         self.tips: dict[str, str] = {}  # point data (case or unit id) → hover text
         tip = self._tip
         self.incidents = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5),
@@ -266,10 +266,10 @@ class MapView(QWidget):
         return self.grab().save(path)
 
     def show_state(self, state: CenterState, selected: str | None) -> None:
-        open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
-        signature = [(i.case, i.status) for i in open_incidents]
+        signature = (id(state), state.incident_version, len(state.incidents))
         if signature != self._incident_signature:  # incidents rarely change: skip if same
             self._incident_signature = signature
+            open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
             self._cases = [i.case for i in open_incidents]
             ix, iy = self.display([i.lon for i in open_incidents],
                                   [i.lat for i in open_incidents])
