@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import copy
 import dataclasses
 import logging
 import threading
@@ -28,7 +29,7 @@ from dispatch.eligibility import Eligibility, assess_incident
 from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
 from dispatch.recommend import EtaFunction, etas_with_fallback
-from dispatch.state import UnitStatus
+from dispatch.state import CenterState, UnitStatus
 from hub.feed import Accepted, bound_port, start_feed_server
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
@@ -127,8 +128,13 @@ class Engine:
         return future
 
     def snapshot(self) -> list[Event]:
-        """The whole log so far, read on the engine loop (a late-joining view replays it)."""
+        """The whole log so far, read on the engine loop (for reports and tests)."""
         return self.submit(self.store.events).result(timeout=30)
+
+    def state_copy(self) -> CenterState:
+        """A private copy of the current state, taken on the engine loop, for a view to follow
+        with the events whose id is above its `last_event_id`."""
+        return self.submit(copy.deepcopy, self.store.state).result(timeout=30)
 
     async def _start_feed(self, host: str, port: int) -> None:
         self._feed_server = await start_feed_server(self._accept_alert, host, port)

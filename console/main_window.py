@@ -46,7 +46,7 @@ from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, u
 from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.search import search
-from dispatch.state import CenterState, UnitStatus
+from dispatch.state import UnitStatus
 from map.tiles import TileSource
 from map.view import MapView
 from resources.scenario import Scenario
@@ -63,9 +63,7 @@ class MainWindow(QMainWindow):
         self.engine, self.signals, self.actor = engine, signals, actor
         self.setWindowTitle(self.tr("Jingbao Console") + (self.tr(" — DEMO DATA")
                                                           if scenario.demo else ""))
-        self.state = CenterState(scenario.roster())
-        for event in engine.snapshot():
-            self.state.apply(event)
+        self.state = engine.state_copy()
         self.selected: str | None = None
         self.ranked: list[Recommendation] = []
         self._dirty = True
@@ -194,7 +192,8 @@ class MainWindow(QMainWindow):
 
     # -- events in ----------------------------------------------------------------------------
     def _on_events(self, events: list[Event]) -> None:
-        for event in events:
+        events = [e for e in events if e.id is None or e.id > self.state.last_event_id]
+        for event in events:  # (events already in the copy taken at start are skipped)
             self.state.apply(event)
         self._dirty = True
         if any(e.type == ALERT_RECEIVED or (e.type == CLOCK_ALARM and e.payload["level"] == BREACH)

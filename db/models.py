@@ -58,3 +58,14 @@ class UnitRow(Base):
     fix_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     incident: Mapped[str | None] = mapped_column(String(20))
     last_event_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class SnapshotRow(Base):
+    """The state as of `last_event_id`, so start-up replays only the events after it."""
+
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    last_event_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)

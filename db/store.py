@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import EventRow, IncidentRow, UnitRow
+from db.models import EventRow, IncidentRow, SnapshotRow, UnitRow
 from db.schema import make_engine, upgrade
 from dispatch.events import Event
+from dispatch.snapshot import from_document, to_document
 from dispatch.state import CenterState, Unit
 
 log = logging.getLogger(__name__)
 
 Roster = Callable[[], list[Unit]]
+SNAPSHOT_EVERY = 20_000  # events; at 300 positions a second, about one a minute
 
 
 def _upsert(session: Session, model: type, key: str, rows: list[dict]) -> None:
@@ -66,10 +68,41 @@ class EventStore:
         return cls(engine, roster)
 
     def replay(self) -> None:
-        """Rebuild the in-memory state from the whole log (start-up, or after a failed batch)."""
-        self.state = CenterState(self._roster())
-        for event in self.events():
-            self.state.apply(event)
+        """Rebuild the in-memory state (start-up, or after a failed batch): from the latest
+        usable snapshot plus the events after it, or from the whole log."""
+        self.state, self.replayed_from = self._latest_snapshot(), 0
+        if self.state is None:
+            self.state = CenterState(self._roster())
+        else:
+            self.replayed_from = self.state.last_event_id
+        query = select(EventRow).where(EventRow.id > self.state.last_event_id).order_by(
+            EventRow.id)
+        with Session(self.engine) as session:
+            for row in session.scalars(query.execution_options(yield_per=5000)):
+                self.state.apply(_from_row(row))
+        self._snapshot_at = self.state.last_event_id
+
+    def _latest_snapshot(self) -> CenterState | None:
+        query = select(SnapshotRow).order_by(SnapshotRow.last_event_id.desc()).limit(1)
+        with Session(self.engine) as session:
+            row = session.scalars(query).first()
+            if row is None:
+                return None
+            state = from_document(row.document, self._roster())
+        if state is None:
+            log.warning("snapshot at event %d does not fit this roster: replaying the log",
+                        row.last_event_id)
+        return state
+
+    def write_snapshot(self) -> None:
+        """Keep the state as of now; older snapshots but the last two are dropped."""
+        document = to_document(self.state)
+        with Session(self.engine) as session, session.begin():
+            session.add(SnapshotRow(last_event_id=self.state.last_event_id,
+                                    created=datetime.now(UTC), document=document))
+            keep = select(SnapshotRow.id).order_by(SnapshotRow.id.desc()).limit(3)
+            session.execute(delete(SnapshotRow).where(SnapshotRow.id.not_in(keep)))
+        self._snapshot_at = self.state.last_event_id
 
     def events(self, after_id: int = 0, *, types: Iterable[str] | None = None) -> list[Event]:
         query = select(EventRow).where(EventRow.id > after_id).order_by(EventRow.id)
@@ -98,6 +131,8 @@ class EventStore:
             log.exception("append of %d event(s) failed; state rebuilt from the log", len(events))
             self.replay()
             raise
+        if self.state.last_event_id - self._snapshot_at >= SNAPSHOT_EVERY:
+            self.write_snapshot()
         return stored
 
     def _insert(self, session: Session, event: Event) -> EventRow | None:
@@ -135,4 +170,6 @@ class EventStore:
         return alert_id in self.state.by_alert
 
     def close(self) -> None:
+        if self.state.last_event_id > self._snapshot_at:
+            self.write_snapshot()
         self.engine.dispose()

@@ -82,7 +82,8 @@ def test_map_draws_the_pack_under_the_overlays(qtbot, tmp_path) -> None:
     qtbot.addWidget(view)
     view.resize(900, 600)
     view.show()
-    qtbot.waitUntil(lambda: len(view.tiles.items) >= 4, timeout=10000)
+    qtbot.waitUntil(lambda: len(view.tiles.items) >= 4 and not view.tiles._pending,
+                    timeout=10000)  # every tile of the view fetched and placed
     image = view.grab().toImage()
     magenta = sum(image.pixelColor(x, y) == COLOUR for x in range(100, 900, 40)
                   for y in range(60, 560, 40))
