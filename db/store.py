@@ -166,9 +166,6 @@ class EventStore:
              "fix_time": u.fix_time, "incident": u.incident, "last_event_id": last}
             for u in (self.state.units[n] for n in sorted(filter(None, units)))])
 
-    def has_alert(self, alert_id: str) -> bool:
-        return alert_id in self.state.by_alert
-
     def close(self) -> None:
         if self.state.last_event_id > self._snapshot_at:
             self.write_snapshot()

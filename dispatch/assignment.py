@@ -30,9 +30,6 @@ class Plan:
     lateness_s: float  # summed beyond the target
     late_count: int
 
-    def unit_for(self, incident: int) -> int | None:
-        return next((u for i, u in self.pairs if i == incident), None)
-
 
 def _lateness(etas: np.ndarray, elapsed_s: np.ndarray, target_s: float) -> np.ndarray:
     arrival = elapsed_s[:, None] + np.where(np.isfinite(etas), etas, UNREACHABLE_S)

@@ -31,31 +31,6 @@ VOICE_PAGE = "voice_page"
 RADIO_MAPPED = "radio_mapped"
 POSITION_POLLED = "position_polled"
 
-ALL_TYPES = frozenset(
-    {
-        ALERT_RECEIVED,
-        INCIDENT_TRIAGED,
-        INCIDENT_REFERRED,
-        UNIT_DISPATCHED,
-        PAGE_SENT,
-        PAGE_ACKED,
-        UNIT_EN_ROUTE,
-        UNIT_ARRIVED,
-        INCIDENT_CLOSED,
-        UNIT_POSITION,
-        CLOCK_ALARM,
-        INCIDENT_MERGED,
-        DUPLICATE_KEPT_APART,
-        UNIT_STATUS_SET,
-        PAGE_FAILED,
-        RADIO_EMERGENCY,
-        EMERGENCY_ACKED,
-        VOICE_PAGE,
-        RADIO_MAPPED,
-        POSITION_POLLED,
-    }
-)
-
 
 def utc_now() -> datetime:
     """Event times are always timezone-aware UTC; the console shows local time."""

@@ -47,7 +47,6 @@ TRANSITIONS: dict[IncidentStatus, frozenset[IncidentStatus]] = {
 }
 
 TERMINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
-OPEN = frozenset(IncidentStatus) - TERMINAL
 AWAITING_UNIT = frozenset({S.RECEIVED, S.TRIAGED, S.ESCALATED})
 
 
