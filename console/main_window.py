@@ -386,7 +386,11 @@ class MainWindow(QMainWindow):
         incident = self.state.incidents.get(self.selected or "")
         if incident is None or incident.status not in AWAITING_UNIT:
             return []
-        return duplicate_candidates(incident, self.state.incidents.values())
+        etas = self.engine.road_etas
+        if etas is None:
+            return duplicate_candidates(incident, self.state.incidents.values())
+        return duplicate_candidates(incident, self.state.incidents.values(),
+                                    distance=etas.router.road_distance_m)
 
     def merge_selected(self) -> None:
         found = self.duplicates()

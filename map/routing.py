@@ -47,6 +47,7 @@ class Router:
         self._tree = cKDTree(self._project(graph.lon, graph.lat))
         self._reversed = {band: self._seconds_matrix(table).T.tocsr()
                           for band, table in speeds.items()}
+        self._metres: csr_matrix | None = None  # built when first asked for a road distance
 
     def _project(self, lon, lat) -> np.ndarray:
         x = np.radians(np.asarray(lon, dtype=float)) * math.cos(self._lat0) * EARTH_RADIUS_M
@@ -64,6 +65,18 @@ class Router:
         first = np.ones(len(f), dtype=bool)
         first[1:] = (f[1:] != f[:-1]) | (t[1:] != t[:-1])
         return csr_matrix((s[first], (f[first], t[first])), shape=(n, n))
+
+    def road_distance_m(self, lon1: float, lat1: float, lon2: float, lat2: float,
+                        limit_m: float = 2000.0) -> float:
+        """Metres along the roads (either direction) between two points, inf beyond
+        `limit_m`; the snap gaps at both ends count as straight lines."""
+        if self._metres is None:
+            g = self.graph
+            self._metres = csr_matrix((np.maximum(g.edge_m, 1e-3), (g.edge_from, g.edge_to)),
+                                      shape=(g.node_count, g.node_count))
+        (a, b), (gap_a, gap_b) = self.snap([lon1, lon2], [lat1, lat2])
+        metres = dijkstra(self._metres, directed=False, indices=int(a), limit=limit_m)
+        return float(metres[int(b)] + gap_a + gap_b)
 
     def snap(self, lon: Sequence[float], lat: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
         """Nearest road node and the distance to it in metres, for each point."""

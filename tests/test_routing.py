@@ -75,3 +75,28 @@ def test_demo_streets_connect_across_town(andorra) -> None:
     router = Router(graph_from_lines(demo.roads))
     etas = router.etas_to(122.103, 30.022, [122.12, 122.2], [30.01, 29.99], horizon_s=np.inf)
     assert np.all(np.isfinite(etas)) and etas[0] < etas[1]
+
+
+def test_road_distance_for_duplicates(andorra) -> None:
+    graph, router = andorra
+    a, b = 100, int(graph.edge_to[np.flatnonzero(graph.edge_from == 100)[0]])
+    straight = router.road_distance_m(graph.lon[a], graph.lat[a], graph.lon[b], graph.lat[b])
+    edge = graph.edge_m[np.flatnonzero((graph.edge_from == 100) & (graph.edge_to == b))[0]]
+    assert straight == pytest.approx(edge, rel=1e-6)  # neighbours: exactly the edge
+    far = router.road_distance_m(graph.lon[0], graph.lat[0], graph.lon[-1], graph.lat[-1],
+                                 limit_m=50)
+    assert far == np.inf or far <= 50
+
+
+def test_duplicates_use_the_road_distance_when_given() -> None:
+    from datetime import UTC, datetime
+
+    from dispatch.duplicates import duplicate_candidates
+    from dispatch.state import Incident
+
+    now = datetime.now(UTC)
+    old = Incident("1001", "a", now, 122.1, 30.0, "", "", "", {})
+    new = Incident("1002", "b", now, 122.1005, 30.0, "", "", "", {})
+    assert duplicate_candidates(new, [old])  # 48 m apart as the crow flies
+    across_the_river = duplicate_candidates(new, [old], distance=lambda *p: 2500.0)
+    assert across_the_river == []
