@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
         self.queue.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.map = MapView(scenario, tiles)
         self.map.incident_clicked.connect(self.select_case)
+        self.map.incident_menu.connect(self.show_incident_menu)
+        self.map.measured.connect(lambda metres: self.statusBar().showMessage(
+            self.tr("Distance: %1 m").replace("%1", f"{metres:,.0f}"), 10000))
         self.panel = IncidentPanel()
         self.board_model = UnitBoardModel(self.state)
         self.board = QTableView(objectName="unitBoard")
@@ -317,6 +321,24 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         QMessageBox.information(self, self.tr("Keyboard help"), self.help_text())
+
+    def incident_menu(self, case: str) -> QMenu:
+        """What can be done to an incident from the map: the same actions as the keys."""
+        self.select_case(case)
+        self._refresh()
+        menu = QMenu(self)
+        menu.addAction(self.tr("Triage"), self.triage_selected)
+        for n, rec in enumerate(self.ranked):
+            menu.addAction(self.tr("Dispatch %1 (ETA %2 min)").replace("%1", rec.unit_id)
+                           .replace("%2", f"{rec.eta_s / 60:.1f}"),
+                           lambda n=n: self.dispatch_choice(n))
+        menu.addAction(self.tr("Refer to police"),
+                       lambda: self.refer_selected(IncidentStatus.REFERRED_POLICE))
+        menu.addAction(self.tr("Close incident"), self.close_selected)
+        return menu
+
+    def show_incident_menu(self, case: str, where) -> None:
+        self.incident_menu(case).exec(where)
 
     def _ptt(self, on: bool) -> None:
         self.engine.submit(self.engine.push_to_talk, on, self.actor).add_done_callback(

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
-from map.projection import wgs84_to_gcj02
+from map import geodesy
+from map.projection import gcj02_to_wgs84, wgs84_to_gcj02
 from map.tile_layer import TileLayer
 from map.tiles import GCJ02, TileSource
 from resources.scenario import Line, Scenario
@@ -116,6 +117,8 @@ class MapView(QWidget):
     """Emits `incident_clicked(case)` when the dispatcher clicks an incident marker."""
 
     incident_clicked = Signal(str)
+    incident_menu = Signal(str, QPoint)  # right-click on an incident: case, screen position
+    measured = Signal(float)  # metres between two Shift+clicks
 
     def __init__(self, scenario: Scenario, tiles: TileSource | None = None,
                  parent: QWidget | None = None) -> None:
@@ -164,6 +167,14 @@ class MapView(QWidget):
             self.attribution.setObjectName("attribution")
             self.attribution.setStyleSheet("background:rgba(255,255,255,180);padding:1px 4px;")
         self._build_layer_menu(tiles is not None)
+        self._measure_from: tuple[float, float] | None = None
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_click)
+        mid_lat = (scenario.region.min_lat + scenario.region.max_lat) / 2
+        km = 1000 / (geodesy.EARTH_RADIUS_M * math.radians(1) * math.cos(math.radians(mid_lat)))
+        scale = pg.ScaleBar(km, suffix="")  # 1 km, in degrees of longitude at this latitude
+        scale.setParentItem(self.plot.getViewBox())
+        scale.anchor((1, 1), (1, 1), offset=(-70, -40))
+        scale.text.setText("1 km")
         self.legend = QLabel(_legend_html(), self)
         self.legend.setObjectName("legend")
         self.legend.setStyleSheet("background:rgba(255,255,255,200);padding:3px;font-size:11px;")
@@ -317,6 +328,35 @@ class MapView(QWidget):
             if show and visible:
                 label.setPos(x, y)
 
-    def _on_incident_clicked(self, _item, points, _event=None) -> None:
-        if len(points):
-            self.incident_clicked.emit(points[0].data())
+    def _on_incident_clicked(self, _item, points, event=None) -> None:
+        if not len(points):
+            return
+        case = points[0].data()
+        if event is not None and event.button() == Qt.MouseButton.RightButton:
+            self.incident_menu.emit(case, event.screenPos().toPoint())
+        else:
+            self.incident_clicked.emit(case)
+
+    def _on_scene_click(self, event) -> None:
+        """Shift+click two places to measure the distance between them."""
+        if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return
+        point = self.plot.getViewBox().mapSceneToView(event.scenePos())
+        self.measure_click(point.x(), point.y())
+
+    def measure_click(self, x: float, y: float) -> float | None:
+        """First call sets the start, second returns the metres to it (in WGS-84 terms)."""
+        lon, lat = self.to_wgs84(x, y)
+        if self._measure_from is None:
+            self._measure_from = (lon, lat)
+            return None
+        metres = geodesy.distance_m(*self._measure_from, lon, lat)
+        self._measure_from = None
+        self.measured.emit(metres)
+        return metres
+
+    def to_wgs84(self, x: float, y: float) -> tuple[float, float]:
+        if not self.gcj02:
+            return x, y
+        lon, lat = gcj02_to_wgs84(x, y)
+        return float(lon), float(lat)

@@ -67,6 +67,8 @@ ZH = {
     "Nothing found for %1": "没有找到 %1",
     "Hold to talk (PTT)": "按住讲话(PTT)",
     "Keys the radio while held; needs --voice": "按住时电台发射;需要配置 --voice",
+    "Distance: %1 m": "距离:%1 米",
+    "Dispatch %1 (ETA %2 min)": "派遣 %1(约 %2 分钟)",
 }
 
 

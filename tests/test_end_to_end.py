@@ -279,3 +279,22 @@ def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, center) -> None:
     assert any(e.type == ev.POSITION_POLLED for e in engine.snapshot())
     assert [m.payload["unit"] for m in mapped] == ["G02", "G03"]
     assert mapped[1].actor == "operator:e2e"
+
+
+def test_right_click_menu_on_an_incident(qtbot, center) -> None:
+    scenario, engine, signals, _sim = center
+    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+    asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": "110-E2E-0008"}))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
+    case = window.queue_model.rows[0].case
+    menu = window.incident_menu(case)
+    menu.actions()[0].trigger()  # Triage
+    qtbot.waitUntil(lambda: window.state.incidents[case].status == "triaged", timeout=5000)
+    menu = window.incident_menu(case)
+    dispatch = [a for a in menu.actions() if a.text().startswith("Dispatch G01")]
+    assert dispatch, [a.text() for a in menu.actions()]
+    dispatch[0].trigger()
+    qtbot.waitUntil(lambda: window.state.incidents[case].unit_id == "G01", timeout=5000)

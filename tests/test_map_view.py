@@ -57,3 +57,10 @@ def test_zoom_follow_and_png(view, tmp_path) -> None:
     out = tmp_path / "map.png"
     assert view.save_png(str(out))
     assert QImage(str(out)).width() == view.width()
+
+
+def test_shift_clicks_measure_a_distance(view, qtbot) -> None:
+    with qtbot.waitSignal(view.measured) as got:
+        assert view.measure_click(122.10, 30.00) is None
+        metres = view.measure_click(122.11, 30.00)
+    assert got.args[0] == metres and 960 < metres < 965  # 0.01° of longitude at 30°N

@@ -160,218 +160,231 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="64" />
+        <location filename="../../console/main_window.py" line="65" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="64" />
+        <location filename="../../console/main_window.py" line="65" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="104" />
+        <location filename="../../console/main_window.py" line="97" />
+        <source>Distance: %1 m</source>
+        <translation>距离:%1 米</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="106" />
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="106" />
+        <location filename="../../console/main_window.py" line="108" />
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="137" />
+        <location filename="../../console/main_window.py" line="139" />
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="144" />
-        <location filename="../../console/main_window.py" line="216" />
+        <location filename="../../console/main_window.py" line="146" />
+        <location filename="../../console/main_window.py" line="219" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="158" />
-        <location filename="../../console/main_window.py" line="406" />
+        <location filename="../../console/main_window.py" line="160" />
+        <location filename="../../console/main_window.py" line="330" />
+        <location filename="../../console/main_window.py" line="431" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="159" />
-        <location filename="../../console/main_window.py" line="413" />
+        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="438" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160" />
+        <location filename="../../console/main_window.py" line="162" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162" />
+        <location filename="../../console/main_window.py" line="164" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163" />
+        <location filename="../../console/main_window.py" line="165" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164" />
+        <location filename="../../console/main_window.py" line="166" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="165" />
+        <location filename="../../console/main_window.py" line="167" />
+        <location filename="../../console/main_window.py" line="335" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="167" />
+        <location filename="../../console/main_window.py" line="169" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="169" />
+        <location filename="../../console/main_window.py" line="171" />
+        <location filename="../../console/main_window.py" line="337" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="170" />
+        <location filename="../../console/main_window.py" line="172" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="171" />
+        <location filename="../../console/main_window.py" line="173" />
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="172" />
-        <location filename="../../console/main_window.py" line="402" />
+        <location filename="../../console/main_window.py" line="174" />
+        <location filename="../../console/main_window.py" line="427" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="174" />
+        <location filename="../../console/main_window.py" line="176" />
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="175" />
+        <location filename="../../console/main_window.py" line="177" />
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="185" />
+        <location filename="../../console/main_window.py" line="187" />
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="186" />
+        <location filename="../../console/main_window.py" line="188" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="173" />
+        <location filename="../../console/main_window.py" line="175" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="187" />
-        <location filename="../../console/main_window.py" line="320" />
+        <location filename="../../console/main_window.py" line="189" />
+        <location filename="../../console/main_window.py" line="323" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="188" />
+        <location filename="../../console/main_window.py" line="190" />
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="216" />
+        <location filename="../../console/main_window.py" line="219" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="248" />
+        <location filename="../../console/main_window.py" line="251" />
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="255" />
+        <location filename="../../console/main_window.py" line="258" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="306" />
+        <location filename="../../console/main_window.py" line="309" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="363" />
+        <location filename="../../console/main_window.py" line="332" />
+        <source>Dispatch %1 (ETA %2 min)</source>
+        <translation>派遣 %1(约 %2 分钟)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="384" />
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="383" />
+        <location filename="../../console/main_window.py" line="404" />
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="395" />
+        <location filename="../../console/main_window.py" line="420" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397" />
+        <location filename="../../console/main_window.py" line="422" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="414" />
+        <location filename="../../console/main_window.py" line="439" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="416" />
+        <location filename="../../console/main_window.py" line="441" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="421" />
+        <location filename="../../console/main_window.py" line="446" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="423" />
-        <location filename="../../console/main_window.py" line="453" />
+        <location filename="../../console/main_window.py" line="448" />
+        <location filename="../../console/main_window.py" line="478" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="438" />
+        <location filename="../../console/main_window.py" line="463" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="443" />
+        <location filename="../../console/main_window.py" line="468" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="447" />
+        <location filename="../../console/main_window.py" line="472" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="463" />
+        <location filename="../../console/main_window.py" line="488" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="466" />
+        <location filename="../../console/main_window.py" line="491" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
@@ -379,52 +392,52 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="156" />
+        <location filename="../../map/view.py" line="159" />
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="184" />
+        <location filename="../../map/view.py" line="195" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="188" />
+        <location filename="../../map/view.py" line="199" />
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="188" />
+        <location filename="../../map/view.py" line="199" />
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="189" />
+        <location filename="../../map/view.py" line="200" />
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="189" />
+        <location filename="../../map/view.py" line="200" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="190" />
+        <location filename="../../map/view.py" line="201" />
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="190" />
+        <location filename="../../map/view.py" line="201" />
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="191" />
+        <location filename="../../map/view.py" line="202" />
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="191" />
+        <location filename="../../map/view.py" line="202" />
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
