@@ -171,10 +171,11 @@ class MapView(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._on_scene_click)
         mid_lat = (scenario.region.min_lat + scenario.region.max_lat) / 2
         km = 1000 / (geodesy.EARTH_RADIUS_M * math.radians(1) * math.cos(math.radians(mid_lat)))
-        scale = pg.ScaleBar(km, suffix="")  # 1 km, in degrees of longitude at this latitude
+        scale = pg.ScaleBar(km, suffix="", brush="#333", pen="#333")  # 1 km in degrees of lon
         scale.setParentItem(self.plot.getViewBox())
         scale.anchor((1, 1), (1, 1), offset=(-70, -40))
         scale.text.setText("1 km")
+        scale.text.setColor("#333")
         self.legend = QLabel(_legend_html(), self)
         self.legend.setObjectName("legend")
         self.legend.setStyleSheet("background:rgba(255,255,255,200);padding:3px;font-size:11px;")
