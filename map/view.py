@@ -8,12 +8,13 @@ Fed, not owning: `show` takes the current state and updates existing items with 
 from __future__ import annotations
 
 import math
+from collections import deque
 from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QLabel,
@@ -42,6 +43,8 @@ STATUS_COLOURS = {
     IncidentStatus.ESCALATED: "#9400d3",
 }
 MAX_LABELS = 60
+TRAIL_S = 10 * 60.0  # how far back a unit's trail reaches
+TRAIL_POINTS = 600
 UNIT_COLOURS = {
     UnitStatus.AVAILABLE: "#2ca02c",
     UnitStatus.DISPATCHED: "#e6b800",
@@ -65,6 +68,30 @@ def _brush(colour: str, faded: bool = False) -> QBrush:
             qcolour.setAlpha(70)
         _BRUSHES[key] = pg.mkBrush(qcolour)
     return _BRUSHES[key]
+
+
+def _arrow(course: float) -> QPainterPath:
+    """A heading arrow pointing along `course` (degrees from north, clockwise)."""
+    path = QPainterPath()
+    path.moveTo(0, -0.5)
+    path.lineTo(0.35, 0.4)
+    path.lineTo(0, 0.2)
+    path.lineTo(-0.35, 0.4)
+    path.closeSubpath()
+    return QTransform().rotate(course).map(path)
+
+
+HEADINGS = [_arrow(45.0 * n) for n in range(8)]  # eight arrows: symbols are rendered once each
+KIND_SYMBOLS = {"guide": "d", "police_moto": "t1", "survey_car": "s"}
+
+
+def _unit_symbol(unit: Unit):
+    """Emergency star; a heading arrow while moving; otherwise the unit's kind."""
+    if unit.emergency:
+        return "star"
+    if unit.speed_kmh > 3.0 and unit.kind == "guide":
+        return HEADINGS[int(((unit.course + 22.5) % 360) // 45)]
+    return KIND_SYMBOLS.get(unit.kind, "d")
 
 
 def _unit_brush(unit: Unit, now: datetime) -> QBrush:
@@ -151,8 +178,10 @@ class MapView(QWidget):
                                             pen=pg.mkPen("#000", width=2.5))
         self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1),
                                         hoverable=True, tip=tip)
+        self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=2))
+        self._trails: dict[str, deque] = {}
         for layer, item in (("incidents", self.incidents), ("incidents", self.selection),
-                            ("units", self.units)):
+                            ("trails", self.trails), ("units", self.units)):
             self._add(layer, item)
         self.unit_labels: dict[str, pg.TextItem] = {}
         if scenario.demo:
@@ -200,7 +229,8 @@ class MapView(QWidget):
         names = [("tiles", self.tr("Basemap"))] if with_tiles else [("land", self.tr("Land"))]
         names += [("zones", self.tr("Service zones")), ("roads", self.tr("Roads")),
                   ("posts", self.tr("Duty posts")), ("incidents", self.tr("Incidents")),
-                  ("units", self.tr("Units")), ("labels", self.tr("Unit names"))]
+                  ("units", self.tr("Units")), ("trails", self.tr("Trails")),
+                  ("labels", self.tr("Unit names"))]
         self.layer_actions = {}
         for layer, text in names:
             action = menu.addAction(text)
@@ -300,9 +330,30 @@ class MapView(QWidget):
                           for u in units})
         self.units.setData(x=ux, y=uy, data=[u.unit_id for u in units],
                            brush=[_unit_brush(u, now) for u in units],
-                           size=[22 if u.emergency else 13 for u in units],
-                           symbol=["star" if u.emergency else "d" for u in units])
+                           size=[22 if u.emergency else 14 for u in units],
+                           symbol=[_unit_symbol(u) for u in units])
+        self._draw_trails(units, ux, uy, now)
         self._label_units(units, ux, uy)
+
+    def _draw_trails(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray,
+                     now: datetime) -> None:
+        """Each unit's path over the last TRAIL_S seconds, all in one NaN-separated line."""
+        cutoff = now.timestamp() - TRAIL_S
+        xs: list[float] = []
+        ys: list[float] = []
+        for unit, x, y in zip(units, ux.tolist(), uy.tolist(), strict=True):
+            trail = self._trails.setdefault(unit.unit_id, deque(maxlen=TRAIL_POINTS))
+            stamp = unit.fix_time.timestamp() if unit.fix_time else now.timestamp()
+            if not trail or trail[-1][1:] != (x, y):
+                trail.append((stamp, x, y))
+            while trail and trail[0][0] < cutoff:
+                trail.popleft()
+            if len(trail) > 1:
+                xs.extend(p[1] for p in trail)
+                ys.extend(p[2] for p in trail)
+                xs.append(math.nan)
+                ys.append(math.nan)
+        self.trails.setData(np.array(xs), np.array(ys), connect="finite")
 
     def _label_units(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray) -> None:
         """Names only when few units are in view: 300 labels at island scale are noise, and

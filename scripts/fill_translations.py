@@ -69,6 +69,7 @@ ZH = {
     "Keys the radio while held; needs --voice": "按住时电台发射;需要配置 --voice",
     "Distance: %1 m": "距离:%1 米",
     "Dispatch %1 (ETA %2 min)": "派遣 %1(约 %2 分钟)",
+    "Trails": "轨迹",
 }
 
 

@@ -64,3 +64,23 @@ def test_shift_clicks_measure_a_distance(view, qtbot) -> None:
         assert view.measure_click(122.10, 30.00) is None
         metres = view.measure_click(122.11, 30.00)
     assert got.args[0] == metres and 960 < metres < 965  # 0.01° of longitude at 30°N
+
+
+def test_unit_symbols_show_kind_heading_and_trail(view) -> None:
+    from dataclasses import replace
+
+    from map.view import HEADINGS, KIND_SYMBOLS, _unit_symbol
+
+    state = state_with_incidents()
+    g01 = state.units["G01"]
+    assert _unit_symbol(g01) == KIND_SYMBOLS["guide"]  # standing still: its kind
+    moving = replace(g01, speed_kmh=25.0, course=92.0)
+    assert _unit_symbol(moving) is HEADINGS[2]  # east
+    assert _unit_symbol(replace(g01, emergency=True)) == "star"
+    assert _unit_symbol(replace(g01, kind="police_moto")) == "t1"
+    now = datetime.now(UTC)
+    for step in range(3):
+        g01.lon, g01.fix_time = 122.30 + step * 0.001, now
+        view.show_state(state, None)
+    xs, _ys = view.trails.getData()
+    assert len([x for x in xs if x == x]) == 3  # three fixes, one trail

@@ -392,52 +392,57 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="159" />
+        <location filename="../../map/view.py" line="188" />
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="195" />
+        <location filename="../../map/view.py" line="225" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="199" />
+        <location filename="../../map/view.py" line="229" />
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="199" />
+        <location filename="../../map/view.py" line="229" />
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="200" />
+        <location filename="../../map/view.py" line="230" />
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="200" />
+        <location filename="../../map/view.py" line="230" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="201" />
+        <location filename="../../map/view.py" line="231" />
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="201" />
+        <location filename="../../map/view.py" line="231" />
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="202" />
+        <location filename="../../map/view.py" line="232" />
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="202" />
+        <location filename="../../map/view.py" line="232" />
+        <source>Trails</source>
+        <translation>轨迹</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="233" />
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
