@@ -8,6 +8,7 @@ Fed, not owning: `show` takes the current state and updates existing items with 
 from __future__ import annotations
 
 import math
+import time
 from collections import deque
 from datetime import datetime
 
@@ -180,6 +181,7 @@ class MapView(QWidget):
                                         hoverable=True, tip=tip)
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=2))
         self._trails: dict[str, deque] = {}
+        self._trails_built = 0.0
         for layer, item in (("incidents", self.incidents), ("incidents", self.selection),
                             ("trails", self.trails), ("units", self.units)):
             self._add(layer, item)
@@ -337,7 +339,11 @@ class MapView(QWidget):
 
     def _draw_trails(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray,
                      now: datetime) -> None:
-        """Each unit's path over the last TRAIL_S seconds, all in one NaN-separated line."""
+        """Each unit's path over the last TRAIL_S seconds, all in one NaN-separated line,
+        rebuilt at most once a second (fixes come at 1 Hz; frames much faster)."""
+        if time.monotonic() - self._trails_built < 1.0:
+            return
+        self._trails_built = time.monotonic()
         cutoff = now.timestamp() - TRAIL_S
         xs: list[float] = []
         ys: list[float] = []

@@ -81,6 +81,7 @@ def test_unit_symbols_show_kind_heading_and_trail(view) -> None:
     now = datetime.now(UTC)
     for step in range(3):
         g01.lon, g01.fix_time = 122.30 + step * 0.001, now
+        view._trails_built = 0.0  # as if a second had passed between fixes
         view.show_state(state, None)
     xs, _ys = view.trails.getData()
     assert len([x for x in xs if x == x]) == 3  # three fixes, one trail
