@@ -55,6 +55,15 @@ async def send_alert(port: int) -> dict:
     return await send_doc(port, slip())
 
 
+def open_window(qtbot, scenario, engine, signals, actor: str = "dispatcher:e2e") -> MainWindow:
+    """The real window, shown, once the simulated guides' first positions are in."""
+    window = MainWindow(scenario, engine, signals, Actor(actor, "ws-e2e"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+    return window
+
+
 @pytest.fixture
 def center(db_url):
     scenario = scenarios.load()
@@ -180,10 +189,7 @@ def test_joint_assignment_dispatches_every_triaged_incident(qtbot, center, monke
 
 def test_command_bar_duplicates_and_unit_status(qtbot, center) -> None:
     scenario, engine, signals, sim = center
-    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+    window = open_window(qtbot, scenario, engine, signals)
     first = {**slip(), "alert_id": "110-E2E-0006"}
     first["structured"] = {**first["structured"], "plates": ["浙LA12345", "浙LB00001"]}
     second = {**first, "alert_id": "110-E2E-0007", "caller_phone": "13900000000"}
@@ -241,10 +247,7 @@ def test_command_bar_duplicates_and_unit_status(qtbot, center) -> None:
 
 def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, center) -> None:
     scenario, engine, signals, sim = center
-    window = MainWindow(scenario, engine, signals, Actor("operator:e2e", "ws-e2e"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+    window = open_window(qtbot, scenario, engine, signals, actor="operator:e2e")
 
     def command(line: str) -> None:
         window.focus_command()
@@ -283,10 +286,7 @@ def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, center) -> None:
 
 def test_right_click_menu_on_an_incident(qtbot, center) -> None:
     scenario, engine, signals, _sim = center
-    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
+    window = open_window(qtbot, scenario, engine, signals)
     asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": "110-E2E-0008"}))
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
     case = window.queue_model.rows[0].case

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from pynmeagps import NMEAReader
-from pynmeagps.exceptions import NMEAMessageError, NMEAParseError, NMEATypeError
 from pynmeagps.nmeahelpers import calc_checksum
 
+from radio.protocols import nmea
 from radio.reports import PositionReport, Rejected
 
 KNOT_KMH = 1.852
@@ -29,14 +28,9 @@ def _number(value: object) -> float:
 
 
 def decode(frame: bytes) -> PositionReport | Rejected:
-    try:
-        msg = NMEAReader.parse(frame.decode("ascii"), validate=1)
-    except UnicodeDecodeError:
-        return Rejected("non-ASCII bytes in a FleetSync sentence", frame)
-    except (NMEAMessageError, NMEAParseError, NMEATypeError, ValueError) as exc:
-        return Rejected(f"unparseable FleetSync sentence: {exc}", frame)
-    if msg is None:
-        return Rejected("empty sentence", frame)
+    msg = nmea.parse(frame)
+    if isinstance(msg, Rejected):
+        return msg
     lon, lat = getattr(msg, "lon", ""), getattr(msg, "lat", "")
     fix = msg.status == "A" and isinstance(lon, float) and isinstance(lat, float)
     if fix and not (-180 <= lon <= 180 and -90 <= lat <= 90):

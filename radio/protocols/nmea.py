@@ -52,15 +52,22 @@ def _parse(frame: bytes, allow_no_checksum: bool):
     return NMEAReader.parse(text, validate=VALCKSUM)
 
 
-def decode(frame: bytes, *, allow_no_checksum: bool = False) -> Decoded:
+def parse(frame: bytes, allow_no_checksum: bool = False):
+    """pynmeagps's message for a sentence, or a Rejected saying why there is none (shared by
+    every decoder of NMEA-framed sentences, FleetSync's included)."""
     try:
         msg = _parse(frame, allow_no_checksum)
     except UnicodeDecodeError:
         return Rejected("non-ASCII bytes in an NMEA sentence", frame)
     except (NMEAMessageError, NMEAParseError, NMEATypeError, ValueError) as exc:
         return Rejected(f"bad NMEA sentence: {exc}", frame)
-    if msg is None:
-        return Rejected("not an NMEA sentence", frame)
+    return msg if msg is not None else Rejected("not an NMEA sentence", frame)
+
+
+def decode(frame: bytes, *, allow_no_checksum: bool = False) -> Decoded:
+    msg = parse(frame, allow_no_checksum)
+    if isinstance(msg, Rejected):
+        return msg
     if msg.msgID not in POSITION_SENTENCES:
         return Other(f"{msg.talker}{msg.msgID}", frame)
     if not _has_fix(msg):
