@@ -72,11 +72,11 @@ class MainWindow(QMainWindow):
         self._build(scenario, tiles)
         self._connect_signals()
         self._build_actions()
-        self.frame = QTimer(self, interval=FRAME_MS, timeout=self._refresh)
+        self.frame = QTimer(self, interval=FRAME_MS, timeout=self.refresh)
         self.frame.start()
         self.ticker = QTimer(self, interval=1000, timeout=self._tick)
         self.ticker.start()
-        self._refresh()
+        self.refresh()
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self, scenario: Scenario, tiles: TileSource | None) -> None:
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
             # A new alert or status change is painted on the next loop turn, not the next
             # frame; position bursts wait for the frame timer so they cost one repaint.
             self._refresh_queued = True
-            QTimer.singleShot(0, self._refresh)
+            QTimer.singleShot(0, self.refresh)
 
     def _sound(self) -> None:
         """A new alert or an 8-minute breach rings, unless the dispatcher muted it (M)."""
@@ -257,7 +257,9 @@ class MainWindow(QMainWindow):
                                self.actor).add_done_callback(
                 self._report_failure(self.tr("Acknowledge")))
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
+        """Repaint the views from the replica if anything changed (the frame timer calls
+        it; a caller about to read the views can call it to have them current)."""
         self._refresh_queued = False
         if not self._dirty:
             return
@@ -325,7 +327,7 @@ class MainWindow(QMainWindow):
     def incident_menu(self, case: str) -> QMenu:
         """What can be done to an incident from the map: the same actions as the keys."""
         self.select_case(case)
-        self._refresh()
+        self.refresh()
         menu = QMenu(self)
         menu.addAction(self.tr("Triage"), self.triage_selected)
         for n, rec in enumerate(self.ranked):

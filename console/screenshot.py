@@ -22,7 +22,7 @@ def _act_like_a_dispatcher(window: MainWindow) -> None:
     for case, incident in window.state.incidents.items():
         if incident.status in (IncidentStatus.RECEIVED, IncidentStatus.TRIAGED):
             window.select_case(case)
-            window._refresh()
+            window.refresh()
             if incident.status == IncidentStatus.RECEIVED:
                 window.triage_selected()
             elif window.ranked:
@@ -43,7 +43,7 @@ def take_screenshot(args: argparse.Namespace) -> int:
     QTimer.singleShot(int(args.seconds * 1000) - 1500, actor.stop)
 
     def shoot() -> None:
-        window._refresh()
+        window.refresh()
         ok = window.grab().save(args.out)
         log.info("screenshot %s: %s", "saved to" if ok else "FAILED", args.out)
         app.exit(0 if ok else 1)

@@ -200,7 +200,7 @@ def test_command_bar_duplicates_and_unit_status(qtbot, center) -> None:
     older, newer = by_alert["110-E2E-0006"], by_alert["110-E2E-0007"]
 
     window.select_case(newer)
-    window._refresh()
+    window.refresh()
     [candidate] = window.duplicates()
     assert candidate.case == older and "同一车牌浙LA12345、浙LB00001" in candidate.reasons
     qtbot.keyClick(window.queue, Qt.Key.Key_M)
