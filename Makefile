@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test system venv screenshot translations
+.PHONY: demo test system venv screenshot translations demo-tiles
 
 demo: system venv
 	$(VENV)/bin/jingbao console --demo
@@ -30,3 +30,8 @@ $(VENV)/.installed: pyproject.toml
 translations: venv
 	$(VENV)/bin/pyside6-lupdate console/*.py map/view.py -ts resources/i18n/jingbao_zh_CN.ts
 	$(VENV)/bin/pyside6-lrelease resources/i18n/jingbao_zh_CN.ts -qm resources/i18n/jingbao_zh_CN.qm
+
+# After changing the demo scenario's geography or the basemap style: rebuild the demo's pack.
+demo-tiles: venv
+	$(VENV)/bin/jingbao tiles build --scenario resources/demo/zhoushan.json --zoom 10-15 \
+		--out resources/demo/zhoushan.mbtiles

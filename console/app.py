@@ -23,7 +23,7 @@ from dispatch.service_hours import CHINA_TZ
 from hub.simulated_feed import SlipFactory, run_simulated_feed
 from map import geodesy, roads
 from map.routing import Router, UnitEtas
-from map.tiles import TileSource, source_from_spec
+from map.tiles import TileSource, open_pack, source_from_spec
 from radio.ports import PortConfig, parse_port_spec
 from radio.simulator import GatewaySimulator, SimGuide
 from radio.voice import VoiceConfig, VoicePager
@@ -62,10 +62,14 @@ def road_etas(scenario: scenarios.Scenario) -> UnitEtas | None:
     return UnitEtas(Router(graph), lambda moment: moment.astimezone(CHINA_TZ))
 
 
-def tile_source(spec: str | None) -> TileSource | None:
-    if not spec:
-        return None
-    return source_from_spec(spec, Path(default_url().removeprefix("sqlite:///")).parent)
+def tile_source(spec: str | None, scenario: scenarios.Scenario) -> TileSource | None:
+    """`--tiles` if given, else the pack the scenario names (the demo ships one), else none:
+    the map then draws the scenario's coast and roads itself."""
+    if spec:
+        return source_from_spec(spec, Path(default_url().removeprefix("sqlite:///")).parent)
+    if scenario.basemap is not None and scenario.basemap.exists():
+        return open_pack(scenario.basemap)
+    return None
 
 
 def voice_pager(spec: str | None) -> VoicePager | None:
@@ -159,7 +163,7 @@ def run_console(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     center = start_center(args)
     window = MainWindow(center.scenario, center.engine, center.signals, center.actor,
-                        tile_source(args.tiles))
+                        tile_source(args.tiles, center.scenario))
     window.resize(1600, 1000)
     window.show()
     try:

@@ -184,3 +184,65 @@ def export_map(args: argparse.Namespace) -> int:
         store.close()
     print(f"{args.out}: {count} incidents on {args.day}")
     return 0
+
+
+def _tiles_options(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="tiles_command", required=True)
+    build = sub.add_parser("build", help="render an offline basemap pack (MBTiles or PMTiles)")
+    source = build.add_mutually_exclusive_group(required=True)
+    source.add_argument("--from-osm", metavar="FILE", help="an .osm.pbf / .osm / .osm.gz extract")
+    source.add_argument("--scenario", metavar="FILE",
+                        help="a scenario JSON's own coast, roads and towns (the demo's island)")
+    build.add_argument("--zoom", default="10-17", help="zoom levels, e.g. 10-17")
+    build.add_argument("--out", required=True,
+                       help="pack to write: .mbtiles, or .pmtiles for a PMTiles file")
+    build.add_argument("--name", help="the pack's name (default: the input file's)")
+
+
+@command("tiles", "offline basemap tools: `tiles build --from-osm FILE --out pack.mbtiles`",
+         _tiles_options)
+def tiles(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # renders into images, no window
+    from PySide6.QtGui import QGuiApplication
+
+    from map import tile_pack
+
+    _app = QGuiApplication.instance() or QGuiApplication([])  # fonts for the labels
+    try:
+        return _build_tiles(args, tile_pack.parse_zooms(args.zoom))
+    except (OSError, RuntimeError, ValueError) as exc:  # osmium reports a bad file as such
+        log.error("tiles build failed: %s", exc)
+        return 2
+
+
+def _build_tiles(args: argparse.Namespace, zooms: range) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from map import tile_pack
+    from map.osm_features import read_osm
+
+    if args.scenario:
+        from map.scenario_osm import write_osm
+        from resources import scenario as scenarios
+
+        scenario = scenarios.load(Path(args.scenario))
+        with tempfile.TemporaryDirectory() as folder:
+            features = read_osm(write_osm(scenario, Path(folder) / "scenario.osm"))
+        name, attribution = args.name or scenario.name, scenario.name
+        source = Path(args.scenario)
+        r = scenario.region
+        box = (r.min_lon, r.min_lat, r.max_lon, r.max_lat)  # the sea around the island too
+    else:
+        features = read_osm(args.from_osm)
+        name = args.name or Path(args.from_osm).name.split(".")[0]
+        attribution = tile_pack.OSM_ATTRIBUTION
+        source = Path(args.from_osm)
+        box = None
+    counts = tile_pack.build(features, zooms, Path(args.out), name, attribution,
+                             source_sha1=tile_pack.sha1_of(source), lon_lat_box=box)
+    print(f"{args.out}: {counts['tiles']} tiles ({counts['images']} distinct images), "
+          f"zoom {zooms.start}-{zooms.stop - 1}")
+    return 0

@@ -35,7 +35,7 @@ def take_screenshot(args: argparse.Namespace) -> int:
     args.demo = True
     center = start_center(args)
     window = MainWindow(center.scenario, center.engine, center.signals, center.actor,
-                        tile_source(args.tiles))
+                        tile_source(args.tiles, center.scenario))
     window.resize(1600, 1000)
     window.show()
     actor = QTimer(window, interval=700, timeout=lambda: _act_like_a_dispatcher(window))

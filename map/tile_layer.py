@@ -104,7 +104,7 @@ class TileLayer(QObject):
         if array is None or z != self.zoom:
             return
         west, south, east, north = tile_bounds(x, y, z)
-        item = pg.ImageItem(array, axisOrder="row-major")
+        item = pg.ImageItem(array, axisOrder="row-major", levels=(0, 255))  # colours as drawn
         item.setRect(QRectF(west, south, east - west, north - south))
         item.setZValue(-100)
         # tiles do not change between frames: blit a cached render instead of rescaling

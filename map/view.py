@@ -241,6 +241,8 @@ class MapView(QWidget):
             action.toggled.connect(lambda on, name=layer: self.set_layer_visible(name, on))
             self.layer_actions[layer] = action
         self.layer_button.setMenu(menu)
+        if with_tiles:  # the basemap draws the roads already
+            self.layer_actions["roads"].setChecked(False)
 
     def resizeEvent(self, event) -> None:  # Qt override: overlays keep to their corners
         super().resizeEvent(event)

@@ -36,6 +36,7 @@ class Scenario:
     towns: dict[str, dict]
     program: dict
     osm_path: Path | None = None  # a road network extract, instead of `roads` for routing
+    basemap: Path | None = None  # the offline tile pack drawn when no --tiles is given
     radio_ports: tuple[PortConfig, ...] = ()
 
     def rules(self) -> ProgramRules:
@@ -89,5 +90,6 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
         towns=doc.get("towns", {}),
         program=doc.get("program", {}),
         osm_path=(path.parent / doc["osm"]) if doc.get("osm") else None,
+        basemap=(path.parent / doc["basemap"]) if doc.get("basemap") else None,
         radio_ports=tuple(ports.from_mapping(p) for p in doc.get("radio_ports", [])),
     )
