@@ -162,6 +162,9 @@ def _export_map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="HTML file to write")
     p.add_argument("--db", help="database URL (default: the SQLite file in the data folder)")
     p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
+    p.add_argument("--tiles", metavar="PACK",
+                   help="basemap pack (.mbtiles or .pmtiles) whose tiles the page carries "
+                        "(default: the scenario's pack; `none` for no basemap)")
 
 
 @command("export-map", "the day on one offline HTML map: incidents, tracks, heat map, posts, "
@@ -173,13 +176,16 @@ def export_map(args: argparse.Namespace) -> int:
     from db.schema import default_url
     from db.store import EventStore
     from map.day_map import export_day_map
+    from map.tiles import open_pack
     from resources import scenario as scenarios
 
     scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    pack = args.tiles or scenario.basemap
+    tiles = open_pack(pack) if pack and str(pack) != "none" else None
     store = EventStore.open(args.db or default_url(), scenario.roster)
     try:
         count = export_day_map(store.events(), scenario, date.fromisoformat(args.day),
-                               Path(args.out))
+                               Path(args.out), tiles)
     finally:
         store.close()
     print(f"{args.out}: {count} incidents on {args.day}")

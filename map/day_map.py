@@ -1,7 +1,8 @@
 """`jingbao export-map`: the day on one HTML map that opens with no internet.
 
 Incidents of the day coloured by outcome (with their slip and timeline), guides' tracks,
-a heat map of where accidents happened, duty posts, service zones and the scenario's roads.
+a heat map of where accidents happened, duty posts, service zones, over the local tile pack
+(or the scenario's roads where there is none).
 folium writes the page; its default CDN assets are replaced by the vendored Leaflet and
 Leaflet.heat, inlined as data: URIs so the file is self-contained.
 """
@@ -22,6 +23,9 @@ from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus as S
 from dispatch.service_hours import CHINA_TZ
 from dispatch.state import CenterState, Incident
+from map.day_map_tiles import inline_tile_layer
+from map.projection import wgs84_to_gcj02
+from map.tiles import GCJ02, TileSource
 from resources.scenario import Scenario
 
 WEB = Path(__file__).resolve().parents[1] / "resources" / "web"
@@ -54,43 +58,61 @@ def _popup(incident: Incident) -> str:
             f"<br>{e(incident.unit_id or '')}<br><small>{steps}</small>")
 
 
-def build_day_map(events: list[Event], scenario: Scenario,
-                  day: date) -> tuple[folium.Map, int]:
-    """The folium map of `day` (China time) and how many incidents of that day it shows."""
+def build_day_map(events: list[Event], scenario: Scenario, day: date,
+                  tiles: TileSource | None = None) -> tuple[folium.Map, int]:
+    """The folium map of `day` (China time) and how many incidents of that day it shows.
+    With a tile pack its tiles are inlined as the basemap (overlays moved onto GCJ-02 if the
+    pack is drawn in it); without one the scenario's roads stand in for it."""
     state = CenterState(scenario.roster())
     tracks: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for event in events:
         state.apply(event)
         if event.type == ev.UNIT_POSITION and _local_day(event.time) == day:
-            tracks[event.payload["unit"]].append((event.payload["lat"], event.payload["lon"]))
+            tracks[event.payload["unit"]].append((event.payload["lon"], event.payload["lat"]))
     incidents = [i for i in state.incidents.values() if _local_day(i.received_at) == day]
+    gcj02 = tiles is not None and tiles.datum == GCJ02
+
+    def at(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """(lon, lat) WGS-84 → folium's (lat, lon) in the basemap's datum."""
+        if not points:
+            return []
+        lon, lat = zip(*points, strict=True)
+        if gcj02:
+            lon, lat = wgs84_to_gcj02(lon, lat)
+        return [(float(y), float(x)) for x, y in zip(lon, lat, strict=True)]
+
     r = scenario.region
-    fmap = folium.Map(location=[(r.min_lat + r.max_lat) / 2, (r.min_lon + r.max_lon) / 2],
+    fmap = folium.Map(location=at([((r.min_lon + r.max_lon) / 2, (r.min_lat + r.max_lat) / 2)])[0],
                       zoom_start=12, tiles=None, control_scale=True)
-    roads = folium.FeatureGroup(name="道路 roads")
-    for _class, line in scenario.roads:
-        folium.PolyLine([(lat, lon) for lon, lat in line], color="#999", weight=1).add_to(roads)
+    layers = []
+    if tiles is not None:
+        layers.append(inline_tile_layer(tiles, r)[0])
+    else:
+        roads = folium.FeatureGroup(name="道路 roads")
+        for _class, line in scenario.roads:
+            folium.PolyLine(at(line), color="#999", weight=1).add_to(roads)
+        layers.append(roads)
     zones = folium.FeatureGroup(name="服务区 zones")
     for name, (_kind, ring) in scenario.zones.items():
-        folium.Polygon([(lat, lon) for lon, lat in ring], color="#2a7", fill=True,
-                       fill_opacity=0.08, tooltip=name).add_to(zones)
+        folium.Polygon(at(ring), color="#2a7", fill=True, fill_opacity=0.08,
+                       tooltip=name).add_to(zones)
     posts = folium.FeatureGroup(name="执勤点 posts")
-    for name, (lon, lat) in scenario.posts.items():
-        folium.CircleMarker((lat, lon), radius=4, color="#333", fill=True,
+    for name, point in scenario.posts.items():
+        folium.CircleMarker(at([point])[0], radius=4, color="#333", fill=True,
                             tooltip=name).add_to(posts)
     ways = folium.FeatureGroup(name="轨迹 tracks")
     for n, (unit, points) in enumerate(sorted(tracks.items())):
-        folium.PolyLine(points, color=TRACK_COLOURS[n % len(TRACK_COLOURS)], weight=2,
+        folium.PolyLine(at(points), color=TRACK_COLOURS[n % len(TRACK_COLOURS)], weight=2,
                         tooltip=unit).add_to(ways)
     marks = folium.FeatureGroup(name="案件 incidents")
-    for i in incidents:
-        folium.CircleMarker((i.lat, i.lon), radius=7, weight=1, color="#222", fill=True,
+    spots = at([(i.lon, i.lat) for i in incidents])
+    for i, spot in zip(incidents, spots, strict=True):
+        folium.CircleMarker(spot, radius=7, weight=1, color="#222", fill=True,
                             fill_color=OUTCOME_COLOURS.get(i.status, OPEN_COLOUR), fill_opacity=0.9,
                             tooltip=f"{i.case} {i.status}",
                             popup=folium.Popup(_popup(i), max_width=320)).add_to(marks)
-    heat = HeatMap([(i.lat, i.lon) for i in incidents] or [(r.min_lat, r.min_lon, 0)],
-                   name="热力 heat map", radius=18)
-    for layer in (roads, zones, posts, ways, heat, marks):
+    heat = HeatMap(spots or [(r.min_lat, r.min_lon, 0)], name="热力 heat map", radius=18)
+    for layer in (*layers, zones, posts, ways, heat, marks):
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     title = f"警保联动 {day.isoformat()} · {len(incidents)} 起" + (
@@ -102,8 +124,9 @@ def build_day_map(events: list[Event], scenario: Scenario,
     return fmap, len(incidents)
 
 
-def export_day_map(events: list[Event], scenario: Scenario, day: date, out: Path) -> int:
+def export_day_map(events: list[Event], scenario: Scenario, day: date, out: Path,
+                   tiles: TileSource | None = None) -> int:
     """Write the page; returns how many incidents of the day it shows."""
-    fmap, count = build_day_map(events, scenario, day)
+    fmap, count = build_day_map(events, scenario, day, tiles)
     fmap.save(str(out))
     return count

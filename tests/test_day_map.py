@@ -16,8 +16,12 @@ from dispatch.alerts import parse_alert_slip
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
 from map.day_map import build_day_map, export_day_map
+from map.day_map_tiles import inline_tile_layer, zooms_to_inline
+from map.projection import wgs84_to_gcj02
+from map.tiles import MBTilesSource, open_pack
 from resources import scenario as scenarios
 from tests.test_dispatch_core import SLIP
+from tests.test_tiles import make_mbtiles
 
 DAY = date(2026, 11, 25)
 
@@ -64,7 +68,8 @@ def test_the_page_renders_in_a_browser_without_network(tmp_path) -> None:
             pytest.fail("chromium is required under CI (make test installs it)")
         pytest.skip("chromium not installed (Debian: apt-get install chromium)")
     out = tmp_path / "day.html"
-    export_day_map(day_events(), scenarios.load(), DAY, out)
+    scenario = scenarios.load()
+    export_day_map(day_events(), scenario, DAY, out, open_pack(scenario.basemap))
     dom = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'p'}",
@@ -73,3 +78,23 @@ def test_the_page_renders_in_a_browser_without_network(tmp_path) -> None:
     assert "leaflet-container" in dom  # Leaflet ran
     assert dom.count("leaflet-interactive") >= 2  # incidents and layers were drawn
     assert "leaflet-heatmap-layer" in dom
+    tiles = re.findall(r'<img[^>]*class="leaflet-tile[^"]*"[^>]*>', dom)
+    assert tiles and all('src="data:image/png;base64,' in t for t in tiles)  # the pack's own
+
+
+def test_the_pack_is_carried_once_per_distinct_tile(tmp_path) -> None:
+    scenario = scenarios.load()
+    pack = open_pack(scenario.basemap)
+    layer, count = inline_tile_layer(pack, scenario.region)
+    assert zooms_to_inline(pack, scenario.region) == list(range(10, 16))
+    assert count == len(layer.index) > 1000
+    assert len(layer.images) < count / 2  # sea and empty land share their images
+    assert all(pack.get(*map(int, key.split("/"))) is not None for key in list(layer.index)[:50])
+
+
+def test_a_gcj02_pack_moves_the_overlays_onto_its_datum(tmp_path) -> None:
+    pack = MBTilesSource(make_mbtiles(tmp_path / "g.mbtiles", zooms=[10, 11], datum="gcj02"))
+    html = build_day_map(day_events(), scenarios.load(), DAY, pack)[0].get_root().render()
+    lon, lat = wgs84_to_gcj02(122.104, 30.02)  # G01's last fix, as the GCJ-02 tiles draw it
+    assert f"{float(lat):.4f}"[:6] in html and f"{float(lon):.4f}"[:7] in html
+    assert "[30.02, 122.104]" not in html
