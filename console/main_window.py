@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.map = MapView(scenario, tiles)
         self.map.incident_clicked.connect(self.select_case)
         self.map.incident_menu.connect(self.show_incident_menu)
+        self.map.unit_dropped.connect(self.dispatch_dropped)
         self.map.measured.connect(lambda metres: self.statusBar().showMessage(
             self.tr("Distance: %1 m").replace("%1", f"{metres:,.0f}"), 10000))
         self.panel = IncidentPanel()
@@ -449,6 +450,13 @@ class MainWindow(QMainWindow):
             return
         self._command(self.tr("Dispatch"), self.engine.dispatch, self.selected,
                       self.ranked[n].unit_id)
+
+    def dispatch_dropped(self, unit_id: str, case: str) -> None:
+        """A unit dragged onto an incident on the map: the same dispatch as `/d case unit`."""
+        self.select_case(case)
+        self.statusBar().showMessage(
+            self.tr("Dispatching %1 to case %2").replace("%1", unit_id).replace("%2", case), 4000)
+        self._command(self.tr("Dispatch"), self.engine.dispatch, case, unit_id)
 
     def joint_proposal(self) -> Proposal | None:
         now = utc_now()

@@ -13,11 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, QTimer, Signal
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPixmap, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem
 
 from map.projection import tile_bounds, tile_of
 from map.tiles import TileSource
@@ -30,21 +29,15 @@ TILE_PX = 256
 Transform = Callable[[float, float], tuple[float, float]]
 
 
-def _array(image: QImage) -> np.ndarray:
-    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    data = np.frombuffer(rgba.constBits(), np.uint8).reshape(rgba.height(), rgba.width(), 4)
-    return data[::-1].copy()  # row 0 of a tile is its north edge; the plot's y grows north
-
-
 class TileLayer(QObject):
     """Emits `tile_loaded` from worker threads; Qt queues it to the UI thread."""
 
-    tile_loaded = Signal(int, int, int, object)  # z, x, y, RGBA array (off the UI thread)
+    tile_loaded = Signal(int, int, int, object)  # z, x, y, decoded QImage (off the UI thread)
 
     def __init__(self, plot: pg.PlotWidget, source: TileSource) -> None:
         super().__init__(plot)
         self.plot, self.source = plot, source
-        self.items: OrderedDict[tuple[int, int, int], pg.ImageItem] = OrderedDict()
+        self.items: OrderedDict[tuple[int, int, int], QGraphicsPixmapItem] = OrderedDict()
         self._pending: set[tuple[int, int, int]] = set()
         self._pool = ThreadPoolExecutor(4, "tiles")
         self.zoom = source.min_zoom
@@ -93,19 +86,24 @@ class TileLayer(QObject):
         try:
             data = self.source.get(z, x, y)
             image = QImage.fromData(data) if data else QImage()
-            array = _array(image) if not image.isNull() else None
         except Exception:  # a broken tile or pack must not take the map down
             log.exception("tile %d/%d/%d failed", z, x, y)
-            array = None
-        self.tile_loaded.emit(z, x, y, array)
+            image = QImage()
+        self.tile_loaded.emit(z, x, y, None if image.isNull() else image)
 
-    def _place(self, z: int, x: int, y: int, array: np.ndarray | None) -> None:
+    def _place(self, z: int, x: int, y: int, image: QImage | None) -> None:
         self._pending.discard((z, x, y))
-        if array is None or z != self.zoom:
+        if image is None or z != self.zoom:
             return
         west, south, east, north = tile_bounds(x, y, z)
-        item = pg.ImageItem(array, axisOrder="row-major", levels=(0, 255))  # colours as drawn
-        item.setRect(QRectF(west, south, east - west, north - south))
+        # a plain pixmap item, not pyqtgraph's ImageItem: no levels or lookup table to apply
+        # (ImageItem with fixed levels cost ~3 ms a frame for 25 tiles in bench/map_render.py)
+        item = QGraphicsPixmapItem(QPixmap.fromImage(image))
+        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        # pixel rows run south from the tile's north-west corner; the plot's y grows north
+        item.setTransform(QTransform.fromScale((east - west) / image.width(),
+                                               -(north - south) / image.height()))
+        item.setPos(west, north)
         item.setZValue(-100)
         # tiles do not change between frames: blit a cached render instead of rescaling
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -29,9 +29,11 @@ from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
 from map import geodesy
+from map.clock_rings import ARCS, clock_starts, ring_steps, step_pen
 from map.projection import gcj02_to_wgs84, wgs84_to_gcj02
 from map.tile_layer import TileLayer
 from map.tiles import GCJ02, TileSource
+from map.unit_drag import UnitDragViewBox
 from resources.scenario import Line, Scenario
 
 STATUS_COLOURS = {
@@ -114,7 +116,9 @@ def _legend_html() -> str:
                                for k, v in incident.items()),
             "单位 " + " ".join(swatch(UNIT_COLOURS[UnitStatus(k)], "◆") + v
                                for k, v in unit.items()) + " 淡色=定位陈旧 "
-            + swatch("#ff0000", "★") + "紧急"]
+            + swatch("#ff0000", "★") + "紧急",
+            "环 8分钟时钟 " + swatch("#2ca02c", "◔") + "计时 " + swatch("#ff9900", "◕")
+            + "6分钟预警 " + swatch("#e00000", "○") + "超时 · 拖动单位到案件即派遣"]
     return "<br>".join(rows)
 
 
@@ -146,6 +150,7 @@ class MapView(QWidget):
 
     incident_clicked = Signal(str)
     incident_menu = Signal(str, QPoint)  # right-click on an incident: case, screen position
+    unit_dropped = Signal(str, str)  # a unit dragged onto an incident: unit id, case
     measured = Signal(float)  # metres between two Shift+clicks
 
     def __init__(self, scenario: Scenario, tiles: TileSource | None = None,
@@ -153,7 +158,8 @@ class MapView(QWidget):
         super().__init__(parent)
         # overlays are WGS-84; on a GCJ-02 basemap they are drawn where its tiles put them
         self.gcj02 = tiles is not None and tiles.datum == GCJ02
-        self.plot = pg.PlotWidget(background="#cfe3f3")
+        self.drag = UnitDragViewBox()
+        self.plot = pg.PlotWidget(background="#cfe3f3", viewBox=self.drag)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         for axis in ("left", "bottom"):
@@ -177,11 +183,19 @@ class MapView(QWidget):
         self.incidents.sigClicked.connect(self._on_incident_clicked)
         self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,
                                             pen=pg.mkPen("#000", width=2.5))
+        self.clock_rings = [pg.ScatterPlotItem(size=26, brush=None, symbol=ARCS[k],
+                                               pen=step_pen(k)) for k in range(len(ARCS))]
+        self._open: list = []
+        self._rings_built = 0.0
+        self._clock_starts = np.array([])
+        self._ring_steps = np.array([], dtype=int)
         self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1),
                                         hoverable=True, tip=tip)
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=2))
         self._trails: dict[str, deque] = {}
         self._trails_built = 0.0
+        for item in self.clock_rings:
+            self._add("incidents", item)
         for layer, item in (("incidents", self.incidents), ("incidents", self.selection),
                             ("trails", self.trails), ("units", self.units)):
             self._add(layer, item)
@@ -200,6 +214,9 @@ class MapView(QWidget):
         self._build_layer_menu(tiles is not None)
         self._measure_from: tuple[float, float] | None = None
         self.plot.scene().sigMouseClicked.connect(self._on_scene_click)
+        self.drag.unit_at = lambda pos: self._marker_at(self.units, pos)
+        self.drag.incident_at = lambda pos: self._marker_at(self.incidents, pos)
+        self.drag.dropped = self.unit_dropped.emit
         mid_lat = (scenario.region.min_lat + scenario.region.max_lat) / 2
         km = 1000 / (geodesy.EARTH_RADIUS_M * math.radians(1) * math.cos(math.radians(mid_lat)))
         scale = pg.ScaleBar(km, suffix="", brush="#333", pen="#333")  # 1 km in degrees of lon
@@ -313,7 +330,8 @@ class MapView(QWidget):
 
     def show_state(self, state: CenterState, selected: str | None) -> None:
         signature = (id(state), state.incident_version, len(state.incidents))
-        if signature != self._incident_signature:  # incidents rarely change: skip if same
+        signature_changed = signature != self._incident_signature
+        if signature_changed:  # incidents rarely change: skip if same
             self._incident_signature = signature
             open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
             self._cases = [i.case for i in open_incidents]
@@ -324,6 +342,8 @@ class MapView(QWidget):
             self.incidents.setData(
                 x=ix, y=iy, data=self._cases,
                 brush=[_brush(STATUS_COLOURS.get(i.status, "#999")) for i in open_incidents])
+            self._open = open_incidents
+        self._draw_clock_rings(changed=signature_changed)
         chosen = state.incidents.get(selected or "")
         sx, sy = self.display([chosen.lon] if chosen else [], [chosen.lat] if chosen else [])
         self.selection.setData(x=sx, y=sy)
@@ -338,6 +358,25 @@ class MapView(QWidget):
                            symbol=[_unit_symbol(u) for u in units])
         self._draw_trails(units, ux, uy, now)
         self._label_units(units, ux, uy)
+
+    def _draw_clock_rings(self, changed: bool) -> None:
+        """Rings move in half-minute steps: checked once a second, redrawn when a step or the
+        incidents changed."""
+        if not changed and time.monotonic() - self._rings_built < 1.0:
+            return
+        self._rings_built = time.monotonic()
+        now = utc_now()
+        if changed:
+            self._clock_starts = clock_starts(self._open, now)
+        running, steps = ring_steps(self._clock_starts, now)
+        if not changed and np.array_equal(steps, self._ring_steps):
+            return
+        self._ring_steps = steps
+        x, y = self.display([self._open[n].lon for n in running],
+                            [self._open[n].lat for n in running])
+        for step, item in enumerate(self.clock_rings):
+            at_step = steps == step
+            item.setData(x=x[at_step], y=y[at_step])
 
     def _draw_trails(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray,
                      now: datetime) -> None:
@@ -387,6 +426,14 @@ class MapView(QWidget):
             label.setVisible(show and visible)
             if show and visible:
                 label.setPos(x, y)
+
+    @staticmethod
+    def _marker_at(item: pg.ScatterPlotItem, scene_pos) -> str | None:
+        """The id (unit or case) of the visible marker under a scene position, if any."""
+        if not item.isVisible():
+            return None
+        points = item.pointsAt(item.mapFromScene(scene_pos))
+        return str(points[0].data()) if len(points) else None
 
     def _on_incident_clicked(self, _item, points, event=None) -> None:
         if not len(points):

@@ -70,6 +70,7 @@ ZH = {
     "Distance: %1 m": "距离:%1 米",
     "Dispatch %1 (ETA %2 min)": "派遣 %1(约 %2 分钟)",
     "Trails": "轨迹",
+    "Dispatching %1 to case %2": "正在派遣 %1 前往案件 %2",
 }
 
 

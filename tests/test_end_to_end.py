@@ -28,6 +28,7 @@ from map import geodesy
 from radio.ports import PortConfig
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
+from tests.test_map_view import drag, widget_pos
 
 pytestmark = pytest.mark.gui
 
@@ -298,3 +299,24 @@ def test_right_click_menu_on_an_incident(qtbot, center) -> None:
     assert dispatch, [a.text() for a in menu.actions()]
     dispatch[0].trigger()
     qtbot.waitUntil(lambda: window.state.incidents[case].unit_id == "G01", timeout=5000)
+
+
+def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
+    """The far guide, not the recommended one, dragged onto the incident on the real map."""
+    scenario, engine, signals, sim = center
+    window = open_window(qtbot, scenario, engine, signals)
+    asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": "110-E2E-0009"}))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
+    case = window.queue_model.rows[0].case
+    window.select_case(case)
+    window.triage_selected()
+    qtbot.waitUntil(lambda: window.state.incidents[case].status == "triaged", timeout=5000)
+    far = window.state.units["G02"]
+    window.map.zoom_to([far.lon, SCENE[0]], [far.lat, SCENE[1]])
+    window.refresh()
+    qtbot.wait(50)
+    drag(qtbot, window.map, widget_pos(window.map, far.lon, far.lat),
+         widget_pos(window.map, *SCENE))
+    qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
+    assert sim.pages[0].unit == "1002"
+    assert window.state.incidents[case].unit_id == "G02"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
+from dispatch.lifecycle import IncidentStatus
 from dispatch.state import CenterState, Incident
+from map.clock_rings import ARCS, LEVEL_COLOURS
 from map.view import MapView
 from resources import scenario as scenarios
 
@@ -85,3 +90,68 @@ def test_unit_symbols_show_kind_heading_and_trail(view) -> None:
         view.show_state(state, None)
     xs, _ys = view.trails.getData()
     assert len([x for x in xs if x == x]) == 3  # three fixes, one trail
+
+
+def test_clock_rings_fill_with_the_minutes_and_turn_red_at_the_breach(view) -> None:
+    state = state_with_incidents()
+    now = datetime.now(UTC)
+    ages = {"1001": 60, "1002": 7 * 60}
+    for case, age in ages.items():
+        state.incidents[case].received_at = now - timedelta(seconds=age)
+    late = Incident("1003", "A3", now - timedelta(minutes=9), 122.2, 30.0, "", "", "", {})
+    arrived = Incident("1004", "A4", now - timedelta(minutes=9), 122.22, 30.0, "", "", "", {},
+                       status=IncidentStatus.ON_SCENE,
+                       history=[(now - timedelta(minutes=2), IncidentStatus.ON_SCENE)])
+    state.incidents.update({"1003": late, "1004": arrived})
+    view.show_state(state, None)
+    rings = [p for item in view.clock_rings for p in item.points()]
+    assert len(rings) == 3  # the incident on scene has stopped its clock
+    by_place = {(round(p.pos().x(), 2), round(p.pos().y(), 2)): p for p in rings}
+    assert by_place[(122.10, 30.02)].symbol() is ARCS[2]  # 1 of 8 minutes: 2 half-minutes
+    assert by_place[(122.12, 30.03)].pen().color().name() == LEVEL_COLOURS["warn"]
+    assert by_place[(122.2, 30.0)].pen().color().name() == LEVEL_COLOURS["breach"]
+    assert by_place[(122.2, 30.0)].symbol() is ARCS[-1]
+    image = view.grab().toImage()
+    scene = view.plot.getViewBox().mapViewToScene(QPointF(122.2, 30.0))
+    centre = view.plot.mapFromScene(scene) + view.plot.pos()
+    red = [image.pixelColor(centre.x() + dx, centre.y() + dy).name()
+           for dx in range(-14, 15) for dy in range(-14, 15)]
+    assert red.count(LEVEL_COLOURS["breach"]) > 20  # the red ring is on screen
+
+
+def widget_pos(view, lon: float, lat: float) -> QPoint:
+    scene = view.plot.getViewBox().mapViewToScene(QPointF(lon, lat))
+    return view.plot.mapFromScene(scene)
+
+
+def drag(qtbot, view, start: QPoint, end: QPoint) -> None:
+    """A real left-button drag on the plot's viewport, in small steps as a hand would."""
+    viewport = view.plot.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for k in range(1, 11):
+        here = start + (end - start) * (k / 10)
+        event = QMouseEvent(QEvent.Type.MouseMove, QPointF(here),
+                            QPointF(viewport.mapToGlobal(here)), Qt.MouseButton.NoButton,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, event)
+        qtbot.wait(5)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def test_dragging_a_unit_onto_an_incident_assigns_it(view, qtbot) -> None:
+    state = state_with_incidents()
+    state.units["G01"].lon, state.units["G01"].lat = 122.08, 30.00
+    state.units["G01"].fix_time = datetime.now(UTC)
+    view.show_state(state, None)
+    view.plot.setRange(xRange=(122.05, 122.15), yRange=(29.98, 30.05), padding=0)
+    qtbot.wait(20)
+    with qtbot.waitSignal(view.unit_dropped, timeout=2000) as dropped:
+        drag(qtbot, view, widget_pos(view, 122.08, 30.00), widget_pos(view, 122.10, 30.02))
+    assert dropped.args == ["G01", "1001"]
+    before = view.plot.viewRange()
+    with qtbot.assertNotEmitted(view.unit_dropped):  # from empty map: an ordinary pan
+        drag(qtbot, view, widget_pos(view, 122.13, 29.99), widget_pos(view, 122.10, 30.02))
+    assert view.plot.viewRange() != before
+    with qtbot.assertNotEmitted(view.unit_dropped):  # a unit dropped on nothing: nothing
+        drag(qtbot, view, widget_pos(view, 122.08, 30.00), widget_pos(view, 122.14, 29.99))
+    assert not view.drag._line.isVisible()
