@@ -29,7 +29,8 @@ from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
 from map import geodesy
-from map.clock_rings import ARCS, clock_starts, ring_steps, step_pen
+from map.clusters import fan_out
+from map.incident_layer import IncidentLayer
 from map.projection import gcj02_to_wgs84, wgs84_to_gcj02
 from map.tile_layer import TileLayer
 from map.tiles import GCJ02, TileSource
@@ -174,29 +175,22 @@ class MapView(QWidget):
         self.following: str | None = None
         self.tiles = TileLayer(self.plot, tiles) if tiles is not None else None
         self._draw_static(scenario, draw_land=tiles is None)
-        self._cases: list[str] = []
         self._incident_signature: tuple[int, int, int] | None = None
         self.tips: dict[str, str] = {}  # point data (case or unit id) → hover text
         tip = self._tip
-        self.incidents = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5),
-                                            hoverable=True, tip=tip)
+        self.incident_layer = IncidentLayer(self.plot, _brush, STATUS_COLOURS, self.display, tip)
+        self.incidents = self.incident_layer.markers
         self.incidents.sigClicked.connect(self._on_incident_clicked)
         self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,
                                             pen=pg.mkPen("#000", width=2.5))
-        self.clock_rings = [pg.ScatterPlotItem(size=26, brush=None, symbol=ARCS[k],
-                                               pen=step_pen(k)) for k in range(len(ARCS))]
-        self._open: list = []
-        self._rings_built = 0.0
-        self._clock_starts = np.array([])
-        self._ring_steps = np.array([], dtype=int)
         self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1),
                                         hoverable=True, tip=tip)
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=2))
         self._trails: dict[str, deque] = {}
         self._trails_built = 0.0
-        for item in self.clock_rings:
+        for item in self.incident_layer.items:
             self._add("incidents", item)
-        for layer, item in (("incidents", self.incidents), ("incidents", self.selection),
+        for layer, item in (("incidents", self.selection),
                             ("trails", self.trails), ("units", self.units)):
             self._add(layer, item)
         self.unit_labels: dict[str, pg.TextItem] = {}
@@ -330,20 +324,14 @@ class MapView(QWidget):
 
     def show_state(self, state: CenterState, selected: str | None) -> None:
         signature = (id(state), state.incident_version, len(state.incidents))
-        signature_changed = signature != self._incident_signature
-        if signature_changed:  # incidents rarely change: skip if same
+        if signature != self._incident_signature:  # incidents rarely change: skip if same
             self._incident_signature = signature
             open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
-            self._cases = [i.case for i in open_incidents]
-            ix, iy = self.display([i.lon for i in open_incidents],
-                                  [i.lat for i in open_incidents])
             self.tips.update({i.case: f"{i.case} {i.address}\n{i.description[:40]}\n"
                                       f"{i.status} {i.unit_id or ''}" for i in open_incidents})
-            self.incidents.setData(
-                x=ix, y=iy, data=self._cases,
-                brush=[_brush(STATUS_COLOURS.get(i.status, "#999")) for i in open_incidents])
-            self._open = open_incidents
-        self._draw_clock_rings(changed=signature_changed)
+            self.incident_layer.show(open_incidents)
+        else:
+            self.incident_layer.show(None)
         chosen = state.incidents.get(selected or "")
         sx, sy = self.display([chosen.lon] if chosen else [], [chosen.lat] if chosen else [])
         self.selection.setData(x=sx, y=sy)
@@ -352,31 +340,13 @@ class MapView(QWidget):
         ux, uy = self.display([u.lon for u in units], [u.lat for u in units])
         self.tips.update({u.unit_id: f"{u.unit_id} {u.name}\n{u.status} {u.incident or ''}"
                           for u in units})
+        self._draw_trails(units, ux, uy, now)
+        ux, uy = fan_out(ux, uy, *self.plot.getViewBox().viewPixelSize())  # none hides another
         self.units.setData(x=ux, y=uy, data=[u.unit_id for u in units],
                            brush=[_unit_brush(u, now) for u in units],
                            size=[22 if u.emergency else 14 for u in units],
                            symbol=[_unit_symbol(u) for u in units])
-        self._draw_trails(units, ux, uy, now)
         self._label_units(units, ux, uy)
-
-    def _draw_clock_rings(self, changed: bool) -> None:
-        """Rings move in half-minute steps: checked once a second, redrawn when a step or the
-        incidents changed."""
-        if not changed and time.monotonic() - self._rings_built < 1.0:
-            return
-        self._rings_built = time.monotonic()
-        now = utc_now()
-        if changed:
-            self._clock_starts = clock_starts(self._open, now)
-        running, steps = ring_steps(self._clock_starts, now)
-        if not changed and np.array_equal(steps, self._ring_steps):
-            return
-        self._ring_steps = steps
-        x, y = self.display([self._open[n].lon for n in running],
-                            [self._open[n].lat for n in running])
-        for step, item in enumerate(self.clock_rings):
-            at_step = steps == step
-            item.setData(x=x[at_step], y=y[at_step])
 
     def _draw_trails(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray,
                      now: datetime) -> None:

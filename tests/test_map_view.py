@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QMouseEvent
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from dispatch.lifecycle import IncidentStatus
 from dispatch.state import CenterState, Incident
 from map.clock_rings import ARCS, LEVEL_COLOURS
+from map.incident_layer import CLUSTER_ABOVE
 from map.view import MapView
 from resources import scenario as scenarios
 
@@ -104,7 +106,7 @@ def test_clock_rings_fill_with_the_minutes_and_turn_red_at_the_breach(view) -> N
                        history=[(now - timedelta(minutes=2), IncidentStatus.ON_SCENE)])
     state.incidents.update({"1003": late, "1004": arrived})
     view.show_state(state, None)
-    rings = [p for item in view.clock_rings for p in item.points()]
+    rings = [p for item in view.incident_layer.rings for p in item.points()]
     assert len(rings) == 3  # the incident on scene has stopped its clock
     by_place = {(round(p.pos().x(), 2), round(p.pos().y(), 2)): p for p in rings}
     assert by_place[(122.10, 30.02)].symbol() is ARCS[2]  # 1 of 8 minutes: 2 half-minutes
@@ -155,3 +157,37 @@ def test_dragging_a_unit_onto_an_incident_assigns_it(view, qtbot) -> None:
     with qtbot.assertNotEmitted(view.unit_dropped):  # a unit dropped on nothing: nothing
         drag(qtbot, view, widget_pos(view, 122.08, 30.00), widget_pos(view, 122.14, 29.99))
     assert not view.drag._line.isVisible()
+
+
+def test_units_sharing_a_spot_stand_apart_and_incidents_cluster_when_many(view, qtbot) -> None:
+    state = state_with_incidents()
+    now = datetime.now(UTC)
+    for unit_id in ("G01", "G02", "G03"):  # three guides parked at one post
+        unit = state.units[unit_id]
+        unit.lon, unit.lat, unit.fix_time = 122.101, 30.02, now
+    rng = np.random.default_rng(1)
+    for n in range(CLUSTER_ABOVE + 100):
+        case = str(5000 + n)
+        state.incidents[case] = Incident(case, case, now, float(rng.uniform(122.0, 122.3)),
+                                         float(rng.uniform(29.95, 30.1)), "", "", "", {})
+    view.plot.setRange(xRange=(122.0, 122.3), yRange=(29.93, 30.12), padding=0)
+    view.show_state(state, None)
+    spots = {p.data(): p.pos() for p in view.units.points()}
+    parked = [widget_pos(view, spots[u].x(), spots[u].y()) for u in ("G01", "G02", "G03")]
+    for i, a in enumerate(parked):
+        for b in parked[i + 1:]:
+            assert (a - b).manhattanLength() >= 12  # each marker can be seen and grabbed
+    layer = view.incident_layer
+    bubbles = layer.bubbles.points()
+    assert len(bubbles) > 0 and len(layer.markers.points()) < len(layer.open)
+    assert sum(p.data() for p in bubbles) + len(layer.markers.points()) == len(layer.open)
+    assert {p.brush().color().name() for p in bubbles} == {"#d62728"}  # all new: red
+    assert view._marker_at(view.units, view.plot.getViewBox().mapViewToScene(
+        spots["G02"])) == "G02"
+    view.plot.setRange(xRange=(122.10, 122.11), yRange=(30.015, 30.025), padding=0)
+    qtbot.waitUntil(lambda: len(layer.bubbles.points()) < len(bubbles))  # zoomed in: fewer
+    view.plot.setRange(xRange=(122.0, 122.3), yRange=(29.93, 30.12), padding=0)
+    clicked = layer.bubbles.points()[0]
+    layer._zoom_into(layer.bubbles, [clicked])
+    (west, east), _ = view.plot.viewRange()
+    assert west < clicked.pos().x() < east and east - west < 0.1
