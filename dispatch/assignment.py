@@ -3,8 +3,8 @@
 Sending each incident its nearest unit one by one can leave a later incident with only far
 units. The joint plan minimises the total lateness beyond the target (8 minutes from receipt),
 with the Hungarian method (scipy's linear_sum_assignment); total ETA breaks ties so no unit
-rides further than it needs to. The greedy plan is computed too, to show what the joint one
-gains.
+rides further than it needs to, and among those the unit whose shift covers the job. Units off
+shift take no part. The greedy plan is computed too, to show what the joint one gains.
 """
 
 from __future__ import annotations
@@ -17,11 +17,19 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from dispatch.config import TravelModel
-from dispatch.recommend import EtaFunction, etas_with_fallback
+from dispatch.recommend import (
+    EtaFunction,
+    RankingPolicy,
+    etas_with_fallback,
+    shift_left_array,
+    shift_penalty,
+)
+from dispatch.shifts import on_shift
 from dispatch.state import Incident, Unit
 
 UNREACHABLE_S = 1e7
 TIE_BREAK = 1e-3  # seconds of lateness one second of ETA is worth
+DEFAULT_POLICY = RankingPolicy()
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,15 @@ def _plan(pairs: Sequence[tuple[int, int]], late: np.ndarray) -> Plan:
     return Plan(tuple(pairs), sum(values), sum(v > 0 for v in values))
 
 
-def joint_plan(etas: np.ndarray, elapsed_s: Sequence[float], target_s: float = 480.0) -> Plan:
-    """etas[i, u]: seconds for unit u to reach incident i (inf: cannot). One unit each."""
+def joint_plan(etas: np.ndarray, elapsed_s: Sequence[float], target_s: float = 480.0,
+               penalty_s: np.ndarray | float = 0.0) -> Plan:
+    """etas[i, u]: seconds for unit u to reach incident i (inf: cannot). One unit each.
+    penalty_s[i, u] (the ranking's shift penalty) only joins the ETA in the tie-break: lateness
+    still decides, so the joint plan stays comparable with the greedy one."""
     elapsed = np.asarray(elapsed_s, dtype=float)
     late = _lateness(etas, elapsed, target_s)
-    cost = late + TIE_BREAK * np.where(np.isfinite(etas), etas, UNREACHABLE_S)
+    ride = np.where(np.isfinite(etas), etas, UNREACHABLE_S) + penalty_s
+    cost = late + TIE_BREAK * ride
     rows, cols = linear_sum_assignment(cost)
     return _plan(sorted(zip(rows.tolist(), cols.tolist(), strict=True)), late)
 
@@ -77,14 +89,18 @@ class Proposal:
 
 def propose(incidents: Sequence[Incident], units: Sequence[Unit], now: datetime,
             model: TravelModel, road_etas: EtaFunction | None,
-            target_s: float = 480.0) -> Proposal | None:
-    """The joint plan for pending incidents over available units, ETAs as recommend sees them."""
+            policy: RankingPolicy = DEFAULT_POLICY) -> Proposal | None:
+    """The joint plan for pending incidents over the given units that are on shift, ETAs as
+    recommend sees them; a shift that would end before the job is done breaks ties."""
+    units = [u for u in units if on_shift(u.shift, now)]
     if not incidents or not units:
         return None
     etas = np.array([etas_with_fallback(units, i.lon, i.lat, now, model, road_etas)
                      for i in incidents])
+    penalty = shift_penalty(shift_left_array(units, now), etas, policy)
     elapsed = [(now - i.received_at).total_seconds() for i in incidents]
-    joint, greedy = joint_plan(etas, elapsed, target_s), greedy_plan(etas, elapsed, target_s)
+    joint = joint_plan(etas, elapsed, policy.target_s, penalty)
+    greedy = greedy_plan(etas, elapsed, policy.target_s)
     assignments = tuple((incidents[i].case, units[u].unit_id, float(etas[i, u]))
                         for i, u in joint.pairs if np.isfinite(etas[i, u]))
     return Proposal(assignments, joint, greedy)

@@ -4,7 +4,9 @@ ETAs come from a road-network function when one is loaded (one reverse search fo
 see map/routing.py); straight-line distance × detour factor at e-motorcycle speed is only the
 fallback. Guides come first for minor accidents; a police rider is offered when no guide can
 arrive within the target (8 minutes). Stale positions are excluded or penalised, and among
-near-equals the unit with fewer jobs this shift goes first.
+near-equals the unit with fewer jobs this shift goes first. Units off shift are not offered, and
+one whose shift ends before it could finish the job (arrival plus a typical job on scene) is
+penalised: it would work after hours or hand a half-done case over.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime
 import numpy as np
 
 from dispatch.config import TravelModel
+from dispatch.shifts import on_shift, seconds_left
 from dispatch.state import STALE_AFTER_S, Unit, UnitStatus
 from map import geodesy
 
@@ -31,6 +34,8 @@ class RankingPolicy:
     exclude_stale: bool = False  # False: penalise instead
     stale_penalty_s: float = 180.0
     job_penalty_s: float = 20.0  # per job already done this shift: spreads the work
+    typical_job_s: float = 30 * 60.0  # on scene until settled: a shift must last ETA + this
+    shift_end_penalty_s: float = 300.0  # for a unit whose shift would end before that
     primary_kind: str = "guide"
     backup_kinds: tuple[str, ...] = ("police_moto",)
 
@@ -57,7 +62,18 @@ def _age_s(unit: Unit, now: datetime) -> float:
 _HOW = {"road": "", "line": "(无路网)", "beyond": "(超出路网搜索范围)"}
 
 
-def _explain(unit: Unit, eta: float, how: str, d: float, age: float,
+def shift_left_array(units: Sequence[Unit], now: datetime) -> np.ndarray:
+    """Seconds each unit has left on shift (inf: its duty does not end)."""
+    return np.array([seconds_left(u.shift, now) for u in units], dtype=float)
+
+
+def shift_penalty(left: np.ndarray, etas: np.ndarray, policy: RankingPolicy) -> np.ndarray:
+    """Penalty seconds where the shift ends before the job would be done. Broadcasts, so the
+    joint plan scores incidents × units with the same rule."""
+    return np.where(left < etas + policy.typical_job_s, policy.shift_end_penalty_s, 0.0)
+
+
+def _explain(unit: Unit, eta: float, how: str, d: float, age: float, left: float,
              policy: RankingPolicy, model: TravelModel) -> tuple[str, ...]:
     """The words for one ranked unit; `how` is road, line (no graph) or beyond (horizon)."""
     if how == "road":
@@ -71,6 +87,8 @@ def _explain(unit: Unit, eta: float, how: str, d: float, age: float,
         reasons.append(f"定位陈旧({age / 60:.0f} 分钟前),降权")
     else:
         reasons.append(f"定位{age:.0f} 秒前")
+    if left < eta + policy.typical_job_s:
+        reasons.append(f"距下班{math.ceil(left / 60)}分钟,降权")
     if unit.jobs:
         reasons.append(f"本班已出警{unit.jobs}次")
     if eta > policy.target_s:
@@ -94,6 +112,7 @@ def _ranked(pool: list[Unit], lon: float, lat: float, now: datetime, model: Trav
     ages = np.array([_age_s(u, now) for u in pool])
     stale = ages > policy.stale_after_s
     score = etas + stale * policy.stale_penalty_s
+    score += shift_penalty(shift_left_array(pool, now), etas, policy)
     score += np.array([u.jobs for u in pool]) * policy.job_penalty_s
     if policy.exclude_stale:
         score[stale] = np.inf
@@ -130,10 +149,11 @@ def _haversine(x: np.ndarray, y: np.ndarray, lon: float, lat: float) -> np.ndarr
 def recommend(units: Iterable[Unit], lon: float, lat: float, now: datetime, model: TravelModel,
               road_etas: EtaFunction | None = None, policy: RankingPolicy = RankingPolicy(),
               limit: int = 3) -> list[Recommendation]:
-    """Available units with a position, best first (guides; riders only as the backup)."""
+    """Available units on shift with a position, best first (guides; riders only as the
+    backup)."""
     kinds = (policy.primary_kind, *policy.backup_kinds)
     pool = [u for u in units if u.status == UnitStatus.AVAILABLE and u.lon is not None
-            and u.kind in kinds]
+            and u.kind in kinds and on_shift(u.shift, now)]
     if not pool:
         return []
     guides, backup = [], None
@@ -153,7 +173,8 @@ def recommend(units: Iterable[Unit], lon: float, lat: float, now: datetime, mode
     for (score, i, eta, how), note in chosen:
         unit = pool[i]
         d = geodesy.distance_m(unit.lon, unit.lat, lon, lat)
-        reasons = _explain(unit, eta, how, d, _age_s(unit, now), policy, model)
+        reasons = _explain(unit, eta, how, d, _age_s(unit, now), seconds_left(unit.shift, now),
+                           policy, model)
         out.append(Recommendation(unit.unit_id, unit.kind, d, eta, score, how == "road",
                                   (*reasons, note) if note else reasons))
     return out

@@ -3,7 +3,9 @@
 A day at 300 units × 1 Hz is 26 million position events; replaying them all at every start
 would take many minutes. The store keeps a snapshot every so many events and replays only what
 came after it. A snapshot whose roster differs from the configured one is not used (the log is
-replayed instead), so changing the roster can never leave a unit half-known.
+replayed instead), so changing the roster can never leave a unit half-known. A unit's shift is
+roster configuration, not state: a snapshot does not keep it and takes the roster's, so an edited
+shift applies at the next start even when start-up uses a snapshot.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dispatch.lifecycle import IncidentStatus
 from dispatch.state import CenterState, Incident, Unit, UnitStatus
 
 VERSION = 1
+ROSTER_ONLY = ("shift",)  # Unit fields taken from the roster, never from a snapshot
 
 
 def _plain(value: Any) -> Any:
@@ -40,8 +43,15 @@ def to_document(state: CenterState) -> dict[str, Any]:
         "last_event_id": state.last_event_id,
         "incident_version": state.incident_version,
         "incidents": [_plain(dataclasses.asdict(i)) for i in state.incidents.values()],
-        "units": [_plain(dataclasses.asdict(u)) for u in state.units.values()],
+        "units": [_plain(_unit_fields(u)) for u in state.units.values()],
     }
+
+
+def _unit_fields(unit: Unit) -> dict[str, Any]:
+    doc = dataclasses.asdict(unit)
+    for key in ROSTER_ONLY:
+        del doc[key]
+    return doc
 
 
 def _incident(doc: dict[str, Any]) -> Incident:
@@ -52,19 +62,20 @@ def _incident(doc: dict[str, Any]) -> Incident:
     return Incident(**fields)
 
 
-def _unit(doc: dict[str, Any]) -> Unit:
+def _unit(doc: dict[str, Any], configured: Unit) -> Unit:
     return Unit(**{**doc, "status": UnitStatus(doc["status"]), "fix_time": _time(doc["fix_time"]),
-                   "post": tuple(doc["post"]) if doc["post"] else None})
+                   "post": tuple(doc["post"]) if doc["post"] else None,
+                   **{key: getattr(configured, key) for key in ROSTER_ONLY}})
 
 
 def from_document(doc: dict[str, Any], roster: list[Unit]) -> CenterState | None:
     """The state the document describes, or None if it cannot stand for this roster."""
     if doc.get("version") != VERSION:
         return None
-    units = [_unit(u) for u in doc["units"]]
-    if sorted(u.unit_id for u in units) != sorted(u.unit_id for u in roster):
+    configured = {u.unit_id: u for u in roster}
+    if sorted(u["unit_id"] for u in doc["units"]) != sorted(configured):
         return None
-    state = CenterState(units)
+    state = CenterState([_unit(u, configured[u["unit_id"]]) for u in doc["units"]])
     for incident in map(_incident, doc["incidents"]):
         state.incidents[incident.case] = incident
         state.by_alert[incident.alert_id] = incident.case

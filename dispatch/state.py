@@ -15,6 +15,7 @@ from dispatch import events as ev
 from dispatch.config import ARRIVAL_GEOFENCE_M
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus, check_transition
+from dispatch.shifts import Shift
 from map import geodesy
 
 FIRST_CASE_NUMBER = 1001
@@ -61,6 +62,7 @@ class Unit:
     fleet: int
     radio_id: str
     post: tuple[float, float] | None = None
+    shift: Shift | None = None  # duty windows from the roster; None: always on duty
     status: UnitStatus = UnitStatus.AVAILABLE
     lon: float | None = None
     lat: float | None = None

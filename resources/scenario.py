@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dispatch.config import ProgramRules, Region
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
+from dispatch.shifts import Shift, parse_shift
 from dispatch.state import Unit
 from radio import ports
 from radio.ports import PortConfig
@@ -50,12 +51,23 @@ class Scenario:
         )
 
     def roster(self) -> list[Unit]:
-        """Fresh Unit objects at their posts (the state mutates them, so never share)."""
+        """Fresh Unit objects at their posts (the state mutates them, so never share). A unit
+        without a "shift" entry is always on duty."""
         return [
             Unit(s["unit_id"], s["name"], s["kind"], s["fleet"], s["radio_id"],
-                 post=self.posts[s["post"]])
+                 post=self.posts[s["post"]], shift=_shift(s))
             for s in self.unit_specs
         ]
+
+
+def _shift(spec: dict) -> Shift | None:
+    """The unit's parsed shift; a bad one names the unit, so the center finds the line."""
+    if "shift" not in spec:
+        return None
+    try:
+        return parse_shift(spec["shift"])
+    except ValueError as e:
+        raise ValueError(f"unit {spec['unit_id']}: {e}") from None
 
 
 def _street_grid(center: list[float], half: list[float], spacing: float) -> list[Line]:
