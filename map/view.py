@@ -30,6 +30,7 @@ from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
 from map import geodesy
 from map.clusters import fan_out
+from map.hot_spots import HotSpots
 from map.incident_layer import IncidentLayer
 from map.projection import gcj02_to_wgs84, wgs84_to_gcj02
 from map.tile_layer import TileLayer
@@ -188,6 +189,11 @@ class MapView(QWidget):
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=2))
         self._trails: dict[str, deque] = {}
         self._trails_built = 0.0
+        self.hot_spots = HotSpots(self.plot, scenario.region, self.display)
+        self._history_count = -1
+        for item in self.hot_spots.items:
+            item.setZValue(-50)  # over the basemap, under everything live
+            self._add("history", item)
         for item in self.incident_layer.items:
             self._add("incidents", item)
         for layer, item in (("incidents", self.selection),
@@ -240,7 +246,8 @@ class MapView(QWidget):
         self.layer_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.layer_button)
         names = [("tiles", self.tr("Basemap"))] if with_tiles else [("land", self.tr("Land"))]
-        names += [("zones", self.tr("Service zones")), ("roads", self.tr("Roads")),
+        names += [("history", self.tr("History hot spots")),
+                  ("zones", self.tr("Service zones")), ("roads", self.tr("Roads")),
                   ("posts", self.tr("Duty posts")), ("incidents", self.tr("Incidents")),
                   ("units", self.tr("Units")), ("trails", self.tr("Trails")),
                   ("labels", self.tr("Unit names"))]
@@ -254,6 +261,7 @@ class MapView(QWidget):
         self.layer_button.setMenu(menu)
         if with_tiles:  # the basemap draws the roads already
             self.layer_actions["roads"].setChecked(False)
+        self.layer_actions["history"].setChecked(False)  # on demand: it is the past
 
     def resizeEvent(self, event) -> None:  # Qt override: overlays keep to their corners
         super().resizeEvent(event)
@@ -302,6 +310,9 @@ class MapView(QWidget):
             self.hidden.add(layer)
         if layer == "tiles" and self.tiles is not None:
             self.tiles.set_visible(visible)
+        if layer == "history":  # it picks points or density itself
+            self.hot_spots.set_visible(visible)
+            return
         for item in self.layers.get(layer, []):
             item.setVisible(visible)
         for label in self.unit_labels.values():
@@ -330,6 +341,7 @@ class MapView(QWidget):
             self.tips.update({i.case: f"{i.case} {i.address}\n{i.description[:40]}\n"
                                       f"{i.status} {i.unit_id or ''}" for i in open_incidents})
             self.incident_layer.show(open_incidents)
+            self._show_history(state)
         else:
             self.incident_layer.show(None)
         chosen = state.incidents.get(selected or "")
@@ -347,6 +359,13 @@ class MapView(QWidget):
                            size=[22 if u.emergency else 14 for u in units],
                            symbol=[_unit_symbol(u) for u in units])
         self._label_units(units, ux, uy)
+
+    def _show_history(self, state: CenterState) -> None:
+        """Finished incidents feed the hot-spot layer, reloaded when their number changes."""
+        past = [i for i in state.incidents.values() if i.status in TERMINAL]
+        if len(past) != self._history_count:
+            self._history_count = len(past)
+            self.hot_spots.load(np.array([i.lon for i in past]), np.array([i.lat for i in past]))
 
     def _draw_trails(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray,
                      now: datetime) -> None:

@@ -71,6 +71,7 @@ ZH = {
     "Dispatch %1 (ETA %2 min)": "派遣 %1(约 %2 分钟)",
     "Trails": "轨迹",
     "Dispatching %1 to case %2": "正在派遣 %1 前往案件 %2",
+    "History hot spots": "历史热点",
 }
 
 

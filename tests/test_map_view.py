@@ -191,3 +191,27 @@ def test_units_sharing_a_spot_stand_apart_and_incidents_cluster_when_many(view, 
     layer._zoom_into(layer.bubbles, [clicked])
     (west, east), _ = view.plot.viewRange()
     assert west < clicked.pos().x() < east and east - west < 0.1
+
+
+def test_history_hot_spots_show_density_zoomed_out_and_points_zoomed_in(view, qtbot) -> None:
+    state = state_with_incidents()
+    now = datetime.now(UTC)
+    for n in range(50):
+        past = Incident(str(9000 + n), "P", now - timedelta(days=3), 122.1 + n * 1e-4, 30.02,
+                        "", "", "", {}, status=IncidentStatus.CLOSED)
+        state.incidents[past.case] = past
+    view.show_state(state, None)
+    spots = view.hot_spots
+    assert len(spots.points.points()) == 50
+    assert not spots.points.isVisible() and not spots.density.isVisible()  # off by default
+    view.layer_actions["history"].setChecked(True)
+    assert spots.points.isVisible()  # 50 in view: few enough to draw as themselves
+    rng = np.random.default_rng(3)
+    spots.load(rng.uniform(122.0, 122.3, 100_000), rng.uniform(29.95, 30.1, 100_000))
+    assert spots.density.isVisible() and not spots.points.isVisible()
+    assert spots.density.image.sum() > 0
+    view.plot.setRange(xRange=(122.100, 122.102), yRange=(30.019, 30.021), padding=0)
+    qtbot.waitUntil(spots.points.isVisible)
+    assert not spots.density.isVisible()
+    view.layer_actions["history"].setChecked(False)
+    assert not spots.points.isVisible() and not spots.density.isVisible()

@@ -398,57 +398,62 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="200" />
+        <location filename="../../map/view.py" line="204" />
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="240" />
+        <location filename="../../map/view.py" line="244" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="244" />
+        <location filename="../../map/view.py" line="248" />
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="244" />
+        <location filename="../../map/view.py" line="248" />
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="245" />
+        <location filename="../../map/view.py" line="249" />
+        <source>History hot spots</source>
+        <translation>历史热点</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="250" />
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="245" />
+        <location filename="../../map/view.py" line="250" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="246" />
+        <location filename="../../map/view.py" line="251" />
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="246" />
+        <location filename="../../map/view.py" line="251" />
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="247" />
+        <location filename="../../map/view.py" line="252" />
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="247" />
+        <location filename="../../map/view.py" line="252" />
         <source>Trails</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="248" />
+        <location filename="../../map/view.py" line="253" />
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
