@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.map.incident_clicked.connect(self.select_case)
         self.map.incident_menu.connect(self.show_incident_menu)
         self.map.unit_dropped.connect(self.dispatch_dropped)
+        self.map.unit_clicked.connect(self.select_unit)
         self.map.measured.connect(lambda metres: self.statusBar().showMessage(
             self.tr("Distance: %1 m").replace("%1", f"{metres:,.0f}"), 10000))
         self.panel = IncidentPanel()
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.board.verticalHeader().hide()
         self.board.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.board.horizontalHeader().setStretchLastSection(True)
+        self.board.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.board.selectionModel().currentRowChanged.connect(self._on_board_row)
         self.radio_log = RadioLogPanel()
         self.ptt_button = QPushButton(self.tr("Hold to talk (PTT)"), objectName="pttButton")
         self.ptt_button.setEnabled(self.engine.voice is not None)
@@ -290,6 +293,20 @@ class MainWindow(QMainWindow):
             self.selected = self.queue_model.rows[current.row()].case
             self.map.show_state(self.state, self.selected)
             self._show_selected()
+
+    def _on_board_row(self, current, _previous) -> None:
+        if current.isValid() and current.row() < len(self.board_model.rows):
+            self.map.selected_unit = self.board_model.rows[current.row()].unit_id
+            self.map.show_state(self.state, self.selected)
+
+    def select_unit(self, unit_id: str) -> None:
+        """A unit clicked on the map: its row on the board becomes current (and it is ringed)."""
+        row = next((n for n, u in enumerate(self.board_model.rows) if u.unit_id == unit_id), -1)
+        if row >= 0:
+            self.board.selectRow(row)
+            self.board.scrollTo(self.board_model.index(row, 0))
+        self.map.selected_unit = unit_id
+        self.map.show_state(self.state, self.selected)
 
     def _select_row(self, case: str) -> None:
         row = self.queue_model.row_of(case)

@@ -153,6 +153,7 @@ class MapView(QWidget):
     incident_clicked = Signal(str)
     incident_menu = Signal(str, QPoint)  # right-click on an incident: case, screen position
     unit_dropped = Signal(str, str)  # a unit dragged onto an incident: unit id, case
+    unit_clicked = Signal(str)
     measured = Signal(float)  # metres between two Shift+clicks
 
     def __init__(self, scenario: Scenario, tiles: TileSource | None = None,
@@ -186,6 +187,12 @@ class MapView(QWidget):
                                             pen=pg.mkPen("#000", width=2.5))
         self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1),
                                         hoverable=True, tip=tip)
+        self.units.sigClicked.connect(
+            lambda _item, points, _ev=None: len(points) and self.unit_clicked.emit(
+                str(points[0].data())))
+        self.selected_unit: str | None = None  # the board's selection, ringed on the map
+        self.unit_selection = pg.ScatterPlotItem(size=28, symbol="s", brush=None,
+                                                 pen=pg.mkPen("#000", width=2.5))
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=2))
         self._trails: dict[str, deque] = {}
         self._trails_built = 0.0
@@ -197,7 +204,8 @@ class MapView(QWidget):
         for item in self.incident_layer.items:
             self._add("incidents", item)
         for layer, item in (("incidents", self.selection),
-                            ("trails", self.trails), ("units", self.units)):
+                            ("trails", self.trails), ("units", self.units),
+                            ("units", self.unit_selection)):
             self._add(layer, item)
         self.unit_labels: dict[str, pg.TextItem] = {}
         if scenario.demo:
@@ -358,6 +366,8 @@ class MapView(QWidget):
                            brush=[_unit_brush(u, now) for u in units],
                            size=[22 if u.emergency else 14 for u in units],
                            symbol=[_unit_symbol(u) for u in units])
+        ringed = [n for n, u in enumerate(units) if u.unit_id == self.selected_unit]
+        self.unit_selection.setData(x=ux[ringed], y=uy[ringed])
         self._label_units(units, ux, uy)
 
     def _show_history(self, state: CenterState) -> None:

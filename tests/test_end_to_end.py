@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from websockets.asyncio.client import connect
 
@@ -320,3 +321,19 @@ def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
     qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
     assert sim.pages[0].unit == "1002"
     assert window.state.incidents[case].unit_id == "G02"
+
+
+def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, center) -> None:
+    scenario, engine, signals, _sim = center
+    window = open_window(qtbot, scenario, engine, signals)
+    far = window.state.units["G02"]
+    window.map.zoom_to([far.lon], [far.lat])
+    window.refresh()
+    qtbot.wait(50)
+    QTest.mouseClick(window.map.plot.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, widget_pos(window.map, far.lon, far.lat))
+    qtbot.waitUntil(lambda: window.board.currentIndex().isValid(), timeout=2000)
+    assert window.board_model.rows[window.board.currentIndex().row()].unit_id == "G02"
+    assert window.map.selected_unit == "G02" and len(window.map.unit_selection.points()) == 1
+    window.board.selectRow(0)  # and back: the board's choice is ringed on the map
+    assert window.map.selected_unit == window.board_model.rows[0].unit_id

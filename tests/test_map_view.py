@@ -215,3 +215,20 @@ def test_history_hot_spots_show_density_zoomed_out_and_points_zoomed_in(view, qt
     assert not spots.density.isVisible()
     view.layer_actions["history"].setChecked(False)
     assert not spots.points.isVisible() and not spots.density.isVisible()
+
+
+def test_clicking_a_unit_reports_it(view, qtbot) -> None:
+    state = state_with_incidents()
+    state.units["G01"].lon, state.units["G01"].lat = 122.08, 30.00
+    state.units["G01"].fix_time = datetime.now(UTC)
+    view.show_state(state, None)
+    view.plot.setRange(xRange=(122.05, 122.15), yRange=(29.98, 30.05), padding=0)
+    qtbot.wait(20)
+    with qtbot.waitSignal(view.unit_clicked, timeout=2000) as clicked:
+        QTest.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, widget_pos(view, 122.08, 30.00))
+    assert clicked.args == ["G01"]
+    view.selected_unit = "G01"
+    view.show_state(state, None)
+    ring = view.unit_selection.points()
+    assert len(ring) == 1 and abs(ring[0].pos().x() - 122.08) < 1e-9
