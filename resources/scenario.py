@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from shapely.geometry import shape
+
 from dispatch.config import ProgramRules, Region
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.shifts import Shift, parse_shift
@@ -83,6 +85,46 @@ def _street_grid(center: list[float], half: list[float], spacing: float) -> list
     return lines
 
 
+def _features(path: Path) -> list[tuple[str, dict, object]]:
+    """(name, properties, shapely geometry) of a GeoJSON FeatureCollection; every feature
+    needs a `name` property, since zones and posts are referred to by name."""
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    out = []
+    for n, feature in enumerate(doc.get("features", [])):
+        props = feature.get("properties") or {}
+        name = props.get("name")
+        if not name:
+            raise ValueError(f"{path}: feature {n} has no 'name' property")
+        out.append((str(name), props, shape(feature["geometry"])))
+    return out
+
+
+def zones_from_geojson(path: Path) -> dict[str, tuple[str, Line]]:
+    """Service zones drawn in a GIS tool: Polygon or MultiPolygon features with `name` and
+    `kind` (arterial, non_arterial, rural, holiday) properties. The parts of a MultiPolygon
+    become `name`, `name#2`, ...; holes are not used (a zone is its outline)."""
+    zones: dict[str, tuple[str, Line]] = {}
+    for name, props, geometry in _features(path):
+        parts = list(getattr(geometry, "geoms", [geometry]))
+        if any(part.geom_type != "Polygon" for part in parts):
+            raise ValueError(f"{path}: zone {name!r} is a {geometry.geom_type}, not a polygon")
+        kind = props.get("kind", "arterial")
+        for k, part in enumerate(parts):
+            label = name if k == 0 else f"{name}#{k + 1}"
+            zones[label] = (kind, [(x, y) for x, y, *_ in part.exterior.coords])
+    return zones
+
+
+def posts_from_geojson(path: Path) -> dict[str, tuple[float, float]]:
+    """Duty posts as Point features with a `name` property."""
+    posts = {}
+    for name, _props, geometry in _features(path):
+        if geometry.geom_type != "Point":
+            raise ValueError(f"{path}: post {name!r} is a {geometry.geom_type}, not a point")
+        posts[name] = (geometry.x, geometry.y)
+    return posts
+
+
 def load(path: Path = DEMO_SCENARIO) -> Scenario:
     doc = json.loads(path.read_text(encoding="utf-8"))
     roads = [("primary", [tuple(p) for p in a]) for a in doc.get("arterials", [])]
@@ -94,8 +136,13 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
         demo=bool(doc.get("demo")),
         region=Region(**doc["region"]),
         coastline=[tuple(p) for p in doc.get("coastline", [])],
-        zones={k: (v["kind"], [tuple(p) for p in v["ring"]]) for k, v in doc["zones"].items()},
-        posts={k: tuple(v) for k, v in doc["posts"].items()},
+        zones={**{k: (v["kind"], [tuple(p) for p in v["ring"]])
+                  for k, v in doc.get("zones", {}).items()},
+               **(zones_from_geojson(path.parent / doc["zones_geojson"])
+                  if doc.get("zones_geojson") else {})},
+        posts={**{k: tuple(v) for k, v in doc.get("posts", {}).items()},
+               **(posts_from_geojson(path.parent / doc["posts_geojson"])
+                  if doc.get("posts_geojson") else {})},
         unit_specs=list(doc["units"]),
         roads=roads,
         addresses=doc.get("addresses", {}),
