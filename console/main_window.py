@@ -36,17 +36,19 @@ from console.engine import Engine
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
+from console.texts import status_text
 from db.schema import default_url
 from dispatch.assignment import Proposal, propose
 from dispatch.clocks import BREACH
 from dispatch.command_bar import VERBS, Parsed
-from dispatch.commands import Actor
+from dispatch.commands import Actor, page_text
 from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
 from dispatch.eligibility import assess_incident
 from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, utc_now
 from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.search import search
+from dispatch.service_hours import CHINA_TZ
 from dispatch.state import UnitStatus
 from map.tiles import TileSource
 from map.view import MapView
@@ -352,10 +354,31 @@ class MainWindow(QMainWindow):
             menu.addAction(self.tr("Dispatch %1 (ETA %2 min)").replace("%1", rec.unit_id)
                            .replace("%2", f"{rec.eta_s / 60:.1f}"),
                            lambda n=n: self.dispatch_choice(n))
+        incident = self.state.incidents[case]
+        if incident.unit_id and incident.status not in TERMINAL:
+            menu.addAction(self.tr("Page %1 again").replace("%1", incident.unit_id),
+                           lambda: self._command(self.tr("Page"), self.engine.page,
+                                                 incident.unit_id,
+                                                 page_text(self.state, case)))
         menu.addAction(self.tr("Refer to police"),
                        lambda: self.refer_selected(IncidentStatus.REFERRED_POLICE))
         menu.addAction(self.tr("Close incident"), self.close_selected)
+        menu.addSeparator()
+        menu.addAction(self.tr("Details…"), lambda: self.show_details(case))
         return menu
+
+    def details_text(self, case: str) -> str:
+        """The incident's slip and every step with its time, for the Details dialog."""
+        i = self.state.incidents[case]
+        steps = [f"{when.astimezone(CHINA_TZ):%H:%M:%S}  {status_text(status)}"
+                 for when, status in i.history]
+        return "\n".join([f"{i.case} · {i.address}", i.description, i.caller_phone,
+                          *(f"{key}: {value}" for key, value in i.structured.items()),
+                          "", *steps, *(["", i.unit_id] if i.unit_id else [])])
+
+    def show_details(self, case: str) -> None:
+        QMessageBox.information(self, self.tr("Case %1").replace("%1", case),
+                                self.details_text(case))
 
     def show_incident_menu(self, case: str, where) -> None:
         self.incident_menu(case).exec(where)

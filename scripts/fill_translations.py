@@ -72,6 +72,10 @@ ZH = {
     "Trails": "轨迹",
     "Dispatching %1 to case %2": "正在派遣 %1 前往案件 %2",
     "History hot spots": "历史热点",
+    "Page %1 again": "再次呼叫 %1",
+    "Details…": "详情…",
+    "Case %1": "案件 %1",
+    "Page": "呼叫",
 }
 
 

@@ -337,3 +337,25 @@ def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, center) -> No
     assert window.map.selected_unit == "G02" and len(window.map.unit_selection.points()) == 1
     window.board.selectRow(0)  # and back: the board's choice is ringed on the map
     assert window.map.selected_unit == window.board_model.rows[0].unit_id
+
+
+def test_incident_menu_pages_again_and_shows_details(qtbot, center) -> None:
+    scenario, engine, signals, sim = center
+    window = open_window(qtbot, scenario, engine, signals)
+    asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": "110-E2E-0010"}))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
+    case = window.queue_model.rows[0].case
+    window.select_case(case)
+    window.triage_selected()
+    qtbot.waitUntil(lambda: window.state.incidents[case].status == "triaged", timeout=5000)
+    window.refresh()
+    window.dispatch_choice(0)
+    qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
+    window.refresh()
+    again = [a for a in window.incident_menu(case).actions() if a.text() == "Page G01 again"]
+    assert again, [a.text() for a in window.incident_menu(case).actions()]
+    again[0].trigger()
+    qtbot.waitUntil(lambda: len(sim.pages) == 2, timeout=5000)
+    assert sim.pages[1].unit == "1001" and case in sim.pages[1].text
+    details = window.details_text(case)
+    assert case in details and "Triaged" in details and "Dispatched" in details
