@@ -350,12 +350,14 @@ def test_incident_menu_pages_again_and_shows_details(qtbot, center) -> None:
     qtbot.waitUntil(lambda: window.state.incidents[case].status == "triaged", timeout=5000)
     window.refresh()
     window.dispatch_choice(0)
-    qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
+    # the window's replica, not the radio, must know the unit before the menu offers it
+    qtbot.waitUntil(lambda: window.state.incidents[case].status in (
+        "acknowledged", "en_route", "on_scene"), timeout=10000)
     window.refresh()
     again = [a for a in window.incident_menu(case).actions() if a.text() == "Page G01 again"]
     assert again, [a.text() for a in window.incident_menu(case).actions()]
     again[0].trigger()
-    qtbot.waitUntil(lambda: len(sim.pages) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(sim.pages) == 2, timeout=10000)
     assert sim.pages[1].unit == "1001" and case in sim.pages[1].text
     details = window.details_text(case)
     assert case in details and "Triaged" in details and "Dispatched" in details
