@@ -320,7 +320,7 @@ def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
          widget_pos(window.map, *SCENE))
     qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
     assert sim.pages[0].unit == "1002"
-    assert window.state.incidents[case].unit_id == "G02"
+    qtbot.waitUntil(lambda: window.state.incidents[case].unit_id == "G02", timeout=5000)
 
 
 def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, center) -> None:
