@@ -4,7 +4,10 @@
 offscreen, each frame a real render (grab of the view). Also a pan step, memory, and a static
 layer of 100,000 points (history hot spots) loaded and drawn.
 
-    .venv/bin/python bench/map_render.py
+    .venv/bin/python bench/map_render.py [--all-markers]
+
+--all-markers draws every incident as itself (no clustering), as a web map without a cluster
+plugin would (bench/map_render_webengine.py), for a like-for-like ratio.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from dispatch.state import CenterState, Incident  # noqa: E402
+from map import incident_layer  # noqa: E402
 from map.tiles import MBTilesSource  # noqa: E402
 from map.view import MapView  # noqa: E402
 from resources import scenario as scenarios  # noqa: E402
@@ -55,6 +59,8 @@ def scene():
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
+    if "--all-markers" in sys.argv:
+        incident_layer.CLUSTER_ABOVE = sys.maxsize
     scenario, state, now = scene()
     pack = make_mbtiles(Path(tempfile.mkdtemp()) / "bench.mbtiles", zooms=range(9, 14))
     view = MapView(scenario, MBTilesSource(pack))
