@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
         self.map.incident_menu.connect(self.show_incident_menu)
         self.map.unit_dropped.connect(self.dispatch_dropped)
         self.map.unit_clicked.connect(self.select_unit)
+        router = getattr(self.engine.road_etas, "router", None)
+        if router is not None:  # roads as routing sees them (an OSM import, or the scenario's)
+            self.map.show_road_graph(router.graph)
         self.map.measured.connect(lambda metres: self.statusBar().showMessage(
             self.tr("Distance: %1 m").replace("%1", f"{metres:,.0f}"), 10000))
         self.panel = IncidentPanel()

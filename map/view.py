@@ -33,6 +33,7 @@ from map.clusters import fan_out
 from map.hot_spots import HotSpots
 from map.incident_layer import IncidentLayer
 from map.projection import gcj02_to_wgs84, wgs84_to_gcj02
+from map.roads import RoadGraph
 from map.tile_layer import TileLayer
 from map.tiles import GCJ02, TileSource
 from map.unit_drag import UnitDragViewBox
@@ -300,12 +301,23 @@ class MapView(QWidget):
             label.setPos(*self._ring(ring)[0])
             self._add("zones", label)
         xs, ys = self.display(*_nan_joined([line for _, line in scenario.roads]))
-        self._add("roads", pg.PlotDataItem(xs, ys, connect="finite",
-                                           pen=pg.mkPen("#bbb", width=2)))
+        self.roads = pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2))
+        self._add("roads", self.roads)
         posts = np.array(list(scenario.posts.values()))
         px, py = self.display(posts[:, 0], posts[:, 1])
         self._add("posts", pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555",
                                               pen=None))
+
+    def show_road_graph(self, graph: RoadGraph) -> None:
+        """The roads layer from the routing graph (an OSM import): exactly the roads the ETAs
+        ride on, one segment per edge pair, NaN-separated in one item."""
+        a, b = graph.edge_from.astype(np.int64), graph.edge_to.astype(np.int64)  # a·n overflows
+        keep = a < b  # a two-way street is two directed edges: draw it once
+        one_way = ~np.isin(a * graph.node_count + b, b * graph.node_count + a)
+        a, b = a[keep | one_way], b[keep | one_way]
+        xs = np.column_stack([graph.lon[a], graph.lon[b], np.full(len(a), np.nan)]).ravel()
+        ys = np.column_stack([graph.lat[a], graph.lat[b], np.full(len(a), np.nan)]).ravel()
+        self.roads.setData(*self.display(xs, ys), connect="finite")
 
     def _tip(self, x: float, y: float, data: object) -> str:
         return self.tips.get(str(data), "")

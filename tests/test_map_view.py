@@ -15,6 +15,7 @@ from dispatch.lifecycle import IncidentStatus
 from dispatch.state import CenterState, Incident
 from map.clock_rings import ARCS, LEVEL_COLOURS
 from map.incident_layer import CLUSTER_ABOVE
+from map.roads import graph_from_lines
 from map.view import MapView
 from resources import scenario as scenarios
 
@@ -232,3 +233,13 @@ def test_clicking_a_unit_reports_it(view, qtbot) -> None:
     view.show_state(state, None)
     ring = view.unit_selection.points()
     assert len(ring) == 1 and abs(ring[0].pos().x() - 122.08) < 1e-9
+
+
+def test_the_roads_layer_shows_the_routing_graph(view) -> None:
+    graph = graph_from_lines([("primary", [(122.10, 30.00), (122.12, 30.00)]),
+                              ("tertiary", [(122.11, 29.99), (122.11, 30.01)])])
+    view.show_road_graph(graph)
+    xs, ys = view.roads.getData()
+    segments = np.count_nonzero(np.isnan(xs))
+    assert segments == len(graph.edge_from) // 2  # each two-way street drawn once
+    assert np.nanmin(xs) == 122.10 and np.nanmax(ys) == 30.01
