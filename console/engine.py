@@ -73,6 +73,7 @@ class Engine:
         self.store, self.scenario, self.listener = store, scenario, listener
         self.workstation = workstation
         self.rules = rules or scenario.rules()
+        self.clock_policy = scenario.clock_policy()
         self.travel = travel or TravelModel()
         self.zones = ServiceZones(scenario.zones)
         self.road_etas = road_etas
@@ -165,7 +166,7 @@ class Engine:
         pages that were not acknowledged."""
         try:
             self._append(commands.clock_alarms(self.store.state, utc_now(),
-                                               self._actor("system:clock")))
+                                               self._actor("system:clock"), self.clock_policy))
             self.paging.tick(self._actor("system:pager"))
         except Exception:  # a storage fault must not stop the watch
             log.exception("clock and pager check failed")

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self, scenario: Scenario, tiles: TileSource | None) -> None:
-        self.queue_model = QueueModel(self.state)
+        self.queue_model = QueueModel(self.state, self.engine.clock_policy)
         self.queue = QTableView(objectName="queue")
         self.queue.setModel(self.queue_model)
         self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -12,7 +12,16 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from console.texts import header_text, status_text
-from dispatch.clocks import BREACH, OK, STOPPED, WARN, Clock, clock_of
+from dispatch.clocks import (
+    BREACH,
+    DEFAULT_CLOCK,
+    OK,
+    STOPPED,
+    WARN,
+    Clock,
+    ClockPolicy,
+    clock_of,
+)
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, STUCK_AFTER_FIXES, CenterState, Incident, Unit
 from map.view import STATUS_COLOURS, UNIT_COLOURS
@@ -70,9 +79,10 @@ class _RowsModel(QAbstractTableModel):
 class QueueModel(_RowsModel):
     HEADERS = ("Case", "Age", "Status", "Place", "Slip", "Unit")
 
-    def __init__(self, state: CenterState) -> None:
+    def __init__(self, state: CenterState, clock: ClockPolicy = DEFAULT_CLOCK) -> None:
         super().__init__()
         self.state = state
+        self.clock = clock
         self.rows: list[Incident] = []
         self.now = datetime.now(UTC)
 
@@ -93,14 +103,14 @@ class QueueModel(_RowsModel):
         incident = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                incident.case, _clock_text(clock_of(incident, self.now)),
+                incident.case, _clock_text(clock_of(incident, self.now, self.clock)),
                 status_text(incident.status), incident.address,
                 incident.description[:40], incident.unit_id or "",
             )[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
             return QColor(STATUS_COLOURS.get(incident.status, "#777"))
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
-            colour = CLOCK_COLOURS.get(clock_of(incident, self.now).level)
+            colour = CLOCK_COLOURS.get(clock_of(incident, self.now, self.clock).level)
             return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.UserRole:
             return incident.case

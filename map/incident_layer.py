@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont, QPainterPath, QTransform
 
+from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy
 from dispatch.events import utc_now
 from dispatch.lifecycle import IncidentStatus
 from dispatch.state import Incident
@@ -52,13 +53,16 @@ class IncidentLayer:
     """Owns the incident items of one plot; `display` converts WGS-84 to the plot's datum."""
 
     def __init__(self, plot: pg.PlotWidget, brush: Callable[[str], object],
-                 colours: dict, display: Callable, tip: Callable) -> None:
+                 colours: dict, display: Callable, tip: Callable,
+                 clock: ClockPolicy = DEFAULT_CLOCK) -> None:
         self.plot, self._brush, self._colours, self._display = plot, brush, colours, display
+        self.clock = clock
         self.markers = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5),
                                           hoverable=True, tip=tip)
         self.bubbles = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen("#fff", width=2))
         self.counts = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush("#fff"))
-        self.rings = [pg.ScatterPlotItem(size=26, brush=None, symbol=ARCS[k], pen=step_pen(k))
+        self.rings = [pg.ScatterPlotItem(size=26, brush=None, symbol=ARCS[k],
+                                         pen=step_pen(k, clock))
                       for k in range(len(ARCS))]
         self.bubbles.sigClicked.connect(self._zoom_into)
         plot.sigRangeChanged.connect(lambda *_: self.show(None))  # a new zoom level reclusters
@@ -127,8 +131,8 @@ class IncidentLayer:
         self._rings_built = time.monotonic()
         now = utc_now()
         if force:
-            self._starts = clock_starts(self.shown, now)
-        running, steps = ring_steps(self._starts, now)
+            self._starts = clock_starts(self.shown, now, self.clock)
+        running, steps = ring_steps(self._starts, now, self.clock)
         if not force and np.array_equal(steps, self._steps):
             return
         self._steps = steps

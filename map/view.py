@@ -181,7 +181,8 @@ class MapView(QWidget):
         self._incident_signature: tuple[int, int, int] | None = None
         self.tips: dict[str, str] = {}  # point data (case or unit id) → hover text
         tip = self._tip
-        self.incident_layer = IncidentLayer(self.plot, _brush, STATUS_COLOURS, self.display, tip)
+        self.incident_layer = IncidentLayer(self.plot, _brush, STATUS_COLOURS, self.display, tip,
+                                            scenario.clock_policy())
         self.incidents = self.incident_layer.markers
         self.incidents.sigClicked.connect(self._on_incident_clicked)
         self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,

@@ -13,10 +13,13 @@ from pathlib import Path
 
 from shapely.geometry import shape
 
+from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy
 from dispatch.config import ProgramRules, Region
+from dispatch.lifecycle import IncidentStatus
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.shifts import Shift, parse_shift
 from dispatch.state import Unit
+from map.roads import ROAD_CLASSES
 from radio import ports
 from radio.ports import PortConfig
 
@@ -52,6 +55,24 @@ class Scenario:
             holidays=frozenset(date.fromisoformat(d) for d in doc.get("holidays", [])),
         )
 
+    def clock_policy(self) -> ClockPolicy:
+        """The 8-minute clock as the program configures it (`program.clock`): `warn_min`,
+        `breach_min`, the status that `start`s it (received = 110's receipt time) and the
+        statuses that `stop` it; defaults elsewhere."""
+        doc = self.program.get("clock", {})
+        try:
+            policy = ClockPolicy(
+                warn_s=float(doc.get("warn_min", DEFAULT_CLOCK.warn_s / 60)) * 60,
+                breach_s=float(doc.get("breach_min", DEFAULT_CLOCK.breach_s / 60)) * 60,
+                start=IncidentStatus(doc.get("start", DEFAULT_CLOCK.start)),
+                stop=frozenset(IncidentStatus(s) for s in doc.get("stop", DEFAULT_CLOCK.stop)),
+            )
+        except ValueError as exc:
+            raise ValueError(f"program.clock: {exc}") from exc
+        if not 0 < policy.warn_s < policy.breach_s:
+            raise ValueError("program.clock: warn_min must be above 0 and below breach_min")
+        return policy
+
     def roster(self) -> list[Unit]:
         """Fresh Unit objects at their posts (the state mutates them, so never share). A unit
         without a "shift" entry is always on duty."""
@@ -85,14 +106,14 @@ def _street_grid(center: list[float], half: list[float], spacing: float) -> list
     return lines
 
 
-def _features(path: Path) -> list[tuple[str, dict, object]]:
-    """(name, properties, shapely geometry) of a GeoJSON FeatureCollection; every feature
-    needs a `name` property, since zones and posts are referred to by name."""
+def _features(path: Path, named: bool = True) -> list[tuple[str, dict, object]]:
+    """(name, properties, shapely geometry) of a GeoJSON FeatureCollection; zones and posts
+    are referred to by name, so there every feature needs a `name` property."""
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     out = []
     for n, feature in enumerate(doc.get("features", [])):
         props = feature.get("properties") or {}
-        name = props.get("name")
+        name = props.get("name") or ("" if named else f"#{n}")
         if not name:
             raise ValueError(f"{path}: feature {n} has no 'name' property")
         out.append((str(name), props, shape(feature["geometry"])))
@@ -115,6 +136,22 @@ def zones_from_geojson(path: Path) -> dict[str, tuple[str, Line]]:
     return zones
 
 
+def roads_from_geojson(path: Path) -> list[tuple[str, Line]]:
+    """A road network exported from a GIS: LineString/MultiLineString features whose
+    `highway` property is an OSM road class (trunk … service; default residential)."""
+    roads: list[tuple[str, Line]] = []
+    for name, props, geometry in _features(path, named=False):
+        parts = list(getattr(geometry, "geoms", [geometry]))
+        if any(part.geom_type != "LineString" for part in parts):
+            raise ValueError(f"{path}: road {name!r} is a {geometry.geom_type}, not a line")
+        road_class = props.get("highway", "residential")
+        if road_class not in ROAD_CLASSES:
+            raise ValueError(f"{path}: road {name!r} has highway={road_class!r}; "
+                             f"expected one of {', '.join(ROAD_CLASSES)}")
+        roads.extend((road_class, [(x, y) for x, y, *_ in part.coords]) for part in parts)
+    return roads
+
+
 def posts_from_geojson(path: Path) -> dict[str, tuple[float, float]]:
     """Duty posts as Point features with a `name` property."""
     posts = {}
@@ -131,6 +168,8 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
     for town in doc.get("towns", {}).values():
         grid = _street_grid(town["center"], town["half_size"], town["spacing"])
         roads.extend(("tertiary", line) for line in grid)
+    if doc.get("roads_geojson"):
+        roads.extend(roads_from_geojson(path.parent / doc["roads_geojson"]))
     return Scenario(
         name=doc["name"],
         demo=bool(doc.get("demo")),
