@@ -64,6 +64,8 @@ _HOW = {"road": "", "line": "(无路网)", "beyond": "(超出路网搜索范围)
 
 def shift_left_array(units: Sequence[Unit], now: datetime) -> np.ndarray:
     """Seconds each unit has left on shift (inf: its duty does not end)."""
+    if all(u.shift is None for u in units):  # the common roster: no shifts to look up
+        return np.full(len(units), np.inf)
     return np.array([seconds_left(u.shift, now) for u in units], dtype=float)
 
 
@@ -153,7 +155,7 @@ def recommend(units: Iterable[Unit], lon: float, lat: float, now: datetime, mode
     backup)."""
     kinds = (policy.primary_kind, *policy.backup_kinds)
     pool = [u for u in units if u.status == UnitStatus.AVAILABLE and u.lon is not None
-            and u.kind in kinds and on_shift(u.shift, now)]
+            and u.kind in kinds and (u.shift is None or on_shift(u.shift, now))]
     if not pool:
         return []
     guides, backup = [], None
