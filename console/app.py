@@ -1,35 +1,20 @@
-"""Assembling a running console: store, engine, optional demo peers, translator, window."""
+"""Assembling a running console: the center (console/center.py), translator and window."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import logging
 import os
-import socket
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from console.engine import Engine
+from console.center import start_center
 from console.main_window import MainWindow
 from console.signals import EngineSignals, SignalListener
 from db.schema import default_url
-from db.store import EventStore
-from dispatch.commands import Actor
-from dispatch.service_hours import CHINA_TZ
-from hub.simulated_feed import SlipFactory, run_simulated_feed
-from map import geodesy, roads
-from map.routing import Router, UnitEtas
 from map.tiles import TileSource, open_pack, source_from_spec
-from radio.ports import PortConfig, parse_port_spec
-from radio.simulator import GatewaySimulator, SimGuide
-from radio.voice import VoiceConfig, VoicePager
 from resources import scenario as scenarios
-
-log = logging.getLogger(__name__)
 
 I18N = Path(scenarios.__file__).with_name("i18n")
 
@@ -51,17 +36,6 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     return translators
 
 
-def road_etas(scenario: scenarios.Scenario) -> UnitEtas | None:
-    """ETAs over the scenario's roads (its OSM extract, or its own polylines)."""
-    if scenario.osm_path is not None:
-        graph = roads.load_osm(scenario.osm_path)
-    elif scenario.roads:
-        graph = roads.graph_from_lines(scenario.roads)
-    else:
-        return None
-    return UnitEtas(Router(graph), lambda moment: moment.astimezone(CHINA_TZ))
-
-
 def tile_source(spec: str | None, scenario: scenarios.Scenario) -> TileSource | None:
     """`--tiles` if given, else the pack the scenario names (the demo ships one), else none:
     the map then draws the scenario's coast and roads itself."""
@@ -70,84 +44,6 @@ def tile_source(spec: str | None, scenario: scenarios.Scenario) -> TileSource | 
     if scenario.basemap is not None and scenario.basemap.exists():
         return open_pack(scenario.basemap)
     return None
-
-
-def voice_pager(spec: str | None) -> VoicePager | None:
-    """`--voice /dev/ttyUSB1,line=DTR,device=hw:1,lead=0.3,tail=0.3`: speak pages on the air."""
-    if not spec:
-        return None
-    url, *options = spec.split(",")
-    keys = {"line": ("line", str), "device": ("device", str), "lead": ("lead_s", float),
-            "tail": ("tail_s", float), "voice": ("voice", str)}
-    settings = {}
-    for option in options:
-        key, _, value = option.partition("=")
-        if key not in keys:
-            raise ValueError(f"--voice: unknown option {key!r}; known: {', '.join(keys)}")
-        name, kind = keys[key]
-        settings[name] = kind(value)
-    folder = Path(default_url().removeprefix("sqlite:///")).with_name("voice")
-    return VoicePager(VoiceConfig(url, **settings), folder)
-
-
-def simulated_guides(scenario: scenarios.Scenario) -> list[SimGuide]:
-    """Guides start near their posts (spread a little so co-posted guides don't overlap)."""
-    guides = []
-    for n, unit in enumerate(scenario.roster()):
-        lon, lat = geodesy.offset(*unit.post, 60.0 * (n % 3 - 1), 50.0 * (n % 2))
-        guides.append(SimGuide(unit.fleet, unit.radio_id, lon, lat, post=(lon, lat)))
-    return guides
-
-
-@dataclass
-class Center:
-    """Everything a console runs, so the CLI, the screenshot and the tests start it alike."""
-
-    scenario: scenarios.Scenario
-    engine: Engine
-    signals: EngineSignals
-    actor: Actor
-    simulator: GatewaySimulator | None = None
-    feed_task: object | None = None
-
-    def stop(self) -> None:
-        if self.feed_task is not None:
-            self.feed_task.cancel()
-        self.engine.stop()
-        if self.simulator is not None:
-            self.simulator.stop()
-
-
-def demo_db_url() -> str:
-    """The demo uses its own SQLite file, reset at each start, apart from real data."""
-    path = Path(default_url().removeprefix("sqlite:///")).with_name("demo.sqlite3")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path}"
-
-
-def start_center(args: argparse.Namespace) -> Center:
-    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
-    url = args.db or (demo_db_url() if args.demo else default_url())
-    signals = EngineSignals()
-    store = EventStore.open(url, scenario.roster)
-    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname(),
-                    road_etas=road_etas(scenario), voice=voice_pager(args.voice))
-    actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
-    radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
-    center = Center(scenario, engine, signals, actor)
-    if args.demo:
-        center.simulator = GatewaySimulator(simulated_guides(scenario), time_scale=args.time_scale)
-        center.simulator.start()
-        radios.append(PortConfig("sim", center.simulator.path))
-    engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_ports=radios)
-    log.info("database %s; radio ports %s", url, [f"{p.name}={p.url}" for p in radios] or "none")
-    if args.demo:
-        factory = SlipFactory(scenario)
-        feed_url = f"ws://127.0.0.1:{engine.feed_port}/feed"
-        center.feed_task = engine.submit(run_simulated_feed, feed_url, factory,
-                                         args.first_alert_s, tuple(args.alert_interval_s))
-    return center
 
 
 def make_app(language: str) -> QApplication:
@@ -161,8 +57,9 @@ def make_app(language: str) -> QApplication:
 
 def run_console(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
-    center = start_center(args)
-    window = MainWindow(center.scenario, center.engine, center.signals, center.actor,
+    signals = EngineSignals()
+    center = start_center(args, SignalListener(signals))
+    window = MainWindow(center.scenario, center.engine, signals, center.actor,
                         tile_source(args.tiles, center.scenario))
     window.resize(1600, 1000)
     window.show()

@@ -71,9 +71,9 @@ def _hub_options(p: argparse.ArgumentParser) -> None:
 @command("hub", "run the center without a window: 110 feed intake, radio ports, event log",
          _hub_options)
 def hub(args: argparse.Namespace) -> int:
-    from console.app import start_center
+    from console.center import LogListener, start_center
 
-    center = start_center(args)
+    center = start_center(args, LogListener())
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -94,7 +94,7 @@ def _simulate_radio_options(p: argparse.ArgumentParser) -> None:
 def simulate_radio(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from console.app import simulated_guides
+    from console.center import simulated_guides
     from radio.simulator import GatewaySimulator
     from resources import scenario as scenarios
 

@@ -11,8 +11,10 @@ import logging
 
 from PySide6.QtCore import QTimer
 
-from console.app import make_app, start_center, tile_source
+from console.app import make_app, tile_source
+from console.center import start_center
 from console.main_window import MainWindow
+from console.signals import EngineSignals, SignalListener
 from dispatch.lifecycle import IncidentStatus
 
 log = logging.getLogger(__name__)
@@ -33,8 +35,9 @@ def _act_like_a_dispatcher(window: MainWindow) -> None:
 def take_screenshot(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     args.demo = True
-    center = start_center(args)
-    window = MainWindow(center.scenario, center.engine, center.signals, center.actor,
+    signals = EngineSignals()
+    center = start_center(args, SignalListener(signals))
+    window = MainWindow(center.scenario, center.engine, signals, center.actor,
                         tile_source(args.tiles, center.scenario))
     window.resize(1600, 1000)
     window.show()

@@ -48,10 +48,16 @@ async def _send(port: int, doc: dict) -> dict:
 
 
 def test_hub_persists_an_alert_it_acknowledges(tmp_path) -> None:
+    """On a server without Qt: PySide6 cannot be imported at all in this hub's process."""
+    no_qt = tmp_path / "no-qt" / "PySide6"
+    no_qt.mkdir(parents=True)
+    (no_qt / "__init__.py").write_text("raise ImportError('no Qt on this server')\n")
     db = tmp_path / "hub.sqlite3"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": os.pathsep.join([str(no_qt.parent), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen([*JINGBAO, "hub", "--db", f"sqlite:///{db}", "--feed-port", "0"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            text=True, env=env)
     try:
         port = int(re.search(r":(\d+)/feed", proc.stdout.readline())[1])
         assert asyncio.run(_send(port, SLIP))["type"] == "ack"

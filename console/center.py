@@ -1,0 +1,130 @@
+"""Assembling a running center without any window: store, engine, radio ports, and in demo
+mode the simulated 110 call center and radio gateway. Qt-free, so `jingbao hub` runs on a
+server without Qt's libraries; the console adds its window on top (console/app.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.engine import Engine, EngineListener, RadioLogEntry
+from db.schema import default_url
+from db.store import EventStore
+from dispatch.commands import Actor
+from dispatch.events import Event
+from dispatch.service_hours import CHINA_TZ
+from hub.simulated_feed import SlipFactory, run_simulated_feed
+from map import geodesy, roads
+from map.routing import Router, UnitEtas
+from radio.ports import PortConfig, parse_port_spec
+from radio.simulator import GatewaySimulator, SimGuide
+from radio.voice import VoiceConfig, VoicePager
+from resources import scenario as scenarios
+
+log = logging.getLogger(__name__)
+
+
+class LogListener:
+    """The headless hub's listener: links going up and down are logged; events are in the
+    log already and nobody on this process draws them."""
+
+    def events_appended(self, events: list[Event]) -> None:
+        pass
+
+    def radio_logged(self, entry: RadioLogEntry) -> None:
+        pass
+
+    def link_changed(self, link: str, status: str, detail: str) -> None:
+        log.info("link %s: %s %s", link, status, detail)
+
+
+def road_etas(scenario: scenarios.Scenario) -> UnitEtas | None:
+    """ETAs over the scenario's roads (its OSM extract, or its own polylines)."""
+    if scenario.osm_path is not None:
+        graph = roads.load_osm(scenario.osm_path)
+    elif scenario.roads:
+        graph = roads.graph_from_lines(scenario.roads)
+    else:
+        return None
+    return UnitEtas(Router(graph), lambda moment: moment.astimezone(CHINA_TZ))
+
+
+def voice_pager(spec: str | None) -> VoicePager | None:
+    """`--voice /dev/ttyUSB1,line=DTR,device=hw:1,lead=0.3,tail=0.3`: speak pages on the air."""
+    if not spec:
+        return None
+    url, *options = spec.split(",")
+    keys = {"line": ("line", str), "device": ("device", str), "lead": ("lead_s", float),
+            "tail": ("tail_s", float), "voice": ("voice", str)}
+    settings = {}
+    for option in options:
+        key, _, value = option.partition("=")
+        if key not in keys:
+            raise ValueError(f"--voice: unknown option {key!r}; known: {', '.join(keys)}")
+        name, kind = keys[key]
+        settings[name] = kind(value)
+    folder = Path(default_url().removeprefix("sqlite:///")).with_name("voice")
+    return VoicePager(VoiceConfig(url, **settings), folder)
+
+
+def simulated_guides(scenario: scenarios.Scenario) -> list[SimGuide]:
+    """Guides start near their posts (spread a little so co-posted guides don't overlap)."""
+    guides = []
+    for n, unit in enumerate(scenario.roster()):
+        lon, lat = geodesy.offset(*unit.post, 60.0 * (n % 3 - 1), 50.0 * (n % 2))
+        guides.append(SimGuide(unit.fleet, unit.radio_id, lon, lat, post=(lon, lat)))
+    return guides
+
+
+@dataclass
+class Center:
+    """Everything a console runs, so the CLI, the screenshot and the tests start it alike."""
+
+    scenario: scenarios.Scenario
+    engine: Engine
+    actor: Actor
+    simulator: GatewaySimulator | None = None
+    feed_task: object | None = None
+
+    def stop(self) -> None:
+        if self.feed_task is not None:
+            self.feed_task.cancel()
+        self.engine.stop()
+        if self.simulator is not None:
+            self.simulator.stop()
+
+
+def demo_db_url() -> str:
+    """The demo uses its own SQLite file, reset at each start, apart from real data."""
+    path = Path(default_url().removeprefix("sqlite:///")).with_name("demo.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def start_center(args: argparse.Namespace, listener: EngineListener) -> Center:
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    url = args.db or (demo_db_url() if args.demo else default_url())
+    store = EventStore.open(url, scenario.roster)
+    engine = Engine(store, scenario, listener, workstation=socket.gethostname(),
+                    road_etas=road_etas(scenario), voice=voice_pager(args.voice))
+    actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
+    radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
+    center = Center(scenario, engine, actor)
+    if args.demo:
+        center.simulator = GatewaySimulator(simulated_guides(scenario), time_scale=args.time_scale)
+        center.simulator.start()
+        radios.append(PortConfig("sim", center.simulator.path))
+    engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_ports=radios)
+    log.info("database %s; radio ports %s", url, [f"{p.name}={p.url}" for p in radios] or "none")
+    if args.demo:
+        factory = SlipFactory(scenario)
+        feed_url = f"ws://127.0.0.1:{engine.feed_port}/feed"
+        center.feed_task = engine.submit(run_simulated_feed, feed_url, factory,
+                                         args.first_alert_s, tuple(args.alert_interval_s))
+    return center
