@@ -94,6 +94,8 @@ class ZoomScene:
         self.zoom = zoom
         self.scale = float(2 ** zoom)  # world px at zoom 0 → px at this zoom
         tolerance = 0.5 / self.scale
+        self.at_sea = features.at_sea
+        self.sea = _Layer(features.sea, tolerance) if features.sea else None
         self.islands = _Layer(features.islands, tolerance) if features.islands else None
         self.areas = {kind: _Layer(geoms, tolerance)
                       for kind, (_, first) in AREA_STYLE.items()
@@ -108,7 +110,7 @@ class ZoomScene:
 
     def render(self, x: int, y: int) -> QImage:
         image = QImage(TILE_PX, TILE_PX, QImage.Format.Format_RGB32)
-        image.fill(QColor(SEA if self.islands else BACKGROUND_LAND))
+        image.fill(QColor(SEA if self.at_sea else BACKGROUND_LAND))
         margin = MARGIN_PX / self.scale
         x0, y0 = x * TILE_PX / self.scale, y * TILE_PX / self.scale
         box = (x0 - margin, y0 - margin, x0 + (TILE_PX + MARGIN_PX) / self.scale,
@@ -118,6 +120,8 @@ class ZoomScene:
         painter.translate(-x * TILE_PX, -y * TILE_PX)
         painter.scale(self.scale, self.scale)  # paths stay in world px at zoom 0
         no_pen = QPen(Qt.PenStyle.NoPen)
+        if self.sea:
+            self._fill(painter, self.sea.clipped(box), SEA, no_pen)
         if self.islands:
             self._fill(painter, self.islands.clipped(box), BACKGROUND_LAND, no_pen)
         for kind, layer in self.areas.items():

@@ -1,6 +1,12 @@
 """What a basemap draws, read from an OpenStreetMap extract with pyosmium: areas (land use,
-water, buildings), lines (roads by class, railways, waterways), named places, and islands
-closed by coastline ways.
+water, buildings), lines (roads by class, railways, waterways), named places, and the sea
+from the coastline ways.
+
+OSM has no sea polygons, only coastline ways with the land on their left. Islands are the
+rings those ways close; a mainland coast cut by the extract's edge is carried on to that edge,
+the extract's box is split along it, and each piece is sea or land by which side of the coast
+it lies on. (Renderers of the whole planet use precomputed water polygons; an offline center
+has only its extract.)
 
 Geometry is kept in "world pixels at zoom 0" (Web Mercator scaled to 0…256, y growing south),
 so a tile renderer only multiplies by 2^z and shifts: no projection maths per tile.
@@ -72,6 +78,8 @@ class Features:
     waterways: list = field(default_factory=list)
     places: list[tuple[str, str, float, float]] = field(default_factory=list)  # kind, name, x, y
     islands: list = field(default_factory=list)  # land polygons closed by coastline
+    sea: list = field(default_factory=list)  # sea polygons cut from the box by open coasts
+    at_sea: bool = False  # islands and no mainland coast: everything else is sea
 
     def bounds(self) -> tuple[float, float, float, float]:
         """World-pixel box around everything (min x, min y, max x, max y)."""
@@ -113,10 +121,14 @@ def read_osm(path: Path | str) -> Features:
                 if kind:
                     polygon = _project(shapely.from_wkb(wkb.create_multipolygon(obj)))
                     features.areas.setdefault(kind, []).append(polygon)
-        except (RuntimeError, shapely.errors.GEOSException) as exc:  # osmium geometry errors
+        except (RuntimeError, osmium.InvalidLocationError,  # broken areas, missing nodes
+                shapely.errors.GEOSException) as exc:
             skipped += 1
             log.debug("skipped %s %s: %s", type(obj).__name__, obj.id, exc)
-    features.islands = _islands(coastline)
+    features.islands, open_coasts = _coasts(coastline)
+    if open_coasts:
+        features.sea = _sea(open_coasts, _box(features.bounds()))
+    features.at_sea = bool(features.islands) and not open_coasts
     if skipped:
         log.info("%s: skipped %d objects with broken geometry", path, skipped)
     return features
@@ -151,11 +163,52 @@ def _line(features: Features, way, wkb, coastline: list) -> None:
         coastline.append(line)
 
 
-def _islands(coastline: list) -> list:
-    """Land polygons from coastline ways that close into rings. An extract that cuts a
-    mainland coast leaves it open; such pieces are not filled (the sea would be guesswork)."""
+def _coasts(coastline: list) -> tuple[list, list]:
+    """Island polygons (closed rings) and the open coast lines, merged end to end."""
     if not coastline:
-        return []
+        return [], []
     merged = shapely.line_merge(shapely.union_all(coastline))
-    rings = [g for g in getattr(merged, "geoms", [merged]) if g.is_ring]
-    return [shapely.Polygon(ring) for ring in rings]
+    lines = list(getattr(merged, "geoms", [merged]))
+    islands = [shapely.Polygon(line) for line in lines if line.is_ring]
+    return islands, [line for line in lines if not line.is_ring]
+
+
+def _box(bounds: tuple[float, float, float, float]):
+    x0, y0, x1, y1 = bounds
+    margin = max(x1 - x0, y1 - y0) * 0.01 + 1e-6
+    return shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+
+
+def _to_edge(line, box):
+    """The line carried on from both ends to the nearest point of the box's edge."""
+    edge = box.exterior
+    coords = list(line.coords)
+    first = edge.interpolate(edge.project(shapely.Point(coords[0])))
+    last = edge.interpolate(edge.project(shapely.Point(coords[-1])))
+    return shapely.LineString([(first.x, first.y), *coords, (last.x, last.y)])
+
+
+def _sea(open_coasts: list, box) -> list:
+    """The pieces of the box on the water side of the open coasts. In world pixels y grows
+    south, so the water side (the right in geographic terms) is (−dy, dx) of a segment."""
+    extended = [_to_edge(line, box) for line in open_coasts]
+    noded = shapely.union_all([box.exterior, *extended])  # split where they cross
+    pieces = list(shapely.polygonize(shapely.get_parts(noded)).geoms)
+    if not pieces:
+        return []
+    xy = np.concatenate([np.asarray(line.coords) for line in open_coasts])
+    steps = np.concatenate([np.diff(np.asarray(line.coords), axis=0) for line in open_coasts])
+    starts = np.concatenate([np.asarray(line.coords)[:-1] for line in open_coasts])
+    length = np.hypot(steps[:, 0], steps[:, 1])
+    ok = length > 0
+    middle = starts[ok] + steps[ok] / 2
+    normal = np.column_stack([-steps[ok, 1], steps[ok, 0]]) / length[ok, None]
+    nudge = 1e-3 * float(np.median(length[ok])) if len(xy) else 1e-9
+    water, land = middle + normal * nudge, middle - normal * nudge
+    sea = []
+    for piece in pieces:
+        wet = np.count_nonzero(shapely.contains_xy(piece, water[:, 0], water[:, 1]))
+        dry = np.count_nonzero(shapely.contains_xy(piece, land[:, 0], land[:, 1]))
+        if wet > dry:
+            sea.append(piece)
+    return sea

@@ -142,3 +142,19 @@ def test_a_broken_extract_is_a_clear_error(qapp, tmp_path, caplog) -> None:
                  "--out", str(out)]) == 2
     assert not out.exists()
     assert "tiles build failed" in caplog.text
+
+
+def test_a_coast_cut_by_the_extract_puts_the_sea_on_its_water_side(qapp, tmp_path) -> None:
+    """Monaco: the mainland coast runs off both ends of the extract; the Mediterranean is on
+    its right, the hills of France on its left."""
+    monaco = ANDORRA.with_name("monaco.osm.gz")
+    if not monaco.exists():
+        pytest.skip(f"{monaco} not present (../shared/data is optional)")
+    out = tmp_path / "monaco.mbtiles"
+    assert main(["tiles", "build", "--from-osm", str(monaco), "--zoom", "14-14",
+                 "--out", str(out)]) == 0
+    pack = MBTilesSource(out)
+    (sea_x, land_x), (sea_y, land_y) = to_world(np.array([7.440, 7.415]),
+                                                np.array([43.728, 43.745]))
+    assert close(pixel(pack, 14, float(sea_x), float(sea_y)), basemap_render.SEA)
+    assert not close(pixel(pack, 14, float(land_x), float(land_y)), basemap_render.SEA, 20)
