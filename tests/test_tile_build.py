@@ -158,3 +158,18 @@ def test_a_coast_cut_by_the_extract_puts_the_sea_on_its_water_side(qapp, tmp_pat
                                                 np.array([43.728, 43.745]))
     assert close(pixel(pack, 14, float(sea_x), float(sea_y)), basemap_render.SEA)
     assert not close(pixel(pack, 14, float(land_x), float(land_y)), basemap_render.SEA, 20)
+
+
+def test_an_extract_with_missing_nodes_skips_those_ways(tmp_path) -> None:
+    """Extracts cut at a boundary keep ways whose nodes lie outside: skipped, not fatal."""
+    osm = tmp_path / "cut.osm"
+    osm.write_text("""<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6">
+  <node id="1" lat="30.00" lon="122.10" version="1"/>
+  <node id="2" lat="30.01" lon="122.11" version="1"/>
+  <way id="10" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/></way>
+  <way id="11" version="1"><nd ref="1"/><nd ref="99"/><tag k="highway" v="primary"/></way>
+</osm>
+""", encoding="utf-8")
+    features = read_osm(osm)
+    assert len(features.roads["primary"]) == 1
