@@ -100,3 +100,16 @@ def test_duplicates_use_the_road_distance_when_given() -> None:
     assert duplicate_candidates(new, [old])  # 48 m apart as the crow flies
     across_the_river = duplicate_candidates(new, [old], distance=lambda *p: 2500.0)
     assert across_the_river == []
+
+
+def test_units_snap_as_the_tree_does_and_are_remembered(andorra) -> None:
+    graph, router = andorra
+    rng = np.random.default_rng(5)
+    lon = rng.uniform(graph.lon.min(), graph.lon.max(), 50).tolist()
+    lat = rng.uniform(graph.lat.min(), graph.lat.max(), 50).tolist()
+    nodes, gaps = router.snap(lon, lat)
+    for _ in range(2):  # cold, then from memory
+        cached_nodes, cached_gaps = router.snap_units(lon, lat)
+        assert np.array_equal(cached_nodes, nodes) and np.allclose(cached_gaps, gaps)
+    assert (lon[0], lat[0]) in router._snapped
+    assert router.snap_units([], [])[0].size == 0
