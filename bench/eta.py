@@ -82,13 +82,19 @@ def time_ours(graph: RoadGraph, units: list[Unit], targets: np.ndarray,
     return samples
 
 
-def time_networkx(graph: RoadGraph, units: list[Unit], targets: np.ndarray) -> list[float]:
-    """The same search with networkx: reversed graph, same cutoffs, same snapped unit nodes."""
+def reversed_networkx(graph: RoadGraph) -> nx.DiGraph:
+    """The road graph in networkx, edges reversed and weighted in seconds (normal band)."""
     speeds = SPEEDS_KMH["normal"]
     g = nx.DiGraph()
     seconds = graph.edge_m / np.array([speeds[c] / 3.6 for c in ROAD_CLASSES])[graph.edge_class]
     g.add_weighted_edges_from(zip(graph.edge_to.tolist(), graph.edge_from.tolist(),
                                   seconds.tolist(), strict=True), weight="s")
+    return g
+
+
+def time_networkx(graph: RoadGraph, units: list[Unit], targets: np.ndarray) -> list[float]:
+    """The same search with networkx: reversed graph, same cutoffs, same snapped unit nodes."""
+    g = reversed_networkx(graph)
     router = Router(graph)
     nodes, _ = router.snap([u.lon for u in units], [u.lat for u in units])
     samples = []
@@ -107,11 +113,7 @@ def time_networkx(graph: RoadGraph, units: list[Unit], targets: np.ndarray) -> l
 
 def time_networkx_full(graph: RoadGraph, units: list[Unit], targets: np.ndarray) -> list[float]:
     """networkx as one would first write it: a whole reverse search, no horizon."""
-    speeds = SPEEDS_KMH["normal"]
-    g = nx.DiGraph()
-    seconds = graph.edge_m / np.array([speeds[c] / 3.6 for c in ROAD_CLASSES])[graph.edge_class]
-    g.add_weighted_edges_from(zip(graph.edge_to.tolist(), graph.edge_from.tolist(),
-                                  seconds.tolist(), strict=True), weight="s")
+    g = reversed_networkx(graph)
     nodes, _ = Router(graph).snap([u.lon for u in units], [u.lat for u in units])
     samples = []
     for v in targets:

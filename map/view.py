@@ -340,9 +340,13 @@ class MapView(QWidget):
             label.setVisible(label.isVisible() and "labels" not in self.hidden)
 
     def zoom_to(self, lons: list[float], lats: list[float]) -> None:
-        """Fit the view to these points (all open incidents, a unit), with a margin."""
-        if not lons:
+        """Fit the view to these points (all open incidents, a unit), with a margin; points
+        without a position yet are left out."""
+        known = [(x, y) for x, y in zip(lons, lats, strict=True)
+                 if x is not None and y is not None]
+        if not known:
             return
+        lons, lats = zip(*known, strict=True)
         xs, ys = self.display(lons, lats)
         pad = 0.01
         self.plot.setRange(xRange=(xs.min() - pad, xs.max() + pad),

@@ -302,16 +302,23 @@ def test_right_click_menu_on_an_incident(qtbot, center) -> None:
     qtbot.waitUntil(lambda: window.state.incidents[case].unit_id == "G01", timeout=5000)
 
 
-def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
-    """The far guide, not the recommended one, dragged onto the incident on the real map."""
-    scenario, engine, signals, sim = center
-    window = open_window(qtbot, scenario, engine, signals)
-    asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": "110-E2E-0009"}))
+def triaged_alert(qtbot, window: MainWindow, engine: Engine, alert_id: str) -> str:
+    """An alert sent over the feed and triaged from the window; returns its case number."""
+    asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": alert_id}))
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
     case = window.queue_model.rows[0].case
     window.select_case(case)
     window.triage_selected()
     qtbot.waitUntil(lambda: window.state.incidents[case].status == "triaged", timeout=5000)
+    return case
+
+
+def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
+    """The far guide, not the recommended one, dragged onto the incident on the real map."""
+    scenario, engine, signals, sim = center
+    window = open_window(qtbot, scenario, engine, signals)
+    case = triaged_alert(qtbot, window, engine, "110-E2E-0009")
+    qtbot.waitUntil(lambda: window.state.units["G02"].lon is not None, timeout=5000)
     far = window.state.units["G02"]
     window.map.zoom_to([far.lon, SCENE[0]], [far.lat, SCENE[1]])
     window.refresh()
@@ -326,6 +333,7 @@ def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
 def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, center) -> None:
     scenario, engine, signals, _sim = center
     window = open_window(qtbot, scenario, engine, signals)
+    qtbot.waitUntil(lambda: window.state.units["G02"].lon is not None, timeout=5000)
     far = window.state.units["G02"]
     window.map.zoom_to([far.lon], [far.lat])
     window.refresh()
@@ -342,12 +350,7 @@ def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, center) -> No
 def test_incident_menu_pages_again_and_shows_details(qtbot, center) -> None:
     scenario, engine, signals, sim = center
     window = open_window(qtbot, scenario, engine, signals)
-    asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": "110-E2E-0010"}))
-    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
-    case = window.queue_model.rows[0].case
-    window.select_case(case)
-    window.triage_selected()
-    qtbot.waitUntil(lambda: window.state.incidents[case].status == "triaged", timeout=5000)
+    case = triaged_alert(qtbot, window, engine, "110-E2E-0010")
     window.refresh()
     window.dispatch_choice(0)
     # the window's replica, not the radio, must know the unit before the menu offers it

@@ -141,13 +141,19 @@ def drag(qtbot, view, start: QPoint, end: QPoint) -> None:
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
 
 
-def test_dragging_a_unit_onto_an_incident_assigns_it(view, qtbot) -> None:
+def g01_beside_the_incidents(view, qtbot) -> CenterState:
+    """G01 with a fresh fix west of the two incidents, all of them in a close view."""
     state = state_with_incidents()
     state.units["G01"].lon, state.units["G01"].lat = 122.08, 30.00
     state.units["G01"].fix_time = datetime.now(UTC)
     view.show_state(state, None)
     view.plot.setRange(xRange=(122.05, 122.15), yRange=(29.98, 30.05), padding=0)
     qtbot.wait(20)
+    return state
+
+
+def test_dragging_a_unit_onto_an_incident_assigns_it(view, qtbot) -> None:
+    g01_beside_the_incidents(view, qtbot)
     with qtbot.waitSignal(view.unit_dropped, timeout=2000) as dropped:
         drag(qtbot, view, widget_pos(view, 122.08, 30.00), widget_pos(view, 122.10, 30.02))
     assert dropped.args == ["G01", "1001"]
@@ -219,12 +225,7 @@ def test_history_hot_spots_show_density_zoomed_out_and_points_zoomed_in(view, qt
 
 
 def test_clicking_a_unit_reports_it(view, qtbot) -> None:
-    state = state_with_incidents()
-    state.units["G01"].lon, state.units["G01"].lat = 122.08, 30.00
-    state.units["G01"].fix_time = datetime.now(UTC)
-    view.show_state(state, None)
-    view.plot.setRange(xRange=(122.05, 122.15), yRange=(29.98, 30.05), padding=0)
-    qtbot.wait(20)
+    state = g01_beside_the_incidents(view, qtbot)
     with qtbot.waitSignal(view.unit_clicked, timeout=2000) as clicked:
         QTest.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton,
                          Qt.KeyboardModifier.NoModifier, widget_pos(view, 122.08, 30.00))
@@ -243,3 +244,12 @@ def test_the_roads_layer_shows_the_routing_graph(view) -> None:
     segments = np.count_nonzero(np.isnan(xs))
     assert segments == len(graph.edge_from) // 2  # each two-way street drawn once
     assert np.nanmin(xs) == 122.10 and np.nanmax(ys) == 30.01
+
+
+def test_zooming_to_points_without_a_position_leaves_them_out(view) -> None:
+    before = view.plot.viewRange()
+    view.zoom_to([None], [None])  # a unit that has not reported yet
+    assert view.plot.viewRange() == before
+    view.zoom_to([None, 122.10], [None, 30.02])
+    (west, east), _ = view.plot.viewRange()
+    assert west < 122.10 < east
