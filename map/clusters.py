@@ -33,8 +33,10 @@ class Clusters:
 def cell_size(pixel_width: float) -> float:
     """A cell about CELL_PX wide, snapped to a power of two of a degree (stable while
     panning, one size per zoom level)."""
-    wanted = max(pixel_width * CELL_PX, 1e-9)
-    return 2.0 ** math.floor(math.log2(wanted))
+    wanted = pixel_width * CELL_PX
+    if not math.isfinite(wanted) or wanted <= 0:  # a view not laid out yet: one cell
+        return 360.0
+    return 2.0 ** math.floor(math.log2(max(wanted, 1e-9)))
 
 
 def grid_clusters(x: np.ndarray, y: np.ndarray, cell: float) -> Clusters:

@@ -253,3 +253,15 @@ def test_zooming_to_points_without_a_position_leaves_them_out(view) -> None:
     view.zoom_to([None, 122.10], [None, 30.02])
     (west, east), _ = view.plot.viewRange()
     assert west < 122.10 < east
+
+
+def test_many_incidents_before_the_map_is_laid_out(qtbot) -> None:
+    hidden = MapView(scenarios.load())  # never shown: no size, no pixel scale yet
+    qtbot.addWidget(hidden)
+    state = state_with_incidents()
+    now = datetime.now(UTC)
+    for n in range(CLUSTER_ABOVE + 10):
+        state.incidents[str(7000 + n)] = Incident(str(7000 + n), "X", now, 122.1, 30.0, "", "",
+                                                  "", {})
+    hidden.show_state(state, None)
+    assert len(hidden.incident_layer.open) == CLUSTER_ABOVE + 12
