@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from console.center import start_center
+from console.center import Center, start_center
 from console.main_window import MainWindow
 from console.signals import EngineSignals, SignalListener
 from db.schema import default_url
@@ -55,14 +55,20 @@ def make_app(language: str) -> QApplication:
     return app
 
 
-def run_console(args: argparse.Namespace) -> int:
-    app = make_app(args.lang)
+def open_console(args: argparse.Namespace) -> tuple[Center, MainWindow]:
+    """The running center and its window, shown (the console and the screenshot alike)."""
     signals = EngineSignals()
     center = start_center(args, SignalListener(signals))
     window = MainWindow(center.scenario, center.engine, signals, center.actor,
                         tile_source(args.tiles, center.scenario))
     window.resize(1600, 1000)
     window.show()
+    return center, window
+
+
+def run_console(args: argparse.Namespace) -> int:
+    app = make_app(args.lang)
+    center, _window = open_console(args)
     try:
         return app.exec()
     finally:

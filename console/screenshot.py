@@ -11,10 +11,8 @@ import logging
 
 from PySide6.QtCore import QTimer
 
-from console.app import make_app, tile_source
-from console.center import start_center
+from console.app import make_app, open_console
 from console.main_window import MainWindow
-from console.signals import EngineSignals, SignalListener
 from dispatch.lifecycle import IncidentStatus
 
 log = logging.getLogger(__name__)
@@ -35,12 +33,7 @@ def _act_like_a_dispatcher(window: MainWindow) -> None:
 def take_screenshot(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     args.demo = True
-    signals = EngineSignals()
-    center = start_center(args, SignalListener(signals))
-    window = MainWindow(center.scenario, center.engine, signals, center.actor,
-                        tile_source(args.tiles, center.scenario))
-    window.resize(1600, 1000)
-    window.show()
+    center, window = open_console(args)
     actor = QTimer(window, interval=700, timeout=lambda: _act_like_a_dispatcher(window))
     actor.start()
     QTimer.singleShot(int(args.seconds * 1000) - 1500, actor.stop)

@@ -38,14 +38,20 @@ def wait_for(q: queue.Queue, predicate, timeout: float = 5.0):
     raise AssertionError("expected item did not arrive")
 
 
-def test_simulator_reports_and_acknowledges_pages_over_pty() -> None:
-    guide = SimGuide(100, "1001", 122.1000, 30.0100, post=(122.1000, 30.0100))
-    sim = GatewaySimulator([guide], time_scale=50, report_interval_s=0.1, ack_delay_s=0.1)
+def bridge_to(sim: GatewaySimulator) -> tuple[queue.Queue, SerialBridge]:
+    """The simulator started, and a bridge reading its pty into a queue."""
     q, on_decoded, on_status = collect()
     bridge = SerialBridge(PortConfig("radio0", sim.path), on_decoded=on_decoded,
                           on_status=on_status)
     sim.start()
     bridge.start()
+    return q, bridge
+
+
+def test_simulator_reports_and_acknowledges_pages_over_pty() -> None:
+    guide = SimGuide(100, "1001", 122.1000, 30.0100, post=(122.1000, 30.0100))
+    sim = GatewaySimulator([guide], time_scale=50, report_interval_s=0.1, ack_delay_s=0.1)
+    q, bridge = bridge_to(sim)
     try:
         wait_for(q, lambda i: i == (CONNECTED, sim.path))
         report = wait_for(q, lambda i: isinstance(i, PositionReport))
@@ -88,11 +94,7 @@ def test_garbled_bytes_are_rejected_with_reason_and_good_frames_survive() -> Non
 def test_pulled_cable_is_reported_and_bridge_resumes() -> None:
     guide = SimGuide(100, "1001", 122.1, 30.01, post=(122.1, 30.01))
     sim = GatewaySimulator([guide], report_interval_s=0.1)
-    q, on_decoded, on_status = collect()
-    bridge = SerialBridge(PortConfig("radio0", sim.path), on_decoded=on_decoded,
-                          on_status=on_status)
-    sim.start()
-    bridge.start()
+    q, bridge = bridge_to(sim)
     try:
         wait_for(q, lambda i: isinstance(i, PositionReport))
         sim.stop()  # the pty disappears
