@@ -1,9 +1,16 @@
 """The running center without the UI: one asyncio loop in a worker thread owns all I/O.
 
 The 110 feed, the radio bridges' decoded reports and the dispatcher's commands all arrive on
-this loop, so the write-side state and the store are touched by one thread only and need no
-locks. Whatever is appended is handed to the listener (called on this thread; the Qt adapter
-hops to the UI thread). Commands from the UI come in through `submit` and return futures.
+this loop. The database is written by one writer thread, never by the loop: a slow disk or a
+PostgreSQL server that hangs must not stop the feed, the radio, the clocks or the pager. Two
+kinds of writes go there, one at a time under one lock:
+- decisions (a slip accepted, a dispatcher's command, a clock alarm): decided on the current
+  state under the lock, written within a deadline, and answered with the result or the error;
+- facts (a fix, a page on air, an ack): queued in order and written in batches, retried while
+  the database is away (positions are thinned first if the backlog grows), never dropped.
+The store replaces its state only after a commit, so the state the loop reads is always what
+the log holds. Whatever is appended is handed to the listener (called on this loop's thread;
+the Qt adapter hops to the UI thread). Commands from the UI come in through `submit`.
 """
 
 from __future__ import annotations
@@ -13,11 +20,15 @@ import concurrent.futures
 import copy
 import dataclasses
 import logging
+import math
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+from sqlalchemy.exc import DBAPIError
 
 from console.paging_service import PagingService
 from db.store import EventStore
@@ -30,6 +41,7 @@ from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
 from dispatch.recommend import EtaFunction, etas_with_fallback
 from dispatch.state import CenterState, UnitStatus
+from dispatch.trusted_time import FixTiming, judge_fix
 from hub.feed import Accepted, bound_port, start_feed_server
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
@@ -42,6 +54,15 @@ from resources.scenario import Scenario
 log = logging.getLogger(__name__)
 
 CLOCK_CHECK_S = 1.0
+WRITE_DEADLINE_S = 5.0  # a write not done by then is answered "resend later"
+FACT_BATCH = 2_000
+FACT_BACKLOG = 200_000  # facts waiting for the database; beyond it, the oldest fixes go
+RETRY_START_S, RETRY_MAX_S = 0.2, 5.0
+STORAGE_FAULTS = (DBAPIError, TimeoutError, OSError)
+
+
+class StorageUnavailable(RuntimeError):
+    """The database did not take a write in time or refused it: the caller should resend."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,7 @@ class Engine:
         self.workstation = workstation
         self.rules = rules or scenario.rules()
         self.clock_policy = scenario.clock_policy()
+        self.fix_margin_m = scenario.fix_region_margin_m()
         self.travel = travel or TravelModel()
         self.zones = ServiceZones(scenario.zones)
         self.road_etas = road_etas
@@ -83,8 +105,14 @@ class Engine:
         self.feed_port: int | None = None
         self.links: dict[str, tuple[str, str]] = {}
         self._thread = threading.Thread(target=self.loop.run_forever, name="engine", daemon=True)
+        self._writer = concurrent.futures.ThreadPoolExecutor(1, "db-writer")
+        self._write_lock = asyncio.Lock()
+        self._facts: deque[Event] = deque()
+        self._facts_task: asyncio.Task | None = None
+        self._clock_task: asyncio.Task | None = None
+        self._fix_timing: dict[str, FixTiming] = {}
         self.paging = PagingService(
-            lambda: self.store.state, self.bridges, self._append, self._log_radio,
+            lambda: self.store.state, self.bridges, self._record, self._log_radio,
             store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED, ev.PAGE_FAILED]), pager_policy)
         self._pending_positions: list[tuple[str, PositionReport]] = []
         self.voice = voice
@@ -109,8 +137,13 @@ class Engine:
             server = self._feed_server
             server.close()
             asyncio.run_coroutine_threadsafe(server.wait_closed(), self.loop).result(timeout=5)
+        try:
+            self.submit(self._drain_facts).result(timeout=WRITE_DEADLINE_S * 2)
+        except Exception:  # the database is away: say what is lost, then stop anyway
+            log.exception("stopping with %d fact(s) not written", len(self._facts))
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
+        self._writer.shutdown(wait=True)
         self.store.close()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> concurrent.futures.Future:
@@ -129,8 +162,8 @@ class Engine:
         return future
 
     def snapshot(self) -> list[Event]:
-        """The whole log so far, read on the engine loop (for reports and tests)."""
-        return self.submit(self.store.events).result(timeout=30)
+        """The whole log so far (for reports and tests), read on the caller's thread."""
+        return self.store.events()
 
     def state_copy(self) -> CenterState:
         """A private copy of the current state, taken on the engine loop, for a view to follow
@@ -150,7 +183,7 @@ class Engine:
         def on_status(port: str, status: str, detail: str) -> None:
             log.log(logging.INFO if status == "connected" else logging.WARNING,
                     "radio %s %s: %s", port, status, detail)
-            self._link(f"radio:{port}", status, detail)
+            self.loop.call_soon_threadsafe(self._link, f"radio:{port}", status, detail)
 
         bridge = SerialBridge(config, on_decoded=on_decoded, on_status=on_status)
         self.bridges[config.name] = bridge
@@ -158,26 +191,117 @@ class Engine:
 
     def _link(self, link: str, status: str, detail: str) -> None:
         """Remember each link's last status, so a window opened later can show it."""
+        if self.links.get(link) == (status, detail):
+            return
         self.links[link] = (status, detail)
         self.listener.link_changed(link, status, detail)
 
     def _watch_clocks(self) -> None:
         """Once a second: record 8-minute clock warnings and breaches, resend or escalate
-        pages that were not acknowledged."""
-        try:
-            self._append(commands.clock_alarms(self.store.state, utc_now(),
-                                               self._actor("system:clock"), self.clock_policy))
-            self.paging.tick(self._actor("system:pager"))
-        except Exception:  # a storage fault must not stop the watch
-            log.exception("clock and pager check failed")
+        pages that were not acknowledged (skipped while the last check still waits for the
+        database, so checks never pile up)."""
+        if self._clock_task is None or self._clock_task.done():
+            self._clock_task = self.loop.create_task(self._check_clocks())
         self.loop.call_later(CLOCK_CHECK_S, self._watch_clocks)
 
-    # -- appending --------------------------------------------------------------------------
-    def _append(self, events: list[Event]) -> list[Event]:
+    async def _check_clocks(self) -> None:
+        try:
+            self.paging.tick(self._actor("system:pager"))
+            clock = self._actor("system:clock")
+            await self._decide(lambda state: commands.clock_alarms(state, utc_now(), clock,
+                                                                   self.clock_policy))
+        except Exception:  # a storage fault must not stop the watch
+            log.exception("clock and pager check failed")
+
+    # -- writing ----------------------------------------------------------------------------
+    def _append_and_notify(self, events: list[Event]) -> list[Event]:
+        """On the writer thread: append, then tell the listener on the loop, even when the
+        caller stopped waiting (a late commit is still a commit)."""
         stored = self.store.append(events)
         if stored:
-            self.listener.events_appended(stored)
+            self.loop.call_soon_threadsafe(self.listener.events_appended, stored)
         return stored
+
+    async def _write(self, events: list[Event]) -> list[Event]:
+        future = self.loop.run_in_executor(self._writer, self._append_and_notify, events)
+        try:
+            stored = await asyncio.wait_for(asyncio.shield(future), WRITE_DEADLINE_S)
+        except TimeoutError as exc:
+            self._link("db", "disconnected", f"no answer in {WRITE_DEADLINE_S:.0f} s")
+            raise StorageUnavailable("the database did not answer in time") from exc
+        except STORAGE_FAULTS as exc:
+            self._link("db", "disconnected", str(exc).splitlines()[0][:200])
+            raise StorageUnavailable(f"the database refused the write: {exc}") from exc
+        self._link("db", "connected", self.store.engine.url.render_as_string())
+        return stored
+
+    async def _decide(self, decide: Callable[[CenterState], list[Event]]) -> list[Event]:
+        """Decide on the current state and write, with nothing else written in between."""
+        async with self._write_lock:
+            events = decide(self.store.state)
+            return await self._write(events) if events else []
+
+    async def _decide_one(self, decide: Callable[[CenterState], Event]) -> Event:
+        return (await self._decide(lambda state: [decide(state)]))[0]
+
+    def _record(self, events: list[Event]) -> None:
+        """Facts observed (a fix, a page on air, an ack): written in order by `_drain_facts`."""
+        self._facts.extend(events)
+        if len(self._facts) > FACT_BACKLOG:
+            self._thin_positions()
+        if self._facts_task is None or self._facts_task.done():
+            self._facts_task = self.loop.create_task(self._drain_facts())
+
+    def _thin_positions(self) -> None:
+        """The database has been away long: drop the oldest fixes (a unit's later fixes say
+        where it is); status keys, emergencies, pages and acks are never dropped."""
+        excess = len(self._facts) - FACT_BACKLOG
+        kept = deque(e for e in self._facts
+                     if e.type != ev.UNIT_POSITION or (excess := excess - 1) < 0)
+        log.warning("database away: %d old fix(es) dropped", len(self._facts) - len(kept))
+        self._facts = kept
+
+    async def _drain_facts(self) -> None:
+        retry = RETRY_START_S
+        while self._facts:
+            batch = [self._facts[n] for n in range(min(FACT_BATCH, len(self._facts)))]
+            try:
+                async with self._write_lock:
+                    stored = await self._write_facts(batch)
+                    await self._progress(stored)
+            except StorageUnavailable as exc:
+                log.warning("%d fact(s) wait for the database: %s", len(self._facts), exc)
+                await asyncio.sleep(retry)
+                retry = min(retry * 2, RETRY_MAX_S)
+                continue
+            retry = RETRY_START_S
+            for _ in batch:
+                self._facts.popleft()
+
+    async def _write_facts(self, batch: list[Event]) -> list[Event]:
+        """Write a batch; if one fact cannot be applied (a bug, not a storage fault), write
+        them one by one so only that one is set aside, logged."""
+        try:
+            return await self._write(batch)
+        except StorageUnavailable:
+            raise
+        except Exception:
+            if len(batch) == 1:
+                log.exception("fact set aside: %r", batch[0])
+                return []
+        stored = []
+        for event in batch:
+            stored += await self._write_facts([event])
+        return stored
+
+    async def _progress(self, stored: list[Event]) -> None:
+        """After fixes are in the log: en route, on scene (one at a time: en route must land
+        before on scene is checked)."""
+        geofence = self._actor("system:geofence")
+        for unit_id in dict.fromkeys(e.payload["unit"] for e in stored
+                                     if e.type == ev.UNIT_POSITION):
+            for event in commands.progress_from_position(self.store.state, unit_id, geofence):
+                await self._write([event])
 
     def _actor(self, name: str) -> commands.Actor:
         return commands.Actor(name, self.workstation)
@@ -185,50 +309,61 @@ class Engine:
     # -- 110 feed ---------------------------------------------------------------------------
     async def _accept_alert(self, doc: Any) -> Accepted:
         slip = parse_alert_slip(doc, self.scenario.region)
-        stored = self._append([commands.receive_alert(slip, self._actor("hub:110-feed"))])
-        return Accepted(slip.alert_id, duplicate=not stored)
+        stored = await self._decide(
+            lambda state: [commands.receive_alert(slip, self._actor("hub:110-feed"))])
+        if not stored:
+            return Accepted(slip.alert_id, duplicate=True)
+        # the newest incident is this slip's: nothing was written since (no await in between)
+        incident = next(reversed(self.store.state.incidents.values()))
+        if incident.conflict_of is not None:
+            log.warning("alert %s resent with other content: case %s kept beside case %s",
+                        slip.alert_id, incident.case, incident.conflict_of)
+        return Accepted(slip.alert_id, duplicate=False)
 
-    # -- dispatcher commands (run on the loop via submit) -----------------------------------
-    def assess(self, case: str) -> Eligibility:
+    # -- dispatcher commands (coroutines: run them with `submit`) ---------------------------
+    def assess(self, case: str, state: CenterState | None = None) -> Eligibility:
         """The rules' verdict on an incident of the engine's state (engine thread only; a view
         calls `assess_incident` on its own replica)."""
-        incident = self.store.state.incidents[case]
+        incident = (state or self.store.state).incidents[case]
         return assess_incident(incident, self.rules, self.zones.zones_at)
 
-    def triage(self, case: str, actor: commands.Actor) -> Event:
-        event = commands.triage(self.store.state, case, self.assess(case), actor)
-        return self._append([event])[0]
+    async def triage(self, case: str, actor: commands.Actor) -> Event:
+        return await self._decide_one(
+            lambda state: commands.triage(state, case, self.assess(case, state), actor))
 
-    def override_triage(self, case: str, reason: str, actor: commands.Actor) -> Event:
-        event = commands.triage(self.store.state, case, self.assess(case), actor, reason)
-        return self._append([event])[0]
+    async def override_triage(self, case: str, reason: str, actor: commands.Actor) -> Event:
+        return await self._decide_one(
+            lambda state: commands.triage(state, case, self.assess(case, state), actor, reason))
 
-    def refer(self, case: str, to: IncidentStatus, actor: commands.Actor) -> Event:
-        return self._append([commands.refer(self.store.state, case, to, actor)])[0]
+    async def refer(self, case: str, to: IncidentStatus, actor: commands.Actor) -> Event:
+        return await self._decide_one(lambda state: commands.refer(state, case, to, actor))
 
-    def close(self, case: str, actor: commands.Actor) -> Event:
-        return self._append([commands.close(self.store.state, case, actor)])[0]
+    async def close(self, case: str, actor: commands.Actor) -> Event:
+        return await self._decide_one(lambda state: commands.close(state, case, actor))
 
-    def merge(self, case: str, into: str, actor: commands.Actor) -> Event:
-        return self._append([commands.merge(self.store.state, case, into, actor)])[0]
+    async def merge(self, case: str, into: str, actor: commands.Actor) -> Event:
+        return await self._decide_one(lambda state: commands.merge(state, case, into, actor))
 
-    def keep_apart(self, case: str, of: str, actor: commands.Actor) -> Event:
-        return self._append([commands.keep_apart(self.store.state, case, of, actor)])[0]
+    async def keep_apart(self, case: str, of: str, actor: commands.Actor) -> Event:
+        return await self._decide_one(lambda state: commands.keep_apart(state, case, of, actor))
 
-    def set_unit_status(self, unit_id: str, status: str, actor: commands.Actor) -> Event:
-        event = commands.set_unit_status(self.store.state, unit_id, UnitStatus(status), actor)
-        return self._append([event])[0]
+    async def set_unit_status(self, unit_id: str, status: str, actor: commands.Actor) -> Event:
+        return await self._decide_one(lambda state: commands.set_unit_status(
+            state, unit_id, UnitStatus(status), actor))
 
-    def dispatch(self, case: str, unit_id: str, actor: commands.Actor) -> Event:
+    async def dispatch(self, case: str, unit_id: str, actor: commands.Actor) -> Event:
         """Assign the unit and page it over the radio in one dispatcher action."""
+        def decide(state: CenterState) -> Event:
+            incident = state.incidents.get(case)
+            unit = state.units.get(unit_id)
+            eta = 0.0
+            if incident is not None and unit is not None and unit.lon is not None:
+                eta = float(etas_with_fallback([unit], incident.lon, incident.lat, utc_now(),
+                                               self.travel, self.road_etas)[0])
+            return commands.dispatch_unit(state, case, unit_id, eta, actor)
+
+        dispatched = await self._decide_one(decide)
         state = self.store.state
-        incident = state.incidents[case]
-        unit = state.units.get(unit_id)
-        eta = 0.0
-        if unit is not None and unit.lon is not None:
-            eta = float(etas_with_fallback([unit], incident.lon, incident.lat, utc_now(),
-                                           self.travel, self.road_etas)[0])
-        dispatched = self._append([commands.dispatch_unit(state, case, unit_id, eta, actor)])[0]
         text = commands.page_text(state, case)
         self.paging.page(unit_id, text, case, actor)
         self.speak(unit_id, f"{state.units[unit_id].name.split()[0]},请注意。{text}", case, actor)
@@ -273,7 +408,7 @@ class Engine:
                 detail = {"ok": False, "error": str(exc)}
             self._log_radio("voice", "out" if detail["ok"] else "rejected", unit_id,
                             f"语音 voice: {text}" if detail["ok"] else detail["error"], b"")
-            self._append([actor.event(ev.VOICE_PAGE, {"unit": unit_id, "case": case,
+            self._record([actor.event(ev.VOICE_PAGE, {"unit": unit_id, "case": case,
                                                       "text": text, **detail})])
 
         self.loop.run_in_executor(self._voice_worker, work).add_done_callback(done)
@@ -284,9 +419,9 @@ class Engine:
             raise commands.UnknownUnit(f"no unit {unit_id}")
         return self.paging.page(unit_id, text, None, actor)
 
-    def acknowledge_emergency(self, unit_id: str, actor: commands.Actor) -> Event:
-        event = commands.acknowledge_emergency(self.store.state, unit_id, actor)
-        return self._append([event])[0]
+    async def acknowledge_emergency(self, unit_id: str, actor: commands.Actor) -> Event:
+        return await self._decide_one(
+            lambda state: commands.acknowledge_emergency(state, unit_id, actor))
 
     def group_page(self, group: str, text: str, actor: commands.Actor) -> list[int]:
         """Page every guide of a service zone (by duty post), or `all` guides."""
@@ -302,8 +437,9 @@ class Engine:
             raise commands.UnknownUnit(f"no unit {unit_id}")
         return self.paging.poll(unit_id, actor)
 
-    def map_radio(self, radio: str, unit_id: str, actor: commands.Actor) -> Event:
-        event = self._append([commands.map_radio(self.store.state, radio, unit_id, actor)])[0]
+    async def map_radio(self, radio: str, unit_id: str, actor: commands.Actor) -> Event:
+        event = await self._decide_one(
+            lambda state: commands.map_radio(state, radio, unit_id, actor))
         fleet, _, radio_id = radio.partition("/")
         self.unknown_radios.pop((int(fleet), radio_id), None)
         return event
@@ -368,32 +504,62 @@ class Engine:
         if unit_id is None:
             return
         emergency = report.emergency or report.status in RADIO_STATUS_EMERGENCY
-        if emergency and not self.store.state.units[unit_id].emergency:
+        if emergency and not self._emergency_known(unit_id):
             self._log_radio(port, "in", unit_id, "紧急报警 EMERGENCY", report.raw)
-            self._append([self._actor(f"radio:{port}").event(ev.RADIO_EMERGENCY, {
-                "unit": unit_id, "lon": report.lon, "lat": report.lat})])
+            where = {"lon": report.lon, "lat": report.lat} if self._placeable(report) else {}
+            self._record([self._actor(f"radio:{port}").event(ev.RADIO_EMERGENCY, {
+                "unit": unit_id, **where})])
         if not report.fix:
-            self.listener.radio_logged(RadioLogEntry(port, "in", unit_id, "无定位 no fix",
-                                                     report.raw))
+            self._log_radio(port, "in", unit_id, "无定位 no fix", report.raw)
+            return
+        if not self._placeable(report):
+            self._log_radio(port, "rejected", unit_id,
+                            f"定位不在服务区域内 fix outside the region: {report.lat:.5f}, "
+                            f"{report.lon:.5f}", report.raw)
             return
         if not self._pending_positions:  # flushed after the batches already queued
             self.loop.call_soon(self._flush_positions)
         self._pending_positions.append((port, report))
 
+    def _emergency_known(self, unit_id: str) -> bool:
+        """Raised already: in the state, or still waiting in the facts to be written (a key
+        held down repeats in every report)."""
+        return self.store.state.units[unit_id].emergency or any(
+            e.type == ev.RADIO_EMERGENCY and e.payload["unit"] == unit_id for e in self._facts)
+
+    def _placeable(self, report: PositionReport) -> bool:
+        """A fix the map may draw: finite, not 0,0, inside the region and its margin."""
+        lon, lat = report.lon, report.lat
+        return (math.isfinite(lon) and math.isfinite(lat) and (lon, lat) != (0.0, 0.0)
+                and self.scenario.region.contains(lon, lat, self.fix_margin_m))
+
+    def _note_timing(self, port: str, unit_id: str, report: PositionReport) -> None:
+        """Tell the operator once when a radio's clock goes wrong or its fixes come late."""
+        verdict = judge_fix(report.time, utc_now())
+        if self._fix_timing.get(unit_id, FixTiming.CURRENT) == verdict.timing:
+            return
+        self._fix_timing[unit_id] = verdict.timing
+        if verdict.timing == FixTiming.LATE:
+            self._log_radio(port, "rejected", unit_id,
+                            f"定位迟到 late fix ({verdict.skew_s:.0f} s old): not drawn",
+                            report.raw)
+        elif verdict.timing == FixTiming.CLOCK_WRONG:
+            self._log_radio(port, "rejected", unit_id,
+                            f"电台时钟错误 radio clock off by {verdict.skew_s / 3600:.1f} h: "
+                            "hub time used", report.raw)
+
     def _flush_positions(self) -> None:
-        """Positions arrive in bursts (every unit each second): one transaction per burst."""
+        """Positions arrive in bursts (every unit each second): one batch of facts per burst.
+        The event's time is the hub's receipt; the radio's own time rides along."""
         batch, self._pending_positions = self._pending_positions, []
-        events, units = [], []
+        events = []
         for port, r in batch:
-            unit_id = self.store.state.by_radio[(r.fleet, r.unit)]
-            units.append(unit_id)
+            unit_id = self.store.state.by_radio.get((r.fleet, r.unit))
+            if unit_id is None:  # re-mapped while the burst waited
+                continue
+            self._note_timing(port, unit_id, r)
             events.append(self._actor(f"radio:{port}").event(ev.UNIT_POSITION, {
                 "unit": unit_id, "lon": r.lon, "lat": r.lat, "speed_kmh": round(r.speed_kmh, 1),
                 "course": round(r.course, 1), "radio_status": r.status,
                 "fix_time": r.time.isoformat() if r.time else None}))
-        self._append(events)
-        geofence = self._actor("system:geofence")
-        progress = [e for u in dict.fromkeys(units)
-                    for e in commands.progress_from_position(self.store.state, u, geofence)]
-        for event in progress:  # one at a time: en_route must land before on_scene is checked
-            self._append([event])
+        self._record(events)

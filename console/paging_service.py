@@ -65,12 +65,14 @@ def pending_from_log(events: list[Event]) -> tuple[list[Page], int]:
 
 
 class PagingService:
-    """Owned by the engine; every method runs on the engine loop."""
+    """Owned by the engine; every method runs on the engine loop. What happened on the air is
+    a fact handed to `record`, which writes it in order (and retries while the database is
+    away), so paging never waits for the database."""
 
     def __init__(self, state: Callable[[], CenterState], bridges: dict[str, SerialBridge],
-                 append: Callable[[list[Event]], list[Event]], radio_log: Callable,
+                 record: Callable[[list[Event]], None], radio_log: Callable,
                  log_events: list[Event], policy: PagerPolicy = PagerPolicy()) -> None:  # noqa: B008
-        self._state, self._bridges, self._append, self._radio_log = (state, bridges, append,
+        self._state, self._bridges, self._record, self._radio_log = (state, bridges, record,
                                                                       radio_log)
         self.pager = Pager(policy)
         pending, self._seq = pending_from_log(log_events)
@@ -88,7 +90,7 @@ class PagingService:
 
     def _transmit(self, page: Page, actor: Actor) -> None:
         port, frame = self._send(page)
-        self._append([actor.event(ev.PAGE_SENT, {
+        self._record([actor.event(ev.PAGE_SENT, {
             "case": page.case, "unit": page.unit_id, "seq": page.seq, "text": page.text,
             "attempt": page.attempts, "port": port, "delivered": frame is not None})])
         note = f"(第{page.attempts}次) " if page.attempts > 1 else ""
@@ -107,7 +109,7 @@ class PagingService:
         for name, bridge in self._bridges.items():
             frame = encode_poll(bridge.config.protocol, unit_id, self._state())
             if frame is not None and bridge.send(frame):
-                self._append([actor.event(ev.POSITION_POLLED, {"unit": unit_id, "port": name})])
+                self._record([actor.event(ev.POSITION_POLLED, {"unit": unit_id, "port": name})])
                 self._radio_log(name, "out", unit_id, "位置查询 position poll", frame)
                 return name
         raise ValueError(f"no radio port can poll {unit_id}")
@@ -116,7 +118,7 @@ class PagingService:
         page, following = self.pager.acknowledged(seq, unit_id, time.monotonic())
         if page is None:
             return False
-        self._append([actor.event(ev.PAGE_ACKED, {"unit": unit_id, "seq": seq,
+        self._record([actor.event(ev.PAGE_ACKED, {"unit": unit_id, "seq": seq,
                                                   "case": page.case})])
         if following is not None:
             self._transmit(following, actor)
@@ -128,7 +130,7 @@ class PagingService:
         for page in resend:
             self._transmit(page, actor)
         for page in failed:
-            self._append([actor.event(ev.PAGE_FAILED, {
+            self._record([actor.event(ev.PAGE_FAILED, {
                 "unit": page.unit_id, "seq": page.seq, "case": page.case,
                 "attempts": page.attempts})])
             self._radio_log("-", "rejected", page.unit_id,

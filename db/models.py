@@ -36,7 +36,7 @@ class IncidentRow(Base):
     __tablename__ = "incidents"
 
     case: Mapped[str] = mapped_column(String(20), primary_key=True)
-    alert_id: Mapped[str] = mapped_column(String(80), unique=True)
+    alert_id: Mapped[str] = mapped_column(String(80), index=True)
     status: Mapped[str] = mapped_column(String(30), index=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     lon: Mapped[float] = mapped_column(Float)

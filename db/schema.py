@@ -19,9 +19,26 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'jingbao.sqlite3'}"
 
 
+# A server that refuses is noticed at once; one that hangs is cut off by these, on the
+# server (statement, lock) and in the kernel (keepalives, unacknowledged data). The engine
+# adds its own deadline around every write, since a frozen server can still ACK packets.
+POSTGRESQL_TIMEOUTS = {
+    "connect_timeout": 5,
+    "options": "-c statement_timeout=10000 -c lock_timeout=5000"
+               " -c idle_in_transaction_session_timeout=60000",
+    "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+    "tcp_user_timeout": 15000,
+}
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the console read while the bridge writes; FULL sync so a committed event
     # survives a power cut, which matters more here than a few hundred µs per batch.
+    # The driver's own transaction handling is switched off (isolation_level None) and
+    # `_sqlite_begin` opens every transaction explicitly: pysqlite otherwise begins only
+    # before DML, so a SAVEPOINT or a leading SELECT ran outside the transaction and an
+    # append could commit in two parts.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -29,12 +46,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True, pool_timeout=10,
+                             connect_args=POSTGRESQL_TIMEOUTS)
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 

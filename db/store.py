@@ -9,18 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import EventRow, IncidentRow, SnapshotRow, UnitRow
 from db.schema import make_engine, upgrade
 from dispatch.events import Event
 from dispatch.snapshot import from_document, to_document
-from dispatch.state import CenterState, Unit
+from dispatch.state import CenterState, Incident, Unit
 
 log = logging.getLogger(__name__)
 
@@ -28,22 +28,38 @@ Roster = Callable[[], list[Unit]]
 SNAPSHOT_EVERY = 20_000  # events; at 300 positions a second, about one a minute
 
 
-def _upsert(session: Session, model: type, key: str, rows: list[dict]) -> None:
-    """One INSERT … ON CONFLICT DO UPDATE for all rows: a burst of 300 positions costs one
-    statement, not 300 SELECT-then-UPDATE round trips as session.merge would."""
-    if not rows:
-        return
-    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[
-        session.get_bind().dialect.name]
-    statement = insert(model)
-    columns = {c: statement.excluded[c] for c in rows[0] if c != key}
-    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=columns), rows)
+def _to_row(event: Event) -> dict[str, Any]:
+    return {"time": event.time, "type": event.type, "actor": event.actor,
+            "workstation": event.workstation, "payload": event.payload,
+            "idempotency_key": event.idempotency_key}
 
 
-def _to_row(event: Event) -> EventRow:
-    return EventRow(time=event.time, type=event.type, actor=event.actor,
-                    workstation=event.workstation, payload=event.payload,
-                    idempotency_key=event.idempotency_key)
+def _incident_row(incident: Incident, last_event_id: int) -> dict[str, Any]:
+    return {"case": incident.case, "alert_id": incident.alert_id,
+            "status": str(incident.status), "received_at": incident.received_at,
+            "lon": incident.lon, "lat": incident.lat, "address": incident.address,
+            "unit_id": incident.unit_id, "last_event_id": last_event_id}
+
+
+def _unit_row(unit: Unit, last_event_id: int) -> dict[str, Any]:
+    return {"unit_id": unit.unit_id, "status": str(unit.status), "lon": unit.lon,
+            "lat": unit.lat, "fix_time": unit.fix_time, "incident": unit.incident,
+            "last_event_id": last_event_id}
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    return value
+
+
+def _differ(have: dict[str, Any], want: dict[str, dict[str, Any]]) -> list[str]:
+    """Keys of rows that say something else than the log (not which event wrote them last),
+    or that the log does not know at all."""
+    return sorted(have.keys() - want.keys()) + [
+        key for key, row in want.items() if key in have and any(
+            _comparable(have[key][c]) != _comparable(v) for c, v in row.items()
+            if c != "last_event_id")]
 
 
 def _from_row(row: EventRow) -> Event:
@@ -65,11 +81,13 @@ class EventStore:
     def open(cls, url: str, roster: Roster) -> EventStore:
         engine = make_engine(url)
         upgrade(engine)
-        return cls(engine, roster)
+        store = cls(engine, roster)
+        store.check_projections()
+        return store
 
     def replay(self) -> None:
-        """Rebuild the in-memory state (start-up, or after a failed batch): from the latest
-        usable snapshot plus the events after it, or from the whole log."""
+        """Build the in-memory state at start-up: from the latest usable snapshot plus the
+        events after it, or from the whole log."""
         self.state, self.replayed_from = self._latest_snapshot(), 0
         if self.state is None:
             self.state = CenterState(self._roster())
@@ -112,59 +130,110 @@ class EventStore:
             return [_from_row(r) for r in session.scalars(query)]
 
     def append(self, events: Sequence[Event]) -> list[Event]:
-        """Persist events in one transaction and fold them into the state.
+        """Persist events and their projections in one transaction, then fold them into the
+        state.
 
         Returns the events actually appended, with ids; an event whose idempotency key is
-        already in the log (a resent alert) is skipped, not duplicated. If folding an event
-        fails the transaction is rolled back, the state rebuilt from the log, and the error
-        re-raised: nothing half-done survives.
+        already in the log (a resent alert) is skipped, not duplicated. The events are applied
+        to a fork of the state inside the transaction (so an illegal one rolls everything
+        back) and the fork replaces the state only after the commit: a failed write leaves
+        the memory as it was, with no replay of the log.
         """
-        try:
-            with Session(self.engine) as session, session.begin():
-                pairs = [(e, row) for e in events if (row := self._insert(session, e))]
-                session.flush()
-                stored = [e.with_id(row.id) for e, row in pairs]
-                for event in stored:
-                    self.state.apply(event)
-                self._project(session, stored)
-        except Exception:
-            log.exception("append of %d event(s) failed; state rebuilt from the log", len(events))
-            self.replay()
-            raise
+        state = self.state.fork(events)
+        with self.engine.begin() as connection:
+            stored: list[Event] = []
+            for event, event_id in zip(events, self._insert(connection, events), strict=True):
+                if event_id is not None:
+                    stored.append(event.with_id(event_id))
+                    state.apply(stored[-1])
+            self._project(connection, state, stored)
+        self.state = state
         if self.state.last_event_id - self._snapshot_at >= SNAPSHOT_EVERY:
             self.write_snapshot()
         return stored
 
-    def _insert(self, session: Session, event: Event) -> EventRow | None:
-        row = _to_row(event)
-        if event.idempotency_key is None:
-            session.add(row)
-            return row
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
-            log.info("duplicate %s ignored", event.idempotency_key)
-            return None
-        return row
+    def _insert(self, connection: Connection, events: Sequence[Event]) -> list[int | None]:
+        """The new rows' ids in event order, None for a key already in the log. Runs of events
+        without a key go in one multi-row INSERT … RETURNING (a burst of 300 positions is one
+        statement); a keyed event is INSERT … ON CONFLICT DO NOTHING RETURNING id, which needs
+        no savepoint (pysqlite's savepoints committed on their own)."""
+        ids: list[int | None] = []
+        plain: list[dict] = []
 
-    def _project(self, session: Session, stored: list[Event]) -> None:
+        def flush() -> None:
+            if plain:
+                statement = insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True)
+                ids.extend(connection.scalars(statement, plain).all())
+                plain.clear()
+
+        for event in events:
+            if event.idempotency_key is None:
+                plain.append(_to_row(event))
+                continue
+            flush()
+            statement = self._dialect_insert(EventRow).values(**_to_row(event))
+            statement = statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
+            event_id = connection.scalar(statement.returning(EventRow.id))
+            if event_id is None:
+                log.info("duplicate %s ignored", event.idempotency_key)
+            ids.append(event_id)
+        flush()
+        return ids
+
+    def _dialect_insert(self, model: type):
+        return {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[
+            self.engine.dialect.name](model)
+
+    def _project(self, connection: Connection, state: CenterState, stored: list[Event]) -> None:
         if not stored:
             return
         last = stored[-1].id
-        cases = {e.payload.get("case") for e in stored} | {
-            self.state.by_alert.get(e.payload.get("alert_id", "")) for e in stored
-        }
+        cases = {e.payload.get("case") for e in stored} | (
+            state.incidents.keys() - self.state.incidents.keys())
         units = {e.payload.get("unit") for e in stored}
-        incidents = [self.state.incidents[c] for c in sorted(filter(None, cases))]
-        _upsert(session, IncidentRow, "case", [
-            {"case": i.case, "alert_id": i.alert_id, "status": str(i.status),
-             "received_at": i.received_at, "lon": i.lon, "lat": i.lat, "address": i.address,
-             "unit_id": i.unit_id, "last_event_id": last} for i in incidents])
-        _upsert(session, UnitRow, "unit_id", [
-            {"unit_id": u.unit_id, "status": str(u.status), "lon": u.lon, "lat": u.lat,
-             "fix_time": u.fix_time, "incident": u.incident, "last_event_id": last}
-            for u in (self.state.units[n] for n in sorted(filter(None, units)))])
+        self._upsert(connection, IncidentRow, "case", [
+            _incident_row(state.incidents[c], last) for c in sorted(filter(None, cases))])
+        self._upsert(connection, UnitRow, "unit_id", [
+            _unit_row(state.units[n], last) for n in sorted(filter(None, units))])
+
+    def _upsert(self, connection: Connection, model: type, key: str, rows: list[dict]) -> None:
+        """One INSERT … ON CONFLICT DO UPDATE for all rows: a burst of 300 positions costs one
+        statement, not 300 SELECT-then-UPDATE round trips."""
+        if not rows:
+            return
+        statement = self._dialect_insert(model)
+        columns = {c: statement.excluded[c] for c in rows[0] if c != key}
+        connection.execute(statement.on_conflict_do_update(index_elements=[key], set_=columns),
+                           rows)
+
+    def check_projections(self) -> bool:
+        """Compare the projection tables with the state folded from the log and rebuild them
+        when they disagree (a crash of an older version, a hand edit). True if rebuilt."""
+        last = self.state.last_event_id
+        want_incidents = {c: _incident_row(i, last) for c, i in self.state.incidents.items()}
+        want_units = {n: _unit_row(u, last) for n, u in self.state.units.items()}
+        with self.engine.connect() as connection:
+            have_incidents = {r["case"]: r for r in connection.execute(
+                select(IncidentRow.__table__)).mappings()}
+            have_units = {r["unit_id"]: r for r in connection.execute(
+                select(UnitRow.__table__)).mappings()}
+        differ = _differ(have_incidents, want_incidents) + _differ(have_units, want_units)
+        missing = (want_incidents.keys() - have_incidents.keys()) | (
+            want_units.keys() - have_units.keys())
+        if differ:
+            log.warning("projections disagree with the event log (%s): rebuilding them",
+                        ", ".join(differ[:5]))
+        elif missing:  # a fresh database, or units the log never mentioned
+            log.info("writing %d missing projection row(s)", len(missing))
+        else:
+            return False
+        with self.engine.begin() as connection:
+            connection.execute(delete(IncidentRow))
+            connection.execute(delete(UnitRow))
+            for model, rows in ((IncidentRow, want_incidents), (UnitRow, want_units)):
+                if rows:
+                    connection.execute(insert(model), list(rows.values()))
+        return True
 
     def close(self) -> None:
         if self.state.last_event_id > self._snapshot_at:

@@ -6,6 +6,8 @@ them into its state, so a refused command (IllegalTransition, UnknownUnit) leave
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,12 +42,16 @@ class Actor:
         return Event(type_, self.name, self.workstation, payload, idempotency_key=key)
 
 
-def alert_key(alert_id: str) -> str:
-    return f"alert:{alert_id}"
+def alert_key(slip: AlertSlip) -> str:
+    """The idempotency key of a slip: its id and a digest of its content, so a resend is a
+    duplicate but a different slip under the same id (a forgery, a correction) is not."""
+    canonical = json.dumps(slip.to_payload(), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    return f"alert:{slip.alert_id}:{digest}"
 
 
 def receive_alert(slip: AlertSlip, actor: Actor) -> Event:
-    return actor.event(ev.ALERT_RECEIVED, slip.to_payload(), alert_key(slip.alert_id))
+    return actor.event(ev.ALERT_RECEIVED, slip.to_payload(), alert_key(slip))
 
 
 def _incident(state: CenterState, case: str):

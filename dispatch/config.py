@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
 from dispatch.service_hours import DEFAULT_SCHEDULES, Schedules
+
+METRES_PER_DEGREE = 111_320.0  # of latitude, and of longitude at the equator
+# how far outside the region a radio fix is still drawn (program.fix_region_margin_km)
+FIX_REGION_MARGIN_M = 10_000.0
 
 
 @dataclass(frozen=True)
@@ -18,8 +23,13 @@ class Region:
     max_lon: float
     max_lat: float
 
-    def contains(self, lon: float, lat: float) -> bool:
-        return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat
+    def contains(self, lon: float, lat: float, margin_m: float = 0.0) -> bool:
+        """Inside the box, widened by `margin_m` on every side (a guide may ride a little past
+        the region's edge; a fix far outside it is a wrong coordinate, not a place)."""
+        dlat = margin_m / METRES_PER_DEGREE
+        dlon = dlat / max(math.cos(math.radians((self.min_lat + self.max_lat) / 2)), 1e-6)
+        return (self.min_lon - dlon <= lon <= self.max_lon + dlon
+                and self.min_lat - dlat <= lat <= self.max_lat + dlat)
 
 
 ZHOUSHAN = Region("舟山本岛", 121.95, 29.88, 122.40, 30.22)

@@ -3,9 +3,9 @@
 A day at 300 units × 1 Hz is 26 million position events; replaying them all at every start
 would take many minutes. The store keeps a snapshot every so many events and replays only what
 came after it. A snapshot whose roster differs from the configured one is not used (the log is
-replayed instead), so changing the roster can never leave a unit half-known. A unit's shift is
-roster configuration, not state: a snapshot does not keep it and takes the roster's, so an edited
-shift applies at the next start even when start-up uses a snapshot.
+replayed instead), so changing the roster can never leave a unit half-known. A unit's name, kind,
+post and shift are roster configuration, not state: a snapshot does not keep them and takes the
+roster's, so an edit applies at the next start even when start-up uses a snapshot.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 from dispatch.lifecycle import IncidentStatus
 from dispatch.state import CenterState, Incident, Unit, UnitStatus
 
-VERSION = 1
-ROSTER_ONLY = ("shift",)  # Unit fields taken from the roster, never from a snapshot
+VERSION = 2
+# Unit fields taken from the roster, never from a snapshot
+ROSTER_ONLY = ("name", "kind", "post", "shift")
 
 
 def _plain(value: Any) -> Any:
@@ -56,6 +57,7 @@ def _unit_fields(unit: Unit) -> dict[str, Any]:
 
 def _incident(doc: dict[str, Any]) -> Incident:
     fields = {**doc, "received_at": _time(doc["received_at"]),
+              "slip_time": _time(doc["slip_time"]),
               "status": IncidentStatus(doc["status"]), "alarms": set(doc["alarms"]),
               "kept_apart": set(doc["kept_apart"]),
               "history": [(_time(t), IncidentStatus(s)) for t, s in doc["history"]]}
@@ -64,7 +66,7 @@ def _incident(doc: dict[str, Any]) -> Incident:
 
 def _unit(doc: dict[str, Any], configured: Unit) -> Unit:
     return Unit(**{**doc, "status": UnitStatus(doc["status"]), "fix_time": _time(doc["fix_time"]),
-                   "post": tuple(doc["post"]) if doc["post"] else None,
+                   "radio_time": _time(doc["radio_time"]),
                    **{key: getattr(configured, key) for key in ROSTER_ONLY}})
 
 

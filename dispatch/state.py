@@ -6,6 +6,8 @@ console that joins late replays the log and arrives at the same picture.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +18,7 @@ from dispatch.config import ARRIVAL_GEOFENCE_M
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus, check_transition
 from dispatch.shifts import Shift
+from dispatch.trusted_time import clock_start, judge_fix
 from map import geodesy
 
 FIRST_CASE_NUMBER = 1001
@@ -52,6 +55,8 @@ class Incident:
     kept_apart: set[str] = field(default_factory=set)  # cases the dispatcher said are not dups
     merged: list[str] = field(default_factory=list)  # cases merged into this one
     duplicate_of: str | None = None
+    slip_time: datetime | None = None  # 110's own time; received_at is when the clock starts
+    conflict_of: str | None = None  # an earlier case sent under the same 110 id, other content
 
 
 @dataclass
@@ -68,7 +73,8 @@ class Unit:
     lat: float | None = None
     speed_kmh: float = 0.0
     course: float = 0.0
-    fix_time: datetime | None = None
+    fix_time: datetime | None = None  # when the hub received the last fix that moved it
+    radio_time: datetime | None = None  # the time that radio put on it, when plausible
     incident: str | None = None
     jobs: int = 0  # dispatches of this unit in the replayed log
     fence_hits: int = 0  # consecutive fixes inside its incident's arrival geofence
@@ -98,6 +104,32 @@ class CenterState:
         if event.id is not None:
             self.last_event_id = max(self.last_event_id, event.id)
 
+    def fork(self, events: Iterable[Event]) -> CenterState:
+        """A copy these events may change while this state stays as it is.
+
+        A store applies a batch to the fork inside its transaction and keeps the fork only
+        once the commit succeeded, so a failed write leaves no ghost in memory and needs no
+        replay. Copy-on-write: the dicts are copied, every incident and unit the events name
+        (and the unit an incident holds) is copied deeply, the rest is shared; the
+        handlers below touch nothing else (a property test holds them to it).
+        """
+        cases: set[str] = set()
+        units: set[str] = set()
+        for event in events:
+            payload = event.payload
+            cases.update(v for k in ("case", "into", "of") if isinstance(v := payload.get(k), str))
+            if isinstance(unit := payload.get("unit"), str):
+                units.add(unit)
+        units |= {i.unit_id for c in cases if (i := self.incidents.get(c)) and i.unit_id}
+        clone = copy.copy(self)
+        clone.units, clone.incidents = dict(self.units), dict(self.incidents)
+        clone.by_radio, clone.by_alert = dict(self.by_radio), dict(self.by_alert)
+        for case in cases & self.incidents.keys():
+            clone.incidents[case] = copy.deepcopy(self.incidents[case])
+        for unit_id in units & self.units.keys():
+            clone.units[unit_id] = copy.deepcopy(self.units[unit_id])
+        return clone
+
     def stuck_units(self) -> list[str]:
         return [u.unit_id for u in self.units.values() if u.frozen_fixes >= STUCK_AFTER_FIXES]
 
@@ -121,17 +153,23 @@ class CenterState:
 
 
 def _alert_received(state: CenterState, e: Event) -> None:
+    """A new incident. A slip under an alert id already known comes here only when its
+    content differs (an identical resend never reaches the log): it may be a correction or a
+    forgery, so it is kept as its own incident and flagged, and the first keeps the id."""
     p = e.payload
     case = str(FIRST_CASE_NUMBER + len(state.incidents))
     loc = p["location"]
+    slip_time = datetime.fromisoformat(p["received_at"])
     incident = Incident(
-        case, p["alert_id"], datetime.fromisoformat(p["received_at"]), loc["lon"], loc["lat"],
+        case, p["alert_id"], clock_start(slip_time, e.time), loc["lon"], loc["lat"],
         loc.get("address", ""), p.get("description", ""), p.get("caller_phone", ""),
-        dict(p.get("structured") or {}),
+        dict(p.get("structured") or {}), slip_time=slip_time,
     )
     incident.history.append((e.time, IncidentStatus.RECEIVED))
     state.incidents[case] = incident
-    state.by_alert[incident.alert_id] = case
+    earlier = state.by_alert.setdefault(incident.alert_id, case)
+    if earlier != case:
+        incident.conflict_of = earlier
     state.incident_version += 1
 
 
@@ -151,6 +189,7 @@ def _dispatched(state: CenterState, e: Event) -> None:
     unit = state.units[incident.unit_id]
     unit.status, unit.incident = UnitStatus.DISPATCHED, incident.case
     unit.jobs += 1
+    unit.fence_hits = 0  # arrival needs fixes received after the dispatch
 
 
 def _page_acked(state: CenterState, e: Event) -> None:
@@ -176,8 +215,16 @@ def _closed(state: CenterState, e: Event) -> None:
 
 
 def _position(state: CenterState, e: Event) -> None:
+    """A fix moves the unit unless it arrived late or out of order; its age counts from the
+    hub's receipt, never from the radio's clock (see dispatch/trusted_time.py)."""
     p = e.payload
     unit = state.units[p["unit"]]
+    radio_time = datetime.fromisoformat(p["fix_time"]) if p.get("fix_time") else None
+    verdict = judge_fix(radio_time, e.time)
+    if not verdict.moves_unit or (
+            verdict.timing == "current" and unit.radio_time and radio_time < unit.radio_time):
+        return
+    unit.radio_time = radio_time if verdict.timing == "current" else None
     moving = p.get("speed_kmh", 0.0) > STUCK_SPEED_KMH
     same = (unit.lon, unit.lat) == (p["lon"], p["lat"])
     unit.frozen_fixes = unit.frozen_fixes + 1 if same and moving else 0
@@ -185,7 +232,7 @@ def _position(state: CenterState, e: Event) -> None:
     unit.speed_kmh, unit.course = p.get("speed_kmh", 0.0), p.get("course", 0.0)
     status = p.get("radio_status", 0)
     unit.radio_status_changed, unit.radio_status = status != unit.radio_status, status
-    unit.fix_time = datetime.fromisoformat(p["fix_time"]) if p.get("fix_time") else e.time
+    unit.fix_time = e.time
     incident = state.incident_of(unit.unit_id)
     inside = incident is not None and geodesy.distance_m(
         unit.lon, unit.lat, incident.lon, incident.lat) <= ARRIVAL_GEOFENCE_M

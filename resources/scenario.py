@@ -14,7 +14,7 @@ from pathlib import Path
 from shapely.geometry import shape
 
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy
-from dispatch.config import ProgramRules, Region
+from dispatch.config import FIX_REGION_MARGIN_M, ProgramRules, Region
 from dispatch.lifecycle import IncidentStatus
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.shifts import Shift, parse_shift
@@ -54,6 +54,14 @@ class Scenario:
             schedules=schedules,
             holidays=frozenset(date.fromisoformat(d) for d in doc.get("holidays", [])),
         )
+
+    def fix_region_margin_m(self) -> float:
+        """How far outside the region a radio fix still counts (`program.fix_region_margin_km`);
+        beyond it the fix is flagged as a wrong coordinate and does not move the unit."""
+        margin = float(self.program.get("fix_region_margin_km", FIX_REGION_MARGIN_M / 1000))
+        if not 0 <= margin <= 1000:
+            raise ValueError("program.fix_region_margin_km must be between 0 and 1000")
+        return margin * 1000
 
     def clock_policy(self) -> ClockPolicy:
         """The 8-minute clock as the program configures it (`program.clock`): `warn_min`,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -34,7 +35,8 @@ def day_events() -> list[Event]:
         when = datetime(2026, 11, 24 if hour == 23 else 25, hour, 0, tzinfo=CHINA_TZ)
         doc = {**SLIP, "alert_id": f"D-{n}", "received_at": when.isoformat(),
                "description": "追尾<script>alert(1)</script>"}
-        out.append(commands.receive_alert(parse_alert_slip(doc, scenario.region), actor))
+        received = commands.receive_alert(parse_alert_slip(doc, scenario.region), actor)
+        out.append(dataclasses.replace(received, time=when))  # the hub got it when 110 did
     moment = datetime(2026, 11, 25, 10, 0, tzinfo=CHINA_TZ)
     for k in range(5):
         out.append(Event(ev.UNIT_POSITION, "radio:sim", "ws",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from websockets.asyncio.client import connect
@@ -63,7 +64,9 @@ def test_feed_answers_404_off_its_path(engine) -> None:
 
 
 def test_overdue_alert_gets_its_breach_recorded_by_the_clock(engine) -> None:
-    asyncio.run(exchange(f"ws://127.0.0.1:{engine.feed_port}/feed", [json.dumps(SLIP)]))
+    nine_minutes_ago = (datetime.now(UTC) - timedelta(minutes=9)).isoformat()
+    slip = {**SLIP, "received_at": nine_minutes_ago}
+    asyncio.run(exchange(f"ws://127.0.0.1:{engine.feed_port}/feed", [json.dumps(slip)]))
     alarm = engine.recorder.wait_for(lambda e: e.type == ev.CLOCK_ALARM, timeout=5)
     assert alarm.payload["level"] == "breach" and alarm.actor == "system:clock"
     assert alarm.payload["elapsed_s"] >= 480
