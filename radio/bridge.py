@@ -4,7 +4,9 @@ pyserial is blocking, so each port gets its own thread; what one read decodes go
 `on_decoded` as one list (called on that thread: the receiver must hop to its own loop), so a
 burst of reports crosses threads once, not once per frame. A pulled cable or vanished pty
 is reported through `on_status`, retried with back-off, and the partial frame at the cut is
-discarded so it cannot be misread as the start of the next one.
+discarded so it cannot be misread as the start of the next one. A failure of the reader itself
+(a bug in framing, decoding or a receiver) is reported and counted the same way and the port
+reopened: the thread ends only at `stop`, so "connected" always means someone is reading.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class SerialBridge:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"serial-{self.name}",
                                         daemon=True)
-        self.counts: Counter[str] = Counter()
+        self._backoff = BACKOFF_START_S
+        self.counts: Counter[str] = Counter()  # by decoded kind, rejection reason, failures
 
     def start(self) -> None:
         self._thread.start()
@@ -63,30 +66,57 @@ class SerialBridge:
         return True
 
     def _run(self) -> None:
-        backoff = BACKOFF_START_S
+        """Open, read until the line fails, report, wait, reopen. Nothing but `stop` ends this
+        loop: a reader that died while its link still showed "connected" would lose every
+        later report unseen, so a failure anywhere in it is reported and the port reopened."""
         while not self._stop.is_set():
             try:
-                port = serial.serial_for_url(self.url, baudrate=self.config.baudrate,
-                                             parity=PARITIES[self.config.parity], timeout=0.2)
-            except (serial.SerialException, OSError, ValueError) as exc:
-                self._on_status(self.name, DISCONNECTED, f"cannot open {self.url}: {exc}")
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, BACKOFF_MAX_S)
-                continue
-            backoff = BACKOFF_START_S
+                reason = self._session()
+            except Exception as exc:
+                self.counts["reader failed"] += 1
+                log.exception("%s: reader failed; reopening the port", self.name)
+                reason = f"reader failed: {type(exc).__name__}: {exc}"
+            if reason is not None:
+                self._status(DISCONNECTED, reason)
+                self._stop.wait(self._backoff)
+                self._backoff = min(self._backoff * 2, BACKOFF_MAX_S)
+
+    def _session(self) -> str | None:
+        """One opened port until it fails: why it ended, or None when stopped. Back-off
+        starts over only after a session that ended without an exception."""
+        try:
+            port = serial.serial_for_url(self.url, baudrate=self.config.baudrate,
+                                         parity=PARITIES[self.config.parity], timeout=0.2)
+        except (serial.SerialException, OSError, ValueError) as exc:
+            return f"cannot open {self.url}: {exc}"
+        try:
             with self._write_lock:
                 self._port = port
-            self._on_status(self.name, CONNECTED, self.url)
+            self._status(CONNECTED, self.url)
             reason = self._read_until_failure(port)
-            with self._write_lock:
-                self._port = None
+        finally:
+            self._release(port)
+        self._backoff = BACKOFF_START_S
+        return reason
+
+    def _release(self, port: serial.SerialBase) -> None:
+        """Close the port and discard the frame cut at the disconnect (reported, not glued
+        onto the first frame after reconnecting)."""
+        with self._write_lock:
+            self._port = None
+        try:
             port.close()
-            partial = self._framer.reset()
-            if partial:
-                self._emit([Rejected("partial frame discarded at disconnect", partial)])
-            if reason:
-                self._on_status(self.name, DISCONNECTED, reason)
-                self._stop.wait(backoff)
+        except (serial.SerialException, OSError) as exc:
+            log.warning("%s: closing %s failed: %s", self.name, self.url, exc)
+        partial = self._framer.reset()
+        if partial:
+            self._emit([Rejected("partial frame discarded at disconnect", partial)])
+
+    def _status(self, status: str, detail: str) -> None:
+        try:
+            self._on_status(self.name, status, detail)
+        except Exception:  # the receiver's failure must not kill the port's reader
+            log.exception("%s: status handler failed for %s (%s)", self.name, status, detail)
 
     def _read_until_failure(self, port: serial.SerialBase) -> str | None:
         while not self._stop.is_set():

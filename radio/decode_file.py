@@ -19,11 +19,16 @@ def _raw(raw: bytes) -> str:
         return "base64:" + base64.b64encode(raw).decode("ascii")
 
 
+def _degrees(value: float, fix: bool) -> float | None:
+    """A report without a fix has no place (NaN): JSON null, not the invalid `NaN`."""
+    return round(value, 7) if fix else None
+
+
 def _describe(item: Any) -> dict[str, Any]:
     if isinstance(item, PositionReport):
         return {"kind": "position", "unit": item.unit, "fleet": item.fleet,
-                "time": item.time.isoformat() if item.time else None,
-                "lon": round(item.lon, 7), "lat": round(item.lat, 7),
+                "time": item.time.isoformat() if item.time else None, "fix": item.fix,
+                "lon": _degrees(item.lon, item.fix), "lat": _degrees(item.lat, item.fix),
                 "speed_kmh": round(item.speed_kmh, 2), "course": round(item.course, 1),
                 "status": item.status, "emergency": item.emergency}
     if isinstance(item, NoFix):

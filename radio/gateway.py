@@ -15,8 +15,7 @@ from radio.protocols import fleetsync, nmea, paging
 from radio.reports import Decoded, Rejected
 
 DECODERS: dict[bytes, Callable[[bytes], Decoded]] = {
-    b"$PKLDS": fleetsync.decode,
-    b"$PKNDS": fleetsync.decode,
+    **dict.fromkeys(fleetsync.SENTENCES, fleetsync.decode),
     b"$PJBAK": paging.decode_ack,
 }
 

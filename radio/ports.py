@@ -7,6 +7,7 @@ them and the bridge knows nothing of protocols. Ports come from the scenario fil
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
@@ -15,7 +16,9 @@ import serial
 
 from radio import gateway
 from radio.framing import LineFramer, TextLineFramer
-from radio.reports import Decoded
+from radio.reports import Decoded, Rejected
+
+log = logging.getLogger(__name__)
 
 PARITIES = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
 
@@ -46,7 +49,21 @@ class PortConfig:
         return PROTOCOLS[self.protocol][0]()
 
     def decoder(self) -> Callable[[bytes], Decoded]:
-        return PROTOCOLS[self.protocol][1](self)
+        """The protocol's decoder, guarded: whatever it raises costs one frame, not the port."""
+        return guarded(PROTOCOLS[self.protocol][1](self), self.name)
+
+
+def guarded(decode: Callable[[bytes], Decoded], port: str) -> Callable[[bytes], Decoded]:
+    """`decode`, but an exception becomes a logged rejection of that frame: a decoder bug met
+    by one odd sentence must not end the reader that every later report depends on."""
+    def decode_or_reject(frame: bytes) -> Decoded:
+        try:
+            return decode(frame)
+        except Exception as exc:
+            log.exception("%s: decoder failed on %r", port, frame)
+            return Rejected(f"decoder error: {type(exc).__name__}: {exc}", frame)
+
+    return decode_or_reject
 
 
 def _text(config: PortConfig) -> Callable[[bytes], Decoded]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from radio.reports import Other, PageAck, PositionReport, Rejected
+from radio.reports import Other, PageAck, PositionReport, Rejected, position
 
 KNOT_KMH = 1.852
 _UNCOMPRESSED = re.compile(
@@ -38,18 +38,11 @@ class AprsMessage:
     raw: bytes
 
 
-def _knots(speed: float) -> float:
-    return max(0.0, speed * KNOT_KMH)
-
-
 def _report(source: str, lat: float, lon: float, speed_kn: float, course: float,
             raw: bytes, emergency: bool = False) -> PositionReport | Rejected:
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return Rejected(f"APRS position out of range: {lat:.5f}, {lon:.5f}", raw)
-    return PositionReport(fleet=0, unit=source, time=None, lon=lon, lat=lat,
-                          speed_kmh=_knots(speed_kn), course=course % 360.0,
-                          status=99 if emergency else 0, fix=True, raw=raw,
-                          emergency=emergency)
+    return position(fleet=0, unit=source, time=None, lon=lon, lat=lat,
+                    speed_kmh=speed_kn * KNOT_KMH, course=course,
+                    status=99 if emergency else 0, raw=raw, emergency=emergency)
 
 
 def _uncompressed(source: str, body: bytes, raw: bytes) -> PositionReport | Rejected:

@@ -87,10 +87,14 @@ def _encode_address(call: str, last: bool) -> bytes:
     return body + bytes([0x60 | ((int(ssid or 0) & 0x0F) << 1) | (1 if last else 0)])
 
 
-def encode_message(source: str, addressee: str, text: str, msg_id: str,
-                   destination: str = "APZJBC") -> bytes:
-    """A page as an APRS message `:ADDRESSEE:text{id` in a KISS data frame on port 0."""
-    info = f":{addressee:<9}:{text}{{{msg_id}".encode()
+def encode_ui(source: str, destination: str, info: bytes) -> bytes:
+    """An AX.25 UI frame carrying `info`, in a KISS data frame on port 0."""
     ax25 = (_encode_address(destination, False) + _encode_address(source, True)
             + bytes([UI_CONTROL, NO_LAYER3]) + info)
     return bytes([FEND, 0x00]) + escape(ax25) + bytes([FEND])
+
+
+def encode_message(source: str, addressee: str, text: str, msg_id: str,
+                   destination: str = "APZJBC") -> bytes:
+    """A page as an APRS message `:ADDRESSEE:text{id` in a KISS data frame on port 0."""
+    return encode_ui(source, destination, f":{addressee:<9}:{text}{{{msg_id}".encode())

@@ -14,8 +14,11 @@ from datetime import UTC, date, datetime, time
 from pynmeagps import VALCKSUM, NMEAReader
 from pynmeagps.exceptions import NMEAMessageError, NMEAParseError, NMEATypeError
 from pynmeagps.nmeahelpers import calc_checksum
+from pynmeagps.nmeatypes_core import NMEA_PREFIX_PROP
+from pynmeagps.nmeatypes_get import NMEA_PAYLOADS_GET
+from pynmeagps.nmeatypes_get_prop import NMEA_PAYLOADS_GET_PROP
 
-from radio.reports import NoFix, Other, PositionReport, Rejected
+from radio.reports import NoFix, Other, PositionReport, Rejected, position
 
 KNOT_KMH = 1.852
 POSITION_SENTENCES = frozenset({"RMC", "GGA", "GNS", "GLL"})
@@ -23,23 +26,60 @@ POSITION_SENTENCES = frozenset({"RMC", "GGA", "GNS", "GLL"})
 Decoded = PositionReport | NoFix | Other | Rejected
 
 
-def _has_fix(msg) -> bool:
-    kind = msg.msgID
-    if kind in ("RMC", "GLL"):
-        return msg.status == "A"
-    if kind == "GGA":
-        return isinstance(msg.quality, int) and msg.quality > 0
-    return bool(msg.posMode) and not str(msg.posMode).startswith("N")  # GNS: one per system
+def _count_fields(definition: dict) -> tuple[int, ...]:
+    """Payload positions of the fields that size a repeating group, up to the first group."""
+    names: dict[str, int] = {}
+    for index, (name, kind) in enumerate(definition.items()):
+        if isinstance(kind, tuple):
+            return (names[kind[0]],) if kind[0] in names else ()
+        names[name] = index
+    return ()
 
 
-def _time(msg) -> datetime | None:
-    day, clock = getattr(msg, "date", None), getattr(msg, "time", None)
-    if isinstance(day, date) and isinstance(clock, time):
-        return datetime.combine(day, clock).replace(tzinfo=UTC)
+# pynmeagps loops as many times as such a field says, whatever the sentence holds: one
+# `$GPALC,1,1,1,99999999999` would stall a port's reader for good. Read from its definitions.
+COUNT_FIELDS = {key: found for table in (NMEA_PAYLOADS_GET, NMEA_PAYLOADS_GET_PROP)
+                for key, definition in table.items() if (found := _count_fields(definition))}
+
+
+def _oversized_group(text: str) -> str | None:
+    """Why pynmeagps must not parse `text` ($...*hh), if a group count exceeds its fields."""
+    header, *payload = text.strip("$\r\n").partition("*")[0].split(",")
+    key = header[1:] if header[:1] == "P" else header[2:]
+    if key in NMEA_PREFIX_PROP and payload:
+        key += payload[0]
+    for index in COUNT_FIELDS.get(key.upper(), ()):
+        try:
+            count = int(payload[index])
+        except (IndexError, ValueError):  # pynmeagps rejects it too, quickly
+            continue
+        if count > len(payload):
+            return f"repeat count {str(count)[:12]} exceeds the sentence's {len(payload)} fields"
     return None
 
 
-def _number(value: object) -> float:
+def _has_fix(msg) -> bool:
+    """pynmeagps leaves out the attributes of fields a short sentence lacks: no field, no fix."""
+    kind = msg.msgID
+    if kind in ("RMC", "GLL"):
+        return getattr(msg, "status", "") == "A"
+    if kind == "GGA":
+        quality = getattr(msg, "quality", None)
+        return isinstance(quality, int) and quality > 0
+    mode = str(getattr(msg, "posMode", ""))  # GNS: one mode letter per system
+    return bool(mode) and not mode.startswith("N")
+
+
+def fix_time(msg, day: str = "date") -> datetime | None:
+    """The fix's UTC time from pynmeagps's `day` and `time` attributes, when both parsed."""
+    when, clock = getattr(msg, day, None), getattr(msg, "time", None)
+    if isinstance(when, date) and isinstance(clock, time):
+        return datetime.combine(when, clock).replace(tzinfo=UTC)
+    return None
+
+
+def number(value: object) -> float:
+    """A decimal field; pynmeagps leaves an empty one as "", which reads 0."""
     return float(value) if isinstance(value, int | float) else 0.0
 
 
@@ -49,6 +89,8 @@ def _parse(frame: bytes, allow_no_checksum: bool):
         if not allow_no_checksum:
             raise NMEAParseError("missing checksum")
         text = f"{text}*{calc_checksum(text[1:])}"
+    if (problem := _oversized_group(text)) is not None:
+        raise NMEAParseError(problem)
     return NMEAReader.parse(text, validate=VALCKSUM)
 
 
@@ -71,14 +113,12 @@ def decode(frame: bytes, *, allow_no_checksum: bool = False) -> Decoded:
     if msg.msgID not in POSITION_SENTENCES:
         return Other(f"{msg.talker}{msg.msgID}", frame)
     if not _has_fix(msg):
-        return NoFix(f"{msg.talker}{msg.msgID}", _time(msg), frame)
+        return NoFix(f"{msg.talker}{msg.msgID}", fix_time(msg), frame)
     lat, lon = getattr(msg, "lat", ""), getattr(msg, "lon", "")
     if not isinstance(lat, float) or not isinstance(lon, float):
         return Rejected("fix marked valid but position fields are empty", frame)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return Rejected(f"coordinates out of range: {lat}, {lon}", frame)
-    return PositionReport(
-        fleet=0, unit="", time=_time(msg), lon=lon, lat=lat,
-        speed_kmh=max(0.0, _number(getattr(msg, "spd", None)) * KNOT_KMH),
-        course=_number(getattr(msg, "cog", None)) % 360.0, status=0, fix=True, raw=frame,
+    return position(
+        fleet=0, unit="", time=fix_time(msg), lon=lon, lat=lat,
+        speed_kmh=number(getattr(msg, "spd", None)) * KNOT_KMH,
+        course=number(getattr(msg, "cog", None)), status=0, raw=frame,
     )
