@@ -252,3 +252,29 @@ def _build_tiles(args: argparse.Namespace, zooms: range) -> int:
     print(f"{args.out}: {counts['tiles']} tiles ({counts['images']} distinct images), "
           f"zoom {zooms.start}-{zooms.stop - 1}")
     return 0
+
+
+def _audit_options(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="audit_command", required=True)
+    verify = sub.add_parser("verify", help="walk the event log's hash chain; name any row "
+                                           "altered, deleted, inserted or moved")
+    verify.add_argument("--db", help="database URL (default: the SQLite file in the data "
+                                     "folder)")
+
+
+@command("audit", "the tamper-evident event log: `audit verify --db URL`", _audit_options)
+def audit(args: argparse.Namespace) -> int:
+    from db.schema import default_url, make_engine
+    from db.store import verify_chain
+
+    url = args.db or default_url()
+    engine = make_engine(url)
+    try:
+        verdict = verify_chain(engine)
+    finally:
+        engine.dispose()
+    for problem in verdict.problems:
+        print(f"event {problem.event_id}: {problem.what}")
+    print(f"{url}: {verdict.checked} events checked, {len(verdict.problems)} problem(s); "
+          f"head: event {verdict.head_id} {verdict.head_hash}")
+    return 1 if verdict.problems else 0

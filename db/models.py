@@ -17,7 +17,8 @@ class Base(DeclarativeBase):
 
 
 class EventRow(Base):
-    """One fact; rows are only ever inserted. `idempotency_key` makes a resent alert a no-op."""
+    """One fact; rows are only ever inserted. `idempotency_key` makes a resent alert a no-op;
+    `hash` chains each row to the one before, so tampering shows (db/audit.py)."""
 
     __tablename__ = "events"
 
@@ -28,6 +29,8 @@ class EventRow(Base):
     workstation: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     idempotency_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # the hash chain (db/audit.py)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class IncidentRow(Base):

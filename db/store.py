@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db import audit
 from db.models import EventRow, IncidentRow, SnapshotRow, UnitRow
 from db.schema import make_engine, upgrade
 from dispatch.events import Event
@@ -28,10 +29,14 @@ Roster = Callable[[], list[Unit]]
 SNAPSHOT_EVERY = 20_000  # events; at 300 positions a second, about one a minute
 
 
-def _to_row(event: Event) -> dict[str, Any]:
+def _to_row(event: Event, previous: str) -> dict[str, Any]:
+    """The event's row, chained to the row before it (db/audit.py)."""
+    body = audit.canonical(event.time, event.type, event.actor, event.workstation,
+                           event.payload, event.idempotency_key)
     return {"time": event.time, "type": event.type, "actor": event.actor,
             "workstation": event.workstation, "payload": event.payload,
-            "idempotency_key": event.idempotency_key}
+            "idempotency_key": event.idempotency_key, "prev_hash": previous,
+            "hash": audit.link(previous, body)}
 
 
 def _incident_row(incident: Incident, last_event_id: int) -> dict[str, Any]:
@@ -68,6 +73,13 @@ def _from_row(row: EventRow) -> Event:
                  row.idempotency_key)
 
 
+def verify_chain(engine: Engine) -> audit.Verdict:
+    """Walk the whole log through its hash chain (`jingbao audit verify`), streaming."""
+    query = select(EventRow).order_by(EventRow.id).execution_options(yield_per=5000)
+    with Session(engine) as session:
+        return audit.verify(session.scalars(query))
+
+
 class EventStore:
     """Event log + projections on one SQLAlchemy engine (SQLite file or PostgreSQL)."""
 
@@ -76,6 +88,7 @@ class EventStore:
         self._roster = roster
         self.state = CenterState(roster())
         self.replay()
+        self.head = self._chain_head()
 
     @classmethod
     def open(cls, url: str, roster: Roster) -> EventStore:
@@ -99,6 +112,11 @@ class EventStore:
             for row in session.scalars(query.execution_options(yield_per=5000)):
                 self.state.apply(_from_row(row))
         self._snapshot_at = self.state.last_event_id
+
+    def _chain_head(self) -> str:
+        query = select(EventRow.hash).order_by(EventRow.id.desc()).limit(1)
+        with self.engine.connect() as connection:
+            return connection.scalar(query) or audit.GENESIS
 
     def _latest_snapshot(self) -> CenterState | None:
         query = select(SnapshotRow).order_by(SnapshotRow.last_event_id.desc()).limit(1)
@@ -142,23 +160,27 @@ class EventStore:
         state = self.state.fork(events)
         with self.engine.begin() as connection:
             stored: list[Event] = []
-            for event, event_id in zip(events, self._insert(connection, events), strict=True):
+            ids, head = self._insert(connection, events)
+            for event, event_id in zip(events, ids, strict=True):
                 if event_id is not None:
                     stored.append(event.with_id(event_id))
                     state.apply(stored[-1])
             self._project(connection, state, stored)
-        self.state = state
+        self.state, self.head = state, head
         if self.state.last_event_id - self._snapshot_at >= SNAPSHOT_EVERY:
             self.write_snapshot()
         return stored
 
-    def _insert(self, connection: Connection, events: Sequence[Event]) -> list[int | None]:
-        """The new rows' ids in event order, None for a key already in the log. Runs of events
-        without a key go in one multi-row INSERT … RETURNING (a burst of 300 positions is one
-        statement); a keyed event is INSERT … ON CONFLICT DO NOTHING RETURNING id, which needs
-        no savepoint (pysqlite's savepoints committed on their own)."""
+    def _insert(self, connection: Connection, events: Sequence[Event],
+                ) -> tuple[list[int | None], str]:
+        """The new rows' ids in event order (None for a key already in the log) and the new
+        head of the hash chain. Runs of events without a key go in one multi-row INSERT …
+        RETURNING (a burst of 300 positions is one statement); a keyed event is INSERT … ON
+        CONFLICT DO NOTHING RETURNING id, which needs no savepoint (pysqlite's savepoints
+        committed on their own)."""
         ids: list[int | None] = []
         plain: list[dict] = []
+        head = self.head
 
         def flush() -> None:
             if plain:
@@ -167,18 +189,22 @@ class EventStore:
                 plain.clear()
 
         for event in events:
+            row = _to_row(event, head)
             if event.idempotency_key is None:
-                plain.append(_to_row(event))
+                plain.append(row)
+                head = row["hash"]
                 continue
             flush()
-            statement = self._dialect_insert(EventRow).values(**_to_row(event))
+            statement = self._dialect_insert(EventRow).values(**row)
             statement = statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
             event_id = connection.scalar(statement.returning(EventRow.id))
             if event_id is None:
                 log.info("duplicate %s ignored", event.idempotency_key)
+            else:
+                head = row["hash"]
             ids.append(event_id)
         flush()
-        return ids
+        return ids, head
 
     def _dialect_insert(self, model: type):
         return {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[

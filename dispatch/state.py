@@ -18,7 +18,7 @@ from dispatch.config import ARRIVAL_GEOFENCE_M
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus, check_transition
 from dispatch.shifts import Shift
-from dispatch.trusted_time import clock_start, judge_fix
+from dispatch.trusted_time import FixTiming, clock_start, judge_fix
 from map import geodesy
 
 FIRST_CASE_NUMBER = 1001
@@ -221,10 +221,10 @@ def _position(state: CenterState, e: Event) -> None:
     unit = state.units[p["unit"]]
     radio_time = datetime.fromisoformat(p["fix_time"]) if p.get("fix_time") else None
     verdict = judge_fix(radio_time, e.time)
-    if not verdict.moves_unit or (
-            verdict.timing == "current" and unit.radio_time and radio_time < unit.radio_time):
+    current = verdict.timing == FixTiming.CURRENT
+    if not verdict.moves_unit or (current and unit.radio_time and radio_time < unit.radio_time):
         return
-    unit.radio_time = radio_time if verdict.timing == "current" else None
+    unit.radio_time = radio_time if current else None
     moving = p.get("speed_kmh", 0.0) > STUCK_SPEED_KMH
     same = (unit.lon, unit.lat) == (p["lon"], p["lat"])
     unit.frozen_fixes = unit.frozen_fixes + 1 if same and moving else 0
@@ -233,6 +233,8 @@ def _position(state: CenterState, e: Event) -> None:
     status = p.get("radio_status", 0)
     unit.radio_status_changed, unit.radio_status = status != unit.radio_status, status
     unit.fix_time = e.time
+    if verdict.timing == FixTiming.CLOCK_WRONG:  # drawn, but such a radio cannot prove arrival
+        return
     incident = state.incident_of(unit.unit_id)
     inside = incident is not None and geodesy.distance_m(
         unit.lon, unit.lat, incident.lon, incident.lat) <= ARRIVAL_GEOFENCE_M
