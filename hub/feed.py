@@ -2,11 +2,13 @@
 
 Every message gets exactly one JSON reply: an ack naming the alert id once the slip is in the
 log (a resend is acked again, flagged duplicate), or an error with the reason. A bad message
-never closes the connection, so one malformed slip cannot cost the slips behind it.
+never closes the connection, so one malformed slip cannot cost the slips behind it. A peer that
+stops reading its replies is the exception: it is hung up on rather than waited for.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,12 +19,17 @@ from typing import Any
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
-from dispatch.alerts import SlipRejected
+from dispatch.alerts import SlipRejected, alert_id_of, decode_slip
 
 log = logging.getLogger(__name__)
 
 FEED_PATH = "/feed"
+MAX_FRAME_BYTES = 2**20  # above the slip limit, so an oversized slip still gets a JSON reason
+MAX_QUEUED_FRAMES = 16  # then websockets stops reading the socket: TCP slows the sender down
+WRITE_LIMIT_BYTES = 64 * 1024  # past this a reply waits for the peer to read, bounded below
+REPLY_TIMEOUT_S = 10.0  # a peer that has not taken a reply in this long is not reading
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,10 @@ def _only_feed_path(connection: ServerConnection, request: Request) -> Response 
 
 async def _reply(accept: AcceptAlert, message: str | bytes) -> dict[str, Any]:
     try:
-        doc = json.loads(message)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return {"type": "error", "reason": f"malformed JSON: {exc}"}
-    alert_id = doc.get("alert_id") if isinstance(doc, dict) else None
+        doc = decode_slip(message)
+    except SlipRejected as exc:
+        return {"type": "error", "alert_id": None, "reason": str(exc)}
+    alert_id = alert_id_of(doc)
     try:
         result = await accept(doc)
     except SlipRejected as exc:
@@ -56,7 +63,29 @@ async def _reply(accept: AcceptAlert, message: str | bytes) -> dict[str, Any]:
     return {"type": "ack", "alert_id": result.alert_id, "duplicate": result.duplicate}
 
 
-def feed_handler(accept: AcceptAlert) -> Callable[[ServerConnection], Awaitable[None]]:
+async def _send(connection: ServerConnection, reply: dict[str, Any], timeout_s: float) -> bool:
+    """Send one reply; False if the peer was hung up on instead.
+
+    A connection that is closing (the peer sent its close frame, or the hub is stopping) gets
+    no more replies and its queued slips are not read: unanswered, 110 resends them. Hanging up
+    aborts the transport: a close would queue behind what the peer is not reading, and wait.
+    """
+    if connection.state is not State.OPEN:
+        why = "the connection closed with slips still unanswered"
+    else:
+        try:
+            await asyncio.wait_for(connection.send(json.dumps(reply, ensure_ascii=False)),
+                                   timeout_s)
+            return True
+        except TimeoutError:
+            why = f"a reply waited {timeout_s:g} s for the peer to read"
+    log.warning("110 feed from %s hung up: %s", connection.remote_address, why)
+    connection.transport.abort()
+    return False
+
+
+def feed_handler(accept: AcceptAlert, reply_timeout_s: float = REPLY_TIMEOUT_S,
+                 ) -> Callable[[ServerConnection], Awaitable[None]]:
     async def handle(connection: ServerConnection) -> None:
         peer = connection.remote_address
         log.info("110 feed connected from %s", peer)
@@ -64,9 +93,14 @@ def feed_handler(accept: AcceptAlert) -> Callable[[ServerConnection], Awaitable[
             async for message in connection:
                 reply = await _reply(accept, message)
                 if reply["type"] == "error":
-                    log.warning("alert rejected from %s: %s; raw=%.200r", peer,
-                                reply["reason"], message)
-                await connection.send(json.dumps(reply, ensure_ascii=False))
+                    log.warning("alert rejected from %s: %s; raw=%r", peer, reply["reason"],
+                                message[:200])
+                if not await _send(connection, reply, reply_timeout_s):
+                    break
+                # Queued messages are handed over without a pause, and from Python 3.12 on
+                # wait_for does not pause either: yield, or one flooding client would keep every
+                # other client's slip waiting until its flood is through.
+                await asyncio.sleep(0)
         except ConnectionClosed:
             pass
         log.info("110 feed from %s disconnected", peer)
@@ -74,9 +108,12 @@ def feed_handler(accept: AcceptAlert) -> Callable[[ServerConnection], Awaitable[
     return handle
 
 
-async def start_feed_server(accept: AcceptAlert, host: str, port: int) -> Server:
+async def start_feed_server(accept: AcceptAlert, host: str, port: int, *,
+                            reply_timeout_s: float = REPLY_TIMEOUT_S) -> Server:
     """Start listening; port 0 picks a free port (read it from server.sockets)."""
-    return await serve(feed_handler(accept), host, port, process_request=_only_feed_path)
+    return await serve(feed_handler(accept, reply_timeout_s), host, port,
+                       process_request=_only_feed_path, max_size=MAX_FRAME_BYTES,
+                       max_queue=MAX_QUEUED_FRAMES, write_limit=WRITE_LIMIT_BYTES)
 
 
 def bound_port(server: Server) -> int:
