@@ -201,7 +201,7 @@ def tally(reply: dict[str, Any], counts: Counter, acked: set[str]) -> None:
     if reply["type"] == "ack":
         counts["acked duplicate" if reply["duplicate"] else "acked"] += 1
         acked.add(reply["alert_id"])
-    elif reply["reason"] == "internal error, resend later":
+    elif reply["reason"].startswith(("internal error", "storage unavailable")):
         counts["internal error"] += 1
     else:
         counts["rejected"] += 1

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import DBAPIError
 
 from console.paging_service import PagingService
-from db.store import EventStore
+from db.store import EventStore, StorageUnavailable
 from dispatch import commands
 from dispatch import events as ev
 from dispatch.alerts import parse_alert_slip
@@ -59,10 +59,6 @@ FACT_BATCH = 2_000
 FACT_BACKLOG = 200_000  # facts waiting for the database; beyond it, the oldest fixes go
 RETRY_START_S, RETRY_MAX_S = 0.2, 5.0
 STORAGE_FAULTS = (DBAPIError, TimeoutError, OSError)
-
-
-class StorageUnavailable(RuntimeError):
-    """The database did not take a write in time or refused it: the caller should resend."""
 
 
 @dataclass(frozen=True)
@@ -235,14 +231,20 @@ class Engine:
         self._link("db", "connected", self.store.engine.url.render_as_string())
         return stored
 
-    async def _decide(self, decide: Callable[[CenterState], list[Event]]) -> list[Event]:
-        """Decide on the current state and write, with nothing else written in between."""
+    async def _decide(self, decide: Callable[[CenterState], list[Event]], *,
+                      case: str | None = None, based_on: int | None = None) -> list[Event]:
+        """Decide on the current state and write, with nothing else written in between; a
+        command based on an older version of `case` than the current one is refused."""
         async with self._write_lock:
+            if case is not None:
+                commands.check_version(self.store.state, case, based_on)
             events = decide(self.store.state)
             return await self._write(events) if events else []
 
-    async def _decide_one(self, decide: Callable[[CenterState], Event]) -> Event:
-        return (await self._decide(lambda state: [decide(state)]))[0]
+    async def _decide_one(self, decide: Callable[[CenterState], Event], *,
+                          case: str | None = None, based_on: int | None = None) -> Event:
+        return (await self._decide(lambda state: [decide(state)], case=case,
+                                   based_on=based_on))[0]
 
     def _record(self, events: list[Event]) -> None:
         """Facts observed (a fix, a page on air, an ack): written in order by `_drain_facts`."""
@@ -318,7 +320,8 @@ class Engine:
         if incident.conflict_of is not None:
             log.warning("alert %s resent with other content: case %s kept beside case %s",
                         slip.alert_id, incident.case, incident.conflict_of)
-        return Accepted(slip.alert_id, duplicate=False)
+        return Accepted(slip.alert_id, duplicate=False,
+                        conflict=incident.conflict_of is not None)
 
     # -- dispatcher commands (coroutines: run them with `submit`) ---------------------------
     def assess(self, case: str, state: CenterState | None = None) -> Eligibility:
@@ -327,31 +330,45 @@ class Engine:
         incident = (state or self.store.state).incidents[case]
         return assess_incident(incident, self.rules, self.zones.zones_at)
 
-    async def triage(self, case: str, actor: commands.Actor) -> Event:
+    async def triage(self, case: str, actor: commands.Actor, *,
+                     based_on: int | None = None) -> Event:
         return await self._decide_one(
-            lambda state: commands.triage(state, case, self.assess(case, state), actor))
+            lambda state: commands.triage(state, case, self.assess(case, state), actor),
+            case=case, based_on=based_on)
 
-    async def override_triage(self, case: str, reason: str, actor: commands.Actor) -> Event:
+    async def override_triage(self, case: str, reason: str, actor: commands.Actor, *,
+                              based_on: int | None = None) -> Event:
         return await self._decide_one(
-            lambda state: commands.triage(state, case, self.assess(case, state), actor, reason))
+            lambda state: commands.triage(state, case, self.assess(case, state), actor, reason),
+            case=case, based_on=based_on)
 
-    async def refer(self, case: str, to: IncidentStatus, actor: commands.Actor) -> Event:
-        return await self._decide_one(lambda state: commands.refer(state, case, to, actor))
+    async def refer(self, case: str, to: IncidentStatus, actor: commands.Actor, *,
+                    based_on: int | None = None) -> Event:
+        return await self._decide_one(lambda state: commands.refer(state, case, to, actor),
+                                      case=case, based_on=based_on)
 
-    async def close(self, case: str, actor: commands.Actor) -> Event:
-        return await self._decide_one(lambda state: commands.close(state, case, actor))
+    async def close(self, case: str, actor: commands.Actor, *,
+                    based_on: int | None = None) -> Event:
+        return await self._decide_one(lambda state: commands.close(state, case, actor),
+                                      case=case, based_on=based_on)
 
-    async def merge(self, case: str, into: str, actor: commands.Actor) -> Event:
-        return await self._decide_one(lambda state: commands.merge(state, case, into, actor))
+    async def merge(self, case: str, into: str, actor: commands.Actor, *,
+                    based_on: int | None = None) -> Event:
+        return await self._decide_one(lambda state: commands.merge(state, case, into, actor),
+                                      case=case, based_on=based_on)
 
-    async def keep_apart(self, case: str, of: str, actor: commands.Actor) -> Event:
-        return await self._decide_one(lambda state: commands.keep_apart(state, case, of, actor))
+    async def keep_apart(self, case: str, of: str, actor: commands.Actor, *,
+                         based_on: int | None = None) -> Event:
+        return await self._decide_one(
+            lambda state: commands.keep_apart(state, case, of, actor), case=case,
+            based_on=based_on)
 
     async def set_unit_status(self, unit_id: str, status: str, actor: commands.Actor) -> Event:
         return await self._decide_one(lambda state: commands.set_unit_status(
             state, unit_id, UnitStatus(status), actor))
 
-    async def dispatch(self, case: str, unit_id: str, actor: commands.Actor) -> Event:
+    async def dispatch(self, case: str, unit_id: str, actor: commands.Actor, *,
+                       based_on: int | None = None) -> Event:
         """Assign the unit and page it over the radio in one dispatcher action."""
         def decide(state: CenterState) -> Event:
             incident = state.incidents.get(case)
@@ -362,7 +379,7 @@ class Engine:
                                                self.travel, self.road_etas)[0])
             return commands.dispatch_unit(state, case, unit_id, eta, actor)
 
-        dispatched = await self._decide_one(decide)
+        dispatched = await self._decide_one(decide, case=case, based_on=based_on)
         state = self.store.state
         text = commands.page_text(state, case)
         self.paging.page(unit_id, text, case, actor)

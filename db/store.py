@@ -26,6 +26,10 @@ from dispatch.state import CenterState, Incident, Unit
 log = logging.getLogger(__name__)
 
 Roster = Callable[[], list[Unit]]
+
+
+class StorageUnavailable(RuntimeError):
+    """The database did not take a write in time or refused it: the caller should resend."""
 SNAPSHOT_EVERY = 20_000  # events; at 300 positions a second, about one a minute
 
 

@@ -3,8 +3,8 @@
 Validation lives in the core so the hub, `jingbao triage` and tests reject the same things with
 the same reasons. It is complete: whatever `parse_alert_slip` accepts can be stored as it is in a
 JSON column on SQLite and PostgreSQL and its id in a VARCHAR(80). A slip that passed here and then
-failed in storage would be answered "internal error, resend later" on every resend, for ever,
-and SQLite and PostgreSQL would disagree about which slips those are.
+failed in storage would be answered "resend later" on every resend, for ever, and SQLite and
+PostgreSQL would disagree about which slips those are.
 """
 
 from __future__ import annotations

@@ -31,6 +31,18 @@ class UnknownIncident(KeyError):
     """A case number that does not exist."""
 
 
+class Conflict(ValueError):
+    """The incident changed since the console that sent the command last saw it."""
+
+
+def check_version(state: CenterState, case: str, based_on: int | None) -> None:
+    """Two dispatchers acting on one incident at once: the first wins, the second is told."""
+    incident = state.incidents.get(case)
+    if based_on is not None and incident is not None and incident.version != based_on:
+        raise Conflict(f"incident {case} changed meanwhile (now {incident.status}); "
+                       "look again before acting")
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts and from where; stamped on every event for the audit trail."""

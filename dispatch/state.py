@@ -56,6 +56,7 @@ class Incident:
     merged: list[str] = field(default_factory=list)  # cases merged into this one
     duplicate_of: str | None = None
     slip_time: datetime | None = None  # 110's own time; received_at is when the clock starts
+    version: int = 0  # id of the last event that changed it: a console's command names it
     conflict_of: str | None = None  # an earlier case sent under the same 110 id, other content
 
 
@@ -101,6 +102,10 @@ class CenterState:
         handler = _HANDLERS.get(event.type)
         if handler is not None:
             handler(self, event)
+            for key in ("case", "into", "of"):
+                incident = self.incidents.get(event.payload.get(key) or "")
+                if incident is not None:
+                    incident.version = event.id or 0
         if event.id is not None:
             self.last_event_id = max(self.last_event_id, event.id)
 
@@ -166,6 +171,7 @@ def _alert_received(state: CenterState, e: Event) -> None:
         dict(p.get("structured") or {}), slip_time=slip_time,
     )
     incident.history.append((e.time, IncidentStatus.RECEIVED))
+    incident.version = e.id or 0
     state.incidents[case] = incident
     earlier = state.by_alert.setdefault(incident.alert_id, case)
     if earlier != case:

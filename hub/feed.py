@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
+from db.store import StorageUnavailable
 from dispatch.alerts import SlipRejected, alert_id_of, decode_slip
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ REPLY_TIMEOUT_S = 10.0  # a peer that has not taken a reply in this long is not 
 class Accepted:
     alert_id: str
     duplicate: bool
+    conflict: bool = False  # a stored id with other content: kept as an incident of its own
 
 
 AcceptAlert = Callable[[Any], Awaitable[Accepted]]
@@ -57,10 +59,15 @@ async def _reply(accept: AcceptAlert, message: str | bytes) -> dict[str, Any]:
         result = await accept(doc)
     except SlipRejected as exc:
         return {"type": "error", "alert_id": alert_id, "reason": str(exc)}
-    except Exception:  # a storage fault: tell 110 to resend, never ack what is not stored
+    except StorageUnavailable as exc:  # tell 110 to resend, never ack what is not stored
+        log.warning("alert %r not stored: %s", alert_id, exc)
+        return {"type": "error", "alert_id": alert_id,
+                "reason": "storage unavailable, resend later"}
+    except Exception:  # a fault of the hub itself: resending will not help
         log.exception("alert %r could not be stored", alert_id)
-        return {"type": "error", "alert_id": alert_id, "reason": "internal error, resend later"}
-    return {"type": "ack", "alert_id": result.alert_id, "duplicate": result.duplicate}
+        return {"type": "error", "alert_id": alert_id, "reason": "internal error: not stored"}
+    reply = {"type": "ack", "alert_id": result.alert_id, "duplicate": result.duplicate}
+    return reply | ({"conflict": True} if result.conflict else {})
 
 
 async def _send(connection: ServerConnection, reply: dict[str, Any], timeout_s: float) -> bool:
