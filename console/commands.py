@@ -278,3 +278,81 @@ def audit(args: argparse.Namespace) -> int:
     print(f"{url}: {verdict.checked} events checked, {len(verdict.problems)} problem(s); "
           f"head: event {verdict.head_id} {verdict.head_hash}")
     return 1 if verdict.problems else 0
+
+
+ROLE_HELP = "dispatcher, radio_operator, shift_lead, admin or insurer_clerk (hub.users.Role)"
+
+
+def _users_options(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="users_command", required=True)
+    add = sub.add_parser("add", help="a new user; the password is asked for")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help=ROLE_HELP)
+    add.add_argument("--insurer", help="the insurer an insurer_clerk works for, e.g. 人保财险")
+    passwd = sub.add_parser("passwd", help="a new password (ends the user's sessions)")
+    passwd.add_argument("name")
+    sub.add_parser("disable", help="no more logins; ends the user's sessions").add_argument("name")
+    sub.add_parser("enable", help="may log in again").add_argument("name")
+    role = sub.add_parser("role", help="another role (from the user's next resume on)")
+    role.add_argument("name")
+    role.add_argument("role", help=ROLE_HELP)
+    role.add_argument("--insurer", help="required for insurer_clerk")
+    sub.add_parser("list", help="every user, role, insurer and whether active")
+    for each in sub.choices.values():
+        each.add_argument("--db", help="database URL (default: the SQLite file in the data "
+                                       "folder)")
+    for each in (add, passwd):
+        each.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of stdin (scripts)")
+
+
+def _new_password(from_stdin: bool) -> str:
+    """From stdin for scripts; else typed twice without echo, so a typo is caught here and
+    not at the user's first login."""
+    import getpass
+    import sys
+
+    from hub.users import InvalidUser
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise InvalidUser("the two passwords differ")
+    return password
+
+
+@command("users", "who may log in and as what: `users add NAME --role ROLE`, `users list` …",
+         _users_options)
+def users(args: argparse.Namespace) -> int:
+    from db.schema import default_url, make_engine, upgrade
+    from hub.users import UserError, UserStore
+
+    engine = make_engine(args.db or default_url())
+    try:
+        upgrade(engine)
+        store = UserStore(engine)
+        if args.users_command == "list":
+            for user in store.list():
+                print(f"{user.name}\t{user.role}\t{user.insurer or '-'}\t"
+                      f"{'active' if user.active else 'disabled'}")
+            return 0
+        if args.users_command == "add":
+            user = store.add(args.name, _new_password(args.password_stdin), args.role,
+                             args.insurer)
+        elif args.users_command == "passwd":
+            user = store.set_password(args.name, _new_password(args.password_stdin))
+        elif args.users_command == "role":
+            user = store.set_role(args.name, args.role, args.insurer)
+        elif args.users_command == "disable":
+            user = store.disable(args.name)
+        else:
+            user = store.enable(args.name)
+    except UserError as exc:
+        log.error("users %s: %s", args.users_command, exc)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"{user.name}: {user.role}{f' ({user.insurer})' if user.insurer else ''}, "
+          f"{'active' if user.active else 'disabled'}")
+    return 0

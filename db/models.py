@@ -72,3 +72,33 @@ class SnapshotRow(Base):
     last_event_id: Mapped[int] = mapped_column(BigInteger, index=True)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class UserRow(Base):
+    """A person who logs in (hub/users.py). Never deleted, only disabled: the event log names
+    users as actors for good, so the name must keep meaning the same person."""
+
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, with its parameters
+    role: Mapped[str] = mapped_column(String(20))
+    insurer: Mapped[str | None] = mapped_column(String(40))  # only for insurer clerks
+    active: Mapped[bool]
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A login at a workstation. Only the token's SHA-256 is kept, so a copy of the database
+    holds no live token. No foreign key to `users`: users are never deleted, and hub/users.py
+    writes a session only in the transaction that read its user as active."""
+
+    __tablename__ = "sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(40), index=True)
+    workstation: Mapped[str] = mapped_column(String(80))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # idle
+    absolute_expiry: Mapped[datetime] = mapped_column(DateTime(timezone=True))
