@@ -25,11 +25,11 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from console.engine import Engine  # noqa: E402
 from console.main_window import MainWindow  # noqa: E402
 from console.signals import EngineSignals, SignalListener  # noqa: E402
 from db.store import EventStore  # noqa: E402
 from dispatch.commands import Actor  # noqa: E402
+from hub.engine import Engine  # noqa: E402
 from hub.simulated_feed import SlipFactory  # noqa: E402
 from resources import scenario as scenarios  # noqa: E402
 

@@ -31,11 +31,11 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from console.engine import Engine, RadioLogEntry
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.alerts import STRUCTURED_FIELDS
 from dispatch.events import Event
+from hub.engine import Engine, RadioLogEntry
 from hub.simulated_feed import SlipFactory
 from resources import scenario as scenarios
 

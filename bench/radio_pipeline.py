@@ -30,10 +30,10 @@ from pynmeagps import NMEAReader  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from console.engine import Engine  # noqa: E402
 from console.signals import EngineSignals, SignalListener  # noqa: E402
 from db.store import EventStore  # noqa: E402
 from dispatch import events as ev  # noqa: E402
+from hub.engine import Engine  # noqa: E402
 from radio import gateway  # noqa: E402
 from radio.framing import LineFramer  # noqa: E402
 from radio.ports import PortConfig  # noqa: E402

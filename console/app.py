@@ -9,10 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from console.center import Center, start_center
 from console.main_window import MainWindow
 from console.signals import EngineSignals, SignalListener
 from db.schema import default_url
+from hub.center import Center, start_center
 from map.tiles import TileSource, open_pack, source_from_spec
 from resources import scenario as scenarios
 

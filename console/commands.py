@@ -71,7 +71,7 @@ def _hub_options(p: argparse.ArgumentParser) -> None:
 @command("hub", "run the center without a window: 110 feed intake, radio ports, event log",
          _hub_options)
 def hub(args: argparse.Namespace) -> int:
-    from console.center import LogListener, start_center
+    from hub.center import LogListener, start_center
 
     center = start_center(args, LogListener())
     stop = threading.Event()
@@ -94,7 +94,7 @@ def _simulate_radio_options(p: argparse.ArgumentParser) -> None:
 def simulate_radio(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from console.center import simulated_guides
+    from hub.center import simulated_guides
     from radio.simulator import GatewaySimulator
     from resources import scenario as scenarios
 

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.command_bar import CommandBar
-from console.engine import Engine
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.signals import EngineSignals
@@ -50,6 +49,7 @@ from dispatch.recommend import Recommendation, recommend
 from dispatch.search import search
 from dispatch.service_hours import CHINA_TZ
 from dispatch.state import UnitStatus
+from hub.engine import Engine
 from map.tiles import TileSource
 from map.view import MapView
 from resources.scenario import Scenario

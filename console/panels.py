@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.engine import RadioLogEntry
 from console.texts import field_text, status_text
 from dispatch.duplicates import DuplicateCandidate
 from dispatch.eligibility import Eligibility
 from dispatch.lifecycle import AWAITING_UNIT
 from dispatch.recommend import Recommendation
 from dispatch.state import Incident
+from hub.radio_log import RadioLogEntry
 
 
 def _local(when: datetime) -> str:

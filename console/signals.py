@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from console.engine import RadioLogEntry
 from dispatch.events import Event
+from hub.radio_log import RadioLogEntry
 
 
 class EngineSignals(QObject):

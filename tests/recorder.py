@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import queue
 
-from console.engine import RadioLogEntry
 from dispatch.events import Event
+from hub.radio_log import RadioLogEntry
 
 
 class Recorder:

@@ -10,12 +10,12 @@ import tty
 import pytest
 from PySide6.QtCore import Qt
 
-from console.engine import Engine
 from console.main_window import MainWindow
 from console.signals import EngineSignals, SignalListener
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.commands import Actor
+from hub.engine import Engine
 from radio.ports import PortConfig
 from radio.protocols import kiss
 from resources import scenario as scenarios

@@ -18,13 +18,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from websockets.asyncio.client import connect
 
-from console.engine import Engine
 from console.main_window import MainWindow
 from console.signals import EngineSignals, SignalListener
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.commands import Actor
 from dispatch.service_hours import CHINA_TZ
+from hub.engine import Engine
 from map import geodesy
 from radio.ports import PortConfig
 from radio.simulator import GatewaySimulator, SimGuide

@@ -8,11 +8,11 @@ import time
 import tty
 from datetime import UTC, datetime
 
-from console.engine import Engine
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.alerts import parse_alert_slip
 from dispatch.commands import Actor, receive_alert
+from hub.engine import Engine
 from radio.pager import PagerPolicy
 from radio.ports import PortConfig
 from radio.protocols import fleetsync

@@ -23,10 +23,10 @@ from sqlalchemy.engine import make_url
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from console.engine import WRITE_DEADLINE_S, Engine
 from db.schema import make_engine
 from db.store import EventStore
 from dispatch import events as ev
+from hub.engine import WRITE_DEADLINE_S, Engine
 from radio.ports import PortConfig
 from radio.protocols import fleetsync
 from resources import scenario as scenarios

@@ -17,9 +17,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
-from console.engine import Engine
 from db.store import EventStore
 from dispatch import events as ev
+from hub.engine import Engine
 from hub.feed import MAX_FRAME_BYTES, AcceptAlert, Accepted, bound_port, start_feed_server
 from resources import scenario
 from tests.recorder import Recorder

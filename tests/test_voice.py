@@ -98,11 +98,11 @@ def test_dispatch_speaks_the_page_and_logs_the_clip(tmp_path) -> None:
     _need("sox")
     import socket
 
-    from console.engine import Engine
     from db.store import EventStore
     from dispatch import events as ev
     from dispatch.alerts import parse_alert_slip
     from dispatch.commands import Actor, receive_alert
+    from hub.engine import Engine
     from resources import scenario as scenarios
     from tests.recorder import Recorder
     from tests.test_dispatch_core import SLIP

@@ -24,13 +24,10 @@ import math
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.exc import DBAPIError
 
-from console.paging_service import PagingService
 from db.store import EventStore, StorageUnavailable
 from dispatch import commands
 from dispatch import events as ev
@@ -43,6 +40,8 @@ from dispatch.recommend import EtaFunction, etas_with_fallback
 from dispatch.state import CenterState, UnitStatus
 from dispatch.trusted_time import FixTiming, judge_fix
 from hub.feed import Accepted, bound_port, start_feed_server
+from hub.paging_service import PagingService
+from hub.radio_log import RadioLogEntry
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
 from radio.pager import PagerPolicy
@@ -59,18 +58,6 @@ FACT_BATCH = 2_000
 FACT_BACKLOG = 200_000  # facts waiting for the database; beyond it, the oldest fixes go
 RETRY_START_S, RETRY_MAX_S = 0.2, 5.0
 STORAGE_FAULTS = (DBAPIError, TimeoutError, OSError)
-
-
-@dataclass(frozen=True)
-class RadioLogEntry:
-    """One line of the radio operator's log: every frame in or out, and every rejection."""
-
-    port: str
-    direction: str  # "in", "out" or "rejected"
-    unit: str
-    text: str
-    raw: bytes
-    time: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class EngineListener(Protocol):

@@ -12,12 +12,13 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.engine import Engine, EngineListener, RadioLogEntry
 from db.schema import default_url
 from db.store import EventStore
 from dispatch.commands import Actor
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
+from hub.engine import Engine, EngineListener
+from hub.radio_log import RadioLogEntry
 from hub.simulated_feed import SlipFactory, run_simulated_feed
 from map import geodesy, roads
 from map.routing import Router, UnitEtas
