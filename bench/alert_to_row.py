@@ -1,8 +1,9 @@
 """Alert → row painted: from a 110 client's websocket send to the queue row repainted.
 
-Runs the real engine (SQLite file, websocket feed) and the real window offscreen; a client
-thread sends N alerts; the time is taken when the queue model has reset with the new row and
-the queue's viewport has been repainted. Prints p50/p95/max in milliseconds.
+Runs the real engine (SQLite file, websocket feed) and the real window offscreen, following the
+hub over the console link as every console does; a client thread sends N alerts; the time is
+taken when the queue model has reset with the new row and the queue's viewport has been
+repainted. Prints p50/p95/max in milliseconds.
 
     .venv/bin/python bench/alert_to_row.py [N]
 """
@@ -25,10 +26,10 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from console.main_window import MainWindow  # noqa: E402
-from console.signals import EngineSignals, SignalListener  # noqa: E402
+from console.app import attach_window  # noqa: E402
+from console.hub_client import Credentials  # noqa: E402
 from db.store import EventStore  # noqa: E402
-from dispatch.commands import Actor  # noqa: E402
+from hub.center import LogListener  # noqa: E402
 from hub.engine import Engine  # noqa: E402
 from hub.simulated_feed import SlipFactory  # noqa: E402
 from resources import scenario as scenarios  # noqa: E402
@@ -39,10 +40,10 @@ def main(n: int) -> None:
     scenario = scenarios.load()
     folder = tempfile.mkdtemp()
     store = EventStore.open(f"sqlite:///{folder}/bench.sqlite3", scenario.roster)
-    signals = EngineSignals()
-    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
+    engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
     engine.start(feed_port=0)
-    window = MainWindow(scenario, engine, signals, Actor("bench", "bench"))
+    token = engine.console_link.local_session("bench", "bench")
+    hub, window = attach_window(scenario, engine.url, Credentials(token=token), "bench")
     window.resize(1600, 1000)
     window.show()
     sent: dict[str, float] = {}
@@ -74,6 +75,7 @@ def main(n: int) -> None:
     threading.Thread(target=lambda: asyncio.run(client()), daemon=True).start()
     QTimer.singleShot(n * 1000 + 10000, app.quit)
     app.exec()
+    hub.stop()
     engine.stop()
     latencies.sort()
     print(f"alert → row painted, {len(latencies)} alerts: "

@@ -30,7 +30,7 @@ from pynmeagps import NMEAReader  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from console.signals import EngineSignals, SignalListener  # noqa: E402
+from console.signals import HubSignals, SignalListener  # noqa: E402
 from db.store import EventStore  # noqa: E402
 from dispatch import events as ev  # noqa: E402
 from hub.engine import Engine  # noqa: E402
@@ -80,7 +80,7 @@ def latency(seconds: float, spread: bool) -> None:
     master, slave = os.openpty()
     tty.setraw(slave)
     store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3", scenario.roster)
-    signals = EngineSignals()
+    signals = HubSignals()
     engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
     engine.start(feed_port=None, radio_ports=[PortConfig("bench", os.ttyname(slave),
                                                          baudrate=115200)])

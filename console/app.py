@@ -1,4 +1,9 @@
-"""Assembling a running console: the center (console/center.py), translator and window."""
+"""Assembling a running console: the hub (embedded, or another machine's), translator, window.
+
+One code path for both: on one workstation the hub runs in this process and the window
+connects to it over the console link exactly as a console on another PC connects to a
+center's hub, with a session the embedded hub grants the PC's user.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from console.hub_client import Credentials, HubClient
 from console.main_window import MainWindow
-from console.signals import EngineSignals, SignalListener
+from console.settings import ConsoleSettings
+from console.signals import HubSignals, SignalListener
 from db.schema import default_url
-from hub.center import Center, start_center
+from hub.center import Center, LogListener, road_etas, start_center
 from map.tiles import TileSource, open_pack, source_from_spec
 from resources import scenario as scenarios
 
@@ -55,21 +62,38 @@ def make_app(language: str) -> QApplication:
     return app
 
 
-def open_console(args: argparse.Namespace) -> tuple[Center, MainWindow]:
-    """The running center and its window, shown (the console and the screenshot alike)."""
-    signals = EngineSignals()
-    center = start_center(args, SignalListener(signals))
-    window = MainWindow(center.scenario, center.engine, signals, center.actor,
-                        tile_source(args.tiles, center.scenario))
+def attach_window(scenario: scenarios.Scenario, hub_url: str, credentials: Credentials,
+                  workstation: str, *, voice: bool = False, tiles: TileSource | None = None,
+                  ) -> tuple[HubClient, MainWindow]:
+    """A window following the hub at `hub_url`. The window is connected to the client's
+    signals before the client starts, so the first thing it can hear is the snapshot."""
+    signals = HubSignals()
+    client = HubClient(hub_url, scenario.roster, SignalListener(signals), credentials,
+                       workstation=workstation)
+    settings = ConsoleSettings.from_scenario(scenario, road_etas(scenario), voice)
+    window = MainWindow(scenario, client, signals, settings, tiles)
+    client.start()
+    return client, window
+
+
+def open_console(args: argparse.Namespace) -> tuple[Center, HubClient, MainWindow]:
+    """The embedded hub and a window following it, shown (the console and the screenshot)."""
+    center = start_center(args, LogListener())
+    engine = center.engine
+    token = engine.console_link.local_session(center.actor.name, center.actor.workstation)
+    client, window = attach_window(center.scenario, engine.url, Credentials(token=token),
+                                   center.actor.workstation, voice=engine.voice is not None,
+                                   tiles=tile_source(args.tiles, center.scenario))
     window.resize(1600, 1000)
     window.show()
-    return center, window
+    return center, client, window
 
 
 def run_console(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
-    center, _window = open_console(args)
+    center, client, _window = open_console(args)
     try:
         return app.exec()
     finally:
+        client.stop()
         center.stop()

@@ -20,7 +20,11 @@ def _center_options(p: argparse.ArgumentParser) -> None:
                                 "e.g. postgresql://user@host/db")
     p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
     p.add_argument("--feed-host", default="127.0.0.1", help="110 feed listen address")
-    p.add_argument("--feed-port", type=int, default=8765, help="110 feed port (0 = any free)")
+    p.add_argument("--feed-port", type=int, default=8765,
+                   help="the hub's port: 110 feed at /feed, consoles at /console (0 = any free)")
+    p.add_argument("--tls-cert", metavar="PEM",
+                   help="serve wss:// with this certificate (chain) file; needs --tls-key")
+    p.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     p.add_argument("--radio", action="append", default=[], metavar="NAME=URL",
                    help="a radio gateway serial port, e.g. gw1=/dev/ttyUSB0 (repeatable)")
     p.add_argument("--voice", metavar="PTT[,line=RTS|DTR,device=D,lead=S,tail=S]",

@@ -1,9 +1,12 @@
 """The dispatcher's main window: queue, map, selected incident, unit board and radio log.
 
-It keeps a replica of the center state, folded from the engine's events as they arrive, and
-repaints on a frame timer so a burst of positions costs one refresh, not one per report. Every
-action goes to the engine as a command; the window changes only when the resulting events come
-back, so what the dispatcher sees is what the log holds.
+It is a client of the hub (console/hub_client.py), in one workstation's process or on another
+PC alike. It keeps a replica of the center state that only ever changes through the client's
+one ordered channel: first a snapshot, then the events that follow it, so nothing can fall
+between a copy and a stream. It repaints on a frame timer so a burst of positions costs one
+refresh, not one per report. Every action goes to the hub as a command naming the version of
+the incident it was based on; the window changes only when the resulting events come back, so
+what the dispatcher sees is what the log holds.
 """
 
 from __future__ import annotations
@@ -32,15 +35,17 @@ from PySide6.QtWidgets import (
 )
 
 from console.command_bar import CommandBar
+from console.hub_client import HubClient
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
-from console.signals import EngineSignals
+from console.settings import ConsoleSettings
+from console.signals import HubSignals
 from console.texts import status_text
 from db.schema import default_url
 from dispatch.assignment import Proposal, propose
 from dispatch.clocks import BREACH
 from dispatch.command_bar import VERBS, Parsed
-from dispatch.commands import Actor, page_text
+from dispatch.commands import page_text
 from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
 from dispatch.eligibility import assess_incident
 from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, utc_now
@@ -48,8 +53,7 @@ from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.search import search
 from dispatch.service_hours import CHINA_TZ
-from dispatch.state import UnitStatus
-from hub.engine import Engine
+from dispatch.state import CenterState, UnitStatus
 from map.tiles import TileSource
 from map.view import MapView
 from resources.scenario import Scenario
@@ -60,13 +64,14 @@ FRAME_MS = 100
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, scenario: Scenario, engine: Engine, signals: EngineSignals,
-                 actor: Actor, tiles: TileSource | None = None) -> None:
+    def __init__(self, scenario: Scenario, hub: HubClient, signals: HubSignals,
+                 settings: ConsoleSettings, tiles: TileSource | None = None) -> None:
         super().__init__()
-        self.engine, self.signals, self.actor = engine, signals, actor
+        self.hub, self.signals, self.settings = hub, signals, settings
+        self.scenario = scenario
         self.setWindowTitle(self.tr("Jingbao Console") + (self.tr(" — DEMO DATA")
                                                           if scenario.demo else ""))
-        self.state = engine.state_copy()
+        self.state = CenterState(scenario.roster())  # the hub's snapshot replaces it
         self.selected: str | None = None
         self.ranked: list[Recommendation] = []
         self._dirty = True
@@ -82,7 +87,7 @@ class MainWindow(QMainWindow):
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self, scenario: Scenario, tiles: TileSource | None) -> None:
-        self.queue_model = QueueModel(self.state, self.engine.clock_policy)
+        self.queue_model = QueueModel(self.state, self.settings.clock_policy)
         self.queue = QTableView(objectName="queue")
         self.queue.setModel(self.queue_model)
         self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -97,7 +102,7 @@ class MainWindow(QMainWindow):
         self.map.incident_menu.connect(self.show_incident_menu)
         self.map.unit_dropped.connect(self.dispatch_dropped)
         self.map.unit_clicked.connect(self.select_unit)
-        router = getattr(self.engine.road_etas, "router", None)
+        router = getattr(self.settings.road_etas, "router", None)
         if router is not None:  # roads as routing sees them (an OSM import, or the scenario's)
             self.map.show_road_graph(router.graph)
         self.map.measured.connect(lambda metres: self.statusBar().showMessage(
@@ -113,7 +118,7 @@ class MainWindow(QMainWindow):
         self.board.selectionModel().currentRowChanged.connect(self._on_board_row)
         self.radio_log = RadioLogPanel()
         self.ptt_button = QPushButton(self.tr("Hold to talk (PTT)"), objectName="pttButton")
-        self.ptt_button.setEnabled(self.engine.voice is not None)
+        self.ptt_button.setEnabled(self.settings.voice)
         self.ptt_button.setToolTip(self.tr("Keys the radio while held; needs --voice"))
         self.ptt_button.pressed.connect(lambda: self._ptt(True))
         self.ptt_button.released.connect(lambda: self._ptt(False))
@@ -157,11 +162,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.clock)
 
     def _connect_signals(self) -> None:
+        self.signals.snapshot_received.connect(self._on_snapshot)
         self.signals.events_appended.connect(self._on_events)
         self.signals.radio_logged.connect(self.radio_log.append_entry)
         self.signals.link_changed.connect(self._on_link)
         self.signals.command_failed.connect(self._on_command_failed)
-        for link, (status, detail) in dict(self.engine.links).items():
+        for link, (status, detail) in dict(self.hub.links).items():
             self._on_link(link, status, detail)
 
     def _build_actions(self) -> None:
@@ -204,9 +210,16 @@ class MainWindow(QMainWindow):
             self.addAction(action)
 
     # -- events in ----------------------------------------------------------------------------
+    def _on_snapshot(self, state: CenterState) -> None:
+        """The hub's state as of a sequence number: on connecting, or when the line could not
+        be resumed. The models keep their reference: the replica is replaced in place."""
+        self.state.reset_to(state)
+        self._dirty = True
+        self.refresh()
+
     def _on_events(self, events: list[Event]) -> None:
         events = [e for e in events if e.id is None or e.id > self.state.last_event_id]
-        for event in events:  # (events already in the copy taken at start are skipped)
+        for event in events:  # the client hands them on in order, after the snapshot
             self.state.apply(event)
         self._dirty = True
         if any(e.type == ALERT_RECEIVED or (e.type == CLOCK_ALARM and e.payload["level"] == BREACH)
@@ -262,9 +275,7 @@ class MainWindow(QMainWindow):
     def acknowledge_emergency(self) -> None:
         units = self.emergencies()
         if units:
-            self.engine.submit(self.engine.acknowledge_emergency, units[0],
-                               self.actor).add_done_callback(
-                self._report_failure(self.tr("Acknowledge")))
+            self._send(self.tr("Acknowledge"), "acknowledge_emergency", units[0])
 
     def refresh(self) -> None:
         """Repaint the views from the replica if anything changed (the frame timer calls
@@ -286,9 +297,10 @@ class MainWindow(QMainWindow):
         incident = self.state.incidents.get(self.selected or "")
         needs_unit = incident is not None and incident.status in AWAITING_UNIT
         self.ranked = (recommend(self.state.units.values(), incident.lon, incident.lat,
-                                 utc_now(), self.engine.travel, self.engine.road_etas)
+                                 utc_now(), self.settings.travel, self.settings.road_etas)
                        if needs_unit else [])
-        verdict = (assess_incident(incident, self.engine.rules, self.engine.zones.zones_at)
+        verdict = (assess_incident(incident, self.settings.rules,
+                                   self.settings.zones.zones_at)
                    if incident is not None else None)
         self.panel.show_incident(incident, self.ranked, verdict, self.duplicates())
 
@@ -329,12 +341,20 @@ class MainWindow(QMainWindow):
         self._dirty = True
 
     # -- commands out -------------------------------------------------------------------------
-    def _command(self, what: str, fn: Callable, *args) -> None:
+    def _command(self, what: str, verb: str, *args) -> None:
         if self.selected is None:
             self.statusBar().showMessage(self.tr("Select an alert first"), 4000)
             return
+        self._send(what, verb, *args)
 
-        self.engine.submit(fn, *args, self.actor).add_done_callback(self._report_failure(what))
+    def _send(self, what: str, verb: str, *args) -> None:
+        """One command to the hub. When it acts on an incident it names the version this
+        console saw, so acting on a case someone else has just changed is refused and told,
+        never silently applied to a case the dispatcher has not seen."""
+        incident = self.state.incidents.get(str(args[0])) if args else None
+        based_on = incident.version if incident is not None else None
+        self.hub.submit(verb, *args, based_on=based_on).add_done_callback(
+            self._report_failure(what))
 
     def help_text(self) -> str:
         """Every key and command, read from the actions and the command grammar themselves."""
@@ -360,7 +380,7 @@ class MainWindow(QMainWindow):
         incident = self.state.incidents[case]
         if incident.unit_id and incident.status not in TERMINAL:
             menu.addAction(self.tr("Page %1 again").replace("%1", incident.unit_id),
-                           lambda: self._command(self.tr("Page"), self.engine.page,
+                           lambda: self._command(self.tr("Page"), "page",
                                                  incident.unit_id,
                                                  page_text(self.state, case)))
         menu.addAction(self.tr("Refer to police"),
@@ -387,11 +407,10 @@ class MainWindow(QMainWindow):
         self.incident_menu(case).exec(where)
 
     def _ptt(self, on: bool) -> None:
-        self.engine.submit(self.engine.push_to_talk, on, self.actor).add_done_callback(
-            self._report_failure("PTT"))
+        self._send("PTT", "push_to_talk", on)
 
     def _names(self) -> tuple[list[str], list[str], list[str]]:
-        return list(self.state.incidents), list(self.state.units), list(self.engine.scenario.zones)
+        return list(self.state.incidents), list(self.state.units), list(self.scenario.zones)
 
     def focus_command(self) -> None:
         self.command_bar.setFocus()
@@ -405,15 +424,10 @@ class MainWindow(QMainWindow):
             view_actions[parsed.action](*parsed.args)
             self.queue.setFocus()
             return
-        e = self.engine
-        actions = {"dispatch": e.dispatch, "triage": e.triage, "refer": e.refer,
-                   "merge": e.merge, "keep_apart": e.keep_apart, "close": e.close,
-                   "status": e.set_unit_status, "page": e.page, "group_page": e.group_page,
-                   "map_radio": e.map_radio, "poll": e.poll}
+        verbs = {"status": "set_unit_status"}  # the command line's name → the hub's verb
         if parsed.args and parsed.args[0] in self.state.incidents:
             self.select_case(parsed.args[0])
-        self.engine.submit(actions[parsed.action], *parsed.args, self.actor).add_done_callback(
-            self._report_failure(parsed.action))
+        self._send(parsed.action, verbs.get(parsed.action, parsed.action), *parsed.args)
         self.queue.setFocus()
 
     def follow(self, unit_id: str) -> None:
@@ -454,7 +468,7 @@ class MainWindow(QMainWindow):
         incident = self.state.incidents.get(self.selected or "")
         if incident is None or incident.status not in AWAITING_UNIT:
             return []
-        etas = self.engine.road_etas
+        etas = self.settings.road_etas
         if etas is None:
             return duplicate_candidates(incident, self.state.incidents.values())
         return duplicate_candidates(incident, self.state.incidents.values(),
@@ -465,16 +479,16 @@ class MainWindow(QMainWindow):
         if not found:
             self.statusBar().showMessage(self.tr("No likely duplicate"), 4000)
             return
-        self._command(self.tr("Merge"), self.engine.merge, self.selected, found[0].case)
+        self._command(self.tr("Merge"), "merge", self.selected, found[0].case)
 
     def keep_apart_selected(self) -> None:
         found = self.duplicates()
         if found:
-            self._command(self.tr("Not a duplicate"), self.engine.keep_apart, self.selected,
+            self._command(self.tr("Not a duplicate"), "keep_apart", self.selected,
                           found[0].case)
 
     def triage_selected(self) -> None:
-        self._command(self.tr("Triage"), self.engine.triage, self.selected)
+        self._command(self.tr("Triage"), "triage", self.selected)
 
     def override_selected(self) -> None:
         """Take an alert into the program against the rules; the reason is required."""
@@ -484,14 +498,14 @@ class MainWindow(QMainWindow):
             self, self.tr("Override triage"),
             self.tr("Why does case %1 qualify despite the rules?").replace("%1", self.selected))
         if ok and reason.strip():
-            self._command(self.tr("Override"), self.engine.override_triage, self.selected,
+            self._command(self.tr("Override"), "override_triage", self.selected,
                           reason.strip())
 
     def dispatch_choice(self, n: int) -> None:
         if n >= len(self.ranked):
             self.statusBar().showMessage(self.tr("No such recommendation"), 4000)
             return
-        self._command(self.tr("Dispatch"), self.engine.dispatch, self.selected,
+        self._command(self.tr("Dispatch"), "dispatch", self.selected,
                       self.ranked[n].unit_id)
 
     def dispatch_dropped(self, unit_id: str, case: str) -> None:
@@ -499,7 +513,7 @@ class MainWindow(QMainWindow):
         self.select_case(case)
         self.statusBar().showMessage(
             self.tr("Dispatching %1 to case %2").replace("%1", unit_id).replace("%2", case), 4000)
-        self._command(self.tr("Dispatch"), self.engine.dispatch, case, unit_id)
+        self._command(self.tr("Dispatch"), "dispatch", case, unit_id)
 
     def joint_proposal(self) -> Proposal | None:
         now = utc_now()
@@ -507,7 +521,7 @@ class MainWindow(QMainWindow):
                           if i.status == IncidentStatus.TRIAGED), key=lambda i: i.received_at)
         units = [u for u in self.state.units.values() if u.status == UnitStatus.AVAILABLE
                  and u.kind == "guide" and u.lon is not None]
-        return propose(pending, units, now, self.engine.travel, self.engine.road_etas)
+        return propose(pending, units, now, self.settings.travel, self.settings.road_etas)
 
     def propose_joint(self) -> None:
         """Show the joint plan for all triaged incidents; Enter dispatches it."""
@@ -527,8 +541,7 @@ class MainWindow(QMainWindow):
                                       defaultButton=QMessageBox.StandardButton.Yes)
         if answer == QMessageBox.StandardButton.Yes:
             for case, unit, _eta in proposal.assignments:
-                self.engine.submit(self.engine.dispatch, case, unit, self.actor).add_done_callback(
-                    self._report_failure(self.tr("Dispatch")))
+                self._send(self.tr("Dispatch"), "dispatch", case, unit)
 
     def _report_failure(self, what: str):
         def done(future) -> None:
@@ -538,10 +551,10 @@ class MainWindow(QMainWindow):
         return done
 
     def refer_selected(self, to: IncidentStatus) -> None:
-        self._command(self.tr("Refer"), self.engine.refer, self.selected, to)
+        self._command(self.tr("Refer"), "refer", self.selected, to)
 
     def close_selected(self) -> None:
-        self._command(self.tr("Close"), self.engine.close, self.selected)
+        self._command(self.tr("Close"), "close", self.selected)
 
     def closeEvent(self, event) -> None:  # Qt override
         self.frame.stop()

@@ -33,7 +33,7 @@ def _act_like_a_dispatcher(window: MainWindow) -> None:
 def take_screenshot(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     args.demo = True
-    center, window = open_console(args)
+    center, client, window = open_console(args)
     actor = QTimer(window, interval=700, timeout=lambda: _act_like_a_dispatcher(window))
     actor.start()
     QTimer.singleShot(int(args.seconds * 1000) - 1500, actor.stop)
@@ -48,4 +48,5 @@ def take_screenshot(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        client.stop()
         center.stop()

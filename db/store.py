@@ -178,35 +178,38 @@ class EventStore:
     def _insert(self, connection: Connection, events: Sequence[Event],
                 ) -> tuple[list[int | None], str]:
         """The new rows' ids in event order (None for a key already in the log) and the new
-        head of the hash chain. Runs of events without a key go in one multi-row INSERT …
-        RETURNING (a burst of 300 positions is one statement); a keyed event is INSERT … ON
-        CONFLICT DO NOTHING RETURNING id, which needs no savepoint (pysqlite's savepoints
+        head of the hash chain.
+
+        The store numbers the events itself, one after the other: the hub is the log's only
+        writer, and a database sequence leaves gaps (PostgreSQL's skips the ids of refused
+        duplicates and rolled-back transactions), while consoles follow the log by these
+        numbers and take a gap for a lost event. Runs of events without a key go in one
+        multi-row INSERT (a burst of 300 positions is one statement); a keyed event is
+        INSERT … ON CONFLICT DO NOTHING, which needs no savepoint (pysqlite's savepoints
         committed on their own)."""
         ids: list[int | None] = []
         plain: list[dict] = []
-        head = self.head
+        head, next_id = self.head, self.state.last_event_id + 1
 
         def flush() -> None:
             if plain:
-                statement = insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True)
-                ids.extend(connection.scalars(statement, plain).all())
+                connection.execute(insert(EventRow), plain)
                 plain.clear()
 
         for event in events:
-            row = _to_row(event, head)
+            row = {"id": next_id, **_to_row(event, head)}
             if event.idempotency_key is None:
                 plain.append(row)
-                head = row["hash"]
-                continue
-            flush()
-            statement = self._dialect_insert(EventRow).values(**row)
-            statement = statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
-            event_id = connection.scalar(statement.returning(EventRow.id))
-            if event_id is None:
-                log.info("duplicate %s ignored", event.idempotency_key)
             else:
-                head = row["hash"]
-            ids.append(event_id)
+                flush()
+                statement = self._dialect_insert(EventRow).values(**row)
+                statement = statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
+                if connection.scalar(statement.returning(EventRow.id)) is None:
+                    log.info("duplicate %s ignored", event.idempotency_key)
+                    ids.append(None)
+                    continue
+            ids.append(next_id)
+            head, next_id = row["hash"], next_id + 1
         flush()
         return ids, head
 

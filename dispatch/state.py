@@ -135,6 +135,10 @@ class CenterState:
             clone.units[unit_id] = copy.deepcopy(self.units[unit_id])
         return clone
 
+    def reset_to(self, other: CenterState) -> None:
+        """Become `other` in place, so views holding this object follow a new snapshot."""
+        self.__dict__.update(vars(other))
+
     def stuck_units(self) -> list[str]:
         return [u.unit_id for u in self.units.values() if u.frozen_fixes >= STUCK_AFTER_FIXES]
 

@@ -19,7 +19,9 @@ from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
 from hub.engine import Engine, EngineListener
 from hub.radio_log import RadioLogEntry
+from hub.server import tls_context
 from hub.simulated_feed import SlipFactory, run_simulated_feed
+from hub.users import UserStore
 from map import geodesy, roads
 from map.routing import Router, UnitEtas
 from radio.ports import PortConfig, parse_port_spec
@@ -112,8 +114,10 @@ def start_center(args: argparse.Namespace, listener: EngineListener) -> Center:
     scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
     url = args.db or (demo_db_url() if args.demo else default_url())
     store = EventStore.open(url, scenario.roster)
+    tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
     engine = Engine(store, scenario, listener, workstation=socket.gethostname(),
-                    road_etas=road_etas(scenario), voice=voice_pager(args.voice))
+                    road_etas=road_etas(scenario), voice=voice_pager(args.voice),
+                    users=UserStore(store.engine), tls=tls)
     actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
     radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
     center = Center(scenario, engine, actor)

@@ -21,6 +21,7 @@ import copy
 import dataclasses
 import logging
 import math
+import ssl
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -39,9 +40,12 @@ from dispatch.lifecycle import IncidentStatus
 from dispatch.recommend import EtaFunction, etas_with_fallback
 from dispatch.state import CenterState, UnitStatus
 from dispatch.trusted_time import FixTiming, judge_fix
-from hub.feed import Accepted, bound_port, start_feed_server
+from hub.console_link import CONSOLE_PATH, ConsoleLink
+from hub.feed import FEED_PATH, Accepted, feed_handler
 from hub.paging_service import PagingService
 from hub.radio_log import RadioLogEntry
+from hub.server import bound_port, start_hub_server
+from hub.users import UserStore
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
 from radio.pager import PagerPolicy
@@ -68,13 +72,42 @@ class EngineListener(Protocol):
     def link_changed(self, link: str, status: str, detail: str) -> None: ...
 
 
+class Listeners:
+    """Several listeners as one: the process's own (a log, a test's recorder) and the console
+    link's consoles. One that raises is logged and the others still hear."""
+
+    def __init__(self, *listeners: EngineListener) -> None:
+        self.listeners = listeners
+
+    def _each(self, method: str, *args: Any) -> None:
+        for listener in self.listeners:
+            try:
+                getattr(listener, method)(*args)
+            except Exception:  # a view's failure must not cost the log or the other views
+                log.exception("listener %r failed on %s", listener, method)
+
+    def events_appended(self, events: list[Event]) -> None:
+        self._each("events_appended", events)
+
+    def radio_logged(self, entry: RadioLogEntry) -> None:
+        self._each("radio_logged", entry)
+
+    def link_changed(self, link: str, status: str, detail: str) -> None:
+        self._each("link_changed", link, status, detail)
+
+
 class Engine:
     def __init__(self, store: EventStore, scenario: Scenario, listener: EngineListener, *,
                  workstation: str, rules: ProgramRules | None = None,
                  travel: TravelModel | None = None, road_etas: EtaFunction | None = None,
                  pager_policy: PagerPolicy = PagerPolicy(),  # noqa: B008 - frozen
-                 voice: VoicePager | None = None) -> None:
-        self.store, self.scenario, self.listener = store, scenario, listener
+                 voice: VoicePager | None = None, users: UserStore | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.store, self.scenario = store, scenario
+        self.console_link = ConsoleLink(self, users)
+        self.listener = Listeners(listener, self.console_link)
+        self.tls = tls
+        self._host = "127.0.0.1"
         self.workstation = workstation
         self.rules = rules or scenario.rules()
         self.clock_policy = scenario.clock_policy()
@@ -153,11 +186,20 @@ class Engine:
         with the events whose id is above its `last_event_id`."""
         return self.submit(copy.deepcopy, self.store.state).result(timeout=30)
 
+    @property
+    def url(self) -> str:
+        """Where consoles and 110 reach this hub (ws:// or wss://, without the path)."""
+        return f"{'wss' if self.tls else 'ws'}://{self._host}:{self.feed_port}"
+
     async def _start_feed(self, host: str, port: int) -> None:
-        self._feed_server = await start_feed_server(self._accept_alert, host, port)
+        self._host = host
+        self._feed_server = await start_hub_server(
+            {FEED_PATH: feed_handler(self._accept_alert), CONSOLE_PATH: self.console_link.handle},
+            host, port, tls=self.tls)
         self.feed_port = bound_port(self._feed_server)
-        self._link("110", "connected", f"ws://{host}:{self.feed_port}/feed")
-        log.info("110 feed listening on ws://%s:%d/feed", host, self.feed_port)
+        self._link("110", "connected", f"{self.url}{FEED_PATH}")
+        log.info("110 feed on %s%s, consoles on %s%s", self.url, FEED_PATH, self.url,
+                 CONSOLE_PATH)
 
     def add_radio(self, config: PortConfig) -> None:
         def on_decoded(port: str, batch: list[Decoded]) -> None:

@@ -13,23 +13,19 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
-from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.asyncio.server import Server, ServerConnection
 from websockets.exceptions import ConnectionClosed
-from websockets.http11 import Request, Response
 from websockets.protocol import State
 
 from db.store import StorageUnavailable
 from dispatch.alerts import SlipRejected, alert_id_of, decode_slip
+from hub.server import start_hub_server
 
 log = logging.getLogger(__name__)
 
 FEED_PATH = "/feed"
-MAX_FRAME_BYTES = 2**20  # above the slip limit, so an oversized slip still gets a JSON reason
-MAX_QUEUED_FRAMES = 16  # then websockets stops reading the socket: TCP slows the sender down
-WRITE_LIMIT_BYTES = 64 * 1024  # past this a reply waits for the peer to read, bounded below
 REPLY_TIMEOUT_S = 10.0  # a peer that has not taken a reply in this long is not reading
 
 
@@ -41,12 +37,6 @@ class Accepted:
 
 
 AcceptAlert = Callable[[Any], Awaitable[Accepted]]
-
-
-def _only_feed_path(connection: ServerConnection, request: Request) -> Response | None:
-    if request.path.split("?")[0] != FEED_PATH:
-        return connection.respond(HTTPStatus.NOT_FOUND, f"the feed is at {FEED_PATH}\n")
-    return None
 
 
 async def _reply(accept: AcceptAlert, message: str | bytes) -> dict[str, Any]:
@@ -117,11 +107,5 @@ def feed_handler(accept: AcceptAlert, reply_timeout_s: float = REPLY_TIMEOUT_S,
 
 async def start_feed_server(accept: AcceptAlert, host: str, port: int, *,
                             reply_timeout_s: float = REPLY_TIMEOUT_S) -> Server:
-    """Start listening; port 0 picks a free port (read it from server.sockets)."""
-    return await serve(feed_handler(accept, reply_timeout_s), host, port,
-                       process_request=_only_feed_path, max_size=MAX_FRAME_BYTES,
-                       max_queue=MAX_QUEUED_FRAMES, write_limit=WRITE_LIMIT_BYTES)
-
-
-def bound_port(server: Server) -> int:
-    return next(iter(server.sockets)).getsockname()[1]
+    """The feed alone on its own port (tests, tools); the hub serves it beside /console."""
+    return await start_hub_server({FEED_PATH: feed_handler(accept, reply_timeout_s)}, host, port)

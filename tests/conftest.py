@@ -32,4 +32,29 @@ def actor() -> Actor:
     return Actor("dispatcher:test", "ws-test")
 
 
+@pytest.fixture
+def open_console(qtbot):
+    """Opens real windows following an engine over the console link, as a workstation does
+    (a local session from the engine), shown and holding the hub's snapshot; their clients
+    are stopped at the end of the test."""
+    from console.app import attach_window
+    from console.hub_client import Credentials
+
+    clients = []
+
+    def open_(scenario, engine, name: str = "dispatcher:test", workstation: str = "ws-test"):
+        token = engine.console_link.local_session(name, workstation)
+        client, window = attach_window(scenario, engine.url, Credentials(token=token),
+                                       workstation, voice=engine.voice is not None)
+        clients.append(client)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(client.connected.is_set, timeout=10000)
+        return window
+
+    yield open_
+    for client in clients:
+        client.stop()
+
+
 from tests.dbfixtures import db_url  # noqa: E402,F401  (fixture)

@@ -10,15 +10,13 @@ import tty
 import pytest
 from PySide6.QtCore import Qt
 
-from console.main_window import MainWindow
-from console.signals import EngineSignals, SignalListener
 from db.store import EventStore
 from dispatch import events as ev
-from dispatch.commands import Actor
 from hub.engine import Engine
 from radio.ports import PortConfig
 from radio.protocols import kiss
 from resources import scenario as scenarios
+from tests.recorder import Recorder
 from tests.test_aprs_kiss import mic_e
 
 CALL = "BG7ABC-9"
@@ -30,21 +28,17 @@ def kiss_frame(dest: str, source: str, info: bytes) -> bytes:
     return bytes([kiss.FEND, 0]) + kiss.escape(ax25) + bytes([kiss.FEND])
 
 
-def test_emergency_banner_until_acknowledged(qtbot, tmp_path) -> None:
+def test_emergency_banner_until_acknowledged(qtbot, open_console, tmp_path) -> None:
     demo = scenarios.load()
     spec = {"unit_id": "G99", "name": "引导员99", "kind": "guide", "fleet": 0,
             "radio_id": CALL, "post": "定海解放路岗"}
     scenario = dataclasses.replace(demo, unit_specs=[*demo.unit_specs, spec])
     master, slave = os.openpty()
     tty.setraw(slave)
-    signals = EngineSignals()
     store = EventStore.open(f"sqlite:///{tmp_path / 'e.sqlite3'}", scenario.roster)
-    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
-    engine.start(feed_port=None, radio_ports=[PortConfig("tnc", os.ttyname(slave),
-                                                         protocol="kiss")])
-    window = MainWindow(scenario, engine, signals, Actor("operator:t", "ws"))
-    qtbot.addWidget(window)
-    window.show()
+    engine = Engine(store, scenario, Recorder(), workstation=socket.gethostname())
+    engine.start(radio_ports=[PortConfig("tnc", os.ttyname(slave), protocol="kiss")])
+    window = open_console(scenario, engine, "operator:t", "ws")
     try:
         qtbot.waitUntil(lambda: engine.links.get("radio:tnc", ("",))[0] == "connected",
                         timeout=5000)

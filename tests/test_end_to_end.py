@@ -19,16 +19,15 @@ from PySide6.QtWidgets import QMessageBox
 from websockets.asyncio.client import connect
 
 from console.main_window import MainWindow
-from console.signals import EngineSignals, SignalListener
 from db.store import EventStore
 from dispatch import events as ev
-from dispatch.commands import Actor
 from dispatch.service_hours import CHINA_TZ
 from hub.engine import Engine
 from map import geodesy
 from radio.ports import PortConfig
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
+from tests.recorder import Recorder
 from tests.test_map_view import drag, widget_pos
 
 pytestmark = pytest.mark.gui
@@ -57,11 +56,10 @@ async def send_alert(port: int) -> dict:
     return await send_doc(port, slip())
 
 
-def open_window(qtbot, scenario, engine, signals, actor: str = "dispatcher:e2e") -> MainWindow:
+def open_window(qtbot, open_console, scenario, engine, actor: str = "dispatcher:e2e",
+                ) -> MainWindow:
     """The real window, shown, once the simulated guides' first positions are in."""
-    window = MainWindow(scenario, engine, signals, Actor(actor, "ws-e2e"))
-    qtbot.addWidget(window)
-    window.show()
+    window = open_console(scenario, engine, actor, "ws-e2e")
     qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
     return window
 
@@ -76,21 +74,17 @@ def center(db_url):
         guide.assigned = True
     sim = GatewaySimulator(guides, time_scale=25, report_interval_s=0.2, ack_delay_s=0.3)
     sim.start()
-    signals = EngineSignals()
     store = EventStore.open(db_url, scenario.roster)
-    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
+    engine = Engine(store, scenario, Recorder(), workstation=socket.gethostname())
     engine.start(feed_port=0, radio_ports=[PortConfig("sim", sim.path)])
-    yield scenario, engine, signals, sim
+    yield scenario, engine, sim
     engine.stop()
     sim.stop()
 
 
-def test_alert_to_closed_incident(qtbot, center) -> None:
-    scenario, engine, signals, sim = center
-    actor = Actor("dispatcher:e2e", "ws-e2e")
-    window = MainWindow(scenario, engine, signals, actor)
-    qtbot.addWidget(window)
-    window.show()
+def test_alert_to_closed_incident(qtbot, open_console, center) -> None:
+    scenario, engine, sim = center
+    window = open_console(scenario, engine, "dispatcher:e2e", "ws-e2e")
     qtbot.waitUntil(lambda: window.state.units["G01"].lon is not None, timeout=5000)
 
     assert asyncio.run(send_alert(engine.feed_port)) == {
@@ -132,11 +126,9 @@ def test_alert_to_closed_incident(qtbot, center) -> None:
                        "on_scene", "closed"]
 
 
-def test_override_and_referral_from_the_keyboard(qtbot, center, monkeypatch) -> None:
-    scenario, engine, signals, _sim = center
-    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
-    qtbot.addWidget(window)
-    window.show()
+def test_override_and_referral_from_the_keyboard(qtbot, open_console, center, monkeypatch) -> None:
+    scenario, engine, _sim = center
+    window = open_console(scenario, engine, "dispatcher:e2e", "ws-e2e")
     hurt = {**slip(), "alert_id": "110-E2E-0002", "description": "两车相撞,有人受伤流血"}
     hurt["structured"] = {**hurt["structured"], "injuries": False}
     moved = {**slip(), "alert_id": "110-E2E-0003", "description": "剐蹭,车辆能动"}
@@ -163,11 +155,10 @@ def test_override_and_referral_from_the_keyboard(qtbot, center, monkeypatch) -> 
     assert triaged[0].actor == "dispatcher:e2e"
 
 
-def test_joint_assignment_dispatches_every_triaged_incident(qtbot, center, monkeypatch) -> None:
-    scenario, engine, signals, sim = center
-    window = MainWindow(scenario, engine, signals, Actor("dispatcher:e2e", "ws-e2e"))
-    qtbot.addWidget(window)
-    window.show()
+def test_joint_assignment_dispatches_every_triaged_incident(qtbot, open_console, center,
+                                                           monkeypatch) -> None:
+    scenario, engine, sim = center
+    window = open_console(scenario, engine, "dispatcher:e2e", "ws-e2e")
     qtbot.waitUntil(lambda: all(u.lon is not None for u in window.state.units.values()
                                 if u.unit_id in ("G01", "G02")), timeout=5000)
     for n in (4, 5):
@@ -189,9 +180,9 @@ def test_joint_assignment_dispatches_every_triaged_incident(qtbot, center, monke
     qtbot.waitUntil(lambda: len(sim.pages) == 2, timeout=5000)
 
 
-def test_command_bar_duplicates_and_unit_status(qtbot, center) -> None:
-    scenario, engine, signals, sim = center
-    window = open_window(qtbot, scenario, engine, signals)
+def test_command_bar_duplicates_and_unit_status(qtbot, open_console, center) -> None:
+    scenario, engine, sim = center
+    window = open_window(qtbot, open_console, scenario, engine)
     first = {**slip(), "alert_id": "110-E2E-0006"}
     first["structured"] = {**first["structured"], "plates": ["浙LA12345", "浙LB00001"]}
     second = {**first, "alert_id": "110-E2E-0007", "caller_phone": "13900000000"}
@@ -247,9 +238,9 @@ def test_command_bar_duplicates_and_unit_status(qtbot, center) -> None:
     assert ev.INCIDENT_MERGED in kinds and ev.UNIT_STATUS_SET in kinds
 
 
-def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, center) -> None:
-    scenario, engine, signals, sim = center
-    window = open_window(qtbot, scenario, engine, signals, actor="operator:e2e")
+def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, open_console, center) -> None:
+    scenario, engine, sim = center
+    window = open_window(qtbot, open_console, scenario, engine, actor="operator:e2e")
 
     def command(line: str) -> None:
         window.focus_command()
@@ -286,9 +277,9 @@ def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, center) -> None:
     assert mapped[1].actor == "operator:e2e"
 
 
-def test_right_click_menu_on_an_incident(qtbot, center) -> None:
-    scenario, engine, signals, _sim = center
-    window = open_window(qtbot, scenario, engine, signals)
+def test_right_click_menu_on_an_incident(qtbot, open_console, center) -> None:
+    scenario, engine, _sim = center
+    window = open_window(qtbot, open_console, scenario, engine)
     asyncio.run(send_doc(engine.feed_port, {**slip(), "alert_id": "110-E2E-0008"}))
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1, timeout=5000)
     case = window.queue_model.rows[0].case
@@ -313,10 +304,10 @@ def triaged_alert(qtbot, window: MainWindow, engine: Engine, alert_id: str) -> s
     return case
 
 
-def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
+def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, open_console, center) -> None:
     """The far guide, not the recommended one, dragged onto the incident on the real map."""
-    scenario, engine, signals, sim = center
-    window = open_window(qtbot, scenario, engine, signals)
+    scenario, engine, sim = center
+    window = open_window(qtbot, open_console, scenario, engine)
     case = triaged_alert(qtbot, window, engine, "110-E2E-0009")
     qtbot.waitUntil(lambda: window.state.units["G02"].lon is not None, timeout=5000)
     far = window.state.units["G02"]
@@ -330,9 +321,9 @@ def test_dragging_a_unit_onto_an_incident_pages_it(qtbot, center) -> None:
     qtbot.waitUntil(lambda: window.state.incidents[case].unit_id == "G02", timeout=5000)
 
 
-def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, center) -> None:
-    scenario, engine, signals, _sim = center
-    window = open_window(qtbot, scenario, engine, signals)
+def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, open_console, center) -> None:
+    scenario, engine, _sim = center
+    window = open_window(qtbot, open_console, scenario, engine)
     qtbot.waitUntil(lambda: window.state.units["G02"].lon is not None, timeout=5000)
     far = window.state.units["G02"]
     window.map.zoom_to([far.lon], [far.lat])
@@ -347,9 +338,9 @@ def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, center) -> No
     assert window.map.selected_unit == window.board_model.rows[0].unit_id
 
 
-def test_incident_menu_pages_again_and_shows_details(qtbot, center) -> None:
-    scenario, engine, signals, sim = center
-    window = open_window(qtbot, scenario, engine, signals)
+def test_incident_menu_pages_again_and_shows_details(qtbot, open_console, center) -> None:
+    scenario, engine, sim = center
+    window = open_window(qtbot, open_console, scenario, engine)
     case = triaged_alert(qtbot, window, engine, "110-E2E-0010")
     window.refresh()
     window.dispatch_choice(0)

@@ -20,7 +20,8 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from db.store import EventStore
 from dispatch import events as ev
 from hub.engine import Engine
-from hub.feed import MAX_FRAME_BYTES, AcceptAlert, Accepted, bound_port, start_feed_server
+from hub.feed import AcceptAlert, Accepted, start_feed_server
+from hub.server import MAX_FRAME_BYTES, bound_port
 from resources import scenario
 from tests.recorder import Recorder
 from tests.test_dispatch_core import SLIP

@@ -105,3 +105,17 @@ def test_snapshot_of_another_roster_is_not_used(tmp_path, actor) -> None:
     assert fewer.replayed_from == 0 and set(fewer.state.units) == {"G01", "G02"}
     assert fewer.state.incidents["1001"].alert_id == "A-1"
     fewer.close()
+
+
+def test_event_ids_have_no_gaps_after_duplicates_and_failed_batches(db_url, actor) -> None:
+    """Consoles follow the log by event id and take a gap for a lost event (PostgreSQL's
+    sequence would skip the ids of refused duplicates and rolled-back batches)."""
+    store = EventStore.open(db_url, make_units)
+    alert = commands.receive_alert(parse_alert_slip(SLIP, ZHOUSHAN), actor)
+    store.append([alert])
+    store.append([alert])  # a resend: refused as a duplicate
+    with pytest.raises(IllegalTransition):
+        store.append([actor.event(ev.INCIDENT_CLOSED, {"case": "1001"})])
+    store.append([actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.2, "lat": 30.0})])
+    store.close()
+    assert [e.id for e in EventStore.open(db_url, make_units).events()] == [1, 2]

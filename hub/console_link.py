@@ -1,0 +1,316 @@
+"""The console link, ws://HOST:PORT/console: workstations follow the hub and send it commands.
+
+A console logs in (or resumes its session), subscribes, and gets a snapshot carrying its
+sequence number followed by every event with the next numbers (event ids, gap-free); or, when
+it resumes from a number the hub can still serve from the log, only the events after it. The
+session is registered for live events *before* the snapshot or the backlog is taken, and each
+console drops what it has already seen, so no event can fall between the copy and the stream.
+Commands carry a request id and get one result or one error with the reason; roles are
+enforced here, not only hidden in the window. Each console has a bounded send queue: one that
+cannot keep up is cut off (and resumes from its last number), never waited for.
+Runs on the engine's loop. The protocol, with examples: docs/console-protocol.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from dispatch.commands import Actor, Conflict
+from dispatch.events import Event
+from dispatch.lifecycle import IncidentStatus
+from hub.radio_log import RadioLogEntry
+from hub.users import ROLE_VERBS, LoginRefused, Role, SessionExpired, User, UserStore
+from hub.wire import event_to_wire, radio_to_wire, state_to_wire
+
+log = logging.getLogger(__name__)
+
+CONSOLE_PATH = "/console"
+PROTOCOL_VERSION = 1
+HEARTBEAT_S = 5.0
+SEND_QUEUE = 10_000  # messages waiting for one console; one further behind is cut off
+RESUME_LIMIT = 20_000  # events a console may catch up from the log; further back: a snapshot
+HELLO_TIMEOUT_S = 15.0
+MAX_MESSAGE_BYTES = 64 * 1024
+
+
+class Refused(Exception):
+    """A message the hub will not act on; `code` tells the console what kind of refusal."""
+
+    def __init__(self, reason: str, code: str = "refused") -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+@dataclass(eq=False)  # each connection is its own session, compared by identity
+class ConsoleSession:
+    user: User
+    workstation: str
+    token: str
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(SEND_QUEUE))
+    last_sent: int = 0  # the highest event id sent: later copies of it are dropped
+    subscribed: bool = False
+    holding: list | None = None  # live events held while the backlog is read from the log
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user.name, self.workstation)
+
+
+# The hub's verbs: engine method name and how each JSON argument becomes a Python one.
+VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
+    "triage": ("triage", (str,)),
+    "override_triage": ("override_triage", (str, str)),
+    "refer": ("refer", (str, IncidentStatus)),
+    "close": ("close", (str,)),
+    "merge": ("merge", (str, str)),
+    "keep_apart": ("keep_apart", (str, str)),
+    "dispatch": ("dispatch", (str, str)),
+    "set_unit_status": ("set_unit_status", (str, str)),
+    "page": ("page", (str, str)),
+    "group_page": ("group_page", (str, str)),
+    "poll": ("poll", (str,)),
+    "map_radio": ("map_radio", (str, str)),
+    "acknowledge_emergency": ("acknowledge_emergency", (str,)),
+    "push_to_talk": ("push_to_talk", (bool,)),
+}
+# verbs whose first argument is a case: the console may name the version it acted on
+CASE_VERBS = frozenset({"triage", "override_triage", "refer", "close", "merge", "keep_apart",
+                        "dispatch"})
+
+
+def _plain(value: Any) -> Any:
+    """A command's result as JSON (events become their wire form)."""
+    if isinstance(value, Event):
+        return event_to_wire(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class ConsoleLink:
+    """Every console session of one hub; also the engine's listener for what they follow."""
+
+    def __init__(self, engine, users: UserStore | None) -> None:
+        self.engine = engine
+        self.users = users
+        self.sessions: set[ConsoleSession] = set()
+        self._local: dict[str, tuple[User, datetime]] = {}
+
+    # -- the engine's listener (called on the engine loop) ------------------------------------
+    def events_appended(self, events: list[Event]) -> None:
+        for session in list(self.sessions):
+            if session.subscribed:
+                self._queue(session, [("event", e) for e in events])
+
+    def radio_logged(self, entry: RadioLogEntry) -> None:
+        self._broadcast({"type": "radio", "entry": radio_to_wire(entry)})
+
+    def link_changed(self, link: str, status: str, detail: str) -> None:
+        self._broadcast({"type": "link", "link": link, "status": status, "detail": detail})
+
+    def _broadcast(self, message: dict) -> None:
+        for session in list(self.sessions):
+            if session.subscribed:
+                self._queue(session, [message])
+
+    def _queue(self, session: ConsoleSession, items: list) -> None:
+        if session.holding is not None:
+            session.holding.extend(items)
+            return
+        try:
+            for item in items:
+                session.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            log.warning("console %s@%s cannot keep up: cut off", session.user.name,
+                        session.workstation)
+            self.sessions.discard(session)
+            session.queue = asyncio.Queue(1)
+            session.queue.put_nowait(("cut", None))
+
+    # -- sessions ----------------------------------------------------------------------------
+    def local_session(self, name: str, workstation: str, role: Role = Role.SHIFT_LEAD) -> str:
+        """A token for the console that runs this hub in its own process (one workstation):
+        the operator is the PC's user, trusted as the process itself is; it never leaves
+        this process and dies with it."""
+        token = secrets.token_urlsafe(32)
+        self._local[token] = (User(name, role, None, True), datetime.now(UTC) + timedelta(
+            days=365))
+        return token
+
+    def _login(self, message: dict) -> ConsoleSession:
+        workstation = str(message.get("workstation") or "?")[:80]
+        token = message.get("token")
+        if isinstance(token, str) and token in self._local:
+            return ConsoleSession(self._local[token][0], workstation, token)
+        if self.users is None:
+            raise Refused("this hub has no user store", "login")
+        try:
+            if isinstance(token, str):
+                session = self.users.resume(token, workstation)
+            else:
+                session = self.users.login(str(message.get("user", "")),
+                                           str(message.get("password", "")), workstation)
+        except (LoginRefused, SessionExpired) as exc:
+            raise Refused(str(exc), "login") from exc
+        return ConsoleSession(session.user, workstation, session.token)
+
+    # -- one connection ----------------------------------------------------------------------
+    async def handle(self, connection: ServerConnection) -> None:
+        peer = connection.remote_address
+        try:
+            session = await self._hello(connection)
+        except (Refused, TimeoutError, ValueError, ConnectionClosed) as exc:
+            log.warning("console from %s refused: %s", peer, exc)
+            await _send_quietly(connection, {"type": "error", "code": getattr(
+                exc, "code", "login"), "reason": str(exc) or "no login in time"})
+            return
+        log.info("console %s@%s (%s) connected from %s", session.user.name,
+                 session.workstation, session.user.role, peer)
+        self.sessions.add(session)
+        sender = asyncio.create_task(self._sender(connection, session))
+        try:
+            async for raw in connection:
+                await self._on_message(connection, session, raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.sessions.discard(session)
+            sender.cancel()
+            log.info("console %s@%s disconnected", session.user.name, session.workstation)
+
+    async def _hello(self, connection: ServerConnection) -> ConsoleSession:
+        raw = await asyncio.wait_for(connection.recv(), HELLO_TIMEOUT_S)
+        message = _decode(raw)
+        if message.get("type") != "login":
+            raise Refused("log in first: {\"type\": \"login\", ...}", "login")
+        session = await asyncio.to_thread(self._login, message)  # argon2 is slow on purpose
+        user = session.user
+        await connection.send(json.dumps({
+            "type": "session", "protocol": PROTOCOL_VERSION, "token": session.token,
+            "user": user.name, "role": str(user.role), "insurer": user.insurer,
+            "verbs": sorted(ROLE_VERBS.get(user.role, ())),
+            "scenario": self.engine.scenario.name}, ensure_ascii=False))
+        return session
+
+    async def _on_message(self, connection: ServerConnection, session: ConsoleSession,
+                          raw: str | bytes) -> None:
+        request_id = None
+        try:
+            message = _decode(raw)
+            request_id = message.get("id")
+            kind = message.get("type")
+            if kind == "subscribe":
+                await self._subscribe(session, message.get("after"))
+            elif kind == "command":
+                result = await self._command(session, message)
+                session.queue.put_nowait({"type": "result", "id": request_id, "ok": True,
+                                          "result": _plain(result)})
+            elif kind == "heartbeat":
+                session.queue.put_nowait({"type": "heartbeat", "seq": session.last_sent})
+            else:
+                raise Refused(f"unknown message type {kind!r}", "protocol")
+        except Refused as exc:
+            self._reply_error(session, request_id, exc.code, str(exc))
+        except Conflict as exc:  # someone else acted first: the console should look again
+            self._reply_error(session, request_id, "conflict", str(exc))
+        except (KeyError, ValueError, TypeError) as exc:  # the core refused: say why
+            self._reply_error(session, request_id, "refused", str(exc).strip("'\""))
+        except asyncio.QueueFull:
+            self._queue(session, [("cut", None)])
+        except Exception as exc:  # a bug here must not end the console's connection
+            log.exception("console %s: %r failed", session.user.name, raw[:200])
+            self._reply_error(session, request_id, "internal", f"internal error: {exc}")
+
+    def _reply_error(self, session: ConsoleSession, request_id: Any, code: str,
+                     reason: str) -> None:
+        self._queue(session, [{"type": "result" if request_id is not None else "error",
+                               "id": request_id, "ok": False, "code": code,
+                               "reason": reason}])
+
+    async def _subscribe(self, session: ConsoleSession, after: Any) -> None:
+        """Registered first, then the copy: whatever is appended meanwhile is queued behind
+        the copy and the console skips what the copy already holds."""
+        session.subscribed = True
+        state = self.engine.store.state
+        if isinstance(after, int) and 0 <= state.last_event_id - after <= RESUME_LIMIT:
+            session.holding = []
+            try:
+                backlog = await asyncio.to_thread(self.engine.store.events, after)
+            finally:
+                held, session.holding = session.holding, None
+            session.last_sent = after
+            self._queue(session, [{"type": "resume", "after": after},
+                                  *(("event", e) for e in backlog), *held])
+            return
+        session.queue.put_nowait({"type": "snapshot", "seq": state.last_event_id,
+                                  "state": state_to_wire(state),
+                                  "links": {k: list(v) for k, v in self.engine.links.items()}})
+        session.last_sent = state.last_event_id
+
+    async def _command(self, session: ConsoleSession, message: dict) -> Any:
+        verb, args = message.get("verb"), message.get("args", [])
+        if verb not in VERBS or not isinstance(args, list):
+            raise Refused(f"unknown command {verb!r}", "protocol")
+        if verb not in ROLE_VERBS.get(session.user.role, frozenset()):
+            raise Refused(f"role {session.user.role} may not {verb}", "forbidden")
+        method, kinds = VERBS[verb]
+        if len(args) != len(kinds):
+            raise Refused(f"{verb} takes {len(kinds)} argument(s)", "protocol")
+        values = [kind(value) for kind, value in zip(kinds, args, strict=True)]
+        based_on = message.get("based_on")
+        extra = {"based_on": based_on} if verb in CASE_VERBS and isinstance(based_on, int) else {}
+        call: Callable[..., Any] = getattr(self.engine, method)
+        result = call(*values, session.actor, **extra)
+        return await result if isinstance(result, Awaitable) else result
+
+    async def _sender(self, connection: ServerConnection, session: ConsoleSession) -> None:
+        """The only writer to this console: events in id order, each once, and a heartbeat
+        whenever the line has been quiet."""
+        while True:
+            try:
+                item = await asyncio.wait_for(session.queue.get(), HEARTBEAT_S)
+            except TimeoutError:
+                item = {"type": "heartbeat", "seq": session.last_sent}
+            if isinstance(item, tuple):
+                kind, event = item
+                if kind == "cut":
+                    await connection.close(1013, "too far behind: resubscribe")
+                    return
+                if event.id <= session.last_sent:
+                    continue
+                session.last_sent = event.id
+                item = {"type": "event", "seq": event.id, "event": event_to_wire(event)}
+            try:
+                await connection.send(json.dumps(item, ensure_ascii=False))
+            except ConnectionClosed:
+                return
+
+
+def _decode(raw: str | bytes) -> dict:
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise Refused(f"message over {MAX_MESSAGE_BYTES} bytes", "protocol")
+    try:
+        message = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise Refused(f"malformed JSON: {exc}", "protocol") from exc
+    if not isinstance(message, dict):
+        raise Refused("a message must be a JSON object", "protocol")
+    return message
+
+
+async def _send_quietly(connection: ServerConnection, message: dict) -> None:
+    try:
+        await connection.send(json.dumps(message, ensure_ascii=False))
+        await connection.close(1008, "refused")
+    except ConnectionClosed:
+        pass

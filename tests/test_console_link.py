@@ -1,0 +1,309 @@
+"""Consoles following one hub over the real console link (websockets on 127.0.0.1).
+
+Two consoles see each other's work, the same guide sent twice wins once, a command based on an
+old version of an incident is refused, a console that joins while events pour in ends with
+exactly the hub's state, a cut line resumes without a miss or a double, roles are enforced by
+the hub, garbage is answered and costs nobody else anything, and a hub killed with SIGKILL is
+followed again once it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from websockets.asyncio.client import connect
+
+from console.hub_client import CommandRefused, Credentials, HubClient
+from db.schema import make_engine, upgrade
+from db.store import EventStore
+from dispatch import events as ev
+from dispatch.commands import Actor
+from dispatch.events import Event
+from dispatch.state import CenterState
+from hub.engine import Engine
+from hub.users import Role, UserStore
+from resources import scenario as scenarios
+from tests.recorder import Recorder
+from tests.test_faults import JINGBAO, send, slip
+
+
+class Replica:
+    """A console's picture, folded from what the client hands on, as the window folds it."""
+
+    def __init__(self) -> None:
+        self.state: CenterState | None = None
+        self.seen: list[int] = []
+        self.snapshots = 0
+        self.links: dict[str, str] = {}
+        self.role: str | None = None
+        self.lock = threading.Lock()
+
+    def session_opened(self, user: str, role: str, verbs: list[str]) -> None:
+        self.role = role
+
+    def snapshot_received(self, state: CenterState) -> None:
+        with self.lock:
+            self.state, self.snapshots = state, self.snapshots + 1
+
+    def events_appended(self, events: list[Event]) -> None:
+        with self.lock:
+            for event in events:
+                assert event.id == self.state.last_event_id + 1, (event.id, self.state)
+                self.state.apply(event)
+                self.seen.append(event.id)
+
+    def radio_logged(self, entry) -> None:
+        pass
+
+    def link_changed(self, link: str, status: str, detail: str) -> None:
+        self.links[link] = status
+
+
+def picture(state: CenterState) -> dict:
+    return {"last": state.last_event_id,
+            "incidents": {c: (str(i.status), i.unit_id, i.version)
+                          for c, i in state.incidents.items()},
+            "units": {u.unit_id: (str(u.status), u.lon, u.incident)
+                      for u in state.units.values()}}
+
+
+def wait(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def hub(db_url):
+    demo = scenarios.load()
+    engine = Engine(EventStore.open(db_url, demo.roster), demo, Recorder(), workstation="hub",
+                    users=UserStore(make_engine(db_url)))
+    engine.start()
+    yield engine
+    engine.stop()
+
+
+def console(engine: Engine, name: str, workstation: str, **credentials) -> tuple[HubClient,
+                                                                                  Replica]:
+    replica = Replica()
+    if not credentials:
+        credentials = {"token": engine.console_link.local_session(name, workstation)}
+    client = HubClient(engine.url, scenarios.load().roster, replica,
+                       Credentials(**credentials), workstation=workstation)
+    client.start()
+    if "password" not in credentials or credentials["password"]:
+        client.connected.wait(10)
+    return client, replica
+
+
+def hub_state(engine: Engine) -> CenterState:
+    return engine.submit(lambda: engine.store.state).result(5)
+
+
+def test_two_consoles_see_each_other_and_one_guide_is_sent_once(hub) -> None:
+    feed = f"{hub.url}/feed"
+    a, seen_a = console(hub, "dispatcher:a", "ws-a")
+    b, seen_b = console(hub, "dispatcher:b", "ws-b")
+    try:
+        asyncio.run(send(feed, [slip(1), slip(2)]))
+        wait(lambda: len(seen_b.state.incidents) == 2 and len(seen_a.state.incidents) == 2)
+        for case in ("1001", "1002"):
+            a.submit("override_triage", case, "test").result(5)
+        a.submit("dispatch", "1001", "G01").result(5)
+        wait(lambda: seen_b.state.incidents["1001"].unit_id == "G01")
+        dispatched = [e for e in hub.snapshot() if e.type == ev.UNIT_DISPATCHED]
+        assert dispatched[0].actor == "dispatcher:a" and dispatched[0].workstation == "ws-a"
+        with pytest.raises(CommandRefused, match="not available"):
+            b.submit("dispatch", "1002", "G01").result(5)  # the same guide: A won
+        assert seen_b.state.units["G01"].incident == "1001"
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_a_command_on_an_old_version_is_refused_as_a_conflict(hub) -> None:
+    a, seen_a = console(hub, "dispatcher:a", "ws-a")
+    b, seen_b = console(hub, "dispatcher:b", "ws-b")
+    try:
+        asyncio.run(send(f"{hub.url}/feed", [slip(1)]))
+        wait(lambda: "1001" in seen_b.state.incidents)
+        version = seen_b.state.incidents["1001"].version
+        a.submit("refer", "1001", "referred_police", based_on=version).result(5)
+        with pytest.raises(CommandRefused) as refused:
+            b.submit("triage", "1001", based_on=version).result(5)
+        assert refused.value.code == "conflict" and "changed" in str(refused.value)
+        wait(lambda: seen_b.state.incidents["1001"].status == "referred_police")
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_consoles_joining_while_events_pour_in_hold_exactly_the_hubs_state(hub) -> None:
+    actor = Actor("radio:test", "hub")
+    stop = threading.Event()
+
+    def pour() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            fix = actor.event(ev.UNIT_POSITION, {"unit": f"G0{n % 9 + 1}", "lon": 122.1 + n / 1e5,
+                                                 "lat": 30.0, "speed_kmh": 10.0})
+            hub.submit(hub._record, [fix]).result(5)
+            if n % 20 == 0:
+                asyncio.run(send(f"{hub.url}/feed", [slip(n)]))
+
+    pourer = threading.Thread(target=pour)
+    pourer.start()
+    consoles = []
+    try:
+        for k in range(6):  # each joins at another moment of the stream
+            consoles.append(console(hub, f"dispatcher:{k}", f"ws-{k}"))
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        pourer.join()
+    try:
+        wait(lambda: not hub._facts)  # every fix handed to the hub is written
+        final = picture(hub_state(hub))
+        for _client, replica in consoles:
+            wait(lambda r=replica: r.state.last_event_id == final["last"])
+            assert picture(replica.state) == final
+            assert len(set(replica.seen)) == len(replica.seen)  # nothing twice
+    finally:
+        for client, _replica in consoles:
+            client.stop()
+
+
+def test_a_cut_line_resumes_from_the_last_number_without_a_miss_or_a_double(hub) -> None:
+    client, replica = console(hub, "dispatcher:a", "ws-a")
+    try:
+        asyncio.run(send(f"{hub.url}/feed", [slip(1)]))
+        wait(lambda: "1001" in replica.state.incidents)
+        for session in list(hub.console_link.sessions):  # the hub drops the line
+            hub.submit(hub.console_link._queue, session, [("cut", None)]).result(5)
+        wait(lambda: replica.links.get("hub") == "disconnected")
+        asyncio.run(send(f"{hub.url}/feed", [slip(2), slip(3)]))  # while it is away
+        wait(lambda: replica.links.get("hub") == "connected")
+        wait(lambda: len(replica.state.incidents) == 3)
+        assert replica.snapshots == 1  # resumed, not started over
+        assert replica.seen == sorted(set(replica.seen))
+        assert picture(replica.state) == picture(hub_state(hub))
+    finally:
+        client.stop()
+
+
+def test_roles_are_enforced_by_the_hub(hub, db_url) -> None:
+    users = UserStore(make_engine(db_url))
+    users.add("radio1", "radio-password", Role.RADIO_OPERATOR)
+    users.add("clerk1", "clerk-password", Role.INSURER_CLERK, insurer="人保财险")
+    radio, _ = console(hub, "", "ws-radio", user="radio1", password="radio-password")
+    clerk, _ = console(hub, "", "ws-clerk", user="clerk1", password="clerk-password")
+    wrong, wrong_replica = console(hub, "", "ws-x", user="radio1", password="not-it")
+    try:
+        asyncio.run(send(f"{hub.url}/feed", [slip(1)]))
+        with pytest.raises(CommandRefused) as refused:
+            radio.submit("dispatch", "1001", "G01").result(5)
+        assert refused.value.code == "forbidden"
+        with pytest.raises(CommandRefused) as refused:
+            clerk.submit("triage", "1001").result(5)
+        assert refused.value.code == "forbidden"
+        assert radio.submit("set_unit_status", "G03", "busy").result(5)["actor"] == "radio1"
+        wait(lambda: "login refused" in wrong.links.get("hub", ("", ""))[1])
+        assert wrong_replica.state is None  # nothing without a valid session
+    finally:
+        for client in (radio, clerk, wrong):
+            client.stop()
+
+
+def test_garbage_and_floods_are_answered_and_cost_the_others_nothing(hub) -> None:
+    client, replica = console(hub, "dispatcher:a", "ws-a")
+    token = hub.console_link.local_session("dispatcher:rude", "ws-rude")
+
+    async def rude() -> list[dict]:
+        async with connect(f"{hub.url}/console") as ws:
+            await ws.send(json.dumps({"type": "login", "token": token, "workstation": "r"}))
+            await ws.recv()
+            replies = []
+            for junk in ("{not json", "[1, 2]", json.dumps({"type": "launch"}),
+                         "x" * 100_000, json.dumps({"type": "command", "id": 1,
+                                                    "verb": "rm -rf", "args": []}),
+                         json.dumps({"type": "command", "id": 2, "verb": "close",
+                                     "args": ["'; DROP TABLE events; --"]})):
+                await ws.send(junk)
+                replies.append(json.loads(await ws.recv()))
+            return replies
+
+    async def unauthenticated() -> dict:
+        async with connect(f"{hub.url}/console") as ws:
+            await ws.send(json.dumps({"type": "subscribe"}))
+            return json.loads(await ws.recv())
+
+    try:
+        replies = asyncio.run(rude())
+        assert [r["ok"] if r["type"] == "result" else r["type"] for r in replies] == [
+            "error", "error", "error", "error", False, False]
+        assert "DROP TABLE" in replies[-1]["reason"]  # came back as text, nothing ran
+        assert asyncio.run(unauthenticated())["code"] == "login"
+        asyncio.run(send(f"{hub.url}/feed", [slip(1)]))
+        wait(lambda: "1001" in replica.state.incidents)
+        assert [e.type for e in hub.snapshot()] == [ev.ALERT_RECEIVED]
+    finally:
+        client.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_hub_killed_mid_stream_is_followed_again_once_it_is_back(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'center.sqlite3'}"
+    database = make_engine(url)
+    upgrade(database)
+    UserStore(database).add("lead", "lead-password", Role.SHIFT_LEAD)
+    port = free_port()
+
+    def start() -> subprocess.Popen:
+        hub = subprocess.Popen([JINGBAO, "hub", "--db", url, "--feed-port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert "110 feed on" in hub.stdout.readline()
+        return hub
+
+    hub = start()
+    replica = Replica()
+    client = HubClient(f"ws://127.0.0.1:{port}", scenarios.load().roster, replica,
+                       Credentials(user="lead", password="lead-password"), workstation="ws-l")
+    client.start()
+    try:
+        client.connected.wait(10)
+        feed = f"ws://127.0.0.1:{port}/feed"
+        acked = [r for r in asyncio.run(send(feed, [slip(n) for n in range(5)]))
+                 if r["type"] == "ack"]
+        wait(lambda: len(replica.state.incidents) == 5)
+        hub.send_signal(signal.SIGKILL)
+        hub.wait(10)
+        wait(lambda: replica.links.get("hub") == "disconnected")
+        hub = start()
+        acked += asyncio.run(send(feed, [slip(n) for n in range(5, 8)]))
+        wait(lambda: replica.links.get("hub") == "connected")
+        wait(lambda: len(replica.state.incidents) == 8)
+        assert replica.seen == sorted(set(replica.seen)) and len(acked) == 8
+        assert replica.snapshots == 1  # the restarted hub resumed the console's stream
+        moved = client.submit("set_unit_status", "G02", "busy").result(5)
+        assert moved["actor"] == "lead" and moved["workstation"] == "ws-l"
+    finally:
+        client.stop()
+        hub.send_signal(signal.SIGTERM)
+        hub.wait(10)
+    assert os.path.exists(tmp_path / "center.sqlite3") and datetime.now(UTC)
