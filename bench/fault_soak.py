@@ -26,17 +26,17 @@ from db.schema import make_engine  # noqa: E402
 from db.store import EventStore, verify_chain  # noqa: E402
 from dispatch import events as ev  # noqa: E402
 from resources import scenario as scenarios  # noqa: E402
-from tests.test_faults import JINGBAO, load_until_killed  # noqa: E402
+from tests.test_faults import JINGBAO, feed_token, load_until_killed  # noqa: E402
 
 
-def start_hub(db_url: str, radio: str) -> tuple[subprocess.Popen, str]:
+def start_hub(db_url: str, radio: str, token: str) -> tuple[subprocess.Popen, str]:
     hub = subprocess.Popen([JINGBAO, "hub", "--db", db_url, "--feed-port", "0", "--radio",
                             f"sim={radio}"], stdout=subprocess.PIPE,
                            stderr=subprocess.DEVNULL, text=True)
     line = hub.stdout.readline()
     if "110 feed on" not in line:
         raise RuntimeError(f"the hub did not start: {line!r}")
-    return hub, line.split(" on ")[1].strip()
+    return hub, f"{line.split(' on ')[1].strip()}?token={token}"
 
 
 def main() -> int:
@@ -51,10 +51,11 @@ def main() -> int:
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     pty = radio.stdout.readline().strip()
     acked: set[str] = set()
+    token = feed_token(url)
     started = time.monotonic()
     try:
         for round_ in range(args.rounds):
-            hub, feed = start_hub(url, pty)
+            hub, feed = start_hub(url, pty, token)
             acked |= asyncio.run(load_until_killed(feed, round_ * 10_000, hub,
                                                    kill_after=rng.randint(5, 300)))
             hub.wait(timeout=10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import ssl
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -64,12 +65,12 @@ def make_app(language: str) -> QApplication:
 
 def attach_window(scenario: scenarios.Scenario, hub_url: str, credentials: Credentials,
                   workstation: str, *, voice: bool = False, tiles: TileSource | None = None,
-                  ) -> tuple[HubClient, MainWindow]:
+                  tls: ssl.SSLContext | None = None) -> tuple[HubClient, MainWindow]:
     """A window following the hub at `hub_url`. The window is connected to the client's
     signals before the client starts, so the first thing it can hear is the snapshot."""
     signals = HubSignals()
     client = HubClient(hub_url, scenario.roster, SignalListener(signals), credentials,
-                       workstation=workstation)
+                       workstation=workstation, tls=tls)
     settings = ConsoleSettings.from_scenario(scenario, road_etas(scenario), voice)
     window = MainWindow(scenario, client, signals, settings, tiles)
     client.start()
@@ -91,9 +92,30 @@ def open_console(args: argparse.Namespace) -> tuple[Center, HubClient, MainWindo
 
 def run_console(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
+    if args.hub:
+        return _run_remote_console(app, args)
     center, client, _window = open_console(args)
     try:
         return app.exec()
     finally:
         client.stop()
         center.stop()
+
+
+def _run_remote_console(app: QApplication, args: argparse.Namespace) -> int:
+    """A workstation of a center: the hub runs elsewhere; this process only shows and asks."""
+    from console.login_dialog import log_in
+
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    tls = ssl.create_default_context(cafile=args.tls_ca) if args.tls_ca else None
+    opened = log_in(scenario, args.hub, args.user, lambda *a: attach_window(
+        *a, tiles=tile_source(args.tiles, scenario), tls=tls))
+    if opened is None:
+        return 1
+    client, window = opened
+    window.resize(1600, 1000)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        client.stop()

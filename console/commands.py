@@ -25,6 +25,9 @@ def _center_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tls-cert", metavar="PEM",
                    help="serve wss:// with this certificate (chain) file; needs --tls-key")
     p.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    p.add_argument("--open-feed", action="store_true",
+                   help="accept 110 slips without a feed token (only on a closed network; "
+                        "otherwise give each 110 client a token: `jingbao feed-token add`)")
     p.add_argument("--radio", action="append", default=[], metavar="NAME=URL",
                    help="a radio gateway serial port, e.g. gw1=/dev/ttyUSB0 (repeatable)")
     p.add_argument("--voice", metavar="PTT[,line=RTS|DTR,device=D,lead=S,tail=S]",
@@ -39,6 +42,12 @@ def _center_options(p: argparse.ArgumentParser) -> None:
 
 def _console_options(p: argparse.ArgumentParser) -> None:
     _center_options(p)
+    p.add_argument("--hub", metavar="URL",
+                   help="follow a center's hub (ws://host:8765 or wss://…) instead of running "
+                        "one in this process; asks for the user and password")
+    p.add_argument("--user", default="", help="with --hub: the user name to offer")
+    p.add_argument("--tls-ca", metavar="PEM",
+                   help="with a wss:// --hub: trust this CA (or self-signed) certificate")
     p.add_argument("--tiles", metavar="mbtiles:PATH | xyz:URL[,datum=gcj02]",
                    help="offline basemap: an MBTiles pack, or an internal XYZ tile server "
                         "({z}/{x}/{y}) cached on disk; datum gcj02 for Chinese providers")
@@ -359,4 +368,40 @@ def users(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"{user.name}: {user.role}{f' ({user.insurer})' if user.insurer else ''}, "
           f"{'active' if user.active else 'disabled'}")
+    return 0
+
+
+def _feed_token_options(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="feed_token_command", required=True)
+    add = sub.add_parser("add", help="let a 110 system send slips; prints its token once")
+    add.add_argument("name")
+    revoke = sub.add_parser("revoke", help="refuse a 110 system's token from now on")
+    revoke.add_argument("name")
+    sub.add_parser("list", help="the 110 systems and whether each may send")
+    for parser in (add, revoke, sub.choices["list"]):
+        parser.add_argument("--db", help="database URL (default: the SQLite file in the data "
+                                         "folder)")
+
+
+@command("feed-token", "tokens of the 110 systems allowed to send slips", _feed_token_options)
+def feed_token(args: argparse.Namespace) -> int:
+    from db.schema import default_url, make_engine, upgrade
+    from hub.feed_tokens import FeedTokens
+
+    engine = make_engine(args.db or default_url())
+    upgrade(engine)
+    tokens = FeedTokens(engine)
+    try:
+        if args.feed_token_command == "add":
+            print(tokens.add(args.name))
+        elif args.feed_token_command == "revoke":
+            tokens.revoke(args.name)
+        else:
+            for name, active in tokens.list():
+                print(f"{name}\t{'active' if active else 'revoked'}")
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 1
+    finally:
+        engine.dispose()
     return 0

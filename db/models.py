@@ -102,3 +102,14 @@ class SessionRow(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # idle
     absolute_expiry: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FeedClientRow(Base):
+    """A 110 system allowed to send slips (hub/feed_tokens.py); its token kept as SHA-256."""
+
+    __tablename__ = "feed_clients"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool]
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from dispatch.commands import Actor
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
 from hub.engine import Engine, EngineListener
+from hub.feed_tokens import FeedTokens
 from hub.radio_log import RadioLogEntry
 from hub.server import tls_context
 from hub.simulated_feed import SlipFactory, run_simulated_feed
@@ -115,9 +117,10 @@ def start_center(args: argparse.Namespace, listener: EngineListener) -> Center:
     url = args.db or (demo_db_url() if args.demo else default_url())
     store = EventStore.open(url, scenario.roster)
     tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    tokens = None if args.open_feed else FeedTokens(store.engine)
     engine = Engine(store, scenario, listener, workstation=socket.gethostname(),
                     road_etas=road_etas(scenario), voice=voice_pager(args.voice),
-                    users=UserStore(store.engine), tls=tls)
+                    users=UserStore(store.engine), tls=tls, feed_tokens=tokens)
     actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
     radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
     center = Center(scenario, engine, actor)
@@ -129,7 +132,8 @@ def start_center(args: argparse.Namespace, listener: EngineListener) -> Center:
     log.info("database %s; radio ports %s", url, [f"{p.name}={p.url}" for p in radios] or "none")
     if args.demo:
         factory = SlipFactory(scenario)
-        feed_url = f"ws://127.0.0.1:{engine.feed_port}/feed"
-        center.feed_task = engine.submit(run_simulated_feed, feed_url, factory,
-                                         args.first_alert_s, tuple(args.alert_interval_s))
+        token = tokens.add(f"demo-110-{secrets.token_hex(4)}") if tokens else None
+        center.feed_task = engine.submit(run_simulated_feed, f"{engine.url}/feed", factory,
+                                         args.first_alert_s, tuple(args.alert_interval_s),
+                                         token)
     return center

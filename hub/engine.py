@@ -42,6 +42,7 @@ from dispatch.state import CenterState, UnitStatus
 from dispatch.trusted_time import FixTiming, judge_fix
 from hub.console_link import CONSOLE_PATH, ConsoleLink
 from hub.feed import FEED_PATH, Accepted, feed_handler
+from hub.feed_tokens import FeedTokens, feed_gate
 from hub.paging_service import PagingService
 from hub.radio_log import RadioLogEntry
 from hub.server import bound_port, start_hub_server
@@ -102,11 +103,13 @@ class Engine:
                  travel: TravelModel | None = None, road_etas: EtaFunction | None = None,
                  pager_policy: PagerPolicy = PagerPolicy(),  # noqa: B008 - frozen
                  voice: VoicePager | None = None, users: UserStore | None = None,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None,
+                 feed_tokens: FeedTokens | None = None) -> None:
         self.store, self.scenario = store, scenario
         self.console_link = ConsoleLink(self, users)
         self.listener = Listeners(listener, self.console_link)
         self.tls = tls
+        self.feed_tokens = feed_tokens  # None: the feed is open (tests, a closed network)
         self._host = "127.0.0.1"
         self.workstation = workstation
         self.rules = rules or scenario.rules()
@@ -195,7 +198,8 @@ class Engine:
         self._host = host
         self._feed_server = await start_hub_server(
             {FEED_PATH: feed_handler(self._accept_alert), CONSOLE_PATH: self.console_link.handle},
-            host, port, tls=self.tls)
+            host, port, tls=self.tls,
+            gates={FEED_PATH: feed_gate(self.feed_tokens)} if self.feed_tokens else None)
         self.feed_port = bound_port(self._feed_server)
         self._link("110", "connected", f"{self.url}{FEED_PATH}")
         log.info("110 feed on %s%s, consoles on %s%s", self.url, FEED_PATH, self.url,

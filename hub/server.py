@@ -7,6 +7,7 @@ certificate and its key, the same paths are served as wss://.
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -20,7 +21,11 @@ MAX_FRAME_BYTES = 2**20
 MAX_QUEUED_FRAMES = 16  # then websockets stops reading the socket: TCP slows the sender down
 WRITE_LIMIT_BYTES = 64 * 1024  # past this a send waits for the peer to read (bounded by each)
 
+log = logging.getLogger(__name__)
+
 Handler = Callable[[ServerConnection], Awaitable[None]]
+# checks a path's handshake before the websocket opens: None to let it in, else why not
+Gate = Callable[[Request], Awaitable[str | None]]
 
 
 def _path(request: Request) -> str:
@@ -36,13 +41,22 @@ def tls_context(certificate: str | Path, key: str | Path) -> ssl.SSLContext:
 
 
 async def start_hub_server(routes: dict[str, Handler], host: str, port: int, *,
-                           tls: ssl.SSLContext | None = None) -> Server:
+                           tls: ssl.SSLContext | None = None,
+                           gates: dict[str, Gate] | None = None) -> Server:
     """Listen on host:port (0 picks a free port: read it with `bound_port`); any path that is
-    not routed is answered with HTTP 404 naming the ones that are."""
-    def only_routed(connection: ServerConnection, request: Request) -> Response | None:
-        if _path(request) not in routes:
+    not routed is answered with HTTP 404 naming the ones that are, and a path with a gate
+    that refuses the handshake with HTTP 401 and the reason."""
+    gates = gates or {}
+
+    async def only_routed(connection: ServerConnection, request: Request) -> Response | None:
+        path = _path(request)
+        if path not in routes:
             known = " and ".join(sorted(routes))
             return connection.respond(HTTPStatus.NOT_FOUND, f"this hub serves {known}\n")
+        refused = await gates[path](request) if path in gates else None
+        if refused is not None:
+            log.warning("%s refused from %s: %s", path, connection.remote_address, refused)
+            return connection.respond(HTTPStatus.UNAUTHORIZED, f"{refused}\n")
         return None
 
     async def route(connection: ServerConnection) -> None:

@@ -78,13 +78,16 @@ class SlipFactory:
 
 
 async def run_simulated_feed(url: str, factory: SlipFactory, first_after_s: float = 2.0,
-                             interval_s: tuple[float, float] = (20.0, 60.0)) -> None:
-    """Send slips forever, reconnecting with back-off if the hub goes away."""
+                             interval_s: tuple[float, float] = (20.0, 60.0),
+                             token: str | None = None) -> None:
+    """Send slips forever, reconnecting with back-off if the hub goes away; with the feed
+    token the hub gave this simulated 110, as a real one presents its own."""
+    headers = {"Authorization": f"Bearer {token}"} if token else None
     delay = first_after_s
     backoff = 1.0
     while True:
         try:
-            async with connect(url) as ws:
+            async with connect(url, additional_headers=headers) as ws:
                 backoff = 1.0
                 while True:
                     await asyncio.sleep(delay)

@@ -11,8 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import serial
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from tests.test_dispatch_core import SLIP
 
@@ -41,18 +43,22 @@ def test_simulate_radio_prints_a_pty_that_speaks_fleetsync() -> None:
         assert proc.wait(timeout=10) == 0
 
 
-async def _send(port: int, doc: dict) -> dict:
-    async with connect(f"ws://127.0.0.1:{port}/feed") as ws:
+async def _send(port: int, doc: dict, token: str | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    async with connect(f"ws://127.0.0.1:{port}/feed", additional_headers=headers) as ws:
         await ws.send(json.dumps(doc))
         return json.loads(await ws.recv())
 
 
 def test_hub_persists_an_alert_it_acknowledges(tmp_path) -> None:
-    """On a server without Qt: PySide6 cannot be imported at all in this hub's process."""
+    """On a server without Qt: PySide6 cannot be imported at all in this hub's process. Only
+    a 110 client holding a feed token made with `jingbao feed-token` gets in."""
     no_qt = tmp_path / "no-qt" / "PySide6"
     no_qt.mkdir(parents=True)
     (no_qt / "__init__.py").write_text("raise ImportError('no Qt on this server')\n")
     db = tmp_path / "hub.sqlite3"
+    token = subprocess.run([*JINGBAO, "feed-token", "add", "110-main", "--db", f"sqlite:///{db}"],
+                           capture_output=True, text=True, check=True).stdout.strip()
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join([str(no_qt.parent), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen([*JINGBAO, "hub", "--db", f"sqlite:///{db}", "--feed-port", "0"],
@@ -60,7 +66,14 @@ def test_hub_persists_an_alert_it_acknowledges(tmp_path) -> None:
                             text=True, env=env)
     try:
         port = int(re.search(r":(\d+)/feed", proc.stdout.readline())[1])
-        assert asyncio.run(_send(port, SLIP))["type"] == "ack"
+        for wrong in (None, "not-a-token"):
+            with pytest.raises(InvalidStatus, match="401"):
+                asyncio.run(_send(port, SLIP, wrong))
+        assert asyncio.run(_send(port, SLIP, token))["type"] == "ack"
+        subprocess.run([*JINGBAO, "feed-token", "revoke", "110-main", "--db", f"sqlite:///{db}"],
+                       check=True)
+        with pytest.raises(InvalidStatus, match="401"):
+            asyncio.run(_send(port, SLIP, token))
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0

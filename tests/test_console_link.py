@@ -30,6 +30,7 @@ from dispatch.commands import Actor
 from dispatch.events import Event
 from dispatch.state import CenterState
 from hub.engine import Engine
+from hub.feed_tokens import FeedTokens
 from hub.users import Role, UserStore
 from resources import scenario as scenarios
 from tests.recorder import Recorder
@@ -272,6 +273,7 @@ def test_a_hub_killed_mid_stream_is_followed_again_once_it_is_back(tmp_path) -> 
     database = make_engine(url)
     upgrade(database)
     UserStore(database).add("lead", "lead-password", Role.SHIFT_LEAD)
+    token = FeedTokens(database).add("110")
     port = free_port()
 
     def start() -> subprocess.Popen:
@@ -287,7 +289,7 @@ def test_a_hub_killed_mid_stream_is_followed_again_once_it_is_back(tmp_path) -> 
     client.start()
     try:
         client.connected.wait(10)
-        feed = f"ws://127.0.0.1:{port}/feed"
+        feed = f"ws://127.0.0.1:{port}/feed?token={token}"
         acked = [r for r in asyncio.run(send(feed, [slip(n) for n in range(5)]))
                  if r["type"] == "ack"]
         wait(lambda: len(replica.state.incidents) == 5)

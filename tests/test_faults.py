@@ -23,10 +23,11 @@ from sqlalchemy.engine import make_url
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from db.schema import make_engine
+from db.schema import make_engine, upgrade
 from db.store import EventStore
 from dispatch import events as ev
 from hub.engine import WRITE_DEADLINE_S, Engine
+from hub.feed_tokens import FeedTokens
 from radio.ports import PortConfig
 from radio.protocols import fleetsync
 from resources import scenario as scenarios
@@ -75,12 +76,23 @@ def responsive(engine: Engine, within_s: float = 0.5) -> bool:
 
 # -- kill -9 under load --------------------------------------------------------------------
 
-def start_hub(db_url: str) -> tuple[subprocess.Popen, str]:
+def feed_token(db_url: str) -> str:
+    """A token for a 110 client of the hub that will run on this database."""
+    database = make_engine(db_url)
+    upgrade(database)
+    try:
+        return FeedTokens(database).add(f"110-{os.urandom(3).hex()}")
+    finally:
+        database.dispose()
+
+
+def start_hub(db_url: str, token: str) -> tuple[subprocess.Popen, str]:
+    """A `jingbao hub` process, and its feed's URL with the token."""
     hub = subprocess.Popen([JINGBAO, "hub", "--db", db_url, "--feed-port", "0"],
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = hub.stdout.readline()
     assert "110 feed on" in line, line
-    return hub, line.split(" on ")[1].strip()
+    return hub, f"{line.split(' on ')[1].strip()}?token={token}"
 
 
 async def load_until_killed(url: str, first: int, hub: subprocess.Popen, kill_after: int,
@@ -108,8 +120,9 @@ async def load_until_killed(url: str, first: int, hub: subprocess.Popen, kill_af
 
 def test_kill_9_under_load_loses_no_acknowledged_alert(db_url) -> None:
     acked: set[str] = set()
+    token = feed_token(db_url)
     for round_ in range(3):
-        hub, url = start_hub(db_url)
+        hub, url = start_hub(db_url, token)
         acked |= asyncio.run(load_until_killed(url, round_ * 10_000, hub, kill_after=40 + round_))
         hub.wait(timeout=10)
         assert hub.returncode == -signal.SIGKILL
