@@ -13,6 +13,9 @@ from pathlib import Path
 TS = Path(__file__).resolve().parents[1] / "resources/i18n/jingbao_zh_CN.ts"
 
 ZH = {
+    "Log in to the center": "登录指挥中心",
+    "User": "用户名",
+    "Password": "密码",
     "Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · "
     "P refer police · A refer 120 · C close":
         "按键:T 初分 · O 改判纳入警保联动 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · "

@@ -158,259 +158,277 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../console/login_dialog.py" line="30" />
+        <source>Log in to the center</source>
+        <translation>登录指挥中心</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="36" />
+        <source>User</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../console/login_dialog.py" line="37" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="67" />
+        <location filename="../../console/main_window.py" line="72" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="67" />
+        <location filename="../../console/main_window.py" line="72" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="101" />
+        <location filename="../../console/main_window.py" line="109" />
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="112" />
+        <location filename="../../console/main_window.py" line="120" />
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="114" />
+        <location filename="../../console/main_window.py" line="122" />
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="145" />
+        <location filename="../../console/main_window.py" line="153" />
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152" />
-        <location filename="../../console/main_window.py" line="225" />
+        <location filename="../../console/main_window.py" line="160" />
+        <location filename="../../console/main_window.py" line="241" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="166" />
-        <location filename="../../console/main_window.py" line="352" />
-        <location filename="../../console/main_window.py" line="474" />
+        <location filename="../../console/main_window.py" line="175" />
+        <location filename="../../console/main_window.py" line="375" />
+        <location filename="../../console/main_window.py" line="491" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="167" />
-        <location filename="../../console/main_window.py" line="481" />
+        <location filename="../../console/main_window.py" line="176" />
+        <location filename="../../console/main_window.py" line="498" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="168" />
+        <location filename="../../console/main_window.py" line="177" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="170" />
+        <location filename="../../console/main_window.py" line="179" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="171" />
+        <location filename="../../console/main_window.py" line="180" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="172" />
+        <location filename="../../console/main_window.py" line="181" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="173" />
-        <location filename="../../console/main_window.py" line="363" />
+        <location filename="../../console/main_window.py" line="182" />
+        <location filename="../../console/main_window.py" line="386" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="175" />
+        <location filename="../../console/main_window.py" line="184" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="177" />
-        <location filename="../../console/main_window.py" line="365" />
+        <location filename="../../console/main_window.py" line="186" />
+        <location filename="../../console/main_window.py" line="388" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="178" />
+        <location filename="../../console/main_window.py" line="187" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="179" />
+        <location filename="../../console/main_window.py" line="188" />
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="180" />
-        <location filename="../../console/main_window.py" line="470" />
+        <location filename="../../console/main_window.py" line="189" />
+        <location filename="../../console/main_window.py" line="487" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="182" />
+        <location filename="../../console/main_window.py" line="191" />
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="183" />
+        <location filename="../../console/main_window.py" line="192" />
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193" />
+        <location filename="../../console/main_window.py" line="202" />
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="194" />
+        <location filename="../../console/main_window.py" line="203" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="181" />
+        <location filename="../../console/main_window.py" line="190" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="195" />
-        <location filename="../../console/main_window.py" line="345" />
+        <location filename="../../console/main_window.py" line="204" />
+        <location filename="../../console/main_window.py" line="368" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="196" />
+        <location filename="../../console/main_window.py" line="205" />
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="225" />
+        <location filename="../../console/main_window.py" line="241" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="257" />
+        <location filename="../../console/main_window.py" line="273" />
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="264" />
+        <location filename="../../console/main_window.py" line="278" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="331" />
+        <location filename="../../console/main_window.py" line="346" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="354" />
+        <location filename="../../console/main_window.py" line="377" />
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="359" />
+        <location filename="../../console/main_window.py" line="382" />
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="360" />
+        <location filename="../../console/main_window.py" line="383" />
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="367" />
+        <location filename="../../console/main_window.py" line="390" />
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="380" />
+        <location filename="../../console/main_window.py" line="403" />
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="427" />
+        <location filename="../../console/main_window.py" line="444" />
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="447" />
+        <location filename="../../console/main_window.py" line="464" />
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="463" />
+        <location filename="../../console/main_window.py" line="480" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="465" />
+        <location filename="../../console/main_window.py" line="482" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="482" />
+        <location filename="../../console/main_window.py" line="499" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="484" />
+        <location filename="../../console/main_window.py" line="501" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="489" />
+        <location filename="../../console/main_window.py" line="506" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="491" />
-        <location filename="../../console/main_window.py" line="499" />
-        <location filename="../../console/main_window.py" line="528" />
+        <location filename="../../console/main_window.py" line="508" />
+        <location filename="../../console/main_window.py" line="516" />
+        <location filename="../../console/main_window.py" line="544" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="498" />
+        <location filename="../../console/main_window.py" line="515" />
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="513" />
+        <location filename="../../console/main_window.py" line="530" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="518" />
+        <location filename="../../console/main_window.py" line="535" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="522" />
+        <location filename="../../console/main_window.py" line="539" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="538" />
+        <location filename="../../console/main_window.py" line="554" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="541" />
+        <location filename="../../console/main_window.py" line="557" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
@@ -418,62 +436,62 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="212" />
+        <location filename="../../map/view.py" line="214" />
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="252" />
+        <location filename="../../map/view.py" line="254" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="256" />
+        <location filename="../../map/view.py" line="258" />
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="256" />
+        <location filename="../../map/view.py" line="258" />
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="257" />
+        <location filename="../../map/view.py" line="259" />
         <source>History hot spots</source>
         <translation>历史热点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="258" />
+        <location filename="../../map/view.py" line="260" />
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="258" />
+        <location filename="../../map/view.py" line="260" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="259" />
+        <location filename="../../map/view.py" line="261" />
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="259" />
+        <location filename="../../map/view.py" line="261" />
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="260" />
+        <location filename="../../map/view.py" line="262" />
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="260" />
+        <location filename="../../map/view.py" line="262" />
         <source>Trails</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="261" />
+        <location filename="../../map/view.py" line="263" />
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
