@@ -204,6 +204,8 @@ class HubClient:
             if self.last_seq is not None and seq != self.last_seq + 1:
                 raise _Resync(f"event {seq} after {self.last_seq}: a gap")
             self.last_seq = seq
+            if message["event"] is None:  # not this session's to see (an insurer's clerk)
+                return
             if not self._batch:  # runs once the messages already received are read
                 self.loop.call_soon(self._flush)
             self._batch.append(event_from_wire(message["event"]))

@@ -30,6 +30,7 @@ MAX_ADDRESS = 200
 MAX_DESCRIPTION = 2000
 MAX_PLATES = 10
 MAX_PLATE = 16
+MAX_INSURER = 40
 MAX_STRUCTURED_KEYS = 20
 MAX_STRUCTURED_KEY = 40
 MAX_STRUCTURED_TEXT = 200
@@ -272,6 +273,14 @@ def _plates(value: Any, name: str) -> list[str]:
     return [_text(plate, f"{name}[{n}]", MAX_PLATE) for n, plate in enumerate(value)]
 
 
+def _insurers(value: Any, name: str) -> list[str]:
+    """The insurers of the vehicles involved, as 110 or the vehicle registry named them: the
+    claim goes to the insured car's insurer, whose clerks may then follow the case."""
+    if not isinstance(value, list) or len(value) > MAX_PLATES:
+        raise SlipRejected(f"field {name!r} must be a list of at most {MAX_PLATES} strings")
+    return [_text(insurer, f"{name}[{n}]", MAX_INSURER) for n, insurer in enumerate(value)]
+
+
 def _scalar(value: Any, name: str) -> Any:
     """A structured fact no rule reads: kept for the dispatcher to see, if it is a plain value."""
     if value is None or isinstance(value, bool):
@@ -289,6 +298,7 @@ STRUCTURED_FIELDS: dict[str, Callable[[Any, str], Any]] = {
     "estimated_loss_cny": _loss,
     "vehicles": _vehicles,
     "plates": _plates,
+    "insurers": _insurers,
 }
 
 

@@ -25,9 +25,11 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from dispatch import events as ev
 from dispatch.commands import Actor, Conflict
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus
+from dispatch.state import CenterState, Incident
 from hub.radio_log import RadioLogEntry
 from hub.users import ROLE_VERBS, LoginRefused, Role, SessionExpired, User, UserStore
 from hub.wire import event_to_wire, radio_to_wire, state_to_wire
@@ -64,6 +66,29 @@ class ConsoleSession:
     @property
     def actor(self) -> Actor:
         return Actor(self.user.name, self.workstation)
+
+    def sees(self, event: Event, state: CenterState) -> bool:
+        """An insurer's clerk sees only the cases of its insurer (the slip's
+        `structured.insurers`), the units, and nothing of the radio; everyone else sees all."""
+        if self.user.role != Role.INSURER_CLERK:
+            return True
+        if event.type == ev.ALERT_RECEIVED:
+            return self.user.insurer in (event.payload.get("structured") or {}).get(
+                "insurers", [])
+        cases = [event.payload[k] for k in ("case", "into", "of") if k in event.payload]
+        return all(_insured_by(state.incidents.get(c), self.user.insurer) for c in cases)
+
+    def filtered(self, document: dict) -> dict:
+        """A state snapshot cut down to what this session may see."""
+        if self.user.role != Role.INSURER_CLERK:
+            return document
+        return {**document, "incidents": [
+            i for i in document["incidents"]
+            if self.user.insurer in (i.get("structured") or {}).get("insurers", [])]}
+
+
+def _insured_by(incident: Incident | None, insurer: str | None) -> bool:
+    return incident is not None and insurer in incident.structured.get("insurers", [])
 
 
 # The hub's verbs: engine method name and how each JSON argument becomes a Python one.
@@ -113,14 +138,14 @@ class ConsoleLink:
                 self._queue(session, [("event", e) for e in events])
 
     def radio_logged(self, entry: RadioLogEntry) -> None:
-        self._broadcast({"type": "radio", "entry": radio_to_wire(entry)})
+        self._broadcast({"type": "radio", "entry": radio_to_wire(entry)}, radio=True)
 
     def link_changed(self, link: str, status: str, detail: str) -> None:
         self._broadcast({"type": "link", "link": link, "status": status, "detail": detail})
 
-    def _broadcast(self, message: dict) -> None:
+    def _broadcast(self, message: dict, radio: bool = False) -> None:
         for session in list(self.sessions):
-            if session.subscribed:
+            if session.subscribed and not (radio and session.user.role == Role.INSURER_CLERK):
                 self._queue(session, [message])
 
     def _queue(self, session: ConsoleSession, items: list) -> None:
@@ -253,7 +278,7 @@ class ConsoleLink:
                                   *(("event", e) for e in backlog), *held])
             return
         session.queue.put_nowait({"type": "snapshot", "seq": state.last_event_id,
-                                  "state": state_to_wire(state),
+                                  "state": session.filtered(state_to_wire(state)),
                                   "links": {k: list(v) for k, v in self.engine.links.items()}})
         session.last_sent = state.last_event_id
 
@@ -289,7 +314,10 @@ class ConsoleLink:
                 if event.id <= session.last_sent:
                     continue
                 session.last_sent = event.id
-                item = {"type": "event", "seq": event.id, "event": event_to_wire(event)}
+                shown = session.sees(event, self.engine.store.state)
+                # what this session may not see keeps its number, so the sequence has no gap
+                item = {"type": "event", "seq": event.id,
+                        "event": event_to_wire(event) if shown else None}
             try:
                 await connection.send(json.dumps(item, ensure_ascii=False))
             except ConnectionClosed:

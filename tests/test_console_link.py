@@ -309,3 +309,59 @@ def test_a_hub_killed_mid_stream_is_followed_again_once_it_is_back(tmp_path) -> 
         hub.send_signal(signal.SIGTERM)
         hub.wait(10)
     assert os.path.exists(tmp_path / "center.sqlite3") and datetime.now(UTC)
+
+
+class Seen:
+    """What a read-only console was handed, as it was handed."""
+
+    def __init__(self) -> None:
+        self.state: CenterState | None = None
+        self.events: list[Event] = []
+        self.radio: list = []
+
+    def session_opened(self, user: str, role: str, verbs: list[str]) -> None:
+        pass
+
+    def snapshot_received(self, state: CenterState) -> None:
+        self.state = state
+
+    def events_appended(self, events: list[Event]) -> None:
+        self.events += events
+
+    def radio_logged(self, entry) -> None:
+        self.radio.append(entry)
+
+    def link_changed(self, link: str, status: str, detail: str) -> None:
+        pass
+
+
+def test_an_insurer_clerk_sees_only_its_insurers_cases(hub, db_url) -> None:
+    users = UserStore(make_engine(db_url))
+    users.add("picc1", "clerk-password", Role.INSURER_CLERK, insurer="人保财险")
+    feed = f"{hub.url}/feed"
+    ours = json.loads(slip(1))
+    ours["structured"] = {**ours["structured"], "insurers": ["人保财险", "平安产险"]}
+    theirs = json.loads(slip(2))
+    theirs["structured"] = {**theirs["structured"], "insurers": ["平安产险"]}
+    asyncio.run(send(feed, [json.dumps(ours)]))
+    seen = Seen()
+    clerk = HubClient(hub.url, scenarios.load().roster, seen,
+                      Credentials(user="picc1", password="clerk-password"), workstation="picc")
+    clerk.start()
+    lead, lead_view = console(hub, "lead", "ws-lead")
+    try:
+        clerk.connected.wait(10)
+        asyncio.run(send(feed, [json.dumps(theirs)]))
+        wait(lambda: "1002" in lead_view.state.incidents)
+        lead.submit("override_triage", "1002", "test").result(5)
+        lead.submit("page", "G01", "测试").result(5)
+        lead.submit("override_triage", "1001", "test").result(5)
+        wait(lambda: clerk.last_seq == hub_state(hub).last_event_id)
+        assert set(seen.state.incidents) == {"1001"}
+        assert [e.payload.get("case") for e in seen.events if e.type == ev.INCIDENT_TRIAGED] \
+            == ["1001"]
+        assert not any(e.type == ev.ALERT_RECEIVED for e in seen.events)  # 1002 stayed hidden
+        assert seen.radio == []  # pages carry the case's text: not for clerks
+    finally:
+        clerk.stop()
+        lead.stop()
