@@ -85,6 +85,7 @@ class HubClient:
         self.links: dict[str, tuple[str, str]] = {}
         self.verbs: frozenset[str] = frozenset()
         self.user: str | None = None
+        self.chain_head: tuple[int, str] | None = None  # sent to shift leads and admins
         self._ids = itertools.count(1)
         self._pending: dict[int, concurrent.futures.Future] = {}
         self._batch: list[Event] = []
@@ -221,6 +222,8 @@ class HubClient:
         elif kind == "resume":
             self.connected.set()
         elif kind == "heartbeat":
+            if "chain" in message:
+                self.chain_head = tuple(message["chain"])
             if self.last_seq is not None and message["seq"] > self.last_seq:
                 raise _Resync(f"the hub sent up to {message['seq']}, {self.last_seq} arrived")
         elif kind == "radio":

@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
         self.clock = QLabel()
         self.muted = False
         self.mute_label = QLabel(self.tr("Sound on"))
+        self.chain_label = QLabel(objectName="chainHead")  # for shift leads: the log's head
+        self.statusBar().addPermanentWidget(self.chain_label)
         self.statusBar().addPermanentWidget(self.mute_label)
         self.statusBar().addPermanentWidget(self.clock)
 
@@ -257,6 +259,13 @@ class MainWindow(QMainWindow):
     # -- refresh ------------------------------------------------------------------------------
     def _tick(self) -> None:
         self.clock.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        if self.hub.chain_head is not None:
+            last, digest = self.hub.chain_head
+            self.chain_label.setText(self.tr("Log #%1 · %2").replace("%1", str(last))
+                                     .replace("%2", digest[:12]))
+            self.chain_label.setToolTip(self.tr("Head of the event log's hash chain; compare "
+                                                "with `jingbao audit verify`: %1")
+                                        .replace("%1", digest))
         self._dirty = True
         if self.emergencies():
             QApplication.beep()  # an emergency rings every second until acknowledged

@@ -92,7 +92,8 @@ class EventStore:
         self._roster = roster
         self.state = CenterState(roster())
         self.replay()
-        self.head = self._chain_head()
+        self.head = self._read_chain_head()
+        self.chain_head = (self.state.last_event_id, self.head)
 
     @classmethod
     def open(cls, url: str, roster: Roster) -> EventStore:
@@ -117,7 +118,7 @@ class EventStore:
                 self.state.apply(_from_row(row))
         self._snapshot_at = self.state.last_event_id
 
-    def _chain_head(self) -> str:
+    def _read_chain_head(self) -> str:
         query = select(EventRow.hash).order_by(EventRow.id.desc()).limit(1)
         with self.engine.connect() as connection:
             return connection.scalar(query) or audit.GENESIS
@@ -171,6 +172,7 @@ class EventStore:
                     state.apply(stored[-1])
             self._project(connection, state, stored)
         self.state, self.head = state, head
+        self.chain_head = (state.last_event_id, head)  # one tuple: read whole from any thread
         if self.state.last_event_id - self._snapshot_at >= SNAPSHOT_EVERY:
             self.write_snapshot()
         return stored

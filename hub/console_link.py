@@ -241,7 +241,7 @@ class ConsoleLink:
                 session.queue.put_nowait({"type": "result", "id": request_id, "ok": True,
                                           "result": _plain(result)})
             elif kind == "heartbeat":
-                session.queue.put_nowait({"type": "heartbeat", "seq": session.last_sent})
+                session.queue.put_nowait(self._heartbeat(session))
             else:
                 raise Refused(f"unknown message type {kind!r}", "protocol")
         except Refused as exc:
@@ -298,14 +298,31 @@ class ConsoleLink:
         result = call(*values, session.actor, **extra)
         return await result if isinstance(result, Awaitable) else result
 
+    def _heartbeat(self, session: ConsoleSession) -> dict:
+        """The last number sent to this console; for a shift lead or an administrator also
+        the head of the log's hash chain, to note and compare (`jingbao audit verify`)."""
+        beat: dict[str, Any] = {"type": "heartbeat", "seq": session.last_sent}
+        if session.user.role in (Role.SHIFT_LEAD, Role.ADMIN):
+            beat["chain"] = list(self.engine.store.chain_head)
+        return beat
+
     async def _sender(self, connection: ServerConnection, session: ConsoleSession) -> None:
-        """The only writer to this console: events in id order, each once, and a heartbeat
-        whenever the line has been quiet."""
+        """The only writer to this console: events in id order, each once, and a heartbeat at
+        least every HEARTBEAT_S however busy the line is."""
+        loop = asyncio.get_running_loop()
+        next_beat = loop.time() + HEARTBEAT_S
         while True:
             try:
-                item = await asyncio.wait_for(session.queue.get(), HEARTBEAT_S)
+                item = await asyncio.wait_for(session.queue.get(),
+                                              max(0.0, next_beat - loop.time()))
             except TimeoutError:
-                item = {"type": "heartbeat", "seq": session.last_sent}
+                item = None
+            if item is None or loop.time() >= next_beat:
+                next_beat = loop.time() + HEARTBEAT_S
+                if not await _send(connection, self._heartbeat(session)):
+                    return
+            if item is None:
+                continue
             if isinstance(item, tuple):
                 kind, event = item
                 if kind == "cut":
@@ -318,10 +335,16 @@ class ConsoleLink:
                 # what this session may not see keeps its number, so the sequence has no gap
                 item = {"type": "event", "seq": event.id,
                         "event": event_to_wire(event) if shown else None}
-            try:
-                await connection.send(json.dumps(item, ensure_ascii=False))
-            except ConnectionClosed:
+            if not await _send(connection, item):
                 return
+
+
+async def _send(connection: ServerConnection, message: dict) -> bool:
+    try:
+        await connection.send(json.dumps(message, ensure_ascii=False))
+    except ConnectionClosed:
+        return False
+    return True
 
 
 def _decode(raw: str | bytes) -> dict:

@@ -13,6 +13,9 @@ from pathlib import Path
 TS = Path(__file__).resolve().parents[1] / "resources/i18n/jingbao_zh_CN.ts"
 
 ZH = {
+    "Log #%1 · %2": "日志链 #%1 · %2",
+    "Head of the event log's hash chain; compare with `jingbao audit verify`: %1":
+        "事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1",
     "Log in to the center": "登录指挥中心",
     "User": "用户名",
     "Password": "密码",

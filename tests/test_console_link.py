@@ -24,7 +24,7 @@ from websockets.asyncio.client import connect
 
 from console.hub_client import CommandRefused, Credentials, HubClient
 from db.schema import make_engine, upgrade
-from db.store import EventStore
+from db.store import EventStore, verify_chain
 from dispatch import events as ev
 from dispatch.commands import Actor
 from dispatch.events import Event
@@ -365,3 +365,17 @@ def test_an_insurer_clerk_sees_only_its_insurers_cases(hub, db_url) -> None:
     finally:
         clerk.stop()
         lead.stop()
+
+
+def test_a_shift_lead_is_shown_the_head_of_the_hash_chain(hub) -> None:
+    lead, _view = console(hub, "lead", "ws-lead")  # a local session is a shift lead's
+    dispatcher, _ = console(hub, "", "ws-d", token=hub.console_link.local_session(
+        "dispatcher:d", "ws-d", Role.DISPATCHER))
+    try:
+        asyncio.run(send(f"{hub.url}/feed", [slip(1), slip(2)]))
+        verdict = verify_chain(hub.store.engine)
+        wait(lambda: lead.chain_head == (verdict.head_id, verdict.head_hash), timeout=12)
+        assert dispatcher.chain_head is None
+    finally:
+        lead.stop()
+        dispatcher.stop()

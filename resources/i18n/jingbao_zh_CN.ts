@@ -209,226 +209,236 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="160" />
-        <location filename="../../console/main_window.py" line="241" />
+        <location filename="../../console/main_window.py" line="243" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="175" />
-        <location filename="../../console/main_window.py" line="375" />
-        <location filename="../../console/main_window.py" line="491" />
+        <location filename="../../console/main_window.py" line="177" />
+        <location filename="../../console/main_window.py" line="384" />
+        <location filename="../../console/main_window.py" line="500" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="176" />
-        <location filename="../../console/main_window.py" line="498" />
+        <location filename="../../console/main_window.py" line="178" />
+        <location filename="../../console/main_window.py" line="507" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="177" />
+        <location filename="../../console/main_window.py" line="179" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="179" />
+        <location filename="../../console/main_window.py" line="181" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="180" />
+        <location filename="../../console/main_window.py" line="182" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="181" />
+        <location filename="../../console/main_window.py" line="183" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="182" />
-        <location filename="../../console/main_window.py" line="386" />
+        <location filename="../../console/main_window.py" line="184" />
+        <location filename="../../console/main_window.py" line="395" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="184" />
+        <location filename="../../console/main_window.py" line="186" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="186" />
-        <location filename="../../console/main_window.py" line="388" />
+        <location filename="../../console/main_window.py" line="188" />
+        <location filename="../../console/main_window.py" line="397" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="187" />
+        <location filename="../../console/main_window.py" line="189" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="188" />
+        <location filename="../../console/main_window.py" line="190" />
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189" />
-        <location filename="../../console/main_window.py" line="487" />
+        <location filename="../../console/main_window.py" line="191" />
+        <location filename="../../console/main_window.py" line="496" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="191" />
+        <location filename="../../console/main_window.py" line="193" />
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="192" />
+        <location filename="../../console/main_window.py" line="194" />
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="202" />
+        <location filename="../../console/main_window.py" line="204" />
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="203" />
+        <location filename="../../console/main_window.py" line="205" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="190" />
+        <location filename="../../console/main_window.py" line="192" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="204" />
-        <location filename="../../console/main_window.py" line="368" />
+        <location filename="../../console/main_window.py" line="206" />
+        <location filename="../../console/main_window.py" line="377" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="205" />
+        <location filename="../../console/main_window.py" line="207" />
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="241" />
+        <location filename="../../console/main_window.py" line="243" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="273" />
+        <location filename="../../console/main_window.py" line="264" />
+        <source>Log #%1 · %2</source>
+        <translation>日志链 #%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="266" />
+        <source>Head of the event log's hash chain; compare with `jingbao audit verify`: %1</source>
+        <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="282" />
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="278" />
+        <location filename="../../console/main_window.py" line="287" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="346" />
+        <location filename="../../console/main_window.py" line="355" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="377" />
+        <location filename="../../console/main_window.py" line="386" />
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="382" />
+        <location filename="../../console/main_window.py" line="391" />
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="383" />
+        <location filename="../../console/main_window.py" line="392" />
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="390" />
+        <location filename="../../console/main_window.py" line="399" />
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="403" />
+        <location filename="../../console/main_window.py" line="412" />
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="444" />
+        <location filename="../../console/main_window.py" line="453" />
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="464" />
+        <location filename="../../console/main_window.py" line="473" />
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="480" />
+        <location filename="../../console/main_window.py" line="489" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="482" />
+        <location filename="../../console/main_window.py" line="491" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="499" />
+        <location filename="../../console/main_window.py" line="508" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="501" />
+        <location filename="../../console/main_window.py" line="510" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="506" />
+        <location filename="../../console/main_window.py" line="515" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="508" />
-        <location filename="../../console/main_window.py" line="516" />
-        <location filename="../../console/main_window.py" line="544" />
+        <location filename="../../console/main_window.py" line="517" />
+        <location filename="../../console/main_window.py" line="525" />
+        <location filename="../../console/main_window.py" line="553" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="515" />
+        <location filename="../../console/main_window.py" line="524" />
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="530" />
+        <location filename="../../console/main_window.py" line="539" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="535" />
+        <location filename="../../console/main_window.py" line="544" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="539" />
+        <location filename="../../console/main_window.py" line="548" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="554" />
+        <location filename="../../console/main_window.py" line="563" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="557" />
+        <location filename="../../console/main_window.py" line="566" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
