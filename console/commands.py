@@ -428,3 +428,36 @@ def backup(args: argparse.Namespace) -> int:
         return 1
     print(f"{args.out}: {how}")
     return 0
+
+
+def _radio_bridge_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--hub", required=True, metavar="URL", help="the hub, ws://host:8765")
+    p.add_argument("--radio", action="append", default=[], required=True, metavar="NAME=URL",
+                   help="a serial port with its options, as for the hub (repeatable)")
+    p.add_argument("--name", default=None, help="this bridge's name (default: the host name)")
+    p.add_argument("--token", help="the token from `jingbao feed-token add NAME` on the hub "
+                                   "(or the JINGBAO_TOKEN environment variable)")
+    p.add_argument("--tls-ca", metavar="PEM", help="with wss://: trust this CA certificate")
+
+
+@command("radio-bridge", "serve a hub with this PC's radio ports (the PC with the cable)",
+         _radio_bridge_options)
+def radio_bridge(args: argparse.Namespace) -> int:
+    import os
+    import socket
+    import ssl
+
+    from radio.hub_bridge import HubBridge
+    from radio.ports import parse_port_spec
+
+    ports = [parse_port_spec(spec) for spec in args.radio]
+    tls = ssl.create_default_context(cafile=args.tls_ca) if args.tls_ca else None
+    bridge = HubBridge(args.hub, args.name or socket.gethostname(), ports,
+                       token=args.token or os.environ.get("JINGBAO_TOKEN"), tls=tls)
+    print(f"radio bridge {bridge.name}: {', '.join(p.name for p in ports)} → {bridge.url}",
+          flush=True)
+    try:
+        bridge.serve()
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -44,6 +44,7 @@ from hub.console_link import CONSOLE_PATH, ConsoleLink
 from hub.feed import FEED_PATH, Accepted, feed_handler
 from hub.feed_tokens import FeedTokens, feed_gate
 from hub.paging_service import PagingService
+from hub.radio_link import RADIO_PATH, RadioLink, RemotePort
 from hub.radio_log import RadioLogEntry
 from hub.server import bound_port, start_hub_server
 from hub.users import UserStore
@@ -107,6 +108,7 @@ class Engine:
                  feed_tokens: FeedTokens | None = None) -> None:
         self.store, self.scenario = store, scenario
         self.console_link = ConsoleLink(self, users)
+        self.radio_link = RadioLink(self)
         self.listener = Listeners(listener, self.console_link)
         self.tls = tls
         self.feed_tokens = feed_tokens  # None: the feed is open (tests, a closed network)
@@ -128,12 +130,16 @@ class Engine:
         self._write_lock = asyncio.Lock()
         self._facts: deque[Event] = deque()
         self._facts_task: asyncio.Task | None = None
+        self._in_flight = 0  # facts at the front of the queue being written now
+        self._facts_recorded = self._facts_settled = 0  # since start: handed in, written/dropped
+        self._settle_waiters: list[tuple[int, asyncio.Future]] = []
         self._clock_task: asyncio.Task | None = None
         self._fix_timing: dict[str, FixTiming] = {}
         self.paging = PagingService(
             lambda: self.store.state, self.bridges, self._record, self._log_radio,
             store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED, ev.PAGE_FAILED]), pager_policy)
-        self._pending_positions: list[tuple[str, PositionReport]] = []
+        # (port, report, idempotency key: set for a bridge's fixes, which may come twice)
+        self._pending_positions: list[tuple[str, PositionReport, str | None]] = []
         self.voice = voice
         self._voice_worker = concurrent.futures.ThreadPoolExecutor(1, "voice")
         self._feed_server = None
@@ -197,9 +203,11 @@ class Engine:
     async def _start_feed(self, host: str, port: int) -> None:
         self._host = host
         self._feed_server = await start_hub_server(
-            {FEED_PATH: feed_handler(self._accept_alert), CONSOLE_PATH: self.console_link.handle},
+            {FEED_PATH: feed_handler(self._accept_alert), CONSOLE_PATH: self.console_link.handle,
+             RADIO_PATH: self.radio_link.handle},
             host, port, tls=self.tls,
-            gates={FEED_PATH: feed_gate(self.feed_tokens)} if self.feed_tokens else None)
+            gates={path: feed_gate(self.feed_tokens) for path in (FEED_PATH, RADIO_PATH)}
+            if self.feed_tokens else None)
         self.feed_port = bound_port(self._feed_server)
         self._link("110", "connected", f"{self.url}{FEED_PATH}")
         log.info("110 feed on %s%s, consoles on %s%s", self.url, FEED_PATH, self.url,
@@ -279,27 +287,52 @@ class Engine:
         return (await self._decide(lambda state: [decide(state)], case=case,
                                    based_on=based_on))[0]
 
-    def _record(self, events: list[Event]) -> None:
-        """Facts observed (a fix, a page on air, an ack): written in order by `_drain_facts`."""
+    def _record(self, events: list[Event]) -> int:
+        """Facts observed (a fix, a page on air, an ack): written in order by `_drain_facts`.
+        Returns a ticket: `await self._written(ticket)` waits until they are in the log."""
         self._facts.extend(events)
+        self._facts_recorded += len(events)
         if len(self._facts) > FACT_BACKLOG:
             self._thin_positions()
         if self._facts_task is None or self._facts_task.done():
             self._facts_task = self.loop.create_task(self._drain_facts())
+        return self._facts_recorded
+
+    async def _written(self, ticket: int) -> None:
+        """Until the facts recorded up to `ticket` are written (or thinned away)."""
+        if self._facts_settled < ticket:
+            future = self.loop.create_future()
+            self._settle_waiters.append((ticket, future))
+            await future
+
+    def _settle(self, count: int) -> None:
+        self._facts_settled += count
+        waiting = []
+        for ticket, future in self._settle_waiters:
+            if ticket <= self._facts_settled:
+                if not future.done():
+                    future.set_result(None)
+            else:
+                waiting.append((ticket, future))
+        self._settle_waiters = waiting
 
     def _thin_positions(self) -> None:
         """The database has been away long: drop the oldest fixes (a unit's later fixes say
-        where it is); status keys, emergencies, pages and acks are never dropped."""
+        where it is); status keys, emergencies, pages and acks are never dropped, nor what is
+        being written right now."""
         excess = len(self._facts) - FACT_BACKLOG
-        kept = deque(e for e in self._facts
-                     if e.type != ev.UNIT_POSITION or (excess := excess - 1) < 0)
-        log.warning("database away: %d old fix(es) dropped", len(self._facts) - len(kept))
+        kept = deque(e for n, e in enumerate(self._facts) if n < self._in_flight
+                     or e.type != ev.UNIT_POSITION or (excess := excess - 1) < 0)
+        dropped = len(self._facts) - len(kept)
+        log.warning("database away: %d old fix(es) dropped", dropped)
         self._facts = kept
+        self._settle(dropped)
 
     async def _drain_facts(self) -> None:
         retry = RETRY_START_S
         while self._facts:
-            batch = [self._facts[n] for n in range(min(FACT_BATCH, len(self._facts)))]
+            self._in_flight = min(FACT_BATCH, len(self._facts))
+            batch = [self._facts[n] for n in range(self._in_flight)]
             try:
                 async with self._write_lock:
                     stored = await self._write_facts(batch)
@@ -309,9 +342,12 @@ class Engine:
                 await asyncio.sleep(retry)
                 retry = min(retry * 2, RETRY_MAX_S)
                 continue
+            finally:
+                self._in_flight = 0
             retry = RETRY_START_S
             for _ in batch:
                 self._facts.popleft()
+            self._settle(len(batch))
 
     async def _write_facts(self, batch: list[Event]) -> list[Event]:
         """Write a batch; if one fact cannot be applied (a bug, not a storage fault), write
@@ -498,21 +534,43 @@ class Engine:
         self.listener.radio_logged(RadioLogEntry(port, direction, unit, text, raw))
 
     # -- radio ------------------------------------------------------------------------------
-    def _on_batch(self, port: str, batch: list[Decoded]) -> None:
-        for decoded in batch:
+    def _on_batch(self, port: str, batch: list[Decoded],
+                  keys: list[str] | None = None) -> None:
+        for n, decoded in enumerate(batch):
             try:
-                self._on_decoded(port, decoded)
+                self._on_decoded(port, decoded, keys[n] if keys else None)
             except Exception:  # one bad report must not cost the rest of the burst
                 log.exception("radio %s: handling %r failed", port, decoded)
 
-    def _on_decoded(self, port: str, decoded: Decoded) -> None:
+    # -- radio bridges on other PCs (hub/radio_link.py) ---------------------------------------
+    def attach_remote_port(self, port: RemotePort) -> None:
+        self.bridges[port.config.name] = port
+        self._link(f"radio:{port.config.name}", "connected", f"bridge {port.bridge}")
+
+    def detach_remote_port(self, port: RemotePort, why: str) -> None:
+        if self.bridges.get(port.config.name) is port:
+            self._link(f"radio:{port.config.name}", "disconnected", why)
+
+    def remote_link(self, port: str, status: str, detail: str) -> None:
+        if port in self.bridges:
+            self._link(f"radio:{port}", status, detail)
+
+    async def take_remote_batch(self, port: str, items: list[Decoded], keys: list[str]) -> None:
+        """A bridge's batch, handled as a local port's, returning once it is in the log."""
+        if port not in self.bridges:
+            return
+        self._on_batch(port, items, keys)
+        self._flush_positions()
+        await self._written(self._facts_recorded)
+
+    def _on_decoded(self, port: str, decoded: Decoded, key: str | None = None) -> None:
         if isinstance(decoded, Rejected):
             self.listener.radio_logged(RadioLogEntry(port, "rejected", "", decoded.reason,
                                                      decoded.raw))
         elif isinstance(decoded, PageAck):
             self._on_ack(port, decoded)
         elif isinstance(decoded, PositionReport):
-            self._on_position(port, self._with_port_unit(port, decoded))
+            self._on_position(port, self._with_port_unit(port, decoded), key)
         elif isinstance(decoded, NoFix):
             unit = self.bridges[port].config.unit or ""
             self.listener.radio_logged(RadioLogEntry(port, "in", unit, "无定位 no fix",
@@ -549,7 +607,7 @@ class Engine:
             return
         self._log_radio(port, "in", unit_id, f"确认 ack #{ack.seq}", ack.raw)
 
-    def _on_position(self, port: str, report: PositionReport) -> None:
+    def _on_position(self, port: str, report: PositionReport, key: str | None = None) -> None:
         unit_id = self._unit_for(port, report.fleet, report.unit, report.raw)
         if unit_id is None:
             return
@@ -569,7 +627,7 @@ class Engine:
             return
         if not self._pending_positions:  # flushed after the batches already queued
             self.loop.call_soon(self._flush_positions)
-        self._pending_positions.append((port, report))
+        self._pending_positions.append((port, report, key))
 
     def _emergency_known(self, unit_id: str) -> bool:
         """Raised already: in the state, or still waiting in the facts to be written (a key
@@ -603,7 +661,7 @@ class Engine:
         The event's time is the hub's receipt; the radio's own time rides along."""
         batch, self._pending_positions = self._pending_positions, []
         events = []
-        for port, r in batch:
+        for port, r, key in batch:
             unit_id = self.store.state.by_radio.get((r.fleet, r.unit))
             if unit_id is None:  # re-mapped while the burst waited
                 continue
@@ -611,5 +669,6 @@ class Engine:
             events.append(self._actor(f"radio:{port}").event(ev.UNIT_POSITION, {
                 "unit": unit_id, "lon": r.lon, "lat": r.lat, "speed_kmh": round(r.speed_kmh, 1),
                 "course": round(r.course, 1), "radio_status": r.status,
-                "fix_time": r.time.isoformat() if r.time else None}))
-        self._record(events)
+                "fix_time": r.time.isoformat() if r.time else None}, key))
+        if events:
+            self._record(events)

@@ -1,0 +1,157 @@
+"""`jingbao radio-bridge` on "the radio PC" serving a `jingbao hub` process: real processes,
+a real pty for the serial line, the real websocket radio link.
+
+Fixes reach the hub's log, a dispatch's page goes out on the bridge's port and its ack comes
+back; the hub killed with SIGKILL and restarted while the radio keeps talking costs nothing:
+every fix written to the pty is in the log exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import time
+import tty
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from console.hub_client import Credentials, HubClient
+from db.models import EventRow
+from db.schema import make_engine, upgrade
+from dispatch import events as ev
+from hub.feed_tokens import FeedTokens
+from hub.users import Role, UserStore
+from radio.protocols import fleetsync
+from radio.simulator import GatewaySimulator, SimGuide
+from resources import scenario as scenarios
+from tests.test_console_link import Replica, free_port, wait
+from tests.test_faults import JINGBAO, send, slip
+
+
+class Center:
+    """A hub process on a SQLite file, restartable on the same port, and its tokens."""
+
+    def __init__(self, tmp_path) -> None:
+        self.url = f"sqlite:///{tmp_path / 'center.sqlite3'}"
+        self.database = make_engine(self.url)
+        upgrade(self.database)
+        self.token = FeedTokens(self.database).add("radio-pc")
+        UserStore(self.database).add("lead", "lead-password", Role.SHIFT_LEAD)
+        self.port = free_port()
+        self.hub: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.hub = subprocess.Popen([JINGBAO, "hub", "--db", self.url, "--feed-port",
+                                     str(self.port)], stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True)
+        assert "110 feed on" in self.hub.stdout.readline()
+
+    def kill(self) -> None:
+        self.hub.send_signal(signal.SIGKILL)
+        self.hub.wait(10)
+
+    def stop(self) -> None:
+        if self.hub.poll() is None:
+            self.hub.terminate()
+            self.hub.wait(10)
+
+    def positions(self) -> list[tuple[float, float]]:
+        with self.database.connect() as connection:
+            rows = connection.execute(select(EventRow.payload).where(
+                EventRow.type == ev.UNIT_POSITION)).scalars().all()
+        return [(p["lon"], p["lat"]) for p in rows]
+
+    def count(self, kind: str) -> int:
+        with self.database.connect() as connection:
+            return connection.scalar(select(func.count()).where(EventRow.type == kind))
+
+
+def start_bridge(center: Center, device: str) -> subprocess.Popen:
+    bridge = subprocess.Popen([JINGBAO, "radio-bridge", "--hub", f"ws://127.0.0.1:{center.port}",
+                               "--radio", f"gw={device}", "--name", "radio-pc", "--token",
+                               center.token], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True)
+    assert "radio bridge radio-pc" in bridge.stdout.readline()
+    return bridge
+
+
+@pytest.fixture
+def center(tmp_path):
+    center = Center(tmp_path)
+    center.start()
+    yield center
+    center.stop()
+
+
+def test_fixes_in_pages_out_and_acks_back_through_the_bridge(center) -> None:
+    guide = SimGuide(100, "1001", 122.1035, 30.0205, post=(122.1035, 30.0205))
+    sim = GatewaySimulator([guide], report_interval_s=0.2, ack_delay_s=0.2)
+    sim.start()
+    bridge = start_bridge(center, sim.path)
+    replica = Replica()
+    client = HubClient(f"ws://127.0.0.1:{center.port}", scenarios.load().roster, replica,
+                       Credentials(user="lead", password="lead-password"), workstation="ws")
+    client.start()
+    try:
+        client.connected.wait(10)
+        wait(lambda: replica.state.units["G01"].lon is not None)
+        wait(lambda: replica.links.get("radio:radio-pc/gw") == "connected")
+        feed = f"ws://127.0.0.1:{center.port}/feed?token={center.token}"
+        asyncio.run(send(feed, [slip(1)]))
+        wait(lambda: "1001" in replica.state.incidents)
+        client.submit("override_triage", "1001", "test").result(5)
+        client.submit("dispatch", "1001", "G01").result(5)
+        wait(lambda: len(sim.pages) == 1)  # out on the bridge's serial port
+        wait(lambda: replica.state.incidents["1001"].status != "dispatched")  # acked back
+        assert center.count(ev.PAGE_ACKED) == 1
+    finally:
+        client.stop()
+        bridge.terminate()
+        bridge.wait(10)
+        sim.stop()
+
+
+def test_a_hub_killed_and_restarted_loses_and_doubles_no_fix(center) -> None:
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    bridge = start_bridge(center, os.ttyname(slave))
+    sent: list[tuple[float, float]] = []
+
+    def report(k: int) -> None:
+        lon, lat = round(122.1 + k * 1e-4, 6), 30.02
+        os.write(master, fleetsync.encode(100, "1001", datetime.now(UTC), lon, lat, 20, 90))
+        sent.append((lon, lat))
+        time.sleep(0.02)
+
+    def opened() -> bool:  # pyserial drops what came before the bridge opened the port
+        os.write(master, fleetsync.encode(100, "1001", datetime.now(UTC), 122.0, 30.0, 0, 0))
+        time.sleep(0.2)
+        return len(center.positions()) > 0
+
+    try:
+        wait(opened)
+        time.sleep(0.5)
+        probes = len(center.positions())
+        for k in range(40):
+            report(k)
+        wait(lambda: len(center.positions()) == probes + 40)
+        center.kill()
+        for k in range(40, 100):  # the radio keeps talking while the hub is away
+            report(k)
+        center.start()
+        for k in range(100, 120):
+            report(k)
+        wait(lambda: len(center.positions()) >= probes + 120, timeout=30)
+        time.sleep(1.0)  # anything sent twice would land now
+        logged = [p for p in center.positions() if p != (122.0, 30.0)]
+        rounded = sorted((round(lon, 6), round(lat, 6)) for lon, lat in logged)
+        assert rounded == sorted(sent)  # every fix once: none lost, none doubled
+    finally:
+        bridge.terminate()
+        bridge.wait(10)
+        os.close(master)
+        os.close(slave)
