@@ -154,11 +154,19 @@ def pg_proxy():
 
 @pytest.mark.postgres
 def test_database_cut_then_frozen_the_engine_keeps_answering_and_recovers(pg_proxy) -> None:
+    from console.hub_client import Credentials, HubClient
+    from tests.test_console_link import Replica, wait
+
     proxy, url = pg_proxy
     engine = start_engine(url)
     feed = f"ws://127.0.0.1:{engine.feed_port}/feed"
+    console = Replica()  # a console following the hub is told when the database is away
+    client = HubClient(engine.url, scenarios.load().roster, console, Credentials(
+        token=engine.console_link.local_session("lead", "ws")), workstation="ws")
+    client.start()
     try:
         assert asyncio.run(send(feed, [slip(1)]))[0]["type"] == "ack"
+        client.connected.wait(10)
 
         second, third = slip(2), slip(3)  # each resent as it was first sent
         proxy.cut()
@@ -166,6 +174,7 @@ def test_database_cut_then_frozen_the_engine_keeps_answering_and_recovers(pg_pro
         [refused] = asyncio.run(send(feed, [second]))
         assert refused["type"] == "error" and "resend" in refused["reason"]
         assert time.monotonic() - started < WRITE_DEADLINE_S + 2
+        wait(lambda: console.links.get("db") == "disconnected")
         assert responsive(engine)
         assert engine.links["db"][0] == "disconnected"
         proxy.restore()
@@ -198,7 +207,10 @@ def test_database_cut_then_frozen_the_engine_keeps_answering_and_recovers(pg_pro
         incidents = engine.submit(lambda: dict(engine.store.state.incidents)).result(5)
         assert sorted(i.alert_id for i in incidents.values()) == ["F-1", "F-2", "F-3"]
         assert sorted(incidents) == ["1001", "1002", "1003"]  # no ghost, no gap
+        wait(lambda: console.links.get("db") == "connected")
+        wait(lambda: sorted(console.state.incidents) == ["1001", "1002", "1003"])
     finally:
+        client.stop()
         engine.stop()
     reopened = EventStore.open(url, scenarios.load().roster)
     assert sorted(reopened.state.incidents) == ["1001", "1002", "1003"]
