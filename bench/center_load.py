@@ -182,6 +182,8 @@ class Feed:
     error: str | None = None
 
     def run(self) -> None:
+        if self.rate <= 0:  # --alerts-per-s 0: radio load alone
+            return
         try:
             asyncio.run(self._send())
         except Exception as exc:  # noqa: BLE001 - reported with the figures
@@ -325,8 +327,9 @@ def print_latency(consoles: list[Console], rows: list[tuple[float, float, float]
     print("hub → console fan-out latency (event time → console listener), ms:")
     print(f"  all consoles pooled: p50 {pct(pooled, 50):.1f}, p95 {pct(pooled, 95):.1f}, "
           f"p99 {pct(pooled, 99):.1f}, max {pooled[-1] if pooled else float('nan'):.1f}")
-    print(f"  110 alerts alone, pooled: p50 {pct(alerts, 50):.1f}, p95 {pct(alerts, 95):.1f}, "
-          f"p99 {pct(alerts, 99):.1f}")
+    if alerts:
+        print(f"  110 alerts alone, pooled: p50 {pct(alerts, 50):.1f}, "
+              f"p95 {pct(alerts, 95):.1f}, p99 {pct(alerts, 99):.1f}")
     for name, k in (("p50", 0), ("p95", 1), ("p99", 2)):
         each = [r[k] for r in rows]
         print(f"  {name}: median over consoles {statistics.median(each):.1f}, "
@@ -336,15 +339,20 @@ def print_latency(consoles: list[Console], rows: list[tuple[float, float, float]
     print(f"  goal p99 ≤ {GOAL_P99_MS:.0f} ms on every console: {verdict} (worst {worst:.1f})")
 
 
-def print_hub(samples: Samples) -> None:
+def print_hub(samples: Samples, alerts: int) -> None:
+    """RSS at start, middle and end, and per tenth of the run: the open cases the state holds
+    grow with the alerts, so growth is also given per 1,000 alerts."""
     start, middle, end = (samples.rss_at(f) for f in (0.0, 0.5, 1.0))
     peak = max(mb for _, mb in samples.rss)
     half_min = samples.seconds / 120 or 1
     cpu = (samples.cpu_end - samples.cpu_start) / samples.seconds * 100
     bench = (samples.bench_cpu_end - samples.bench_cpu_start) / samples.seconds * 100
     print(f"hub RSS: start {start:.1f} MB, middle {middle:.1f} MB, end {end:.1f} MB, "
-          f"peak {peak:.1f} MB; second half {(end - middle) / half_min:+.2f} MB/min "
-          f"(goal: flat)")
+          f"peak {peak:.1f} MB; second half {(end - middle) / half_min:+.2f} MB/min"
+          + (f", {(end - start) / alerts * 1000:+.1f} MB per 1,000 alerts" if alerts else "")
+          + " (goal: flat)")
+    print("  by tenths of the run: "
+          + " ".join(f"{samples.rss_at(n / 10):.1f}" for n in range(11)))
     print(f"hub CPU: {cpu:.0f} % of one core (this bench process, radio + 110 + consoles: "
           f"{bench:.0f} %; {os.cpu_count()} cores)")
 
@@ -354,13 +362,17 @@ def print_events(url: str, first: int, last: int, samples: Samples, drops: int) 
     fixes = counts.get(ev.UNIT_POSITION, 0)
     print(f"events appended: {last - first:,} (ids {first + 1}..{last}); "
           f"{fixes:,} fixes = {fixes / samples.seconds:.0f}/s; others "
-          + ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if t != ev.UNIT_POSITION))
+          + (", ".join(f"{t} {n}" for t, n in sorted(counts.items())
+                       if t != ev.UNIT_POSITION) or "none"))
     if drops:
         print(f"radio reports the simulator could not write (pty full): {drops:,}")
 
 
 def print_feed(feed: Feed, seconds: float) -> None:
     acks = sorted(feed.ack_ms)
+    if not feed.ack_ms and feed.error is None:
+        print("110 slips: none sent")
+        return
     print(f"110 slips: {feed.acked:,} acked ({feed.acked / seconds:.2f}/s), "
           f"{feed.refused} refused; ack p50 {pct(acks, 50):.1f} ms, p99 {pct(acks, 99):.1f} ms"
           + (f"; feed failed: {feed.error}" if feed.error else ""))
@@ -445,7 +457,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     print_feed(feed, samples.seconds)
     whole = report_consoles(consoles, first, last, waited)
     if samples.cpu_end:
-        print_hub(samples)
+        print_hub(samples, feed.acked)
     cut = (folder / "hub.log").read_text(errors="replace").count("cannot keep up")
     print(f"consoles the hub cut off for falling behind: {cut}")
     if not alive:
