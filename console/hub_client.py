@@ -149,7 +149,7 @@ class HubClient:
         backoff = BACKOFF_START_S
         while not self._stopping:
             try:
-                async with connect(self.url, ssl=self.tls, max_size=None,
+                async with connect(self.url, ssl=self.tls, max_size=None, compression=None,
                                    open_timeout=10) as ws:
                     self._ws = ws
                     await self._login(ws)
@@ -198,6 +198,10 @@ class HubClient:
 
     def _on_message(self, message: dict) -> None:
         kind = message.get("type")
+        if kind == "events":
+            for numbered in message["events"]:
+                self._on_message({"type": "event", **numbered})
+            return
         if kind == "event":
             seq = message["seq"]
             if self.last_seq is not None and seq <= self.last_seq:

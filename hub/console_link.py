@@ -43,6 +43,7 @@ SEND_QUEUE = 10_000  # messages waiting for one console; one further behind is c
 RESUME_LIMIT = 20_000  # events a console may catch up from the log; further back: a snapshot
 HELLO_TIMEOUT_S = 15.0
 MAX_MESSAGE_BYTES = 64 * 1024
+MAX_EVENTS_PER_MESSAGE = 1_000  # events already waiting go out together, up to this many
 
 
 class Refused(Exception):
@@ -85,6 +86,15 @@ class ConsoleSession:
         return {**document, "incidents": [
             i for i in document["incidents"]
             if self.user.insurer in (i.get("structured") or {}).get("insurers", [])]}
+
+
+USER_ACTIONS = {"list": "list", "add": "add", "passwd": "set_password", "role": "set_role",
+                "disable": "disable", "enable": "enable"}
+
+
+def _user_doc(user: User) -> dict:
+    return {"name": user.name, "role": str(user.role), "insurer": user.insurer,
+            "active": user.active}
 
 
 def _insured_by(incident: Incident | None, insurer: str | None) -> bool:
@@ -133,9 +143,11 @@ class ConsoleLink:
 
     # -- the engine's listener (called on the engine loop) ------------------------------------
     def events_appended(self, events: list[Event]) -> None:
+        """Each event is written as JSON once, whatever the number of consoles."""
+        items = [("event", e, json.dumps(event_to_wire(e), ensure_ascii=False)) for e in events]
         for session in list(self.sessions):
             if session.subscribed:
-                self._queue(session, [("event", e) for e in events])
+                self._queue(session, items)
 
     def radio_logged(self, entry: RadioLogEntry) -> None:
         self._broadcast({"type": "radio", "entry": radio_to_wire(entry)}, radio=True)
@@ -160,7 +172,7 @@ class ConsoleLink:
                         session.workstation)
             self.sessions.discard(session)
             session.queue = asyncio.Queue(1)
-            session.queue.put_nowait(("cut", None))
+            session.queue.put_nowait(("cut", None, None))
 
     # -- sessions ----------------------------------------------------------------------------
     def local_session(self, name: str, workstation: str, role: Role = Role.SHIFT_LEAD) -> str:
@@ -251,7 +263,7 @@ class ConsoleLink:
         except (KeyError, ValueError, TypeError) as exc:  # the core refused: say why
             self._reply_error(session, request_id, "refused", str(exc).strip("'\""))
         except asyncio.QueueFull:
-            self._queue(session, [("cut", None)])
+            self._queue(session, [("cut", None, None)])
         except Exception as exc:  # a bug here must not end the console's connection
             log.exception("console %s: %r failed", session.user.name, raw[:200])
             self._reply_error(session, request_id, "internal", f"internal error: {exc}")
@@ -275,7 +287,7 @@ class ConsoleLink:
                 held, session.holding = session.holding, None
             session.last_sent = after
             self._queue(session, [{"type": "resume", "after": after},
-                                  *(("event", e) for e in backlog), *held])
+                                  *(("event", e, None) for e in backlog), *held])
             return
         session.queue.put_nowait({"type": "snapshot", "seq": state.last_event_id,
                                   "state": session.filtered(state_to_wire(state)),
@@ -284,10 +296,12 @@ class ConsoleLink:
 
     async def _command(self, session: ConsoleSession, message: dict) -> Any:
         verb, args = message.get("verb"), message.get("args", [])
-        if verb not in VERBS or not isinstance(args, list):
+        if (verb not in VERBS and verb != "users") or not isinstance(args, list):
             raise Refused(f"unknown command {verb!r}", "protocol")
         if verb not in ROLE_VERBS.get(session.user.role, frozenset()):
             raise Refused(f"role {session.user.role} may not {verb}", "forbidden")
+        if verb == "users":
+            return await self._manage_users(session, args)
         method, kinds = VERBS[verb]
         if len(args) != len(kinds):
             raise Refused(f"{verb} takes {len(kinds)} argument(s)", "protocol")
@@ -306,9 +320,30 @@ class ConsoleLink:
             beat["chain"] = list(self.engine.store.chain_head)
         return beat
 
+    async def _manage_users(self, session: ConsoleSession, args: list) -> Any:
+        """An administrator's `users` command: list, add, passwd, role, disable, enable. Each
+        change is an event in the log (who changed whom, never a password)."""
+        if self.users is None:
+            raise Refused("this hub has no user store", "refused")
+        if not args or args[0] not in USER_ACTIONS:
+            raise Refused(f"users: one of {', '.join(USER_ACTIONS)}", "protocol")
+        action, params = args[0], [str(a) if a is not None else None for a in args[1:]]
+        method = getattr(self.users, USER_ACTIONS[action])
+        try:
+            result = await asyncio.to_thread(method, *params)  # argon2 is slow on purpose
+        except TypeError as exc:
+            raise Refused(f"users {action}: wrong arguments", "protocol") from exc
+        if action == "list":
+            return [_user_doc(u) for u in result]
+        changed = {"action": action, "user": result.name, "role": str(result.role),
+                   "insurer": result.insurer, "active": result.active}
+        await self.engine.record_user_change(changed, session.actor)
+        return _user_doc(result)
+
     async def _sender(self, connection: ServerConnection, session: ConsoleSession) -> None:
-        """The only writer to this console: events in id order, each once, and a heartbeat at
-        least every HEARTBEAT_S however busy the line is."""
+        """The only writer to this console: events in id order, each once, the ones already
+        waiting sent together as one message, and a heartbeat at least every HEARTBEAT_S
+        however busy the line is."""
         loop = asyncio.get_running_loop()
         next_beat = loop.time() + HEARTBEAT_S
         while True:
@@ -321,30 +356,61 @@ class ConsoleLink:
                 next_beat = loop.time() + HEARTBEAT_S
                 if not await _send(connection, self._heartbeat(session)):
                     return
-            if item is None:
-                continue
-            if isinstance(item, tuple):
-                kind, event = item
-                if kind == "cut":
-                    await connection.close(1013, "too far behind: resubscribe")
+            while item is not None:  # an event gathers those queued behind it
+                item = await self._send_item(connection, session, item)
+                if item is False:
                     return
-                if event.id <= session.last_sent:
-                    continue
-                session.last_sent = event.id
-                shown = session.sees(event, self.engine.store.state)
-                # what this session may not see keeps its number, so the sequence has no gap
-                item = {"type": "event", "seq": event.id,
-                        "event": event_to_wire(event) if shown else None}
-            if not await _send(connection, item):
-                return
+
+    async def _send_item(self, connection: ServerConnection, session: ConsoleSession,
+                         item: Any) -> Any:
+        """Send one queued item (events: with the events waiting right behind it, as one
+        message). Returns the next item taken from the queue but not yet sent, None when
+        there is none, False when the line is closed."""
+        if not isinstance(item, tuple):
+            return None if await _send(connection, item) else False
+        if item[0] == "cut":
+            await connection.close(1013, "too far behind: resubscribe")
+            return False
+        events, following = [item], None
+        while len(events) < MAX_EVENTS_PER_MESSAGE and not session.queue.empty():
+            following = session.queue.get_nowait()
+            if not (isinstance(following, tuple) and following[0] == "event"):
+                break
+            events.append(following)
+            following = None
+        texts = self._event_texts(session, events)
+        if texts and not await _send_text(
+                connection, '{"type":"events","events":[' + ",".join(texts) + "]}"):
+            return False
+        return following
+
+    def _event_texts(self, session: ConsoleSession, items: list[tuple]) -> list[str]:
+        """The events as this session gets them: numbered, each once; an event the session
+        may not see keeps its number with no content, so the sequence has no gap."""
+        texts = []
+        state = self.engine.store.state
+        for _kind, event, text in items:
+            if event.id <= session.last_sent:
+                continue
+            session.last_sent = event.id
+            if not session.sees(event, state):
+                texts.append(f'{{"seq":{event.id},"event":null}}')
+            else:
+                body = text or json.dumps(event_to_wire(event), ensure_ascii=False)
+                texts.append(f'{{"seq":{event.id},"event":{body}}}')
+        return texts
 
 
-async def _send(connection: ServerConnection, message: dict) -> bool:
+async def _send_text(connection: ServerConnection, text: str) -> bool:
     try:
-        await connection.send(json.dumps(message, ensure_ascii=False))
+        await connection.send(text)
     except ConnectionClosed:
         return False
     return True
+
+
+async def _send(connection: ServerConnection, message: dict) -> bool:
+    return await _send_text(connection, json.dumps(message, ensure_ascii=False))
 
 
 def _decode(raw: str | bytes) -> dict:

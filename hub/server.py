@@ -62,7 +62,10 @@ async def start_hub_server(routes: dict[str, Handler], host: str, port: int, *,
     async def route(connection: ServerConnection) -> None:
         await routes[_path(connection.request)](connection)
 
+    # no per-message compression: on a center's LAN it costs the hub more CPU than it saves,
+    # and each console's stream would be compressed apart (measured: bench/center_load.py)
     return await serve(route, host, port, process_request=only_routed, ssl=tls,
+                       compression=None,
                        max_size=MAX_FRAME_BYTES, max_queue=MAX_QUEUED_FRAMES,
                        write_limit=WRITE_LIMIT_BYTES)
 
