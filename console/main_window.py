@@ -41,6 +41,7 @@ from console.panels import IncidentPanel, RadioLogPanel
 from console.settings import ConsoleSettings
 from console.signals import HubSignals
 from console.texts import status_text
+from console.users_dialog import UsersDialog
 from db.schema import default_url
 from dispatch.assignment import Proposal, propose
 from dispatch.clocks import BREACH
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.clock)
 
     def _connect_signals(self) -> None:
+        self.signals.session_opened.connect(
+            lambda _user, _role, verbs: self.users_action.setEnabled("users" in verbs))
         self.signals.snapshot_received.connect(self._on_snapshot)
         self.signals.events_appended.connect(self._on_events)
         self.signals.radio_logged.connect(self.radio_log.append_entry)
@@ -201,6 +204,11 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
             self.central.addAction(action)
+        self.users_action = QAction(self.tr("Users…"), self)
+        self.users_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.users_action.setEnabled(False)  # an administrator's session enables it
+        self.users_action.triggered.connect(self.manage_users)
+        self.addAction(self.users_action)
         for text, keys, slot in ((self.tr("Command line"), ["/", "Ctrl+L"], self.focus_command),
                                  (self.tr("Focus queue"), ["Ctrl+Q"], self.queue.setFocus),
                                  (self.tr("Keyboard help"), ["F1"], self.show_help),
@@ -372,6 +380,9 @@ class MainWindow(QMainWindow):
                 for a in actions]
         verbs = [v.help for v in VERBS.values()]
         return "\n".join([*keys, "", *verbs])
+
+    def manage_users(self) -> None:
+        UsersDialog(self.hub, self).exec()
 
     def show_help(self) -> None:
         QMessageBox.information(self, self.tr("Keyboard help"), self.help_text())

@@ -30,6 +30,7 @@ EMERGENCY_ACKED = "emergency_acked"
 VOICE_PAGE = "voice_page"
 RADIO_MAPPED = "radio_mapped"
 POSITION_POLLED = "position_polled"
+USER_CHANGED = "user_changed"
 
 
 def utc_now() -> datetime:

@@ -505,6 +505,11 @@ class Engine:
             raise commands.UnknownUnit(f"no unit {unit_id}")
         return self.paging.page(unit_id, text, None, actor)
 
+    async def record_user_change(self, change: dict, actor: commands.Actor) -> Event:
+        """An administrator changed a user: the log keeps who did it, from where (hub/users.py
+        holds the user list itself)."""
+        return await self._decide_one(lambda state: actor.event(ev.USER_CHANGED, change))
+
     async def acknowledge_emergency(self, unit_id: str, actor: commands.Actor) -> Event:
         return await self._decide_one(
             lambda state: commands.acknowledge_emergency(state, unit_id, actor))
