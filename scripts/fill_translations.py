@@ -13,6 +13,17 @@ from pathlib import Path
 TS = Path(__file__).resolve().parents[1] / "resources/i18n/jingbao_zh_CN.ts"
 
 ZH = {
+    "Users…": "用户管理…",
+    "Users": "用户",
+    "Role": "角色",
+    "Insurer": "保险公司",
+    "Active": "启用",
+    "Add": "新增",
+    "Set password": "设置密码",
+    "Set role": "设置角色",
+    "Disable": "停用",
+    "Enable": "启用账号",
+    "%1: done": "%1:已完成",
     "Log #%1 · %2": "日志链 #%1 · %2",
     "Head of the event log's hash chain; compare with `jingbao audit verify`: %1":
         "事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1",

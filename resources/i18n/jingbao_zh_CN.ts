@@ -178,267 +178,272 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="72" />
+        <location filename="../../console/main_window.py" line="73" />
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72" />
+        <location filename="../../console/main_window.py" line="73" />
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="109" />
+        <location filename="../../console/main_window.py" line="110" />
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="120" />
+        <location filename="../../console/main_window.py" line="121" />
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="122" />
+        <location filename="../../console/main_window.py" line="123" />
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="153" />
+        <location filename="../../console/main_window.py" line="154" />
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160" />
-        <location filename="../../console/main_window.py" line="243" />
+        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="251" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="177" />
-        <location filename="../../console/main_window.py" line="384" />
-        <location filename="../../console/main_window.py" line="500" />
+        <location filename="../../console/main_window.py" line="180" />
+        <location filename="../../console/main_window.py" line="395" />
+        <location filename="../../console/main_window.py" line="511" />
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="178" />
-        <location filename="../../console/main_window.py" line="507" />
+        <location filename="../../console/main_window.py" line="181" />
+        <location filename="../../console/main_window.py" line="518" />
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="179" />
+        <location filename="../../console/main_window.py" line="182" />
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="181" />
+        <location filename="../../console/main_window.py" line="184" />
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="182" />
+        <location filename="../../console/main_window.py" line="185" />
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="183" />
+        <location filename="../../console/main_window.py" line="186" />
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="184" />
-        <location filename="../../console/main_window.py" line="395" />
+        <location filename="../../console/main_window.py" line="187" />
+        <location filename="../../console/main_window.py" line="406" />
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="186" />
+        <location filename="../../console/main_window.py" line="189" />
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="188" />
-        <location filename="../../console/main_window.py" line="397" />
+        <location filename="../../console/main_window.py" line="191" />
+        <location filename="../../console/main_window.py" line="408" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189" />
+        <location filename="../../console/main_window.py" line="192" />
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="190" />
+        <location filename="../../console/main_window.py" line="193" />
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="191" />
-        <location filename="../../console/main_window.py" line="496" />
+        <location filename="../../console/main_window.py" line="194" />
+        <location filename="../../console/main_window.py" line="507" />
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193" />
+        <location filename="../../console/main_window.py" line="196" />
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="194" />
+        <location filename="../../console/main_window.py" line="197" />
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="204" />
+        <location filename="../../console/main_window.py" line="212" />
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="205" />
+        <location filename="../../console/main_window.py" line="213" />
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="192" />
+        <location filename="../../console/main_window.py" line="195" />
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="206" />
-        <location filename="../../console/main_window.py" line="377" />
+        <location filename="../../console/main_window.py" line="207" />
+        <source>Users…</source>
+        <translation>用户管理…</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="214" />
+        <location filename="../../console/main_window.py" line="388" />
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="207" />
+        <location filename="../../console/main_window.py" line="215" />
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="243" />
+        <location filename="../../console/main_window.py" line="251" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="264" />
+        <location filename="../../console/main_window.py" line="272" />
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="266" />
+        <location filename="../../console/main_window.py" line="274" />
         <source>Head of the event log's hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="282" />
+        <location filename="../../console/main_window.py" line="290" />
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="287" />
+        <location filename="../../console/main_window.py" line="295" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="355" />
+        <location filename="../../console/main_window.py" line="363" />
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="386" />
+        <location filename="../../console/main_window.py" line="397" />
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="391" />
+        <location filename="../../console/main_window.py" line="402" />
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392" />
+        <location filename="../../console/main_window.py" line="403" />
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399" />
+        <location filename="../../console/main_window.py" line="410" />
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="412" />
+        <location filename="../../console/main_window.py" line="423" />
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="453" />
+        <location filename="../../console/main_window.py" line="464" />
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="473" />
+        <location filename="../../console/main_window.py" line="484" />
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="489" />
+        <location filename="../../console/main_window.py" line="500" />
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="491" />
+        <location filename="../../console/main_window.py" line="502" />
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="508" />
+        <location filename="../../console/main_window.py" line="519" />
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="510" />
+        <location filename="../../console/main_window.py" line="521" />
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="515" />
+        <location filename="../../console/main_window.py" line="526" />
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="517" />
-        <location filename="../../console/main_window.py" line="525" />
-        <location filename="../../console/main_window.py" line="553" />
+        <location filename="../../console/main_window.py" line="528" />
+        <location filename="../../console/main_window.py" line="536" />
+        <location filename="../../console/main_window.py" line="564" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="524" />
+        <location filename="../../console/main_window.py" line="535" />
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="539" />
+        <location filename="../../console/main_window.py" line="550" />
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="544" />
+        <location filename="../../console/main_window.py" line="555" />
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="548" />
+        <location filename="../../console/main_window.py" line="559" />
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="563" />
+        <location filename="../../console/main_window.py" line="574" />
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="566" />
+        <location filename="../../console/main_window.py" line="577" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
@@ -620,6 +625,72 @@
         <location filename="../../console/texts.py" line="30" />
         <source>GPS stuck</source>
         <translation>GPS卡滞</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <location filename="../../console/users_dialog.py" line="33" />
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="35" />
+        <location filename="../../console/users_dialog.py" line="45" />
+        <source>User</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="35" />
+        <location filename="../../console/users_dialog.py" line="47" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="36" />
+        <location filename="../../console/users_dialog.py" line="48" />
+        <source>Insurer</source>
+        <translation>保险公司</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="36" />
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="46" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="50" />
+        <source>Add</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="50" />
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="51" />
+        <source>Set role</source>
+        <translation>设置角色</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="52" />
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="53" />
+        <source>Enable</source>
+        <translation>启用账号</translation>
+    </message>
+    <message>
+        <location filename="../../console/users_dialog.py" line="103" />
+        <source>%1: done</source>
+        <translation>%1:已完成</translation>
     </message>
 </context>
 </TS>
