@@ -6,11 +6,10 @@ console, so a slip the feed would reject is reported as rejected here too.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from dispatch.alerts import SlipRejected, parse_alert_slip
+from dispatch.alerts import SlipRejected, alert_id_of, decode_slip, parse_alert_slip
 from dispatch.eligibility import assess_incident
 from dispatch.state import Incident
 from map.zones import ServiceZones
@@ -38,15 +37,14 @@ def triage_lines(lines: Iterable[str], scenario: Scenario) -> Iterator[dict[str,
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            doc = json.loads(line)
-        except ValueError as exc:
+        try:  # the feed's own decoding and limits: a line the hub would refuse is refused here
+            doc = decode_slip(line)
+        except SlipRejected as exc:
             yield {"line": number, "alert_id": None, "decision": "rejected",
-                   "reasons": [f"malformed JSON: {exc}"]}
+                   "reasons": [str(exc)]}
             continue
         try:
             yield _verdict(doc, number, scenario, zones)
         except SlipRejected as exc:
-            alert_id = doc.get("alert_id") if isinstance(doc, dict) else None
-            yield {"line": number, "alert_id": alert_id, "decision": "rejected",
+            yield {"line": number, "alert_id": alert_id_of(doc), "decision": "rejected",
                    "reasons": [str(exc)]}

@@ -92,3 +92,15 @@ def test_triage_prints_a_verdict_per_slip() -> None:
     assert verdicts[1]["signals"] == [{"code": "injury", "phrase": "有人受伤流血",
                                        "negated": False}]
     assert "outside the region" in verdicts[3]["reasons"][0]
+
+
+def test_triage_refuses_a_slip_the_feed_would_refuse(tmp_path) -> None:
+    """The same decoding and limits as the feed: a line nested 2,000 deep is refused with the
+    reason, not a crash (json.loads raised RecursionError here before)."""
+    slips = tmp_path / "deep.jsonl"
+    slips.write_text("[" * 2000 + "]" * 2000 + "\n" + json.dumps(SLIP) + "\n")
+    out = subprocess.run([*JINGBAO, "triage", str(slips)], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["decision"] == "rejected" and "nested deeper" in first["reasons"][0]
+    assert second["alert_id"] == "A-1"
