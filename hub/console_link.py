@@ -19,7 +19,6 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
@@ -40,6 +39,7 @@ CONSOLE_PATH = "/console"
 PROTOCOL_VERSION = 1
 HEARTBEAT_S = 5.0
 SEND_QUEUE = 10_000  # messages waiting for one console; one further behind is cut off
+SEND_TIMEOUT_S = 10.0  # a console that takes nothing for this long is hung up on
 RESUME_LIMIT = 20_000  # events a console may catch up from the log; further back: a snapshot
 HELLO_TIMEOUT_S = 15.0
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -139,7 +139,7 @@ class ConsoleLink:
         self.engine = engine
         self.users = users
         self.sessions: set[ConsoleSession] = set()
-        self._local: dict[str, tuple[User, datetime]] = {}
+        self._local: dict[str, User] = {}
 
     # -- the engine's listener (called on the engine loop) ------------------------------------
     def events_appended(self, events: list[Event]) -> None:
@@ -171,7 +171,8 @@ class ConsoleLink:
             log.warning("console %s@%s cannot keep up: cut off", session.user.name,
                         session.workstation)
             self.sessions.discard(session)
-            session.queue = asyncio.Queue(1)
+            while not session.queue.empty():  # what it has not taken it will resume from
+                session.queue.get_nowait()
             session.queue.put_nowait(("cut", None, None))
 
     # -- sessions ----------------------------------------------------------------------------
@@ -180,15 +181,14 @@ class ConsoleLink:
         the operator is the PC's user, trusted as the process itself is; it never leaves
         this process and dies with it."""
         token = secrets.token_urlsafe(32)
-        self._local[token] = (User(name, role, None, True), datetime.now(UTC) + timedelta(
-            days=365))
+        self._local[token] = User(name, role, None, True)
         return token
 
     def _login(self, message: dict) -> ConsoleSession:
         workstation = str(message.get("workstation") or "?")[:80]
         token = message.get("token")
         if isinstance(token, str) and token in self._local:
-            return ConsoleSession(self._local[token][0], workstation, token)
+            return ConsoleSession(self._local[token], workstation, token)
         if self.users is None:
             raise Refused("this hub has no user store", "login")
         try:
@@ -402,9 +402,16 @@ class ConsoleLink:
 
 
 async def _send_text(connection: ServerConnection, text: str) -> bool:
+    """Send, or hang up on a console that has not read for SEND_TIMEOUT_S: aborting, since a
+    close would queue behind what it does not read. It resumes from its last number."""
     try:
-        await connection.send(text)
+        await asyncio.wait_for(connection.send(text), SEND_TIMEOUT_S)
     except ConnectionClosed:
+        return False
+    except TimeoutError:
+        log.warning("console at %s has not read for %.0f s: hung up", connection.remote_address,
+                    SEND_TIMEOUT_S)
+        connection.transport.abort()
         return False
     return True
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from console.hub_client import CommandRefused, Credentials, HubClient
 from db.schema import make_engine, upgrade
@@ -379,3 +380,41 @@ def test_a_shift_lead_is_shown_the_head_of_the_hash_chain(hub) -> None:
     finally:
         lead.stop()
         dispatcher.stop()
+
+
+def test_a_console_that_stops_reading_is_cut_off_and_the_others_carry_on(hub, monkeypatch):
+    import hub.console_link as console_link
+
+    monkeypatch.setattr(console_link, "SEND_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(console_link, "SEND_QUEUE", 100_000)  # the timeout alone must act
+    token = hub.console_link.local_session("dispatcher:stuck", "ws-stuck")
+    other, view = console(hub, "dispatcher:ok", "ws-ok")
+    actor = Actor("radio:test", "hub")
+
+    async def stuck() -> bool:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", hub.feed_port))
+        async with connect(f"{hub.url}/console", sock=sock, max_queue=1) as ws:  # reads
+            await ws.send(json.dumps({"type": "login", "token": token, "workstation": "s"}))
+            await ws.recv()
+            await ws.send(json.dumps({"type": "subscribe", "after": None}))  # then nothing
+            for burst in range(30):  # ~6 MB: more than the sockets' buffers can hold
+                fixes = [actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1 + n / 1e6,
+                                                        "lat": 30.0 + burst / 1e4})
+                         for n in range(1000)]
+                await asyncio.to_thread(lambda f=fixes: hub.submit(hub._record, f).result(5))
+            await asyncio.sleep(3.0)  # past SEND_TIMEOUT_S without reading a byte
+            stuck_sessions = [x for x in hub.console_link.sessions if x.workstation == "s"]
+            with pytest.raises(ConnectionClosed):
+                while True:  # what was buffered, then the end: the hub hung up
+                    await asyncio.wait_for(ws.recv(), 5)
+            return not stuck_sessions
+
+    try:
+        assert asyncio.run(stuck())
+        wait(lambda: not hub._facts)
+        wait(lambda: view.state.last_event_id == hub_state(hub).last_event_id, timeout=30)
+        assert picture(view.state) == picture(hub_state(hub))
+    finally:
+        other.stop()
