@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import copy
 import dataclasses
 import logging
 import math
@@ -189,11 +188,6 @@ class Engine:
     def snapshot(self) -> list[Event]:
         """The whole log so far (for reports and tests), read on the caller's thread."""
         return self.store.events()
-
-    def state_copy(self) -> CenterState:
-        """A private copy of the current state, taken on the engine loop, for a view to follow
-        with the events whose id is above its `last_event_id`."""
-        return self.submit(copy.deepcopy, self.store.state).result(timeout=30)
 
     @property
     def url(self) -> str:

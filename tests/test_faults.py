@@ -35,6 +35,7 @@ from tests.dbfixtures import _pg_database
 from tests.recorder import Recorder
 from tests.tcp_proxy import TcpProxy
 from tests.test_dispatch_core import SLIP
+from tests.test_feed import exchange as send
 
 JINGBAO = str(Path(sys.executable).with_name("jingbao"))
 
@@ -42,15 +43,6 @@ JINGBAO = str(Path(sys.executable).with_name("jingbao"))
 def slip(n: int, **changes) -> str:
     now = datetime.now(UTC).isoformat()
     return json.dumps({**SLIP, "alert_id": f"F-{n}", "received_at": now, **changes})
-
-
-async def send(url: str, messages: list[str]) -> list[dict]:
-    async with connect(url) as ws:
-        replies = []
-        for message in messages:
-            await ws.send(message)
-            replies.append(json.loads(await ws.recv()))
-        return replies
 
 
 def start_engine(url: str, **start) -> Engine:
