@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
           libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
-          fonts-wqy-microhei xvfb socat espeak-ng sox alsa-utils gpsd gpsd-clients direwolf
+          fonts-wqy-microhei xvfb socat espeak-ng sox alsa-utils gpsd gpsd-clients direwolf openssl
           chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta
-
-import pytest
 
 from dispatch import commands
 from dispatch import events as ev
@@ -21,6 +18,7 @@ from map.day_map_tiles import inline_tile_layer, zooms_to_inline
 from map.projection import wgs84_to_gcj02
 from map.tiles import MBTilesSource, open_pack
 from resources import scenario as scenarios
+from tests import needs
 from tests.test_dispatch_core import SLIP
 from tests.test_tiles import make_mbtiles
 
@@ -67,9 +65,7 @@ def test_tracks_of_the_day_are_drawn() -> None:
 def test_the_page_renders_in_a_browser_without_network(tmp_path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is required under CI (make test installs it)")
-        pytest.skip("chromium not installed (Debian: apt-get install chromium)")
+        needs.missing("chromium", "Debian: apt-get install chromium; `make test` installs it")
     out = tmp_path / "day.html"
     scenario = scenarios.load()
     export_day_map(day_events(), scenario, DAY, out, open_pack(scenario.basemap))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import pytest
 from radio.bridge import SerialBridge
 from radio.ports import PortConfig
 from radio.reports import NoFix, Other, PositionReport, Rejected
+from tests import needs
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/radio"
 DAEMON = "gpsd/test/daemon/"
@@ -54,16 +54,11 @@ KIND = {PositionReport: "position", NoFix: "no_fix", Other: "other", Rejected: "
 
 
 def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} not present (../shared/data is optional)")
-    return path
+    return needs.data(path)
 
 
 def _socat_pair(tmp_path: Path):
-    if shutil.which("socat") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("socat is required under CI (make test installs it)")
-        pytest.skip("socat not installed (Debian: apt-get install socat)")
+    needs.tool("socat", "socat")
     a, b = tmp_path / "wire-a", tmp_path / "wire-b"
     proc = subprocess.Popen(["socat", f"pty,raw,echo=0,link={a}",
                              f"pty,raw,echo=0,link={b}"], stderr=subprocess.DEVNULL)

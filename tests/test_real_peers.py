@@ -11,27 +11,22 @@ from __future__ import annotations
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import time
-
-import pytest
 
 from radio.bridge import SerialBridge
 from radio.ports import PortConfig
 from radio.protocols import kiss
 from radio.reports import PageAck, PositionReport, Rejected
+from tests import needs
 from tests.test_radio_replay import DATA, _socat_pair
 
 HAB = DATA / "gpsd/test/daemon/hab-gpspi.log"
 
 
 def _need(tool: str, package: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} is required under CI (make test installs {package})")
-        pytest.skip(f"{tool} not installed (Debian: apt-get install {package})")
+    needs.tool(tool, package)
 
 
 def _bridge(url: str, protocol: str) -> tuple[SerialBridge, queue.Queue]:
@@ -55,8 +50,7 @@ def _collect(got: queue.Queue, until, timeout: float) -> list:
 
 def test_gpsfake_relays_a_real_capture_into_the_bridge(tmp_path) -> None:
     _need("gpsfake", "gpsd-clients")
-    if not HAB.exists():
-        pytest.skip(f"{HAB} not present")
+    needs.data(HAB)
     proc, a, b = _socat_pair(tmp_path)
     bridge, got = _bridge(str(b), "nmea")
     try:

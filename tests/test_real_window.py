@@ -4,7 +4,6 @@ missing system library that the offscreen plugin does not need."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +11,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from tests import needs
+
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_screenshot_of_the_real_window_under_xvfb(tmp_path) -> None:
-    if shutil.which("xvfb-run") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("xvfb-run is required under CI (make test installs xvfb)")
-        pytest.skip("xvfb-run not installed (Debian: apt-get install xvfb)")
+    needs.tool("xvfb-run", "xvfb")
     out = tmp_path / "window.png"
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     result = subprocess.run(

@@ -11,14 +11,14 @@ import pytest
 from map.roads import ROAD_CLASSES, graph_from_lines, load_osm
 from map.routing import SPEEDS_KMH, Router
 from resources import scenario as scenarios
+from tests import needs
 
 ANDORRA = Path(__file__).resolve().parents[2] / "shared/data/osm/andorra.osm.pbf"
 
 
 @pytest.fixture(scope="module")
 def andorra():
-    if not ANDORRA.exists():
-        pytest.skip(f"{ANDORRA} not present (../shared/data is optional)")
+    needs.data(ANDORRA)
     graph = load_osm(ANDORRA)
     return graph, Router(graph)
 

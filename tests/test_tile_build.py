@@ -18,6 +18,7 @@ from map.osm_features import read_osm, to_world
 from map.scenario_osm import write_osm
 from map.tiles import MBTilesSource, PMTilesSource, open_pack
 from resources import scenario as scenarios
+from tests import needs
 
 pytestmark = pytest.mark.gui
 ANDORRA = Path(__file__).resolve().parents[2] / "shared/data/osm/andorra.osm.pbf"
@@ -25,8 +26,7 @@ ANDORRA = Path(__file__).resolve().parents[2] / "shared/data/osm/andorra.osm.pbf
 
 @pytest.fixture(scope="module")
 def andorra_file() -> Path:
-    if not ANDORRA.exists():
-        pytest.skip(f"{ANDORRA} not present (../shared/data is optional)")
+    needs.data(ANDORRA)
     return ANDORRA
 
 
@@ -148,8 +148,7 @@ def test_a_coast_cut_by_the_extract_puts_the_sea_on_its_water_side(qapp, tmp_pat
     """Monaco: the mainland coast runs off both ends of the extract; the Mediterranean is on
     its right, the hills of France on its left."""
     monaco = ANDORRA.with_name("monaco.osm.gz")
-    if not monaco.exists():
-        pytest.skip(f"{monaco} not present (../shared/data is optional)")
+    needs.data(monaco)
     out = tmp_path / "monaco.mbtiles"
     assert main(["tiles", "build", "--from-osm", str(monaco), "--zoom", "14-14",
                  "--out", str(out)]) == 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import ssl
 import subprocess
 
@@ -18,6 +17,7 @@ from db.store import EventStore
 from hub.engine import Engine
 from hub.server import tls_context
 from resources import scenario as scenarios
+from tests import needs
 from tests.recorder import Recorder
 from tests.test_console_link import Replica, wait
 from tests.test_faults import slip
@@ -25,8 +25,7 @@ from tests.test_faults import slip
 
 @pytest.fixture
 def certificate(tmp_path):
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a self-signed certificate")
+    needs.tool("openssl", "openssl")
     cert, key = tmp_path / "hub.pem", tmp_path / "hub.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",

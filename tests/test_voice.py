@@ -3,9 +3,7 @@ port (which echoes RTS on CTS, so the test reads back what the radio's PTT input
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -14,13 +12,11 @@ import pytest
 import serial
 
 from radio.voice import VoiceConfig, VoicePager
+from tests import needs
 
 
 def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} is required under CI (make test installs it)")
-        pytest.skip(f"{tool} not installed (Debian: apt-get install {tool})")
+    needs.tool(tool, tool)
 
 
 def sox_stat(path) -> dict[str, float]:
