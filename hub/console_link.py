@@ -143,11 +143,14 @@ class ConsoleLink:
 
     # -- the engine's listener (called on the engine loop) ------------------------------------
     def events_appended(self, events: list[Event]) -> None:
-        """Each event is written as JSON once, whatever the number of consoles."""
+        """Each event is written as JSON once, whatever the number of consoles (and not at
+        all when none follows this hub)."""
+        following = [session for session in self.sessions if session.subscribed]
+        if not following:
+            return
         items = [("event", e, json.dumps(event_to_wire(e), ensure_ascii=False)) for e in events]
-        for session in list(self.sessions):
-            if session.subscribed:
-                self._queue(session, items)
+        for session in following:
+            self._queue(session, items)
 
     def radio_logged(self, entry: RadioLogEntry) -> None:
         self._broadcast({"type": "radio", "entry": radio_to_wire(entry)}, radio=True)

@@ -11,31 +11,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
 import socket
-import subprocess
 import threading
 import time
-from datetime import UTC, datetime
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from console.hub_client import CommandRefused, Credentials, HubClient
-from db.schema import make_engine, upgrade
+from db.schema import make_engine
 from db.store import EventStore, verify_chain
 from dispatch import events as ev
 from dispatch.commands import Actor
 from dispatch.events import Event
 from dispatch.state import CenterState
 from hub.engine import Engine
-from hub.feed_tokens import FeedTokens
 from hub.users import Role, UserStore
 from resources import scenario as scenarios
+from tests.center_process import Center
 from tests.recorder import Recorder
-from tests.test_faults import JINGBAO, send, slip
+from tests.test_faults import send, slip
 
 
 class Replica:
@@ -263,41 +259,22 @@ def test_garbage_and_floods_are_answered_and_cost_the_others_nothing(hub) -> Non
         client.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_hub_killed_mid_stream_is_followed_again_once_it_is_back(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'center.sqlite3'}"
-    database = make_engine(url)
-    upgrade(database)
-    UserStore(database).add("lead", "lead-password", Role.SHIFT_LEAD)
-    token = FeedTokens(database).add("110")
-    port = free_port()
-
-    def start() -> subprocess.Popen:
-        hub = subprocess.Popen([JINGBAO, "hub", "--db", url, "--feed-port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert "110 feed on" in hub.stdout.readline()
-        return hub
-
-    hub = start()
+    center = Center(tmp_path)
+    center.start()
     replica = Replica()
-    client = HubClient(f"ws://127.0.0.1:{port}", scenarios.load().roster, replica,
+    client = HubClient(f"ws://127.0.0.1:{center.port}", scenarios.load().roster, replica,
                        Credentials(user="lead", password="lead-password"), workstation="ws-l")
     client.start()
     try:
         client.connected.wait(10)
-        feed = f"ws://127.0.0.1:{port}/feed?token={token}"
+        feed = f"ws://127.0.0.1:{center.port}/feed?token={center.token}"
         acked = [r for r in asyncio.run(send(feed, [slip(n) for n in range(5)]))
                  if r["type"] == "ack"]
         wait(lambda: len(replica.state.incidents) == 5)
-        hub.send_signal(signal.SIGKILL)
-        hub.wait(10)
+        center.kill()
         wait(lambda: replica.links.get("hub") == "disconnected")
-        hub = start()
+        center.start()
         acked += asyncio.run(send(feed, [slip(n) for n in range(5, 8)]))
         wait(lambda: replica.links.get("hub") == "connected")
         wait(lambda: len(replica.state.incidents) == 8)
@@ -307,9 +284,7 @@ def test_a_hub_killed_mid_stream_is_followed_again_once_it_is_back(tmp_path) -> 
         assert moved["actor"] == "lead" and moved["workstation"] == "ws-l"
     finally:
         client.stop()
-        hub.send_signal(signal.SIGTERM)
-        hub.wait(10)
-    assert os.path.exists(tmp_path / "center.sqlite3") and datetime.now(UTC)
+        center.stop()
 
 
 class Seen:

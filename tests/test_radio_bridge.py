@@ -10,64 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import time
 import tty
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
 
 from console.hub_client import Credentials, HubClient
-from db.models import EventRow
-from db.schema import make_engine, upgrade
 from dispatch import events as ev
-from hub.feed_tokens import FeedTokens
-from hub.users import Role, UserStore
 from radio.protocols import fleetsync
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
-from tests.test_console_link import Replica, free_port, wait
+from tests.center_process import Center
+from tests.test_console_link import Replica, wait
 from tests.test_faults import JINGBAO, send, slip
-
-
-class Center:
-    """A hub process on a SQLite file, restartable on the same port, and its tokens."""
-
-    def __init__(self, tmp_path) -> None:
-        self.url = f"sqlite:///{tmp_path / 'center.sqlite3'}"
-        self.database = make_engine(self.url)
-        upgrade(self.database)
-        self.token = FeedTokens(self.database).add("radio-pc")
-        UserStore(self.database).add("lead", "lead-password", Role.SHIFT_LEAD)
-        self.port = free_port()
-        self.hub: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.hub = subprocess.Popen([JINGBAO, "hub", "--db", self.url, "--feed-port",
-                                     str(self.port)], stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, text=True)
-        assert "110 feed on" in self.hub.stdout.readline()
-
-    def kill(self) -> None:
-        self.hub.send_signal(signal.SIGKILL)
-        self.hub.wait(10)
-
-    def stop(self) -> None:
-        if self.hub.poll() is None:
-            self.hub.terminate()
-            self.hub.wait(10)
-
-    def positions(self) -> list[tuple[float, float]]:
-        with self.database.connect() as connection:
-            rows = connection.execute(select(EventRow.payload).where(
-                EventRow.type == ev.UNIT_POSITION)).scalars().all()
-        return [(p["lon"], p["lat"]) for p in rows]
-
-    def count(self, kind: str) -> int:
-        with self.database.connect() as connection:
-            return connection.scalar(select(func.count()).where(EventRow.type == kind))
 
 
 def start_bridge(center: Center, device: str) -> subprocess.Popen:
