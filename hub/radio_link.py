@@ -108,8 +108,13 @@ class RadioLink:
             self.engine.remote_link(port, str(message.get("status")),
                                     str(message.get("detail", "")))
         elif kind == "batch":
-            seq, run = int(message["seq"]), str(message.get("run", ""))
-            items = [from_wire(item) for item in message.get("items", [])]
+            try:
+                seq, run = int(message["seq"]), str(message.get("run", ""))
+                items = [from_wire(item) if isinstance(item, dict) else from_wire({})
+                         for item in message.get("items", [])]
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("radio bridge %s sent a bad batch (%s): %.200r", bridge, exc, raw)
+                return
             keys = [f"radio:{bridge}:{run}:{seq}:{n}" for n in range(len(items))]
             await self.engine.take_remote_batch(port, items, keys)
             await connection.send(json.dumps({"type": "ack", "seq": seq}))

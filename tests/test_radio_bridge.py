@@ -112,3 +112,39 @@ def test_a_hub_killed_and_restarted_loses_and_doubles_no_fix(center) -> None:
         bridge.wait(10)
         os.close(master)
         os.close(slave)
+
+
+def test_a_bridge_sending_garbage_is_answered_and_kept(tmp_path) -> None:
+    """Malformed batches and reports from a bridge are logged as rejections; the link stays
+    up and the next good batch is acknowledged."""
+    import json
+
+    from websockets.asyncio.client import connect
+
+    from db.store import EventStore
+    from hub.engine import Engine
+    from tests.recorder import Recorder
+
+    demo = scenarios.load()
+    recorder = Recorder()
+    engine = Engine(EventStore.open(f"sqlite:///{tmp_path / 'g.sqlite3'}", demo.roster), demo,
+                    recorder, workstation="hub")
+    engine.start()
+
+    async def garbage() -> list[dict]:
+        async with connect(f"{engine.url}/radio") as ws:
+            await ws.send(json.dumps({"type": "hello", "bridge": "x", "ports": [{"name": "gw"}]}))
+            await ws.recv()
+            for junk in ({"type": "batch", "port": "gw", "seq": "abc"},
+                         {"type": "batch", "port": "gw", "seq": 1,
+                          "items": [1, {"kind": "position", "lon": "nan"}]}):
+                await ws.send(json.dumps(junk))
+            await ws.send("not json{")
+            await ws.send(json.dumps({"type": "batch", "port": "gw", "seq": 2, "items": []}))
+            return [json.loads(await ws.recv()) for _ in range(2)]
+
+    try:
+        assert asyncio.run(garbage()) == [{"type": "ack", "seq": 1}, {"type": "ack", "seq": 2}]
+        assert [r.direction for r in recorder.radio if "malformed" in r.text] == ["rejected"] * 2
+    finally:
+        engine.stop()
