@@ -35,7 +35,9 @@ class FeedTokens:
         """A new client and its token (shown only now)."""
         if not NAME.match(name):
             raise ValueError(f"feed client name {name!r}: 1–40 letters, digits, . _ -")
-        token = secrets.token_urlsafe(32)
+        # hex, not urlsafe base64: a token starting with "-" is read by argparse as an option
+        # (`--token -x...` fails), and people paste tokens into command lines
+        token = secrets.token_hex(32)
         with self.engine.begin() as connection:
             if connection.scalar(select(FeedClientRow.name).where(FeedClientRow.name == name)):
                 raise ValueError(f"feed client {name} exists; revoke it or choose another name")

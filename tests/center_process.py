@@ -31,6 +31,7 @@ class Center:
     token for 110 or a radio bridge."""
 
     def __init__(self, tmp_path) -> None:
+        self.directory = tmp_path
         self.url = f"sqlite:///{tmp_path / 'center.sqlite3'}"
         self.database = make_engine(self.url)
         upgrade(self.database)

@@ -82,6 +82,19 @@ def test_hub_persists_an_alert_it_acknowledges(tmp_path) -> None:
     assert rows == [("alert_received", "hub:110-feed")]
 
 
+def test_feed_tokens_paste_safely_onto_a_command_line(tmp_path) -> None:
+    """A token is pasted after `--token`; one that began with "-" was read by argparse as an
+    option (CI failed on exactly that), so tokens are hex."""
+    from db.schema import make_engine, upgrade
+    from hub.feed_tokens import FeedTokens
+
+    database = make_engine(f"sqlite:///{tmp_path / 'tokens.sqlite3'}")
+    upgrade(database)
+    tokens = FeedTokens(database)
+    for k in range(20):
+        assert re.fullmatch(r"[0-9a-f]{64}", tokens.add(f"client-{k}"))
+
+
 def test_triage_prints_a_verdict_per_slip() -> None:
     out = subprocess.run([*JINGBAO, "triage", str(ROOT / "tests/data/slips.jsonl")], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout

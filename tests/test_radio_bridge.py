@@ -28,11 +28,15 @@ from tests.test_faults import JINGBAO, send, slip
 
 
 def start_bridge(center: Center, device: str) -> subprocess.Popen:
+    errors = open(center.directory / "bridge.err", "w+")  # noqa: SIM115 - read on failure
     bridge = subprocess.Popen([JINGBAO, "radio-bridge", "--hub", f"ws://127.0.0.1:{center.port}",
                                "--radio", f"gw={device}", "--name", "radio-pc", "--token",
-                               center.token], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True)
-    assert "radio bridge radio-pc" in bridge.stdout.readline()
+                               center.token], stdout=subprocess.PIPE, stderr=errors, text=True)
+    first = bridge.stdout.readline()
+    if "radio bridge radio-pc" not in first:
+        bridge.wait(10)
+        errors.seek(0)
+        pytest.fail(f"bridge exited {bridge.returncode}: {first!r} {errors.read()[-3000:]}")
     return bridge
 
 
