@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,11 @@ RESUME_LIMIT = 20_000  # events a console may catch up from the log; further bac
 HELLO_TIMEOUT_S = 15.0
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_EVENTS_PER_MESSAGE = 1_000  # events already waiting go out together, up to this many
+# What a console may send: a dispatcher's keys and a console's heartbeats stay far below it;
+# a script or a stuck key that floods the hub is hung up on (it may resume later), so the
+# writer's time goes to the other workstations.
+MESSAGE_RATE = 20.0  # messages per second, sustained
+MESSAGE_BURST = 100  # messages at once
 
 
 class Refused(Exception):
@@ -63,6 +69,18 @@ class ConsoleSession:
     last_sent: int = 0  # the highest event id sent: later copies of it are dropped
     subscribed: bool = False
     holding: list | None = None  # live events held while the backlog is read from the log
+    allowance: float = MESSAGE_BURST  # a token bucket over what the console sends
+    checked: float = field(default_factory=time.monotonic)
+
+    def admit(self) -> bool:
+        """One more message from the console, within MESSAGE_RATE and MESSAGE_BURST?"""
+        now = time.monotonic()
+        self.allowance = min(MESSAGE_BURST, self.allowance + (now - self.checked) * MESSAGE_RATE)
+        self.checked = now
+        if self.allowance < 1:
+            return False
+        self.allowance -= 1
+        return True
 
     @property
     def actor(self) -> Actor:
@@ -220,6 +238,15 @@ class ConsoleLink:
         sender = asyncio.create_task(self._sender(connection, session))
         try:
             async for raw in connection:
+                if not session.admit():
+                    log.warning("console %s@%s floods the hub (over %d messages at once, %g/s):"
+                                " hung up on", session.user.name, session.workstation,
+                                MESSAGE_BURST, MESSAGE_RATE)
+                    # what it sent is left unread, so its answer to the close is never read
+                    # either: don't wait the usual 10 s for it
+                    connection.close_timeout = 1.0
+                    await connection.close(1008, "too many messages")
+                    break
                 await self._on_message(connection, session, raw)
         except ConnectionClosed:
             pass

@@ -259,6 +259,42 @@ def test_garbage_and_floods_are_answered_and_cost_the_others_nothing(hub) -> Non
         client.stop()
 
 
+def test_a_console_flooding_commands_is_hung_up_on_and_the_others_carry_on(hub) -> None:
+    """A burst within the limit is answered in full; a flood far past it is cut off with
+    1008 after at most the burst's worth of replies, and another console still commands."""
+    from hub.console_link import MESSAGE_BURST
+
+    client, replica = console(hub, "dispatcher:a", "ws-a")
+    token = hub.console_link.local_session("dispatcher:flood", "ws-flood")
+
+    async def flood(count: int) -> tuple[int, int | None]:
+        replies = 0
+        async with connect(f"{hub.url}/console") as ws:
+            await ws.send(json.dumps({"type": "login", "token": token, "workstation": "f"}))
+            await ws.recv()
+            try:
+                for n in range(count):
+                    await ws.send(json.dumps({"type": "command", "id": n, "verb": "poll",
+                                              "args": ["nobody"]}))
+                while replies < count:
+                    await asyncio.wait_for(ws.recv(), 10)
+                    replies += 1
+            except ConnectionClosed:
+                pass
+        return replies, ws.close_code
+
+    try:
+        assert asyncio.run(flood(30)) == (30, 1000)  # a human burst: all answered, line kept
+        replies, code = asyncio.run(flood(2_000))
+        assert code == 1008
+        assert replies <= MESSAGE_BURST
+        asyncio.run(send(f"{hub.url}/feed", [slip(1)]))
+        wait(lambda: "1001" in replica.state.incidents)
+        client.submit("override_triage", "1001", "test").result(5)  # the other console acts
+    finally:
+        client.stop()
+
+
 def test_a_hub_killed_mid_stream_is_followed_again_once_it_is_back(tmp_path) -> None:
     center = Center(tmp_path)
     center.start()
