@@ -95,8 +95,10 @@ class MainWindow(QMainWindow):
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue.verticalHeader().hide()
-        self.queue.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.queue.horizontalHeader().setStretchLastSection(True)
+        header = self.queue.horizontalHeader()  # fixed widths: rows are never measured
+        for column, width in enumerate(self.queue_model.column_widths(self.queue.fontMetrics())):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
         self.queue.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.map = MapView(scenario, tiles)
         self.map.incident_clicked.connect(self.select_case)

@@ -6,10 +6,13 @@ incidents closed or referred in this session at the bottom, so nothing vanishes 
 
 from __future__ import annotations
 
+import bisect
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 
 from console.texts import header_text, status_text
 from dispatch.clocks import (
@@ -37,6 +40,7 @@ def _age(since: datetime | None, now: datetime) -> str:
 
 
 CLOCK_COLOURS = {OK: "#c8f0c8", WARN: "#ffd27f", BREACH: "#ff8080"}
+CLOCK_QCOLOURS = {level: QColor(colour) for level, colour in CLOCK_COLOURS.items()}
 
 
 def _clock_text(c: Clock) -> str:
@@ -47,10 +51,53 @@ def _clock_text(c: Clock) -> str:
 
 
 def _queue_order(incident: Incident) -> tuple:
+    """Where an incident stands in the queue; the case number (shorter first, so "999" before
+    "1000") breaks ties, so every key is unique and a row is found by bisection."""
     new = incident.status == IncidentStatus.RECEIVED
     closed = incident.status in TERMINAL
     stamp = incident.received_at.timestamp()
-    return (closed, not new, -stamp if closed else stamp)
+    return (closed, not new, -stamp if closed else stamp, len(incident.case), incident.case)
+
+
+@dataclass(frozen=True)
+class _QueueRow:
+    """A row's display values, computed once when its incident changes, so `data()` (called
+    for every visible cell and role at every repaint) only indexes. The clock is kept as its
+    start, so its text is one subtraction a second, not a walk of the incident's history."""
+
+    texts: tuple[str, ...]
+    status_colour: QColor
+    clock_start: float | None  # epoch seconds of a running clock; None: `clock` is fixed
+    clock: Clock  # a stopped, not-counted or not-yet-started clock
+
+    @classmethod
+    def of(cls, incident: Incident, now: float, policy: ClockPolicy) -> _QueueRow:
+        clock = clock_of(incident, datetime.fromtimestamp(now, UTC), policy)
+        running = clock.level != STOPPED and not clock.stopped and _clock_started(
+            incident, policy)
+        texts = (incident.case, "", status_text(incident.status), incident.address,
+                 incident.description[:40], incident.unit_id or "")
+        return cls(texts, QColor(STATUS_COLOURS.get(incident.status, "#777")),
+                   now - clock.elapsed_s if running else None, clock)
+
+    def clock_at(self, now: float, policy: ClockPolicy) -> Clock:
+        if self.clock_start is None:
+            return self.clock
+        elapsed = max(0.0, now - self.clock_start)
+        level = (BREACH if elapsed >= policy.breach_s
+                 else WARN if elapsed >= policy.warn_s else OK)
+        return Clock(elapsed, level, False)
+
+
+def _clock_started(incident: Incident, policy: ClockPolicy) -> bool:
+    return policy.start == IncidentStatus.RECEIVED or any(
+        status == policy.start for _when, status in incident.history)
+
+
+def _signature(incident: Incident) -> tuple:
+    """What a row shows changes only with these (every event bumps the version; the status
+    and unit are checked too for states built by hand, as tests do)."""
+    return incident.version, incident.status, incident.unit_id
 
 
 class _RowsModel(QAbstractTableModel):
@@ -77,43 +124,119 @@ class _RowsModel(QAbstractTableModel):
 
 
 class QueueModel(_RowsModel):
+    """The queue, updated row by row: a new alert is one rowsInserted, a status change one
+    dataChanged (or one rowsMoved when it changes the row's place), so a view keeps its
+    selection and scroll and measures nothing; only a new snapshot resets the model. The cost
+    of an alert is a bisection and the repaint of the visible rows, whatever the queue's
+    length (tests/test_queue_counts.py counts it)."""
+
     HEADERS = ("Case", "Age", "Status", "Place", "Slip", "Unit")
+    CLOCK_COLUMN = 1
 
     def __init__(self, state: CenterState, clock: ClockPolicy = DEFAULT_CLOCK) -> None:
         super().__init__()
         self.state = state
         self.clock = clock
         self.rows: list[Incident] = []
-        self.now = datetime.now(UTC)
+        self._cells: list[_QueueRow] = []
+        self._keys: list[tuple] = []  # sort keys of `rows`, ascending
+        self._seen: dict[str, tuple[tuple, tuple]] = {}  # case → (signature, key) shown
+        self._source: dict[str, Incident] | None = None  # the incidents dict the rows mirror
+        self._version = -1
+        self._second = 0
+        self.now = time.time()
+
+    def column_widths(self, metrics: QFontMetrics) -> list[int]:
+        """Pixel widths for an interactive header, from the title or a wide expected text,
+        whichever is wider: never from measuring rows (a ResizeToContents header measures
+        up to 1,000 rows at every change of the model)."""
+        samples = ("100000", "88:88 ✓", status_text("evidence_collected"), "舟山市定海区环城南路",
+                   "两车追尾无人受伤车可移动", "G000")
+        return [max(metrics.horizontalAdvance(header_text(h)),
+                    metrics.horizontalAdvance(sample)) + 16
+                for h, sample in zip(self.HEADERS, samples, strict=True)]
 
     def refresh(self) -> None:
-        self.now = datetime.now(UTC)
-        ordered = sorted(self.state.incidents.values(), key=_queue_order)
-        if [i.case for i in ordered] != [i.case for i in self.rows]:
-            self.beginResetModel()
-            self.rows = ordered
-            self.endResetModel()
-        else:
-            self._changed_all()
+        """Bring the rows up to the state: called every frame, it does work only when the
+        incidents changed (a scan of signatures, then one signal per changed row) or when the
+        clocks' second turned (one dataChanged for the clock column)."""
+        self.now = time.time()
+        if self.state.incidents is not self._source:
+            self._reset()
+        elif self.state.incident_version != self._version or len(self._seen) != len(
+                self.state.incidents):
+            self._version = self.state.incident_version
+            for case, incident in self.state.incidents.items():
+                seen = self._seen.get(case)
+                if seen is None or seen[0] != _signature(incident):
+                    self._update(incident, seen)
+        if int(self.now) != self._second and self.rows:
+            self._second = int(self.now)
+            column = self.CLOCK_COLUMN
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._source = self.state.incidents
+        self._version = self.state.incident_version
+        ordered = sorted(self._source.values(), key=_queue_order)
+        self.rows = ordered
+        self._keys = [_queue_order(i) for i in ordered]
+        self._cells = [_QueueRow.of(i, self.now, self.clock) for i in ordered]
+        self._seen = {i.case: (_signature(i), k) for i, k in zip(ordered, self._keys,
+                                                                  strict=True)}
+        self.endResetModel()
+
+    def _update(self, incident: Incident, seen: tuple[tuple, tuple] | None) -> None:
+        key = _queue_order(incident)
+        cells = _QueueRow.of(incident, self.now, self.clock)
+        self._seen[incident.case] = (_signature(incident), key)
+        if seen is None:
+            row = bisect.bisect_left(self._keys, key)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._put(row, incident, key, cells)
+            self.endInsertRows()
+            return
+        old = bisect.bisect_left(self._keys, seen[1])
+        del self._keys[old]
+        new = bisect.bisect_left(self._keys, key)
+        self._keys.insert(old, seen[1])
+        if new == old:
+            self.rows[old], self._keys[old], self._cells[old] = incident, key, cells
+            self.dataChanged.emit(self.index(old, 0), self.index(old, len(self.HEADERS) - 1))
+            return
+        # Qt numbers the destination before the move: past the old row means one further
+        self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), new + (new > old))
+        for column in (self.rows, self._keys, self._cells):
+            del column[old]
+        self._put(new, incident, key, cells)
+        self.endMoveRows()
+
+    def _put(self, row: int, incident: Incident, key: tuple, cells: _QueueRow) -> None:
+        self.rows.insert(row, incident)
+        self._keys.insert(row, key)
+        self._cells.insert(row, cells)
 
     def row_of(self, case: str) -> int:
-        return next((n for n, i in enumerate(self.rows) if i.case == case), -1)
+        seen = self._seen.get(case)
+        if seen is None:
+            return -1
+        row = bisect.bisect_left(self._keys, seen[1])
+        return row if row < len(self.rows) and self.rows[row].case == case else -1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        incident = self.rows[index.row()]
+        cells = self._cells[index.row()]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                incident.case, _clock_text(clock_of(incident, self.now, self.clock)),
-                status_text(incident.status), incident.address,
-                incident.description[:40], incident.unit_id or "",
-            )[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
-            return QColor(STATUS_COLOURS.get(incident.status, "#777"))
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
-            colour = CLOCK_COLOURS.get(clock_of(incident, self.now, self.clock).level)
-            return QColor(colour) if colour else None
+            if column == self.CLOCK_COLUMN:
+                return _clock_text(cells.clock_at(self.now, self.clock))
+            return cells.texts[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            return cells.status_colour
+        if role == Qt.ItemDataRole.BackgroundRole and column == self.CLOCK_COLUMN:
+            return CLOCK_QCOLOURS.get(cells.clock_at(self.now, self.clock).level)
         if role == Qt.ItemDataRole.UserRole:
-            return incident.case
+            return cells.texts[0]
         return None
 
 
