@@ -146,11 +146,38 @@ def triage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scenario_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", help="the scenario JSON to check (default: the demo's)")
+    p.add_argument("--schema", action="store_true",
+                   help="print the scenario file's JSON Schema instead "
+                        "(published as docs/scenario.schema.json)")
+
+
+@command("scenario", "check a scenario file: every problem with its key and line",
+         _scenario_options)
+def scenario(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from resources import scenario as scenarios
+    from resources.scenario_model import ScenarioModel
+
+    if args.schema:
+        print(json.dumps(ScenarioModel.model_json_schema(), indent=2, ensure_ascii=False))
+        return 0
+    path = Path(args.file) if args.file else scenarios.DEMO_SCENARIO
+    loaded = scenarios.load(path)  # a ScenarioError is reported by main with its lines
+    print(f"{path}: {loaded.name}: valid; {len(loaded.zones)} zones, {len(loaded.posts)} posts, "
+          f"{len(loaded.unit_specs)} units, {len(loaded.radio_ports)} radio ports")
+    return 0
+
+
 def _radio_options(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="radio_command", required=True)
     decode = sub.add_parser("decode", help="decode a capture file, one JSON line per frame")
     decode.add_argument("--protocol", required=True,
-                        choices=["nmea", "fleetsync", "gateway", "kiss", "tnc2"])
+                        choices=["nmea", "fleetsync", "gateway", "kiss", "tnc2"],
+                        help="how the capture's port speaks (as a radio port's protocol=)")
     decode.add_argument("--allow-no-checksum", action="store_true",
                         help="accept NMEA sentences without checksum")
     decode.add_argument("file", help="the capture (raw bytes as read from the serial line)")
@@ -294,20 +321,22 @@ def audit(args: argparse.Namespace) -> int:
 
 
 ROLE_HELP = "dispatcher, radio_operator, shift_lead, admin or insurer_clerk (hub.users.Role)"
+USER_HELP = "the user's login name"
 
 
 def _users_options(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="users_command", required=True)
     add = sub.add_parser("add", help="a new user; the password is asked for")
-    add.add_argument("name")
+    add.add_argument("name", help=USER_HELP)
     add.add_argument("--role", required=True, help=ROLE_HELP)
     add.add_argument("--insurer", help="the insurer an insurer_clerk works for, e.g. 人保财险")
     passwd = sub.add_parser("passwd", help="a new password (ends the user's sessions)")
-    passwd.add_argument("name")
-    sub.add_parser("disable", help="no more logins; ends the user's sessions").add_argument("name")
-    sub.add_parser("enable", help="may log in again").add_argument("name")
+    passwd.add_argument("name", help=USER_HELP)
+    sub.add_parser("disable", help="no more logins; ends the user's sessions").add_argument(
+        "name", help=USER_HELP)
+    sub.add_parser("enable", help="may log in again").add_argument("name", help=USER_HELP)
     role = sub.add_parser("role", help="another role (from the user's next resume on)")
-    role.add_argument("name")
+    role.add_argument("name", help=USER_HELP)
     role.add_argument("role", help=ROLE_HELP)
     role.add_argument("--insurer", help="required for insurer_clerk")
     sub.add_parser("list", help="every user, role, insurer and whether active")
@@ -374,9 +403,9 @@ def users(args: argparse.Namespace) -> int:
 def _feed_token_options(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="feed_token_command", required=True)
     add = sub.add_parser("add", help="let a 110 system send slips; prints its token once")
-    add.add_argument("name")
+    add.add_argument("name", help="a name for the 110 system, e.g. 110-main")
     revoke = sub.add_parser("revoke", help="refuse a 110 system's token from now on")
-    revoke.add_argument("name")
+    revoke.add_argument("name", help="the 110 system's name, as given to `feed-token add`")
     sub.add_parser("list", help="the 110 systems and whether each may send")
     for parser in (add, revoke, sub.choices["list"]):
         parser.add_argument("--db", help="database URL (default: the SQLite file in the data "

@@ -14,7 +14,7 @@ from datetime import datetime
 from dispatch import events as ev
 from dispatch.alerts import AlertSlip
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy, due_alarms
-from dispatch.config import ARRIVAL_DWELL_FIXES, RADIO_STATUS_ON_SCENE
+from dispatch.config import ARRIVAL_DWELL_FIXES, DEFAULT_RADIO_STATUS, RadioStatusCodes
 from dispatch.eligibility import Eligibility
 from dispatch.events import Event
 from dispatch.lifecycle import TERMINAL, check_transition
@@ -117,9 +117,11 @@ def close(state: CenterState, case: str, actor: Actor) -> Event:
     return actor.event(ev.INCIDENT_CLOSED, {"case": case})
 
 
-def progress_from_position(state: CenterState, unit_id: str, actor: Actor) -> list[Event]:
+def progress_from_position(state: CenterState, unit_id: str, actor: Actor,
+                           codes: RadioStatusCodes = DEFAULT_RADIO_STATUS) -> list[Event]:
     """After a unit's position is applied: en route once it moves; on scene when it has stayed
-    inside the geofence for the dwell, or when its radio sends the "arrived" status code."""
+    inside the geofence for the dwell, or when its radio sends an "arrived" status code of the
+    fleet's plan (`codes`, from the scenario)."""
     unit = state.units[unit_id]
     incident = state.incident_of(unit_id)
     if incident is None or unit.lon is None:
@@ -132,7 +134,7 @@ def progress_from_position(state: CenterState, unit_id: str, actor: Actor) -> li
         status = S.EN_ROUTE
     by_fence = unit.fence_hits >= ARRIVAL_DWELL_FIXES
     # only a fresh press counts: a code left set from the last job must not "arrive" the next
-    by_radio = unit.radio_status_changed and unit.radio_status in RADIO_STATUS_ON_SCENE
+    by_radio = unit.radio_status_changed and unit.radio_status in codes.arrived
     if status in (S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE) and (by_fence or by_radio):
         d = geodesy.distance_m(unit.lon, unit.lat, incident.lon, incident.lat)
         out.append(actor.event(ev.UNIT_ARRIVED, {

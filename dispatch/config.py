@@ -57,7 +57,16 @@ class TravelModel:
 
 ARRIVAL_GEOFENCE_M = 50.0
 ARRIVAL_DWELL_FIXES = 2  # consecutive fixes inside the fence: one noisy fix is not arrival
-# FleetSync status codes a guide's radio sends with "arrived" (set to your fleet's code plan)
-RADIO_STATUS_ON_SCENE = frozenset({3})
-# and the code its emergency key sends (FleetSync carries it in the sender status field)
-RADIO_STATUS_EMERGENCY = frozenset({99})
+
+
+@dataclass(frozen=True)
+class RadioStatusCodes:
+    """A fleet's status-code plan: the codes a radio sends with "arrived" and with its
+    emergency key (FleetSync carries them in the sender status field). Plans differ between
+    fleets, so the scenario sets them (`radio_status`); these are the common plan's codes."""
+
+    arrived: frozenset[int] = frozenset({3})
+    emergency: frozenset[int] = frozenset({99})
+
+
+DEFAULT_RADIO_STATUS = RadioStatusCodes()

@@ -32,7 +32,7 @@ from db.store import EventStore, StorageUnavailable
 from dispatch import commands
 from dispatch import events as ev
 from dispatch.alerts import parse_alert_slip
-from dispatch.config import RADIO_STATUS_EMERGENCY, ProgramRules, TravelModel
+from dispatch.config import ProgramRules, TravelModel
 from dispatch.eligibility import Eligibility, assess_incident
 from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
@@ -365,7 +365,8 @@ class Engine:
         geofence = self._actor("system:geofence")
         for unit_id in dict.fromkeys(e.payload["unit"] for e in stored
                                      if e.type == ev.UNIT_POSITION):
-            for event in commands.progress_from_position(self.store.state, unit_id, geofence):
+            for event in commands.progress_from_position(self.store.state, unit_id, geofence,
+                                                            self.scenario.radio_status):
                 await self._write([event])
 
     def _actor(self, name: str) -> commands.Actor:
@@ -610,7 +611,7 @@ class Engine:
         unit_id = self._unit_for(port, report.fleet, report.unit, report.raw)
         if unit_id is None:
             return
-        emergency = report.emergency or report.status in RADIO_STATUS_EMERGENCY
+        emergency = report.emergency or report.status in self.scenario.radio_status.emergency
         if emergency and not self._emergency_known(unit_id):
             self._log_radio(port, "in", unit_id, "紧急报警 EMERGENCY", report.raw)
             where = {"lon": report.lon, "lat": report.lat} if self._placeable(report) else {}

@@ -11,17 +11,32 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
 from shapely.geometry import shape
 
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy
-from dispatch.config import FIX_REGION_MARGIN_M, ProgramRules, Region
+from dispatch.config import (
+    DEFAULT_RADIO_STATUS,
+    FIX_REGION_MARGIN_M,
+    ProgramRules,
+    RadioStatusCodes,
+    Region,
+)
 from dispatch.lifecycle import IncidentStatus
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.shifts import Shift, parse_shift
 from dispatch.state import Unit
 from map.roads import ROAD_CLASSES
-from radio import ports
 from radio.ports import PortConfig
+from resources.scenario_checks import (
+    Loc,
+    ScenarioError,
+    cross_problems,
+    key_lines,
+    line_of,
+    pydantic_problems,
+)
+from resources.scenario_model import ScenarioModel
 
 DEMO_SCENARIO = Path(__file__).with_name("demo") / "zhoushan.json"
 
@@ -44,6 +59,7 @@ class Scenario:
     osm_path: Path | None = None  # a road network extract, instead of `roads` for routing
     basemap: Path | None = None  # the offline tile pack drawn when no --tiles is given
     radio_ports: tuple[PortConfig, ...] = ()
+    radio_status: RadioStatusCodes = DEFAULT_RADIO_STATUS
 
     def rules(self) -> ProgramRules:
         """The program's rules as this scenario configures them, defaults elsewhere."""
@@ -171,31 +187,56 @@ def posts_from_geojson(path: Path) -> dict[str, tuple[float, float]]:
 
 
 def load(path: Path = DEMO_SCENARIO) -> Scenario:
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    """The scenario at `path`, validated whole: a ScenarioError lists every problem with its
+    key and line, so a center fixes its file in one pass instead of meeting a KeyError."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(path, [(exc.lineno, "", exc.msg)]) from None
+    lines = key_lines(text)
+    try:
+        model = ScenarioModel.model_validate(doc)
+    except ValidationError as exc:
+        raise ScenarioError(path, _located(lines, pydantic_problems(exc))) from None
+    zones_geo = zones_from_geojson(path.parent / model.zones_geojson) if model.zones_geojson else {}
+    posts_geo = posts_from_geojson(path.parent / model.posts_geojson) if model.posts_geojson else {}
+    kinds = [*((("zones", name, "kind"), name, zone.kind) for name, zone in model.zones.items()),
+             *((("zones_geojson",), name, kind) for name, (kind, _) in zones_geo.items())]
+    problems = _located(lines, cross_problems(model, {*model.posts, *posts_geo}, kinds))
+    if problems:
+        raise ScenarioError(path, problems)
+    return _scenario(path, doc, model, zones_geo, posts_geo)
+
+
+def _located(lines: dict[Loc, int], problems) -> list[tuple[int, str, str]]:
+    return [(line_of(lines, loc), ".".join(map(str, loc)), message) for loc, message in problems]
+
+
+def _scenario(path: Path, doc: dict, model: ScenarioModel, zones_geo: dict,
+              posts_geo: dict) -> Scenario:
     roads = [("primary", [tuple(p) for p in a]) for a in doc.get("arterials", [])]
     for town in doc.get("towns", {}).values():
         grid = _street_grid(town["center"], town["half_size"], town["spacing"])
         roads.extend(("tertiary", line) for line in grid)
-    if doc.get("roads_geojson"):
-        roads.extend(roads_from_geojson(path.parent / doc["roads_geojson"]))
+    if model.roads_geojson:
+        roads.extend(roads_from_geojson(path.parent / model.roads_geojson))
     return Scenario(
-        name=doc["name"],
-        demo=bool(doc.get("demo")),
-        region=Region(**doc["region"]),
-        coastline=[tuple(p) for p in doc.get("coastline", [])],
-        zones={**{k: (v["kind"], [tuple(p) for p in v["ring"]])
-                  for k, v in doc.get("zones", {}).items()},
-               **(zones_from_geojson(path.parent / doc["zones_geojson"])
-                  if doc.get("zones_geojson") else {})},
-        posts={**{k: tuple(v) for k, v in doc.get("posts", {}).items()},
-               **(posts_from_geojson(path.parent / doc["posts_geojson"])
-                  if doc.get("posts_geojson") else {})},
-        unit_specs=list(doc["units"]),
+        name=model.name,
+        demo=model.demo,
+        region=Region(**model.region.model_dump()),
+        coastline=list(model.coastline),
+        zones={**{k: (v.kind, list(v.ring)) for k, v in model.zones.items()}, **zones_geo},
+        posts={**model.posts, **posts_geo},
+        unit_specs=[u.model_dump(exclude_none=True) for u in model.units],
         roads=roads,
-        addresses=doc.get("addresses", {}),
+        addresses=model.addresses,
         towns=doc.get("towns", {}),
         program=doc.get("program", {}),
-        osm_path=(path.parent / doc["osm"]) if doc.get("osm") else None,
-        basemap=(path.parent / doc["basemap"]) if doc.get("basemap") else None,
-        radio_ports=tuple(ports.from_mapping(p) for p in doc.get("radio_ports", [])),
+        osm_path=(path.parent / model.osm) if model.osm else None,
+        basemap=(path.parent / model.basemap) if model.basemap else None,
+        radio_ports=tuple(PortConfig(**p.model_dump()) for p in model.radio_ports),
+        radio_status=RadioStatusCodes(frozenset(model.radio_status.arrived),
+                                      frozenset(model.radio_status.emergency)),
     )

@@ -1,0 +1,103 @@
+"""The workstation's own settings file and log folder, in the places the platform expects.
+
+A dispatcher's PC always opens the same database, tile pack, radio ports and language; typing
+them on every start invites mistakes, so they live in `config.toml` in the user's config folder
+(the command line still wins). Logs go to rotating files in the user's log folder so that a
+shift lead can send yesterday's log after the window is closed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+APP = "jingbao"
+CONFIG_ENV = "JINGBAO_CONFIG"  # another file instead of the user's (tests, a shared PC)
+LOG_BYTES, LOG_FILES = 5_000_000, 5  # 25 MB at most: a week of a busy center's INFO lines
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class UserConfig(BaseModel):
+    """The keys of config.toml; each is the command-line option of the same name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    db: str | None = Field(None, description="database URL, as --db")
+    tiles: str | None = Field(None, description="basemap, as --tiles")
+    voice: str | None = Field(None, description="paging by voice, as --voice")
+    radio: list[str] = Field(default_factory=list, description="radio ports, as --radio")
+    lang: Literal["zh_CN", "en"] | None = Field(None, description="interface language")
+
+
+def config_path() -> Path:
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return Path(platformdirs.user_config_dir(APP, APP)) / "config.toml"
+
+
+def log_path() -> Path:
+    return Path(platformdirs.user_log_dir(APP, APP)) / "jingbao.log"
+
+
+def read_config(path: Path) -> UserConfig:
+    """The settings at `path` (none when the file is absent); a bad file is a ValueError that
+    names the file, the key and its line, since the user edits it by hand."""
+    if not path.exists():
+        return UserConfig()
+    text = path.read_text(encoding="utf-8")
+    try:
+        return UserConfig.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    except ValidationError as exc:
+        problems = []
+        for item in exc.errors():
+            key = str(item["loc"][0])
+            found = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+            where = f" line {text[:found.start()].count(chr(10)) + 1}" if found else ""
+            message = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
+            problems.append(f"{path}{where}: {key}: {message}")
+        raise ValueError("\n".join(problems)) from None
+
+
+def apply_config(parser: argparse.ArgumentParser, config: UserConfig) -> None:
+    """Make the file's settings the defaults of a subcommand that has those options, so that
+    an option given on the command line still wins. Not --radio: it appends to its default,
+    so the file's ports are filled in after parsing (`fill_radio`)."""
+    dests = {action.dest for action in parser._actions}
+    values = {key: value for key, value in config.model_dump(exclude={"radio"}).items()
+              if key in dests and value is not None}
+    parser.set_defaults(**values)
+
+
+def fill_radio(args: argparse.Namespace, config: UserConfig) -> None:
+    """The file's radio ports when the command has --radio and the command line named none."""
+    if getattr(args, "radio", None) == []:
+        args.radio = list(config.radio)
+
+
+def start_logging(verbose: bool) -> Path | None:
+    """Console and rotating file; the file's path, or None when its folder is not writable
+    (a read-only home must not stop the center: the console output remains)."""
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    path: Path | None = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.handlers.RotatingFileHandler(
+            path, maxBytes=LOG_BYTES, backupCount=LOG_FILES, encoding="utf-8"))
+    except OSError:
+        path = None
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=LOG_FORMAT,
+                        handlers=handlers, force=True)
+    if path is None:
+        logging.getLogger(__name__).warning("no log file: %s is not writable", log_path())
+    return path

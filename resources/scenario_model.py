@@ -1,0 +1,180 @@
+"""The scenario file's grammar, as pydantic models: what keys exist, their types and ranges.
+
+A center writes its scenario by hand, so a misspelt key (`max_estimated_loss` for
+`max_estimated_loss_cny`) must be refused, not silently replaced by a default. The same models
+give the published JSON Schema (docs/scenario.schema.json) that an editor can check against.
+Checks that need the whole file (a unit's post exists, a zone's kind has service hours, points
+lie in the region) are in `resources.scenario_checks`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+from dispatch.clocks import DEFAULT_CLOCK
+from dispatch.config import DEFAULT_RADIO_STATUS
+from dispatch.lifecycle import IncidentStatus
+from radio.ports import PROTOCOLS as PORT_PROTOCOLS
+
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+
+
+def _lon_lat(point: tuple[float, float]) -> tuple[float, float]:
+    """A pair in range; a pair whose "latitude" is past 90 but fits as a longitude was written
+    the wrong way round (the common mistake when copying from a map that shows lat, lon)."""
+    lon, lat = point
+    if -180 <= lon <= 180 and -90 <= lat <= 90:
+        return point
+    if -180 <= lat <= 180 and -90 <= lon <= 90:
+        raise ValueError(f"[{lon}, {lat}] has latitude and longitude swapped: write "
+                         f"[longitude, latitude], here [{lat}, {lon}]")
+    raise ValueError(f"[{lon}, {lat}] is not a [longitude, latitude] pair in range")
+
+
+LonLat = Annotated[tuple[float, float], AfterValidator(_lon_lat), WithJsonSchema({
+    "type": "array", "description": "[longitude, latitude], WGS-84 degrees",
+    "prefixItems": [{"type": "number", "minimum": -180, "maximum": 180},
+                    {"type": "number", "minimum": -90, "maximum": 90}],
+    "minItems": 2, "maxItems": 2})]
+Name = Annotated[str, StringConstraints(min_length=1)]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+Protocol = Literal[tuple(PORT_PROTOCOLS)]  # type: ignore[valid-type]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo must not fall back to a default without a word."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class RegionModel(_Strict):
+    name: Name
+    min_lon: Longitude
+    min_lat: Latitude
+    max_lon: Longitude
+    max_lat: Latitude
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RegionModel:
+        if self.min_lon >= self.max_lon or self.min_lat >= self.max_lat:
+            raise ValueError("min_lon must be below max_lon and min_lat below max_lat")
+        return self
+
+
+class WindowModel(_Strict):
+    start: ClockTime = Field(alias="from", description="HH:MM, local time (UTC+8)")
+    to: ClockTime = Field(description="HH:MM, exclusive; 24:00 for midnight")
+    days: Literal["every", "weekdays"] = "every"
+    holidays: Literal["any", "only", "never"] = "any"
+
+
+class ClockModel(_Strict):
+    """The 8-minute clock; a key left out keeps the default of dispatch.clocks."""
+
+    warn_min: float = Field(DEFAULT_CLOCK.warn_s / 60, gt=0, le=240)
+    breach_min: float = Field(DEFAULT_CLOCK.breach_s / 60, gt=0, le=240)
+    start: IncidentStatus = DEFAULT_CLOCK.start
+    stop: list[IncidentStatus] = Field(default_factory=lambda: sorted(DEFAULT_CLOCK.stop))
+
+    @model_validator(mode="after")
+    def _warn_before_breach(self) -> ClockModel:
+        if self.warn_min >= self.breach_min:
+            raise ValueError("warn_min must be above 0 and below breach_min")
+        return self
+
+
+class ProgramModel(_Strict):
+    max_estimated_loss_cny: float = Field(10_000, gt=0, le=1_000_000)
+    note: str = ""
+    schedules: dict[Name, list[WindowModel]] = Field(
+        default_factory=dict, description="service hours per zone kind; replaces the default "
+                                          "hours of that kind (arterial, non_arterial, rural, "
+                                          "holiday)")
+    holidays: list[date] = Field(default_factory=list, description="public holidays, ISO dates")
+    calendar: dict[str, Any] | None = Field(
+        None, description="a working calendar (holidays and make-up working days)")
+    fix_region_margin_km: float = Field(10.0, ge=0, le=1000)
+    clock: ClockModel | None = None
+
+
+class ZoneModel(_Strict):
+    kind: Name = Field(description="a zone kind with service hours: arterial, non_arterial, "
+                                   "rural, holiday, or a kind named under program.schedules")
+    ring: list[LonLat] = Field(min_length=3)
+
+
+class TownModel(_Strict):
+    center: LonLat
+    half_size: tuple[Annotated[float, Field(gt=0, le=1)], Annotated[float, Field(gt=0, le=1)]]
+    spacing: float = Field(gt=0, le=1)
+
+
+class UnitModel(_Strict):
+    unit_id: Name
+    name: Name
+    kind: Literal["guide", "police_moto", "survey_car"]
+    fleet: int = Field(ge=100, le=349, description="FleetSync fleet number")
+    radio_id: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] = Field(
+        description="FleetSync unit id, 4 digits (1000-4999)")
+    post: Name = Field(description="the name of a post under `posts` or `posts_geojson`")
+    shift: str | list[str] | None = Field(
+        None, description="'07:00-19:00' or a list like ['Mon-Fri 19:00-07:00']")
+
+
+class RadioPortModel(_Strict):
+    name: Name
+    url: Name
+    protocol: Protocol = "gateway"
+    baudrate: int = Field(9600, validation_alias=AliasChoices("baudrate", "baud"), gt=0)
+    parity: Literal["N", "E", "O"] = "N"
+    allow_no_checksum: bool = Field(
+        False, validation_alias=AliasChoices("allow_no_checksum", "no_checksum"))
+    unit: str | None = None
+
+
+class RadioStatusModel(_Strict):
+    """The fleet's status-code plan: which codes a radio sends for "arrived" and for its
+    emergency key. Code plans differ between fleets, so they are configuration."""
+
+    arrived: list[Annotated[int, Field(ge=0, le=99)]] = Field(
+        default_factory=lambda: sorted(DEFAULT_RADIO_STATUS.arrived))
+    emergency: list[Annotated[int, Field(ge=0, le=99)]] = Field(
+        default_factory=lambda: sorted(DEFAULT_RADIO_STATUS.emergency))
+
+
+class ScenarioModel(_Strict):
+    """A center's scenario: region, service zones, duty posts, roster, roads, radio ports."""
+
+    model_config = ConfigDict(title="Jingbao Console scenario")
+
+    name: Name
+    demo: bool = False
+    region: RegionModel
+    coastline: list[LonLat] = Field(default_factory=list)
+    program: ProgramModel = Field(default_factory=ProgramModel)
+    zones: dict[Name, ZoneModel] = Field(default_factory=dict)
+    zones_geojson: str | None = Field(None, description="service zones drawn in a GIS tool")
+    towns: dict[Name, TownModel] = Field(default_factory=dict)
+    arterials: list[Annotated[list[LonLat], Field(min_length=2)]] = Field(default_factory=list)
+    roads_geojson: str | None = None
+    osm: str | None = Field(None, description="an OSM road extract for routing")
+    basemap: str | None = Field(None, description="offline tile pack (.mbtiles)")
+    posts: dict[Name, LonLat] = Field(default_factory=dict)
+    posts_geojson: str | None = None
+    units: list[UnitModel] = Field(min_length=1)
+    addresses: dict[str, list[str]] = Field(default_factory=dict)
+    radio_ports: list[RadioPortModel] = Field(default_factory=list)
+    radio_status: RadioStatusModel = Field(default_factory=RadioStatusModel)
