@@ -215,7 +215,7 @@ def export_map(args: argparse.Namespace) -> int:
 
     from db.schema import default_url
     from db.store import EventStore
-    from map.day_map import export_day_map
+    from map.day_map import TRACK_STEP_S, export_day_map
     from map.tiles import open_pack
     from resources import scenario as scenarios
 
@@ -223,9 +223,11 @@ def export_map(args: argparse.Namespace) -> int:
     pack = args.tiles or scenario.basemap
     tiles = open_pack(pack) if pack and str(pack) != "none" else None
     store = EventStore.open(args.db or default_url(), scenario.roster)
-    try:
-        count = export_day_map(store.events(), scenario, date.fromisoformat(args.day),
-                               Path(args.out), tiles)
+    day = date.fromisoformat(args.day)
+    try:  # range reads: from the snapshot before the day, the day's tracks by index
+        state, events = store.day(day)
+        count = export_day_map(events, scenario, day, Path(args.out), tiles, state=state,
+                               tracks=store.day_tracks(day, TRACK_STEP_S))
     finally:
         store.close()
     print(f"{args.out}: {count} incidents on {args.day}")
@@ -467,6 +469,9 @@ def _radio_bridge_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--token", help="the token from `jingbao feed-token add NAME` on the hub "
                                    "(or the JINGBAO_TOKEN environment variable)")
     p.add_argument("--tls-ca", metavar="PEM", help="with wss://: trust this CA certificate")
+    p.add_argument("--voice", metavar="PTT[,line=RTS|DTR,device=D,lead=S,tail=S]",
+                   help="speak the hub's voice pages here: the serial port whose RTS or DTR "
+                        "keys the radio, and the sound card wired to its microphone")
 
 
 @command("radio-bridge", "serve a hub with this PC's radio ports (the PC with the cable)",
@@ -475,14 +480,20 @@ def radio_bridge(args: argparse.Namespace) -> int:
     import os
     import socket
     import ssl
+    from pathlib import Path
+
+    import platformdirs
 
     from radio.hub_bridge import HubBridge
     from radio.ports import parse_port_spec
+    from radio.voice import pager_from_spec
 
     ports = [parse_port_spec(spec) for spec in args.radio]
     tls = ssl.create_default_context(cafile=args.tls_ca) if args.tls_ca else None
+    voice = pager_from_spec(args.voice, Path(platformdirs.user_data_dir(
+        "jingbao", "jingbao")) / "voice") if args.voice else None
     bridge = HubBridge(args.hub, args.name or socket.gethostname(), ports,
-                       token=args.token or os.environ.get("JINGBAO_TOKEN"), tls=tls)
+                       token=args.token or os.environ.get("JINGBAO_TOKEN"), tls=tls, voice=voice)
     print(f"radio bridge {bridge.name}: {', '.join(p.name for p in ports)} → {bridge.url}",
           flush=True)
     try:

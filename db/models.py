@@ -1,11 +1,11 @@
-"""Tables: the append-only event log and the projections (incidents, units) derived from it."""
+"""Tables: the append-only event log, the track store and the projections derived from them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
@@ -30,6 +30,36 @@ class EventRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     idempotency_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))  # the hash chain (db/audit.py)
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class PositionRow(Base):
+    """One position report: the track store (db/tracks.py). A position keeps its place in the
+    log's numbering and hash chain (its `id`, `prev_hash`, `hash`), but lives here, keyed by
+    unit and time, so the events table holds only the facts that change the state and a day's
+    tracks are one range read. `payload` is set only when the report's payload is not the
+    standard one the columns rebuild exactly (rows moved from older logs), so the chain still
+    verifies. On PostgreSQL the table is partitioned by China day (migration 0007)."""
+
+    __tablename__ = "positions"
+    __table_args__ = (Index("ix_positions_unit_time", "unit", "time"),
+                      Index("ix_positions_time", "time"),
+                      Index("ix_positions_idempotency_key", "idempotency_key"))
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(20))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    speed_kmh: Mapped[float | None] = mapped_column(Float)
+    course: Mapped[float | None] = mapped_column(Float)
+    radio_status: Mapped[int | None] = mapped_column(Integer)
+    fix_time: Mapped[str | None] = mapped_column(String(40))  # the radio's, as it came
+    actor: Mapped[str] = mapped_column(String(80))
+    workstation: Mapped[str] = mapped_column(String(80))
+    idempotency_key: Mapped[str | None] = mapped_column(String(160))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
 
 

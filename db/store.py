@@ -2,23 +2,27 @@
 
 The store owns the write-side CenterState so the projection tables and the in-memory state can
 never disagree: both are updated in the same transaction as the events that changed them.
+Position reports go to the track store (db/tracks.py) in the same transaction, keeping their
+place in the log's numbering and hash chain; everything that reads the log reads both tables
+merged by id, and a read by day is a range read from the snapshot before that day.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db import audit
+from db import audit, tracks
 from db.models import EventRow, IncidentRow, SnapshotRow, UnitRow
 from db.schema import make_engine, upgrade
+from dispatch import events as ev
 from dispatch.events import Event
 from dispatch.snapshot import from_document, to_document
 from dispatch.state import CenterState, Incident, Unit
@@ -33,14 +37,11 @@ class StorageUnavailable(RuntimeError):
 SNAPSHOT_EVERY = 20_000  # events; at 300 positions a second, about one a minute
 
 
-def _to_row(event: Event, previous: str) -> dict[str, Any]:
+def _to_row(event: Event, event_id: int, previous: str, digest: str) -> dict[str, Any]:
     """The event's row, chained to the row before it (db/audit.py)."""
-    body = audit.canonical(event.time, event.type, event.actor, event.workstation,
-                           event.payload, event.idempotency_key)
-    return {"time": event.time, "type": event.type, "actor": event.actor,
+    return {"id": event_id, "time": event.time, "type": event.type, "actor": event.actor,
             "workstation": event.workstation, "payload": event.payload,
-            "idempotency_key": event.idempotency_key, "prev_hash": previous,
-            "hash": audit.link(previous, body)}
+            "idempotency_key": event.idempotency_key, "prev_hash": previous, "hash": digest}
 
 
 def _incident_row(incident: Incident, last_event_id: int) -> dict[str, Any]:
@@ -71,17 +72,10 @@ def _differ(have: dict[str, Any], want: dict[str, dict[str, Any]]) -> list[str]:
             if c != "last_event_id")]
 
 
-def _from_row(row: EventRow) -> Event:
-    when = row.time if row.time.tzinfo else row.time.replace(tzinfo=UTC)
-    return Event(row.type, row.actor, row.workstation, row.payload, when, row.id,
-                 row.idempotency_key)
-
-
 def verify_chain(engine: Engine) -> audit.Verdict:
-    """Walk the whole log through its hash chain (`jingbao audit verify`), streaming."""
-    query = select(EventRow).order_by(EventRow.id).execution_options(yield_per=5000)
-    with Session(engine) as session:
-        return audit.verify(session.scalars(query))
+    """Walk the whole log, both tables, through its hash chain (`jingbao audit verify`),
+    streaming."""
+    return audit.verify(tracks.log_rows(engine))
 
 
 class EventStore:
@@ -90,6 +84,7 @@ class EventStore:
     def __init__(self, engine: Engine, roster: Roster) -> None:
         self.engine = engine
         self._roster = roster
+        self._partitions = tracks.Partitions(engine)
         self.state = CenterState(roster())
         self.replay()
         self.head = self._read_chain_head()
@@ -111,20 +106,20 @@ class EventStore:
             self.state = CenterState(self._roster())
         else:
             self.replayed_from = self.state.last_event_id
-        query = select(EventRow).where(EventRow.id > self.state.last_event_id).order_by(
-            EventRow.id)
-        with Session(self.engine) as session:
-            for row in session.scalars(query.execution_options(yield_per=5000)):
-                self.state.apply(_from_row(row))
+        for row in tracks.log_rows(self.engine, self.state.last_event_id):
+            self.state.apply(tracks.to_event(row))
         self._snapshot_at = self.state.last_event_id
 
     def _read_chain_head(self) -> str:
-        query = select(EventRow.hash).order_by(EventRow.id.desc()).limit(1)
         with self.engine.connect() as connection:
-            return connection.scalar(query) or audit.GENESIS
+            last = tracks.last_row(connection)
+        return (last[1] if last else None) or audit.GENESIS
 
-    def _latest_snapshot(self) -> CenterState | None:
+    def _latest_snapshot(self, before: datetime | None = None) -> CenterState | None:
+        """The newest snapshot (written before `before`, if given) as a state, or None."""
         query = select(SnapshotRow).order_by(SnapshotRow.last_event_id.desc()).limit(1)
+        if before is not None:
+            query = query.where(SnapshotRow.created < before.astimezone(UTC))
         with Session(self.engine) as session:
             row = session.scalars(query).first()
             if row is None:
@@ -136,21 +131,43 @@ class EventStore:
         return state
 
     def write_snapshot(self) -> None:
-        """Keep the state as of now; older snapshots but the last two are dropped."""
+        """Keep the state as of now. Of today's snapshots the first (where a read of today
+        starts) and the last three are kept; each earlier day keeps what it had at its end."""
         document = to_document(self.state)
+        now = datetime.now(UTC)
+        today = tracks.day_bounds(tracks.local_day(now))[0]
         with Session(self.engine) as session, session.begin():
-            session.add(SnapshotRow(last_event_id=self.state.last_event_id,
-                                    created=datetime.now(UTC), document=document))
+            session.add(SnapshotRow(last_event_id=self.state.last_event_id, created=now,
+                                    document=document))
+            session.flush()
             keep = select(SnapshotRow.id).order_by(SnapshotRow.id.desc()).limit(3)
-            session.execute(delete(SnapshotRow).where(SnapshotRow.id.not_in(keep)))
+            first = select(func.min(SnapshotRow.id)).where(SnapshotRow.created >= today)
+            session.execute(delete(SnapshotRow).where(
+                SnapshotRow.id.not_in(keep), SnapshotRow.created >= today,
+                SnapshotRow.id != first.scalar_subquery()))
         self._snapshot_at = self.state.last_event_id
 
     def events(self, after_id: int = 0, *, types: Iterable[str] | None = None) -> list[Event]:
-        query = select(EventRow).where(EventRow.id > after_id).order_by(EventRow.id)
-        if types is not None:
-            query = query.where(EventRow.type.in_(list(types)))
-        with Session(self.engine) as session:
-            return [_from_row(r) for r in session.scalars(query)]
+        return [tracks.to_event(row) for row in tracks.log_rows(
+            self.engine, after_id, types=None if types is None else list(types))]
+
+    def day(self, day: date) -> tuple[CenterState, list[Event]]:
+        """What a read of one China day starts from: the state of the latest snapshot written
+        before the day (the roster's empty state if none fits) and the events after it up to
+        the day's end, positions left out (they are read by range from the track store).
+        Nothing before the snapshot is read."""
+        start, end = tracks.day_bounds(day)
+        state = self._latest_snapshot(before=start) or CenterState(self._roster())
+        table = EventRow.__table__
+        query = select(table).where(table.c.id > state.last_event_id,
+                                    table.c.time < end).order_by(table.c.id)
+        with self.engine.connect() as connection:
+            rows = connection.execution_options(yield_per=5000).execute(query)
+            return state, [tracks.to_event(row) for row in rows]
+
+    def day_tracks(self, day: date, step_s: float) -> dict[str, list[tuple[float, float]]]:
+        """Each unit's fixes of one China day, one per `step_s` at most (db/tracks.py)."""
+        return tracks.tracks(self.engine, *tracks.day_bounds(day), step_s)
 
     def append(self, events: Sequence[Event]) -> list[Event]:
         """Persist events and their projections in one transaction, then fold them into the
@@ -163,6 +180,7 @@ class EventStore:
         the memory as it was, with no replay of the log.
         """
         state = self.state.fork(events)
+        self._partitions.ensure(e.time for e in events if e.type == ev.UNIT_POSITION)
         with self.engine.begin() as connection:
             stored: list[Event] = []
             ids, head = self._insert(connection, events)
@@ -185,34 +203,34 @@ class EventStore:
         The store numbers the events itself, one after the other: the hub is the log's only
         writer, and a database sequence leaves gaps (PostgreSQL's skips the ids of refused
         duplicates and rolled-back transactions), while consoles follow the log by these
-        numbers and take a gap for a lost event. Runs of events without a key go in one
-        multi-row INSERT (a burst of 300 positions is one statement); a keyed event is
-        INSERT … ON CONFLICT DO NOTHING, which needs no savepoint (pysqlite's savepoints
-        committed on their own)."""
+        numbers and take a gap for a lost event. Keys already in the log (or twice in the
+        batch) are found with one lookup per batch; then the events go in as one executemany
+        and the positions as one batch into the track store (Core rows, no ORM instances)."""
+        keys = [e.idempotency_key for e in events if e.idempotency_key is not None]
+        seen = tracks.known_keys(connection, keys) if keys else set()
         ids: list[int | None] = []
-        plain: list[dict] = []
+        rows: list[dict[str, Any]] = []
+        fixes: list[dict[str, Any]] = []
         head, next_id = self.head, self.state.last_event_id + 1
-
-        def flush() -> None:
-            if plain:
-                connection.execute(insert(EventRow), plain)
-                plain.clear()
-
         for event in events:
-            row = {"id": next_id, **_to_row(event, head)}
-            if event.idempotency_key is None:
-                plain.append(row)
+            key = event.idempotency_key
+            if key is not None and key in seen:
+                log.info("duplicate %s ignored", key)
+                ids.append(None)
+                continue
+            if key is not None:
+                seen.add(key)
+            digest = audit.link(head, audit.canonical(
+                event.time, event.type, event.actor, event.workstation, event.payload, key))
+            if event.type == ev.UNIT_POSITION:
+                fixes.append(tracks.to_row(event, next_id, head, digest))
             else:
-                flush()
-                statement = self._dialect_insert(EventRow).values(**row)
-                statement = statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
-                if connection.scalar(statement.returning(EventRow.id)) is None:
-                    log.info("duplicate %s ignored", event.idempotency_key)
-                    ids.append(None)
-                    continue
+                rows.append(_to_row(event, next_id, head, digest))
             ids.append(next_id)
-            head, next_id = row["hash"], next_id + 1
-        flush()
+            head, next_id = digest, next_id + 1
+        if rows:
+            connection.execute(insert(EventRow), rows)
+        tracks.write(connection, fixes)
         return ids, head
 
     def _dialect_insert(self, model: type):

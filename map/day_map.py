@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -33,6 +34,10 @@ OUTCOME_COLOURS = {S.CLOSED: "#2ca02c", S.CLAIM_FILED: "#2ca02c", S.REFERRED_POL
                    S.REFERRED_120: "#9467bd", S.DUPLICATE: "#c7c7c7", S.CANCELLED: "#c7c7c7"}
 OPEN_COLOUR = "#d62728"
 TRACK_COLOURS = ("#1f77b4", "#ff7f0e", "#17becf", "#bcbd22", "#8c564b", "#e377c2")
+# A drawn track keeps one fix per this many seconds: at 1 Hz a day of 300 units would be 26
+# million points, a page no browser opens; 15 s still follows every street a rider took.
+TRACK_STEP_S = 15.0
+Track = list[tuple[float, float]]
 
 
 def _inline(path: Path, mime: str) -> str:
@@ -58,13 +63,17 @@ def _popup(incident: Incident) -> str:
             f"<br>{e(incident.unit_id or '')}<br><small>{steps}</small>")
 
 
-def build_day_map(events: list[Event], scenario: Scenario, day: date,
-                  tiles: TileSource | None = None) -> tuple[folium.Map, int]:
+def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
+                  tiles: TileSource | None = None, *, state: CenterState | None = None,
+                  tracks: Mapping[str, Track] = {},  # noqa: B006 - read only
+                  ) -> tuple[folium.Map, int]:
     """The folium map of `day` (China time) and how many incidents of that day it shows.
-    With a tile pack its tiles are inlined as the basemap (overlays moved onto GCJ-02 if the
-    pack is drawn in it); without one the scenario's roads stand in for it."""
-    state = CenterState(scenario.roster())
-    tracks: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    `events` are folded onto `state` (a snapshot from before the day; by default the roster's
+    empty state), `tracks` are the day's fixes read from the track store; fixes among the
+    events are drawn too. With a tile pack its tiles are inlined as the basemap (overlays moved
+    onto GCJ-02 if the pack is drawn in it); without one the scenario's roads stand in for it."""
+    state = CenterState(scenario.roster()) if state is None else state
+    tracks = defaultdict(list, {unit: list(points) for unit, points in tracks.items()})
     for event in events:
         state.apply(event)
         if event.type == ev.UNIT_POSITION and _local_day(event.time) == day:
@@ -124,9 +133,11 @@ def build_day_map(events: list[Event], scenario: Scenario, day: date,
     return fmap, len(incidents)
 
 
-def export_day_map(events: list[Event], scenario: Scenario, day: date, out: Path,
-                   tiles: TileSource | None = None) -> int:
+def export_day_map(events: Iterable[Event], scenario: Scenario, day: date, out: Path,
+                   tiles: TileSource | None = None, *, state: CenterState | None = None,
+                   tracks: Mapping[str, Track] = {},  # noqa: B006 - read only
+                   ) -> int:
     """Write the page; returns how many incidents of the day it shows."""
-    fmap, count = build_day_map(events, scenario, day, tiles)
+    fmap, count = build_day_map(events, scenario, day, tiles, state=state, tracks=tracks)
     fmap.save(str(out))
     return count

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from db.models import EventRow
+from db.models import EventRow, PositionRow
 from db.schema import make_engine, upgrade
-from dispatch import events as ev
 from hub.feed_tokens import FeedTokens
 from hub.users import Role, UserStore
 
@@ -56,10 +55,15 @@ class Center:
             self.hub.wait(10)
 
     def positions(self) -> list[tuple[float, float]]:
+        """The fixes in the track store, in log order."""
         with self.database.connect() as connection:
-            rows = connection.execute(select(EventRow.payload).where(
-                EventRow.type == ev.UNIT_POSITION)).scalars().all()
-        return [(p["lon"], p["lat"]) for p in rows]
+            return [tuple(r) for r in connection.execute(
+                select(PositionRow.lon, PositionRow.lat).order_by(PositionRow.id))]
+
+    def payloads(self, kind: str) -> list[dict]:
+        with self.database.connect() as connection:
+            return list(connection.execute(select(EventRow.payload).where(
+                EventRow.type == kind).order_by(EventRow.id)).scalars())
 
     def count(self, kind: str) -> int:
         with self.database.connect() as connection:

@@ -29,14 +29,15 @@ def verify(url: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def logged(db_url, actor) -> str:
-    """Six chained events: two alerts, a duplicate resend (not stored), four fixes."""
+    """Six chained events in the events table: two alerts, a duplicate resend (not stored),
+    four polls (fixes live in the track store; tests/test_track_store.py tampers with them)."""
     store = EventStore.open(db_url, make_units)
     for n in range(2):
         slip = commands.receive_alert(parse_alert_slip({**SLIP, "alert_id": f"H-{n}"},
                                                        ZHOUSHAN), actor)
         store.append([slip, slip])
-    store.append([actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1 + k / 1e3,
-                                                 "lat": 30.0}) for k in range(4)])
+    store.append([actor.event(ev.POSITION_POLLED, {"unit": "G01", "port": f"p{k}"})
+                  for k in range(4)])
     store.close()
     return db_url
 

@@ -1,0 +1,209 @@
+"""The track store: position reports in a table made for them, not in the events table.
+
+300 units reporting once a second are 26 million positions a day. As rows of the events table
+they made every restart, every day map and every report read the whole day (issue 12). Here a
+position keeps its id in the log's one numbering and its link in the one hash chain (consoles
+follow the log by gap-free ids, replay must see fixes and arrivals in their order, and a track
+is evidence in a dispute, so it stays tamper-evident), but it is stored by unit and time:
+- PostgreSQL: `positions` is partitioned by China day (a day's map reads one partition;
+  retention drops whole days); a partition is created before the first write into its day;
+  batches go in with COPY.
+- SQLite: one table, written with one executemany per batch in the caller's transaction.
+The log as a whole is the two tables merged by id (`log_rows`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text
+
+from db.models import EventRow, PositionRow
+from dispatch import events as ev
+from dispatch.events import Event
+from dispatch.service_hours import CHINA_TZ
+
+POSITIONS = PositionRow.__table__
+COLUMNS = [c.name for c in POSITIONS.columns]
+# The payload the engine writes for a fix; the columns rebuild it exactly
+STANDARD_FLOATS = ("lon", "lat", "speed_kmh", "course")
+STANDARD_KEYS = frozenset((*STANDARD_FLOATS, "unit", "radio_status", "fix_time"))
+KEY_CHUNK = 500  # keys per IN (…) lookup
+
+
+class LogRow(NamedTuple):
+    """A row of the log as the hash chain sees it (db/audit.py), whichever table holds it."""
+
+    id: int
+    time: datetime
+    type: str
+    actor: str
+    workstation: str
+    payload: dict[str, Any]
+    idempotency_key: str | None
+    prev_hash: str | None
+    hash: str | None
+
+
+def is_standard(payload: dict[str, Any]) -> bool:
+    """The columns alone give this payload back, down to its JSON (float stays float)."""
+    return (payload.keys() == STANDARD_KEYS and type(payload["unit"]) is str
+            and all(type(payload[k]) is float for k in STANDARD_FLOATS)
+            and type(payload["radio_status"]) is int
+            and (payload["fix_time"] is None or type(payload["fix_time"]) is str))
+
+
+def to_row(event: Event, event_id: int, previous: str, digest: str) -> dict[str, Any]:
+    p = event.payload
+    standard = is_standard(p)
+    return {"id": event_id, "time": _aware(event.time).astimezone(UTC), "unit": p["unit"],
+            "lon": float(p["lon"]), "lat": float(p["lat"]),
+            "speed_kmh": p.get("speed_kmh") if standard else None,
+            "course": p.get("course") if standard else None,
+            "radio_status": p.get("radio_status") if standard else None,
+            "fix_time": p.get("fix_time") if standard else None,
+            "actor": event.actor, "workstation": event.workstation,
+            "idempotency_key": event.idempotency_key, "payload": None if standard else p,
+            "prev_hash": previous, "hash": digest}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def log_row(row: Any) -> LogRow:
+    """A positions row as the log row it was written from."""
+    payload = row.payload if row.payload is not None else {
+        "unit": row.unit, "lon": row.lon, "lat": row.lat, "speed_kmh": row.speed_kmh,
+        "course": row.course, "radio_status": row.radio_status, "fix_time": row.fix_time}
+    return LogRow(row.id, _aware(row.time), ev.UNIT_POSITION, row.actor, row.workstation,
+                  payload, row.idempotency_key, row.prev_hash, row.hash)
+
+
+def to_event(row: LogRow | Any) -> Event:
+    return Event(row.type, row.actor, row.workstation, row.payload, _aware(row.time), row.id,
+                 row.idempotency_key)
+
+
+# -- days and partitions ---------------------------------------------------------------------
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a China day, in UTC."""
+    start = datetime.combine(day, time(), CHINA_TZ)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    return _aware(moment).astimezone(CHINA_TZ).date()
+
+
+def partition_name(day: date) -> str:
+    return f"positions_{day:%Y%m%d}"
+
+
+def create_partition(connection: Connection, day: date) -> None:
+    start, end = day_bounds(day)
+    connection.execute(text(
+        f"CREATE TABLE IF NOT EXISTS {partition_name(day)} PARTITION OF positions "
+        f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"))
+
+
+class Partitions:
+    """The days that have a partition, so a write creates only the missing ones. Created in
+    their own short transaction before the write: a partition is harmless when empty, and a
+    rolled-back write must not leave this cache believing in one that is not there."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.known: set[date] = set()
+
+    def ensure(self, moments: Iterable[datetime]) -> None:
+        if self.engine.dialect.name != "postgresql":
+            return
+        missing = {local_day(m) for m in moments} - self.known
+        if not missing:
+            return
+        with self.engine.begin() as connection:
+            for day in sorted(missing):
+                create_partition(connection, day)
+        self.known |= missing
+
+
+# -- writing ---------------------------------------------------------------------------------
+def write(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """One batch: COPY on PostgreSQL, one executemany on SQLite, in the caller's transaction."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(POSITIONS), rows)
+        return
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(
+            f"COPY positions ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            payload = row["payload"]
+            copy.write_row([json.dumps(payload) if payload is not None and c == "payload"
+                            else row[c] for c in COLUMNS])
+
+
+def known_keys(connection: Connection, keys: list[str]) -> set[str]:
+    """Which of these idempotency keys the log already holds, in either table. The hub is the
+    log's only writer and looks under its write lock, so looking first and inserting after is
+    safe; it spares a statement per keyed fix, and a unique index is impossible across
+    PostgreSQL's day partitions anyway (a key's resend comes at another time)."""
+    found: set[str] = set()
+    for table in (EventRow.__table__, POSITIONS):
+        statement = select(table.c.idempotency_key).where(
+            table.c.idempotency_key.in_(bindparam("keys", expanding=True)))
+        for n in range(0, len(keys), KEY_CHUNK):
+            found.update(connection.scalars(statement, {"keys": keys[n:n + KEY_CHUNK]}))
+    return found
+
+
+# -- reading ---------------------------------------------------------------------------------
+def log_rows(engine: Engine, after_id: int = 0, *, types: list[str] | None = None,
+             ) -> Iterator[LogRow | Any]:
+    """The log after `after_id` in id order (only `types`, if given): both tables streamed
+    and merged, never loaded whole."""
+    events = EventRow.__table__
+    query = select(events).where(events.c.id > after_id).order_by(events.c.id)
+    if types is not None:
+        query = query.where(events.c.type.in_(types))
+    fixes = select(POSITIONS).where(POSITIONS.c.id > after_id).order_by(POSITIONS.c.id)
+    with engine.connect() as a, engine.connect() as b:
+        streams = [a.execution_options(yield_per=5000).execute(query)]
+        if types is None or ev.UNIT_POSITION in types:
+            streams.append(map(log_row, b.execution_options(yield_per=5000).execute(fixes)))
+        yield from heapq.merge(*streams, key=lambda row: row.id)
+
+
+def last_row(connection: Connection) -> tuple[int, str] | None:
+    """The id and hash of the newest row of the log, in either table."""
+    found = [connection.execute(select(t.c.id, t.c.hash).order_by(t.c.id.desc()).limit(1))
+             .first() for t in (EventRow.__table__, POSITIONS)]
+    rows = [tuple(r) for r in found if r is not None]
+    return max(rows) if rows else None
+
+
+def tracks(engine: Engine, start: datetime, end: datetime, step_s: float,
+           ) -> dict[str, list[tuple[float, float]]]:
+    """Each unit's fixes received in [start, end), in time order, at most one per `step_s`:
+    one index range read, streamed, so memory holds only what is drawn."""
+    query = (select(POSITIONS.c.unit, POSITIONS.c.time, POSITIONS.c.lon, POSITIONS.c.lat)
+             .where(POSITIONS.c.time >= start.astimezone(UTC),
+                    POSITIONS.c.time < end.astimezone(UTC))
+             .order_by(POSITIONS.c.unit, POSITIONS.c.time))
+    out: dict[str, list[tuple[float, float]]] = {}
+    last: dict[str, datetime] = {}
+    step = timedelta(seconds=step_s)
+    with engine.connect() as connection:
+        for unit, moment, lon, lat in connection.execution_options(yield_per=20_000).execute(
+                query):
+            if unit in last and moment - last[unit] < step:
+                continue
+            last[unit] = moment
+            out.setdefault(unit, []).append((lon, lat))
+    return out

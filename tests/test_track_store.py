@@ -1,0 +1,214 @@
+"""The track store on real databases: fixes leave the events table but keep their place in the
+log (ids, hash chain, replay), resends are stored once, old logs are moved by the migration,
+PostgreSQL partitions by day, and reads of a day touch only that day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import func, select, text
+
+from db import audit, tracks
+from db.models import EventRow, PositionRow
+from db.schema import MIGRATIONS, make_engine
+from db.store import EventStore, verify_chain
+from dispatch import commands
+from dispatch import events as ev
+from dispatch.alerts import parse_alert_slip
+from dispatch.config import ZHOUSHAN
+from dispatch.events import Event
+from dispatch.service_hours import CHINA_TZ
+from tests.conftest import make_units
+from tests.dbfixtures import _pg_database
+from tests.test_dispatch_core import SLIP
+
+DAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    yield from _pg_database()
+
+
+def fix(unit: str, k: int, when: datetime, key: str | None = None) -> Event:
+    """A fix as the engine writes it (hub/engine.py `_flush_positions`)."""
+    return Event(ev.UNIT_POSITION, "radio:gw", "ws", {
+        "unit": unit, "lon": 122.1 + k / 1e4, "lat": 30.02, "speed_kmh": 12.0, "course": 90.0,
+        "radio_status": 0, "fix_time": when.isoformat()}, when, idempotency_key=key)
+
+
+def counts(store: EventStore) -> tuple[int, int]:
+    with store.engine.connect() as connection:
+        return (connection.scalar(select(func.count()).select_from(EventRow)),
+                connection.scalar(select(func.count()).select_from(PositionRow)))
+
+
+def test_fixes_live_in_the_track_store_and_keep_their_place_in_the_log(db_url, actor) -> None:
+    store = EventStore.open(db_url, make_units)
+    now = datetime.now(UTC)
+    alert = commands.receive_alert(parse_alert_slip(SLIP, ZHOUSHAN), actor)
+    odd = actor.event(ev.UNIT_POSITION, {"unit": "G02", "lon": 122, "lat": 30.0})  # ints
+    store.append([fix("G01", 0, now), alert, fix("G01", 1, now), odd, fix("G02", 2, now)])
+    store.append([actor.event(ev.CLOCK_ALARM, {"case": "1001", "level": "warn",
+                                               "elapsed_s": 400}), fix("G01", 3, now)])
+    assert counts(store) == (2, 5)  # the alert and the alarm; five fixes
+    picture = {u.unit_id: (u.lon, u.lat, u.fix_time) for u in store.state.units.values()}
+    store.close()
+
+    reopened = EventStore.open(db_url, make_units)
+    log = reopened.events()
+    assert [e.id for e in log] == list(range(1, 8))  # one numbering, no gap
+    assert [e.type for e in log][:3] == [ev.UNIT_POSITION, ev.ALERT_RECEIVED, ev.UNIT_POSITION]
+    assert log[3].payload == {"unit": "G02", "lon": 122, "lat": 30.0}  # kept as it came
+    assert {u.unit_id: (u.lon, u.lat, u.fix_time)
+            for u in reopened.state.units.values()} == picture
+    verdict = verify_chain(reopened.engine)
+    assert (verdict.checked, verdict.head_id, verdict.problems) == (7, 7, [])
+    assert reopened.chain_head == (7, verdict.head_hash)
+    reopened.close()
+
+
+def test_a_resent_fix_is_stored_once(db_url) -> None:
+    store = EventStore.open(db_url, make_units)
+    now = datetime.now(UTC)
+    first = [fix("G01", k, now, f"radio:b:1:1:{k}") for k in range(3)]
+    assert len(store.append(first)) == 3
+    again = [fix("G01", k, now + timedelta(seconds=5), f"radio:b:1:1:{k}") for k in range(4)]
+    twice = [fix("G02", 9, now, "radio:b:1:2:0")] * 2
+    stored = store.append(again + twice)
+    assert [e.idempotency_key for e in stored] == ["radio:b:1:1:3", "radio:b:1:2:0"]
+    assert [e.id for e in stored] == [4, 5] and counts(store) == (0, 5)
+    store.close()
+
+
+def test_an_altered_fix_is_named_by_audit(db_url) -> None:
+    store = EventStore.open(db_url, make_units)
+    now = datetime.now(UTC)
+    store.append([fix("G01", k, now) for k in range(4)])
+    store.close()
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE positions SET lon = lon + 0.01 WHERE id = 3"))
+    verdict = verify_chain(engine)
+    engine.dispose()
+    assert [(p.event_id, p.what.split(":")[0]) for p in verdict.problems] == [(3, "altered")]
+
+
+def _log_before_the_track_store(url: str) -> list[Event]:
+    """A chained log as the last version wrote it: fixes (with and without speed) among
+    alerts, all in the events table; returns what it wrote."""
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    actor = commands.Actor("dispatcher:test", "ws-test")
+    day = datetime(2026, 11, 25, 9, tzinfo=CHINA_TZ)
+    written = []
+    for n in range(7):
+        when = (day + timedelta(hours=n * 4)).astimezone(UTC)  # two China days; the
+        # hub writes UTC (SQLite keeps a time's wall clock, not its offset)
+        if n % 3 == 0:
+            doc = {**SLIP, "alert_id": f"M-{n}", "received_at": when.isoformat()}
+            event = commands.receive_alert(parse_alert_slip(doc, ZHOUSHAN), actor)
+            event = Event(event.type, event.actor, event.workstation, event.payload, when,
+                          idempotency_key=event.idempotency_key)
+        elif n % 3 == 1:
+            event = fix("G01", n, when, f"radio:b:0:0:{n}")
+        else:
+            event = Event(ev.UNIT_POSITION, "radio:gw", "ws",
+                          {"unit": "G02", "lon": 122.2 + n / 100, "lat": 30.0}, when)
+        written.append(event.with_id(n + 1))
+    previous = audit.GENESIS
+    with engine.begin() as connection:
+        for event in written:
+            digest = audit.link(previous, audit.canonical(
+                event.time, event.type, event.actor, event.workstation, event.payload,
+                event.idempotency_key))
+            connection.execute(EventRow.__table__.insert().values(
+                id=event.id, time=event.time, type=event.type, actor=event.actor,
+                workstation=event.workstation, payload=event.payload,
+                idempotency_key=event.idempotency_key, prev_hash=previous, hash=digest))
+            previous = digest
+    engine.dispose()
+    return written
+
+
+def test_the_migration_moves_fixes_and_the_chain_still_verifies(db_url) -> None:
+    written = _log_before_the_track_store(db_url)
+    store = EventStore.open(db_url, make_units)  # migrates to the newest revision
+    fixes = [e for e in written if e.type == ev.UNIT_POSITION]
+    assert counts(store) == (len(written) - len(fixes), len(fixes)) == (3, 4)
+    log = store.events()
+    assert [(e.id, e.type, e.payload, e.idempotency_key) for e in log] == [
+        (e.id, e.type, e.payload, e.idempotency_key) for e in written]
+    assert [e.time for e in log] == [e.time for e in written]
+    verdict = verify_chain(store.engine)
+    assert (verdict.checked, verdict.problems) == (7, [])
+    assert store.state.units["G02"].lon == 122.2 + 5 / 100  # the last fix of G02
+    # a key moved with its fix still refuses the resend
+    assert store.append([fix("G01", 1, datetime.now(UTC), "radio:b:0:0:1")]) == []
+    store.close()
+
+
+def test_postgresql_keeps_one_partition_per_china_day(postgresql_url) -> None:
+    store = EventStore.open(postgresql_url, make_units)
+    late = datetime(2026, 11, 25, 23, 59, tzinfo=CHINA_TZ)  # 15:59 UTC
+    store.append([fix("G01", k, late + timedelta(minutes=k)) for k in range(3)])
+    with store.engine.connect() as connection:
+        placed = dict(connection.execute(text(
+            "SELECT tableoid::regclass::text, count(*) FROM positions GROUP BY 1")).all())
+    assert placed == {"positions_20261125": 1, "positions_20261126": 2}
+    store.close()
+
+
+def test_a_day_is_read_from_the_snapshot_before_it(db_url, actor) -> None:
+    store = EventStore.open(db_url, make_units)
+    for n in range(3):
+        doc = {**SLIP, "alert_id": f"S-{n}"}
+        store.append([commands.receive_alert(parse_alert_slip(doc, ZHOUSHAN), actor)])
+    store.write_snapshot()
+    at_snapshot = store.state.last_event_id
+    store.append([fix("G01", 0, datetime.now(UTC)),
+                  actor.event(ev.INCIDENT_REFERRED, {"case": "1002", "to": "referred_police"})])
+    today = tracks.local_day(datetime.now(UTC))
+
+    state, events = store.day(today + timedelta(days=1))
+    assert state.last_event_id == at_snapshot and len(state.incidents) == 3
+    assert [e.type for e in events] == [ev.INCIDENT_REFERRED]  # fixes come from the tracks
+    state, events = store.day(today)  # no snapshot before today: from the start
+    assert state.last_event_id == 0 and len(events) == 4
+    store.close()
+
+
+def test_day_tracks_hold_the_day_only_thinned_in_order(db_url) -> None:
+    store = EventStore.open(db_url, make_units)
+    start = datetime(2026, 11, 25, 0, 0, 0, tzinfo=CHINA_TZ)
+    batch = [fix(unit, k, start + timedelta(seconds=k)) for k in range(60) for unit in
+             ("G01", "G02")]
+    before = [fix("G01", 500, start - timedelta(seconds=1))]  # the evening before
+    store.append(before + batch)
+    drawn = store.day_tracks(DAY, 10.0)
+    expected = [(122.1 + k / 1e4, 30.02) for k in range(0, 60, 10)]  # seconds 0, 10, … 50
+    assert drawn == {"G01": expected, "G02": expected}
+    assert store.day_tracks(DAY - timedelta(days=1), 10.0) == {
+        "G01": [(122.1 + 500 / 1e4, 30.02)]}
+    store.close()
+
+
+def test_snapshots_keep_the_first_of_the_day_and_the_last_three(tmp_path, actor) -> None:
+    store = EventStore.open(f"sqlite:///{tmp_path / 's.sqlite3'}", make_units)
+    for n in range(6):
+        doc = {**SLIP, "alert_id": f"N-{n}"}
+        store.append([commands.receive_alert(parse_alert_slip(doc, ZHOUSHAN), actor)])
+        store.write_snapshot()
+    with store.engine.connect() as connection:
+        kept = connection.execute(text(
+            "SELECT last_event_id FROM snapshots ORDER BY id")).scalars().all()
+    assert kept == [1, 4, 5, 6]
+    store.close()
