@@ -28,7 +28,7 @@ from map import geodesy, roads
 from map.routing import Router, UnitEtas
 from radio.ports import PortConfig, parse_port_spec
 from radio.simulator import GatewaySimulator, SimGuide
-from radio.voice import VoiceConfig, VoicePager
+from radio.voice import VoicePager, pager_from_spec
 from resources import scenario as scenarios
 
 log = logging.getLogger(__name__)
@@ -63,18 +63,7 @@ def voice_pager(spec: str | None) -> VoicePager | None:
     """`--voice /dev/ttyUSB1,line=DTR,device=hw:1,lead=0.3,tail=0.3`: speak pages on the air."""
     if not spec:
         return None
-    url, *options = spec.split(",")
-    keys = {"line": ("line", str), "device": ("device", str), "lead": ("lead_s", float),
-            "tail": ("tail_s", float), "voice": ("voice", str)}
-    settings = {}
-    for option in options:
-        key, _, value = option.partition("=")
-        if key not in keys:
-            raise ValueError(f"--voice: unknown option {key!r}; known: {', '.join(keys)}")
-        name, kind = keys[key]
-        settings[name] = kind(value)
-    folder = Path(default_url().removeprefix("sqlite:///")).with_name("voice")
-    return VoicePager(VoiceConfig(url, **settings), folder)
+    return pager_from_spec(spec, Path(default_url().removeprefix("sqlite:///")).with_name("voice"))
 
 
 def simulated_guides(scenario: scenarios.Scenario) -> list[SimGuide]:

@@ -47,6 +47,7 @@ from hub.radio_link import RADIO_PATH, RadioLink, RemotePort
 from hub.radio_log import RadioLogEntry
 from hub.server import bound_port, start_hub_server
 from hub.users import UserStore
+from hub.voice_channel import LocalVoice, VoiceChannel
 from map.zones import ServiceZones
 from radio.bridge import SerialBridge
 from radio.pager import PagerPolicy
@@ -140,7 +141,9 @@ class Engine:
         # (port, report, idempotency key: set for a bridge's fixes, which may come twice)
         self._pending_positions: list[tuple[str, PositionReport, str | None]] = []
         self.voice = voice
-        self._voice_worker = concurrent.futures.ThreadPoolExecutor(1, "voice")
+        self.local_voice = LocalVoice(voice) if voice is not None else None
+        self.remote_voices: dict[str, VoiceChannel] = {}  # bridge → its channel
+        self._speaking: set[asyncio.Task] = set()  # pages on the air (held: tasks are weak)
         self._feed_server = None
 
     # -- life cycle -------------------------------------------------------------------------
@@ -156,7 +159,8 @@ class Engine:
     def stop(self) -> None:
         for bridge in self.bridges.values():
             bridge.stop()
-        self._voice_worker.shutdown(wait=True, cancel_futures=True)
+        if self.local_voice is not None:
+            self.local_voice.stop()
         if self._feed_server is not None:
             server = self._feed_server
             server.close()
@@ -450,49 +454,60 @@ class Engine:
         self.speak(unit_id, f"{state.units[unit_id].name.split()[0]},请注意。{text}", case, actor)
         return dispatched
 
-    def push_to_talk(self, on: bool, actor: commands.Actor) -> None:
-        """Key or release the radio for the operator's own voice (off the loop: it may wait
-        for a page being spoken to finish)."""
-        if self.voice is None:
-            raise ValueError("no voice channel configured (--voice)")
-        voice = self.voice
+    def voice_channel(self) -> VoiceChannel | None:
+        """The hub's own channel if it has one, else the first radio bridge that offers one."""
+        return self.local_voice or next(iter(self.remote_voices.values()), None)
 
-        def done(future: asyncio.Future) -> None:
-            error = future.exception()
-            if error is not None:
-                log.warning("PTT %s failed: %s", "on" if on else "off", error)
+    def attach_remote_voice(self, channel: VoiceChannel) -> None:
+        self.remote_voices[channel.name] = channel
+
+    def detach_remote_voice(self, channel: VoiceChannel) -> None:
+        if self.remote_voices.get(channel.name) is channel:
+            del self.remote_voices[channel.name]
+
+    def push_to_talk(self, on: bool, actor: commands.Actor) -> None:
+        """Key or release the radio for the operator's own voice (it may wait for a page being
+        spoken to finish, so the answer comes in the radio log)."""
+        channel = self.voice_channel()
+        if channel is None:
+            raise ValueError("no voice channel configured (--voice)")
+
+        async def key() -> None:
+            try:
+                await channel.key(on)
+                error = None
+            except Exception as exc:  # PTT port gone, bridge away ...
+                log.warning("PTT %s on %s failed: %s", "on" if on else "off", channel.name, exc)
+                error = exc
             self._log_radio("voice", "out" if error is None else "rejected", actor.name,
                             ("PTT 按下 keyed" if on else "PTT 松开 released")
                             if error is None else str(error), b"")
 
-        # the default pool, not the voice worker: a page queued there waits for this channel
-        self.loop.run_in_executor(None, voice.key, on).add_done_callback(done)
+        self._hold(key())
 
     def speak(self, unit_id: str, text: str, case: str | None, actor: commands.Actor) -> None:
         """Say the page on the air (when a voice channel is configured), off the loop."""
-        if self.voice is None:
+        channel = self.voice_channel()
+        if channel is None:
             return
-        voice = self.voice
 
-        def work() -> dict:
-            clip = voice.synthesize(text)
-            sent = voice.transmit(clip)
-            return {"audio": str(clip.path), "sha256": clip.sha256,
-                    "duration_s": round(clip.duration_s, 3), "rms": round(clip.rms, 4),
-                    "keyed_s": round(sent.released_at - sent.keyed_at, 3), "ok": True}
-
-        def done(future: asyncio.Future) -> None:
+        async def say() -> None:
             try:
-                detail = future.result()
-            except Exception as exc:  # no espeak-ng, no sound card, PTT port gone ...
-                log.warning("voice page to %s failed: %s", unit_id, exc)
-                detail = {"ok": False, "error": str(exc)}
+                detail = {**await channel.speak(text), "via": channel.name}
+            except Exception as exc:  # no espeak-ng, no sound card, PTT port gone, bridge away
+                log.warning("voice page to %s on %s failed: %s", unit_id, channel.name, exc)
+                detail = {"ok": False, "error": str(exc), "via": channel.name}
             self._log_radio("voice", "out" if detail["ok"] else "rejected", unit_id,
                             f"语音 voice: {text}" if detail["ok"] else detail["error"], b"")
             self._record([actor.event(ev.VOICE_PAGE, {"unit": unit_id, "case": case,
                                                       "text": text, **detail})])
 
-        self.loop.run_in_executor(self._voice_worker, work).add_done_callback(done)
+        self._hold(say())
+
+    def _hold(self, work: Any) -> None:
+        task = self.loop.create_task(work)
+        self._speaking.add(task)
+        task.add_done_callback(self._speaking.discard)
 
     def page(self, unit_id: str, text: str, actor: commands.Actor) -> int:
         """A message to a unit that is not a dispatch (a canned or free-text page)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import json
 import logging
 from dataclasses import dataclass
@@ -21,12 +22,15 @@ from websockets.exceptions import ConnectionClosed
 
 from radio.ports import PortConfig
 from radio.report_wire import from_wire
+from radio.voice import VoiceError
 
 log = logging.getLogger(__name__)
 
 RADIO_PATH = "/radio"
 HELLO_TIMEOUT_S = 15.0
 SEND_QUEUE = 1_000  # frames to put on the air, waiting for the bridge
+SPEAK_TIMEOUT_S = 120.0  # a page queued behind others on the bridge's one channel, and said
+KEY_TIMEOUT_S = 10.0
 
 
 @dataclass
@@ -54,6 +58,52 @@ class RemotePort:
         self.outbox = None
 
 
+class RemoteVoice:
+    """A bridge's voice channel (hub/voice_channel.py): the hub sends the text or the PTT
+    state with a request number, the bridge answers with what went on the air."""
+
+    def __init__(self, bridge: str, outbox: asyncio.Queue) -> None:
+        self.name = f"bridge {bridge}"
+        self.outbox = outbox
+        self.waiting: dict[int, asyncio.Future] = {}
+        self._numbers = itertools.count(1)
+
+    async def speak(self, text: str) -> dict:
+        reply = await self._ask({"type": "speak", "text": text}, SPEAK_TIMEOUT_S)
+        if not reply.get("ok"):
+            raise VoiceError(str(reply.get("error", "not spoken")))
+        return {k: reply[k] for k in ("audio", "sha256", "duration_s", "rms", "keyed_s", "ok")}
+
+    async def key(self, on: bool) -> None:
+        reply = await self._ask({"type": "key", "on": on}, KEY_TIMEOUT_S)
+        if not reply.get("ok"):
+            raise VoiceError(str(reply.get("error", "not keyed")))
+
+    async def _ask(self, message: dict, timeout: float) -> dict:
+        number = next(self._numbers)
+        answer = asyncio.get_running_loop().create_future()
+        self.waiting[number] = answer
+        try:
+            self.outbox.put_nowait({**message, "id": number})
+            return await asyncio.wait_for(answer, timeout)
+        except asyncio.QueueFull as exc:
+            raise VoiceError(f"{self.name}: too much waiting to be sent") from exc
+        except TimeoutError as exc:
+            raise VoiceError(f"{self.name}: no answer in {timeout:.0f} s") from exc
+        finally:
+            self.waiting.pop(number, None)
+
+    def answered(self, message: dict) -> None:
+        answer = self.waiting.get(message.get("id"))  # type: ignore[arg-type]
+        if answer is not None and not answer.done():
+            answer.set_result(message)
+
+    def away(self) -> None:
+        for answer in self.waiting.values():
+            if not answer.done():
+                answer.set_exception(VoiceError(f"{self.name} away"))
+
+
 class RadioLink:
     def __init__(self, engine) -> None:
         self.engine = engine
@@ -72,15 +122,21 @@ class RadioLink:
             self.engine.attach_remote_port(port)
         log.info("radio bridge %s connected from %s with %s", bridge, connection.remote_address,
                  [p.config.name for p in ports])
+        voice = RemoteVoice(bridge, outbox) if hello.get("voice") is True else None
+        if voice is not None:
+            self.engine.attach_remote_voice(voice)
         sender = asyncio.create_task(_forward(connection, outbox))
         try:
             await connection.send(json.dumps({"type": "welcome"}))
             async for raw in connection:
-                await self._on_message(connection, bridge, raw)
+                await self._on_message(connection, bridge, raw, voice)
         except ConnectionClosed:
             pass
         finally:
             sender.cancel()
+            if voice is not None:
+                voice.away()
+                self.engine.detach_remote_voice(voice)
             for port in ports:
                 port.outbox = None
                 self.engine.detach_remote_port(port, "radio bridge away")
@@ -96,10 +152,15 @@ class RadioLink:
                  for p in hello["ports"]]
         return bridge, ports
 
-    async def _on_message(self, connection: ServerConnection, bridge: str, raw) -> None:
+    async def _on_message(self, connection: ServerConnection, bridge: str, raw,
+                          voice: RemoteVoice | None) -> None:
         try:
             message = json.loads(raw)
             kind = message.get("type")
+            if kind in ("spoken", "keyed"):
+                if voice is not None:
+                    voice.answered(message)
+                return
             port = f"{bridge}/{message['port']}"
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("radio bridge %s sent a bad message (%s): %.200r", bridge, exc, raw)

@@ -7,13 +7,15 @@ hub says it is in the log, so a hub that restarts or a network that breaks costs
 batches are sent again, in order, and the hub logs each fix once. While the hub is away the
 buffer is bounded: past its limit the oldest fixes are thinned, but page acknowledgements,
 emergency and status reports and rejections are kept. Frames the hub wants on the air (pages,
-position polls) come back the other way and are written to the port.
+position polls) come back the other way and are written to the port; with `--voice`, this PC's
+PTT line and sound card speak the hub's voice pages and key the radio for the operator.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import itertools
 import json
 import logging
@@ -29,6 +31,7 @@ from radio.bridge import SerialBridge
 from radio.ports import PortConfig
 from radio.report_wire import to_wire
 from radio.reports import Decoded
+from radio.voice import VoicePager
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,8 @@ def _plain_fix(item: dict) -> bool:
 
 class HubBridge:
     def __init__(self, hub_url: str, name: str, ports: list[PortConfig], *,
-                 token: str | None = None, tls: ssl.SSLContext | None = None) -> None:
+                 token: str | None = None, tls: ssl.SSLContext | None = None,
+                 voice: VoicePager | None = None) -> None:
         self.url = hub_url.rstrip("/") + RADIO_PATH
         self.name, self.token, self.tls = name, token, tls
         self.run = secrets.token_hex(4)  # with the batch number, keys every fix uniquely
@@ -64,6 +68,8 @@ class HubBridge:
         self._seq = itertools.count(1)
         self._ws: ClientConnection | None = None
         self.connected = asyncio.Event()
+        self.voice = voice
+        self._voice_worker = concurrent.futures.ThreadPoolExecutor(1, "voice")  # pages in turn
 
     # -- the serial side (called on each port's reader thread) ---------------------------------
     def _decoded(self, port: str, batch: list[Decoded]) -> None:
@@ -109,6 +115,7 @@ class HubBridge:
         finally:
             for bridge in self.ports.values():
                 bridge.stop()
+            self._voice_worker.shutdown(wait=False, cancel_futures=True)
 
     async def _send(self, message: dict) -> None:
         try:
@@ -144,7 +151,8 @@ class HubBridge:
     async def _hello(self, ws: ClientConnection) -> None:
         ports = [{"name": c.name, "protocol": c.protocol, "unit": c.unit}
                  for c in self.configs.values()]
-        await ws.send(json.dumps({"type": "hello", "bridge": self.name, "ports": ports}))
+        await ws.send(json.dumps({"type": "hello", "bridge": self.name, "ports": ports,
+                                  "voice": self.voice is not None}))
         welcome = json.loads(await asyncio.wait_for(ws.recv(), 15))
         if welcome.get("type") != "welcome":
             raise ValueError(f"the hub answered {welcome!r}")
@@ -165,3 +173,23 @@ class HubBridge:
             port = self.ports.get(message.get("port", ""))
             if port is None or not port.send(base64.b64decode(message["frame"])):
                 log.warning("frame for %s not sent: port down or unknown", message.get("port"))
+        elif kind in ("speak", "key"):
+            self.loop.create_task(self._voice(message))
+
+    async def _voice(self, message: dict) -> None:
+        """Speak a page or key the radio, then tell the hub what went on the air. The PTT is
+        keyed on the default pool: a page waiting on the voice worker must not hold it up."""
+        answer = "spoken" if message["type"] == "speak" else "keyed"
+        try:
+            if self.voice is None:
+                raise ValueError("this bridge has no voice channel (--voice)")
+            if answer == "spoken":
+                detail = await self.loop.run_in_executor(self._voice_worker, self.voice.say,
+                                                         str(message["text"]))
+            else:
+                await self.loop.run_in_executor(None, self.voice.key, bool(message["on"]))
+                detail = {"ok": True}
+        except Exception as exc:  # no espeak-ng, no sound card, PTT port gone ...
+            log.warning("voice %s failed: %s", message["type"], exc)
+            detail = {"ok": False, "error": str(exc)}
+        await self._send({"type": answer, "id": message.get("id"), **detail})

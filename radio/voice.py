@@ -154,3 +154,30 @@ class VoicePager:
                 if own:
                     port.close()
             return Transmission(keyed, started, ended, released, timeline)
+
+    def say(self, text: str) -> dict:
+        """Synthesize and transmit one page; what the log keeps of it (the clip by its hash,
+        how long the radio was keyed). The same record wherever the channel is, hub or bridge."""
+        clip = self.synthesize(text)
+        sent = self.transmit(clip)
+        return {"audio": str(clip.path), "sha256": clip.sha256,
+                "duration_s": round(clip.duration_s, 3), "rms": round(clip.rms, 4),
+                "keyed_s": round(sent.released_at - sent.keyed_at, 3), "ok": True}
+
+
+VOICE_OPTIONS = {"line": ("line", str), "device": ("device", str), "lead": ("lead_s", float),
+                 "tail": ("tail_s", float), "voice": ("voice", str)}
+
+
+def pager_from_spec(spec: str, folder: Path) -> VoicePager:
+    """`/dev/ttyUSB1,line=DTR,device=hw:1,lead=0.3,tail=0.3` (the `--voice` option of the hub
+    and of a radio bridge): the PTT port and its options; clips are kept in `folder`."""
+    url, *options = spec.split(",")
+    settings: dict = {}
+    for option in options:
+        key, _, value = option.partition("=")
+        if key not in VOICE_OPTIONS:
+            raise ValueError(f"--voice: unknown option {key!r}; known: {', '.join(VOICE_OPTIONS)}")
+        name, kind = VOICE_OPTIONS[key]
+        settings[name] = kind(value)
+    return VoicePager(VoiceConfig(url, **settings), folder)

@@ -9,6 +9,7 @@ every fix written to the pty is in the log exactly once.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import subprocess
 import time
@@ -22,16 +23,19 @@ from dispatch import events as ev
 from radio.protocols import fleetsync
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
+from tests import needs
 from tests.center_process import Center
 from tests.test_console_link import Replica, wait
 from tests.test_faults import JINGBAO, send, slip
 
 
-def start_bridge(center: Center, device: str) -> subprocess.Popen:
+def start_bridge(center: Center, device: str, *options: str,
+                 env: dict | None = None) -> subprocess.Popen:
     errors = open(center.directory / "bridge.err", "w+")  # noqa: SIM115 - read on failure
     bridge = subprocess.Popen([JINGBAO, "radio-bridge", "--hub", f"ws://127.0.0.1:{center.port}",
                                "--radio", f"gw={device}", "--name", "radio-pc", "--token",
-                               center.token], stdout=subprocess.PIPE, stderr=errors, text=True)
+                               center.token, *options], stdout=subprocess.PIPE, stderr=errors,
+                              text=True, env=env)
     first = bridge.stdout.readline()
     if "radio bridge radio-pc" not in first:
         bridge.wait(10)
@@ -69,6 +73,62 @@ def test_fixes_in_pages_out_and_acks_back_through_the_bridge(center) -> None:
         wait(lambda: len(sim.pages) == 1)  # out on the bridge's serial port
         wait(lambda: replica.state.incidents["1001"].status != "dispatched")  # acked back
         assert center.count(ev.PAGE_ACKED) == 1
+    finally:
+        client.stop()
+        bridge.terminate()
+        bridge.wait(10)
+        sim.stop()
+
+
+class Listening(Replica):
+    """A replica that also keeps the radio log lines the hub sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.radio: list = []
+
+    def radio_logged(self, entry) -> None:
+        self.radio.append(entry)
+
+
+def test_a_voice_page_goes_on_the_air_at_the_radio_pc(center, tmp_path) -> None:
+    """The hub has no sound card: the bridge on the radio PC, started with --voice, speaks the
+    dispatch's page (espeak-ng, played by aplay to ALSA's null device, PTT on pyserial's
+    loop:// port) and keys the radio for the operator; the log keeps the clip's hash, and the
+    clip on the radio PC's disk measures (sox) as long as the log says."""
+    for tool, package in (("espeak-ng", "espeak-ng"), ("aplay", "alsa-utils"), ("sox", "sox")):
+        needs.tool(tool, package)
+    guide = SimGuide(100, "1001", 122.1035, 30.0205, post=(122.1035, 30.0205))
+    sim = GatewaySimulator([guide], report_interval_s=0.2, ack_delay_s=0.2)
+    sim.start()
+    data = tmp_path / "radio-pc"
+    bridge = start_bridge(center, sim.path, "--voice", "loop://,device=null,lead=0.1,tail=0.1",
+                          env={**os.environ, "XDG_DATA_HOME": str(data)})
+    replica = Listening()
+    client = HubClient(f"ws://127.0.0.1:{center.port}", scenarios.load().roster, replica,
+                       Credentials(user="lead", password="lead-password"), workstation="ws")
+    client.start()
+    try:
+        client.connected.wait(10)
+        wait(lambda: replica.links.get("radio:radio-pc/gw") == "connected")
+        asyncio.run(send(f"ws://127.0.0.1:{center.port}/feed?token={center.token}", [slip(1)]))
+        wait(lambda: "1001" in replica.state.incidents)
+        client.submit("override_triage", "1001", "test").result(5)
+        client.submit("dispatch", "1001", "G01").result(5)
+        wait(lambda: center.count(ev.VOICE_PAGE) == 1, timeout=30)
+        (page,) = center.payloads(ev.VOICE_PAGE)
+        assert page["ok"] and page["via"] == "bridge radio-pc" and page["unit"] == "G01"
+        clip = data / "jingbao" / "voice" / f"{page['sha256']}.wav"
+        assert hashlib.sha256(clip.read_bytes()).hexdigest() == page["sha256"]
+        length = float(subprocess.run(["soxi", "-D", str(clip)], capture_output=True,
+                                      text=True, check=True).stdout)
+        assert length == pytest.approx(page["duration_s"], abs=0.01) and length > 1.0
+        assert page["keyed_s"] >= 0.2  # keyed through lead and tail (ALSA's null plays at once)
+        wait(lambda: any(e.text.startswith("语音") for e in replica.radio))
+        client.submit("push_to_talk", True).result(5)
+        client.submit("push_to_talk", False).result(5)
+        wait(lambda: [e.text for e in replica.radio if "PTT" in e.text] == [
+            "PTT 按下 keyed", "PTT 松开 released"])
     finally:
         client.stop()
         bridge.terminate()
