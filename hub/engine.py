@@ -62,6 +62,7 @@ CLOCK_CHECK_S = 1.0
 WRITE_DEADLINE_S = 5.0  # a write not done by then is answered "resend later"
 FACT_BATCH = 2_000
 FACT_BACKLOG = 200_000  # facts waiting for the database; beyond it, the oldest fixes go
+UNKNOWN_RADIO_REPEAT_S = 60.0  # an unknown radio id is said in the radio log once a minute
 RETRY_START_S, RETRY_MAX_S = 0.2, 5.0
 STORAGE_FAULTS = (DBAPIError, TimeoutError, OSError)
 
@@ -123,6 +124,7 @@ class Engine:
         self.loop = asyncio.new_event_loop()
         self.bridges: dict[str, SerialBridge] = {}
         self.unknown_radios: dict[tuple[int, str], int] = {}
+        self._unknown_said: dict[tuple[int, str], float] = {}  # when the log last said so
         self.feed_port: int | None = None
         self.links: dict[str, tuple[str, str]] = {}
         self._thread = threading.Thread(target=self.loop.run_forever, name="engine", daemon=True)
@@ -601,16 +603,25 @@ class Engine:
         return dataclasses.replace(report, fleet=unit.fleet, unit=unit.radio_id)
 
     def _unit_for(self, port: str, fleet: int, radio_id: str, raw: bytes) -> str | None:
+        """The unit a report comes from; the port it was heard on is where it is paged. An
+        unknown id is logged once, then once a minute with its count: a radio reporting each
+        second would otherwise bury the operator's log."""
         unit_id = self.store.state.by_radio.get((fleet, radio_id))
-        if unit_id is None:
-            key = (fleet, radio_id)
-            self.unknown_radios[key] = self.unknown_radios.get(key, 0) + 1
-            if self.unknown_radios[key] == 1:
-                log.warning("radio %s: unknown radio id %03d/%s", port, fleet, radio_id)
+        if unit_id is not None:
+            self.paging.heard(unit_id, port)
+            return unit_id
+        key = (fleet, radio_id)
+        count = self.unknown_radios[key] = self.unknown_radios.get(key, 0) + 1
+        now = self.loop.time()
+        if count == 1:
+            log.warning("radio %s: unknown radio id %03d/%s", port, fleet, radio_id)
+        if now - self._unknown_said.get(key, -math.inf) >= UNKNOWN_RADIO_REPEAT_S:
+            self._unknown_said[key] = now
+            again = f" (第{count}次 seen {count} times)" if count > 1 else ""
             self.listener.radio_logged(RadioLogEntry(
-                port, "rejected", f"{fleet:03d}/{radio_id}", "未登记的电台编号 unknown radio id",
-                raw))
-        return unit_id
+                port, "rejected", f"{fleet:03d}/{radio_id}",
+                f"未登记的电台编号 unknown radio id{again}", raw))
+        return None
 
     def _on_ack(self, port: str, ack: PageAck) -> None:
         unit_id = self._unit_for(port, ack.fleet, ack.unit, ack.raw)

@@ -75,9 +75,21 @@ class PagingService:
         self._state, self._bridges, self._record, self._radio_log = (state, bridges, record,
                                                                       radio_log)
         self.pager = Pager(policy)
+        self.heard_on: dict[str, str] = {}  # unit → the port it was last heard on
         pending, self._seq = pending_from_log(log_events)
         for page in pending:
             self.pager.restore(page, time.monotonic())
+
+    def heard(self, unit_id: str, port: str) -> None:
+        self.heard_on[unit_id] = port
+
+    def _ports_for(self, unit_id: str) -> list[tuple[str, SerialBridge]]:
+        """The port the unit was last heard on first (a radio on the second gateway is out of
+        the first one's reach), then the others in order, for a unit not heard yet or a port
+        that is down."""
+        ports = list(self._bridges.items())
+        heard = self.heard_on.get(unit_id)
+        return sorted(ports, key=lambda item: item[0] != heard)
 
     def page(self, unit_id: str, text: str, case: str | None, actor: Actor) -> int:
         self._seq += 1
@@ -97,7 +109,7 @@ class PagingService:
         self._radio_log(port or "-", "out", page.unit_id, note + page.text, frame or b"")
 
     def _send(self, page: Page) -> tuple[str, bytes | None]:
-        for name, bridge in self._bridges.items():
+        for name, bridge in self._ports_for(page.unit_id):
             frame = encode(bridge.config.protocol, page, self._state())
             if frame is not None and bridge.send(frame):
                 return name, frame
@@ -105,8 +117,8 @@ class PagingService:
         return "", None
 
     def poll(self, unit_id: str, actor: Actor) -> str:
-        """Ask a unit's radio for its position now, on the first port that can."""
-        for name, bridge in self._bridges.items():
+        """Ask a unit's radio for its position now, where it was last heard if that port can."""
+        for name, bridge in self._ports_for(unit_id):
             frame = encode_poll(bridge.config.protocol, unit_id, self._state())
             if frame is not None and bridge.send(frame):
                 self._record([actor.event(ev.POSITION_POLLED, {"unit": unit_id, "port": name})])

@@ -36,15 +36,16 @@ def test_unknown_radio_is_surfaced_and_known_positions_are_logged(tmp_path) -> N
             assert time.monotonic() < deadline, recorder.links
             time.sleep(0.02)
         now = datetime.now(UTC)
-        os.write(master, fleetsync.encode(100, "9999", now, 122.10, 30.02, 20, 90)
+        unknown_report = fleetsync.encode(100, "9999", now, 122.10, 30.02, 20, 90)
+        os.write(master, unknown_report * 3
                  + b"\x07\x07garbage\r\n"
                  + fleetsync.encode(100, "1001", now, 122.11, 30.03, 20, 90))
         position = recorder.wait_for(lambda e: e.type == ev.UNIT_POSITION)
         assert position.payload["unit"] == "G01" and position.actor == "radio:gw"
         assert abs(position.payload["lon"] - 122.11) < 1e-6
-        assert engine.unknown_radios == {(100, "9999"): 1}
+        assert engine.unknown_radios == {(100, "9999"): 3}
         unknown = [r for r in recorder.radio if r.unit == "100/9999"]
-        assert unknown and unknown[0].direction == "rejected"
+        assert len(unknown) == 1 and unknown[0].direction == "rejected"  # said once a minute
         assert any(r.direction == "rejected" and "garbage" in r.text for r in recorder.radio)
         os.write(master, fleetsync.encode(100, "1002", now, 122.12, 30.03, 0, 0, status=99))
         alarm = recorder.wait_for(lambda e: e.type == ev.RADIO_EMERGENCY)
@@ -85,3 +86,34 @@ def test_unanswered_page_is_resent_then_escalated(tmp_path) -> None:
     finally:
         engine.stop()
         sim.stop()
+
+
+def test_a_unit_is_paged_and_polled_on_the_port_it_was_heard_on(tmp_path) -> None:
+    """Two gateways, each reaching one guide (two real ptys): a page and a poll for the guide
+    heard on the second go out there, not on the first, and the page is acknowledged."""
+    scenario = scenarios.load()
+    first = GatewaySimulator([SimGuide(100, "1001", 122.1035, 30.0205,
+                                       post=(122.1035, 30.0205))], report_interval_s=0.2)
+    second = GatewaySimulator([SimGuide(100, "1002", 122.1100, 30.0250,
+                                        post=(122.1100, 30.0250))], report_interval_s=0.2)
+    first.start()
+    second.start()
+    recorder = Recorder()
+    store = EventStore.open(f"sqlite:///{tmp_path / 'two.sqlite3'}", scenario.roster)
+    engine = Engine(store, scenario, recorder, workstation="ws")
+    engine.start(feed_port=None, radio_ports=[PortConfig("first", first.path),
+                                              PortConfig("second", second.path)])
+    actor = Actor("radio:t", "ws")
+    try:
+        recorder.wait_for(lambda e: e.type == ev.UNIT_POSITION and e.payload["unit"] == "G02")
+        seq = engine.submit(engine.page, "G02", "回中队", actor).result(timeout=5)
+        acked = recorder.wait_for(lambda e: e.type == ev.PAGE_ACKED, timeout=10)
+        assert acked.payload == {"unit": "G02", "seq": seq, "case": None}
+        assert [p.seq for p in second.pages] == [seq] and first.pages == []
+        sent = [e for e in engine.snapshot() if e.type == ev.PAGE_SENT]
+        assert [e.payload["port"] for e in sent] == ["second"]
+        assert engine.submit(engine.poll, "G02", actor).result(timeout=5) == "second"
+    finally:
+        engine.stop()
+        first.stop()
+        second.stop()
