@@ -523,8 +523,13 @@ class Engine:
         return await self._decide_one(lambda state: actor.event(ev.USER_CHANGED, change))
 
     async def acknowledge_emergency(self, unit_id: str, actor: commands.Actor) -> Event:
-        return await self._decide_one(
+        """Logged in the radio log too, beside the alarm it answers: the operator reads there
+        who took the emergency and when."""
+        event = await self._decide_one(
             lambda state: commands.acknowledge_emergency(state, unit_id, actor))
+        self._log_radio(self.paging.heard_on.get(unit_id, "-"), "out", unit_id,
+                        f"紧急报警已确认 emergency acknowledged by {actor.name}", b"")
+        return event
 
     def group_page(self, group: str, text: str, actor: commands.Actor) -> list[int]:
         """Page every guide of a service zone (by duty post), or `all` guides."""

@@ -54,6 +54,10 @@ def test_emergency_banner_until_acknowledged(qtbot, open_console, tmp_path) -> N
         assert kinds.count(ev.RADIO_EMERGENCY) == 1 and ev.EMERGENCY_ACKED in kinds
         acked = [e for e in engine.snapshot() if e.type == ev.EMERGENCY_ACKED][0]
         assert acked.actor == "operator:t"
+        qtbot.waitUntil(lambda: any("已确认" in e.text for e in window.radio_log.entries),
+                        timeout=5000)  # the operator's log says who took it, on its port
+        (line,) = [e for e in window.radio_log.entries if "已确认" in e.text]
+        assert (line.port, line.unit, "operator:t" in line.text) == ("tnc", "G99", True)
     finally:
         engine.stop()
         os.close(master)
