@@ -501,3 +501,65 @@ def radio_bridge(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _experiment_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--osm", required=True, help="road graph: an .osm.pbf extract (e.g. Andorra)")
+    p.add_argument("--accidents", required=True,
+                   help="accident sample `date;time;lng;lat;…` carried onto the graph's area")
+    p.add_argument("--train-days", type=int, default=3,
+                   help="the first N days plan the posts; the later days judge them")
+    p.add_argument("--limit", type=float, default=10.0, help="HiGHS time limit per plan, s")
+
+
+def _simulate_day_options(p: argparse.ArgumentParser) -> None:
+    _experiment_options(p)
+    p.add_argument("--guides", type=int, default=20, help="guides on duty, one per post")
+    p.add_argument("--share", type=float, default=1.0,
+                   help="share of the sample's accidents the joint desk takes (e.g. 0.25)")
+    p.add_argument("--days", type=int, default=None, help="simulate only the first N held-out days")
+    p.add_argument("--compare", action="store_true",
+                   help="also hand-placed posts with straight-line nearest, same guides")
+    p.add_argument("--fewest", type=float, metavar="RATE",
+                   help="find the fewest guides whose held-out days reach RATE (e.g. 0.986)")
+
+
+def _print_figures(label: str, figures) -> None:
+    p = figures.percentiles
+    causes = ", ".join(f"{k} {v}" for k, v in figures.breach_causes.items()) or "none"
+    print(f"{label}: 8分钟到达率 8-minute rate {100 * figures.rate:.2f}% of "
+          f"{figures.incidents}; p50 {p[50]:.0f} s, p90 {p[90]:.0f} s, p95 {p[95]:.0f} s; "
+          f"breaches: {causes}")
+
+
+@command("simulate-day", "operations simulation: real accident points on a road graph, guides "
+         "at planned posts, the recommendation policy, rides on the roads",
+         _simulate_day_options)
+def simulate_day(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from map import day_simulation as ds
+
+    exp = ds.load(Path(args.osm), Path(args.accidents), args.train_days)
+    days = exp.test_days[:args.days]
+    print(f"planning days {', '.join(map(str, exp.train_days))}; "
+          f"held-out days {', '.join(map(str, days))}; {args.guides} guides")
+    instance = ds.planning_instance(exp)
+    planned = ds.planned_posts(exp, instance, args.guides, args.limit)
+    runs = [("planned posts + road ETA", planned, "road")]
+    if args.compare:
+        hand = ds.hand_posts(exp, args.guides)
+        runs += [("planned posts + road ETA, full search", planned, "road-full"),
+                 ("planned posts + straight line", planned, "line"),
+                 ("hand-placed posts + road ETA", hand, "road"),
+                 ("hand-placed posts + straight line", hand, "line")]
+    for label, posts, policy in runs:
+        _print_figures(label, ds.figures(ds.run(exp, days, posts, policy, args.share)))
+    if args.fewest is not None:
+        found = ds.fewest_guides(exp, instance, args.fewest, days, share=args.share)
+        if found is None:
+            print(f"no number of guides up to 200 reaches {100 * args.fewest:.1f}%")
+        else:
+            _print_figures(f"fewest guides reaching {100 * args.fewest:.1f}%: {found[0]}",
+                           found[1])
+    return 0
