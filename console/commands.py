@@ -563,3 +563,42 @@ def simulate_day(args: argparse.Namespace) -> int:
             _print_figures(f"fewest guides reaching {100 * args.fewest:.1f}%: {found[0]}",
                            found[1])
     return 0
+
+
+def _plan_posts_options(p: argparse.ArgumentParser) -> None:
+    _experiment_options(p)
+    p.add_argument("-k", "--posts", type=int, default=20, help="posts to place per band")
+    p.add_argument("--target", type=float, default=0.986,
+                   help="also find the fewest posts reaching this share of the demand")
+    p.add_argument("--band", action="append", default=[],
+                   help="only this time band (repeatable; default all): morning_peak, "
+                        "evening_peak, off_peak, night, weekend")
+
+
+@command("plan-posts", "duty-post planning per time band from the accident history: K posts "
+         "(HiGHS, greedy + swap fallback), the fewest for a target, checked on held-out days",
+         _plan_posts_options)
+def plan_posts(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dispatch.planning import BANDS
+    from map import day_simulation as ds
+    from map.post_plans import plan_band
+
+    exp = ds.load(Path(args.osm), Path(args.accidents), args.train_days)
+    print(f"planning days {', '.join(map(str, exp.train_days))}; held-out days "
+          f"{', '.join(map(str, exp.test_days))}; ride budget {ds.RIDE_BUDGET_S:.0f} s")
+    for band in args.band or BANDS:
+        found = plan_band(exp, band, args.posts, args.target, args.limit)
+        if found is None:
+            print(f"{band}: no accident on the planning days")
+            continue
+        p, f = found.plan, found.fewest
+        fewest = (f"fewest posts for {100 * args.target:.1f}%: {len(f.sites)} ({f.method})"
+                  if f else f"{100 * args.target:.1f}% out of reach of every candidate")
+        held_out = (f"{100 * found.held_out_share:.2f}% of {found.held_out} accidents"
+                    if found.held_out else "no accident in this band")
+        print(f"{band}: {found.accidents} accidents; {len(p.sites)} posts reach "
+              f"{100 * p.share:.2f}% of the smoothed demand (gap to bound {p.gap_points:.3f} "
+              f"points, {p.method}, {p.seconds:.2f} s); {fewest}; held-out: {held_out}")
+    return 0

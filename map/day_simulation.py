@@ -90,17 +90,21 @@ def accidents_of(exp: Experiment, day: date, share: float = 1.0) -> list[Acciden
             for t, n, s, keep in zip(times, nodes, scene, kept, strict=True) if keep]
 
 
-def _training_demand(exp: Experiment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Smoothed demand of the planning days on the main road network: (all nodes' weight,
-    the heaviest `DEMAND_NODES` nodes, candidate sites spread over nodes with demand)."""
-    _, nodes = exp.points.on(set(exp.train_days))
+def _smoothed(exp: Experiment, nodes: np.ndarray) -> np.ndarray:
+    """Accidents at `nodes` smoothed over the main road network: a weight per graph node."""
     main = coverage.main_component(exp.graph)
     xy = exp.xy()
     smooth = np.zeros(exp.graph.node_count)
     smooth[main] = planning.smooth_demand(xy[nodes], xy[main])
-    demand = np.argsort(-smooth)[:DEMAND_NODES]
-    carrying = main[smooth[main] > 0]
-    return smooth, demand, carrying[coverage.spread_sites(xy, carrying, CANDIDATE_SITES)]
+    return smooth
+
+
+def candidate_sites(exp: Experiment) -> np.ndarray:
+    """`CANDIDATE_SITES` road nodes spread over those carrying any demand of the planning
+    days (posts stand where people drive, not on empty mountain roads)."""
+    smooth = _smoothed(exp, exp.points.on(set(exp.train_days))[1])
+    carrying = np.flatnonzero(smooth > 0)
+    return carrying[coverage.spread_sites(exp.xy(), carrying, CANDIDATE_SITES)]
 
 
 @dataclass(frozen=True)
@@ -110,12 +114,18 @@ class PlanningInstance:
     sites: np.ndarray  # road node of each candidate
 
 
-def planning_instance(exp: Experiment, band: str = "peak",
-                      ride_s: float = RIDE_BUDGET_S) -> PlanningInstance:
+def planning_instance(exp: Experiment, band: str = "peak", ride_s: float = RIDE_BUDGET_S,
+                      accidents: np.ndarray | None = None) -> PlanningInstance:
     """Demand × candidates covered when a guide at the site rides there within `ride_s` at the
     band's speeds: the 8 minutes less dispatch and acknowledgement, at peak speeds by default,
-    so a plan's coverage holds when it matters most."""
-    smooth, demand, sites = _training_demand(exp)
+    so a plan's coverage holds when it matters most. Demand: the smoothed `accidents` (road
+    nodes; default all of the planning days), its heaviest `DEMAND_NODES` nodes."""
+    if accidents is None:
+        accidents = exp.points.on(set(exp.train_days))[1]
+    smooth = _smoothed(exp, accidents)
+    demand = np.argsort(-smooth)[:DEMAND_NODES]
+    demand = demand[smooth[demand] > 0]
+    sites = candidate_sites(exp)
     g = exp.graph
     seconds = coverage.travel_matrix(exp.router, g.lon[demand], g.lat[demand], g.lon[sites],
                                      g.lat[sites], band)

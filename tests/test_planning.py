@@ -115,3 +115,13 @@ def test_a_plan_on_the_andorra_roads() -> None:
     assert plan.covered >= planning.covered_weight(cover, weights,
                                                    planning.greedy(cover, weights, 5))
     assert plan.method == "milp" and 0.0 < plan.share <= 1.0
+
+
+def test_the_plan_posts_command(capsys) -> None:
+    from console.cli import main
+
+    accidents = ANDORRA.parents[1] / "accidents" / "nyc_collisions_2020-09.csv"
+    assert main(["plan-posts", "--osm", str(needs.data(ANDORRA)), "--accidents",
+                 str(needs.data(accidents)), "--band", "night", "-k", "6", "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "night:" in out and "6 posts reach" in out and "held-out:" in out
