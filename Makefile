@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test system venv screenshot translations demo-tiles
+.PHONY: demo test system venv screenshot translations demo-tiles wheelhouse test-install
 
 demo: system venv
 	$(VENV)/bin/jingbao console --demo
@@ -35,3 +35,17 @@ translations: venv
 demo-tiles: venv
 	$(VENV)/bin/jingbao tiles build --scenario resources/demo/zhoushan.json --zoom 10-15 \
 		--out resources/demo/zhoushan.mbtiles
+
+# An offline install for a PC without internet: the project and every dependency as wheels, the
+# install script, the license and notices, in one folder to copy (needs the network here, once).
+WHEELHOUSE := dist/wheelhouse
+wheelhouse: venv
+	rm -rf $(WHEELHOUSE)
+	$(PY) -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) .
+	cp scripts/install-offline.sh $(WHEELHOUSE)/install.sh
+	cp LICENSE THIRD_PARTY_NOTICES $(WHEELHOUSE)/
+	$(PY) -c 'import platform, sys; print(f"built for CPython {sys.version_info[0]}.{sys.version_info[1]} on {platform.system()} {platform.machine()}")' > $(WHEELHOUSE)/wheelhouse.txt
+
+# The wheelhouse installed into a fresh venv with the network cut off, then started (slow).
+test-install: wheelhouse
+	$(PY) -m pytest -m slow tests/test_install.py

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from radio.ports import PortConfig
-from radio.protocols.aprs import AprsMessage
+from radio.protocols.aprs import AprsMessage, AprsObject
 from radio.reports import NoFix, Other, PageAck, PositionReport, Rejected
 
 
@@ -30,7 +30,8 @@ def _describe(item: Any) -> dict[str, Any]:
                 "time": item.time.isoformat() if item.time else None, "fix": item.fix,
                 "lon": _degrees(item.lon, item.fix), "lat": _degrees(item.lat, item.fix),
                 "speed_kmh": round(item.speed_kmh, 2), "course": round(item.course, 1),
-                "status": item.status, "emergency": item.emergency}
+                "status": item.status, "emergency": item.emergency,
+                "uncertainty_m": round(item.uncertainty_m, 1)}
     if isinstance(item, NoFix):
         return {"kind": "no_fix", "sentence": item.sentence}
     if isinstance(item, PageAck):
@@ -38,6 +39,10 @@ def _describe(item: Any) -> dict[str, Any]:
     if isinstance(item, AprsMessage):
         return {"kind": "message", "from": item.source, "to": item.addressee,
                 "text": item.text, "id": item.msg_id}
+    if isinstance(item, AprsObject):
+        return {"kind": item.kind, "from": item.source, "name": item.name, "alive": item.alive,
+                "lon": round(item.lon, 7), "lat": round(item.lat, 7),
+                "uncertainty_m": round(item.uncertainty_m, 1), "comment": item.comment}
     if isinstance(item, Other):
         return {"kind": "other", "sentence": item.sentence}
     if isinstance(item, Rejected):

@@ -34,7 +34,8 @@ def to_wire(item: Decoded) -> dict[str, Any] | None:
         return {"kind": "position", "fleet": item.fleet, "unit": item.unit,
                 "time": _time(item.time), "lon": _finite(item.lon), "lat": _finite(item.lat),
                 "speed_kmh": item.speed_kmh, "course": item.course, "status": item.status,
-                "fix": item.fix, "emergency": item.emergency, "raw": _raw(item.raw)}
+                "fix": item.fix, "emergency": item.emergency,
+                "uncertainty_m": item.uncertainty_m, "raw": _raw(item.raw)}
     if isinstance(item, PageAck):
         return {"kind": "ack", "seq": item.seq, "fleet": item.fleet, "unit": item.unit,
                 "raw": _raw(item.raw)}
@@ -59,7 +60,8 @@ def from_wire(doc: dict[str, Any]) -> Decoded:
             return PositionReport(int(doc["fleet"]), str(doc["unit"]), when, lon, lat,
                                   float(doc["speed_kmh"]), float(doc["course"]),
                                   int(doc["status"]), bool(doc["fix"]), raw,
-                                  bool(doc["emergency"]))
+                                  bool(doc["emergency"]),
+                                  float(doc.get("uncertainty_m", 0.0)))  # older bridges
         if kind == "ack":
             return PageAck(int(doc["seq"]), int(doc["fleet"]), str(doc["unit"]), raw)
         if kind == "no_fix":

@@ -34,6 +34,9 @@ class PositionReport:
     fix: bool
     raw: bytes
     emergency: bool = False  # the radio's emergency key or Mic-E "Emergency"
+    # half the side of the box the sender blurred the fix to (APRS position ambiguity); the
+    # fix is the box's centre. 0: as precise as the format carries.
+    uncertainty_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _course(degrees: float) -> float:
 
 def position(*, fleet: int, unit: str, time: datetime | None, lon: float, lat: float,
              speed_kmh: float, course: float, status: int, raw: bytes,
-             emergency: bool = False) -> PositionReport | Rejected:
+             emergency: bool = False, uncertainty_m: float = 0.0) -> PositionReport | Rejected:
     """A fix, or the reason it is none. A negative speed is a stationary radio's noise and
     reads as 0; a speed or course that is no number at all means the frame is corrupt."""
     problem = _place_problem(lon, lat)
@@ -102,7 +105,8 @@ def position(*, fleet: int, unit: str, time: datetime | None, lon: float, lat: f
         return Rejected(problem, raw)
     return PositionReport(fleet=fleet, unit=unit, time=time, lon=lon, lat=lat,
                           speed_kmh=max(0.0, speed_kmh), course=_course(course),
-                          status=status, fix=True, raw=raw, emergency=emergency)
+                          status=status, fix=True, raw=raw, emergency=emergency,
+                          uncertainty_m=uncertainty_m)
 
 
 def no_fix(*, fleet: int, unit: str, time: datetime | None, status: int,
