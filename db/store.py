@@ -15,11 +15,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db import audit, tracks
+from db import audit, bulk, tracks
 from db.models import EventRow, IncidentRow, SnapshotRow, UnitRow
 from db.schema import make_engine, upgrade
 from dispatch import events as ev
@@ -228,14 +226,9 @@ class EventStore:
                 rows.append(_to_row(event, next_id, head, digest))
             ids.append(next_id)
             head, next_id = digest, next_id + 1
-        if rows:
-            connection.execute(insert(EventRow), rows)
+        bulk.insert_rows(connection, EventRow.__table__, rows)
         tracks.write(connection, fixes)
         return ids, head
-
-    def _dialect_insert(self, model: type):
-        return {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[
-            self.engine.dialect.name](model)
 
     def _project(self, connection: Connection, state: CenterState, stored: list[Event]) -> None:
         if not stored:
@@ -250,14 +243,9 @@ class EventStore:
             _unit_row(state.units[n], last) for n in sorted(filter(None, units))])
 
     def _upsert(self, connection: Connection, model: type, key: str, rows: list[dict]) -> None:
-        """One INSERT … ON CONFLICT DO UPDATE for all rows: a burst of 300 positions costs one
-        statement, not 300 SELECT-then-UPDATE round trips."""
-        if not rows:
-            return
-        statement = self._dialect_insert(model)
-        columns = {c: statement.excluded[c] for c in rows[0] if c != key}
-        connection.execute(statement.on_conflict_do_update(index_elements=[key], set_=columns),
-                           rows)
+        """One statement for all rows: a burst of 300 positions costs one upsert, not 300
+        SELECT-then-UPDATE round trips."""
+        bulk.upsert_rows(connection, model.__table__, key, rows)
 
     def check_projections(self) -> bool:
         """Compare the projection tables with the state folded from the log and rebuild them

@@ -15,20 +15,19 @@ The log as a whole is the two tables merged by id (`log_rows`).
 from __future__ import annotations
 
 import heapq
-import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, text
+from sqlalchemy import Connection, Engine, bindparam, select, text
 
+from db import bulk
 from db.models import EventRow, PositionRow
 from dispatch import events as ev
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
 
 POSITIONS = PositionRow.__table__
-COLUMNS = [c.name for c in POSITIONS.columns]
 # The payload the engine writes for a fix; the columns rebuild it exactly
 STANDARD_FLOATS = ("lon", "lat", "speed_kmh", "course")
 STANDARD_KEYS = frozenset((*STANDARD_FLOATS, "unit", "radio_status", "fix_time"))
@@ -135,18 +134,7 @@ class Partitions:
 # -- writing ---------------------------------------------------------------------------------
 def write(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """One batch: COPY on PostgreSQL, one executemany on SQLite, in the caller's transaction."""
-    if not rows:
-        return
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(POSITIONS), rows)
-        return
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(
-            f"COPY positions ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            payload = row["payload"]
-            copy.write_row([json.dumps(payload) if payload is not None and c == "payload"
-                            else row[c] for c in COLUMNS])
+    bulk.insert_rows(connection, POSITIONS, rows)
 
 
 def known_keys(connection: Connection, keys: list[str]) -> set[str]:
