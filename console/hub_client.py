@@ -19,6 +19,7 @@ import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -86,6 +87,7 @@ class HubClient:
         self.verbs: frozenset[str] = frozenset()
         self.user: str | None = None
         self.chain_head: tuple[int, str] | None = None  # sent to shift leads and admins
+        self._radio_seen: datetime | None = None  # the latest radio log line handed on
         self._ids = itertools.count(1)
         self._pending: dict[int, concurrent.futures.Future] = {}
         self._batch: list[Event] = []
@@ -231,7 +233,11 @@ class HubClient:
             if self.last_seq is not None and message["seq"] > self.last_seq:
                 raise _Resync(f"the hub sent up to {message['seq']}, {self.last_seq} arrived")
         elif kind == "radio":
-            self.listener.radio_logged(radio_from_wire(message["entry"]))
+            entry = radio_from_wire(message["entry"])
+            if message.get("replay") and self._radio_seen and entry.time <= self._radio_seen:
+                return  # a snapshot's recent lines that this console already shows
+            self._radio_seen = max(entry.time, self._radio_seen or entry.time)
+            self.listener.radio_logged(entry)
         elif kind == "link":
             self.links[message["link"]] = (message["status"], message["detail"])
             self.listener.link_changed(message["link"], message["status"], message["detail"])

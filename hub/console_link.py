@@ -18,6 +18,7 @@ import json
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ RESUME_LIMIT = 20_000  # events a console may catch up from the log; further bac
 HELLO_TIMEOUT_S = 15.0
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_EVENTS_PER_MESSAGE = 1_000  # events already waiting go out together, up to this many
+RECENT_RADIO = 500  # radio log lines a console gets with its snapshot (its log's first page)
 # What a console may send: a dispatcher's keys and a console's heartbeats stay far below it;
 # a script or a stuck key that floods the hub is hung up on (it may resume later), so the
 # writer's time goes to the other workstations.
@@ -158,6 +160,12 @@ class ConsoleLink:
         self.users = users
         self.sessions: set[ConsoleSession] = set()
         self._local: dict[str, User] = {}
+        self.recent_radio: deque[dict] = deque(maxlen=RECENT_RADIO)
+
+    def seed_radio(self, entries: list[RadioLogEntry]) -> None:
+        """The radio log's last lines, read from the event log when the hub starts, so an
+        operator's log is not empty after a restart."""
+        self.recent_radio.extend(radio_to_wire(e) for e in entries[-RECENT_RADIO:])
 
     # -- the engine's listener (called on the engine loop) ------------------------------------
     def events_appended(self, events: list[Event]) -> None:
@@ -171,7 +179,9 @@ class ConsoleLink:
             self._queue(session, items)
 
     def radio_logged(self, entry: RadioLogEntry) -> None:
-        self._broadcast({"type": "radio", "entry": radio_to_wire(entry)}, radio=True)
+        doc = radio_to_wire(entry)
+        self.recent_radio.append(doc)
+        self._broadcast({"type": "radio", "entry": doc}, radio=True)
 
     def link_changed(self, link: str, status: str, detail: str) -> None:
         self._broadcast({"type": "link", "link": link, "status": status, "detail": detail})
@@ -323,6 +333,9 @@ class ConsoleLink:
                                   "state": session.filtered(state_to_wire(state)),
                                   "links": {k: list(v) for k, v in self.engine.links.items()}})
         session.last_sent = state.last_event_id
+        if session.user.role != Role.INSURER_CLERK:  # the console keeps the lines it has
+            self._queue(session, [{"type": "radio", "entry": doc, "replay": True}
+                                  for doc in self.recent_radio])
 
     async def _command(self, session: ConsoleSession, message: dict) -> Any:
         verb, args = message.get("verb"), message.get("args", [])

@@ -44,7 +44,7 @@ from hub.feed import FEED_PATH, Accepted, feed_handler
 from hub.feed_tokens import FeedTokens, feed_gate
 from hub.paging_service import PagingService
 from hub.radio_link import RADIO_PATH, RadioLink, RemotePort
-from hub.radio_log import RadioLogEntry
+from hub.radio_log import RADIO_EVENTS, RadioLogEntry, lines_from_log
 from hub.server import bound_port, start_hub_server
 from hub.users import UserStore
 from hub.voice_channel import LocalVoice, VoiceChannel
@@ -109,6 +109,7 @@ class Engine:
                  feed_tokens: FeedTokens | None = None) -> None:
         self.store, self.scenario = store, scenario
         self.console_link = ConsoleLink(self, users)
+        self.console_link.seed_radio(lines_from_log(store.events(types=RADIO_EVENTS)))
         self.radio_link = RadioLink(self)
         self.listener = Listeners(listener, self.console_link)
         self.tls = tls
