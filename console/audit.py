@@ -1,5 +1,8 @@
 """`jingbao triage FILE.jsonl`: the eligibility rules run over past slips, one verdict a line.
 
+Three outcomes: eligible, referred (120 or police, with the reasons), and verify, with the
+question the dispatcher asks the caller first.
+
 For auditing the rules against what dispatchers decided: the same parser and rules as the live
 console, so a slip the feed would reject is reported as rejected here too.
 """
@@ -21,13 +24,16 @@ def _verdict(doc: Any, number: int, scenario: Scenario, zones: ServiceZones) -> 
     incident = Incident("-", slip.alert_id, slip.received_at, slip.lon, slip.lat, slip.address,
                         slip.description, slip.caller_phone, slip.structured)
     result = assess_incident(incident, scenario.rules(), zones.zones_at)
+    asks = [f"请与报警人核实:{q.text}" for q in result.questions]
+    blocking = [r.text for r in result.reasons if r.blocking]
     return {
         "line": number,
         "alert_id": slip.alert_id,
-        "decision": "eligible" if result.eligible else result.referral,
-        "reasons": [r.text for r in result.reasons if r.blocking] or ["符合警保联动出警条件"],
+        "decision": result.outcome,
+        "reasons": blocking or (asks if result.question else ["符合警保联动出警条件"]),
+        "question": result.question.text if result.question else None,
         "notes": [r.text for r in result.reasons if not r.blocking],
-        "signals": [{"code": s.code, "phrase": s.phrase, "negated": s.negated}
+        "signals": [{"code": s.code, "phrase": s.phrase, "modality": str(s.modality)}
                     for s in result.signals],
     }
 

@@ -6,8 +6,10 @@ them into its state, so a refused command (IllegalTransition, UnknownUnit) leave
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,11 +17,11 @@ from dispatch import events as ev
 from dispatch.alerts import AlertSlip
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy, due_alarms
 from dispatch.config import ARRIVAL_DWELL_FIXES, DEFAULT_RADIO_STATUS, RadioStatusCodes
-from dispatch.eligibility import Eligibility
+from dispatch.eligibility import QUESTIONS, VERIFY, Eligibility
 from dispatch.events import Event
 from dispatch.lifecycle import TERMINAL, check_transition
 from dispatch.lifecycle import IncidentStatus as S
-from dispatch.state import CenterState, UnitStatus
+from dispatch.state import CenterState, Incident, UnitStatus
 from map import geodesy
 
 
@@ -74,20 +76,56 @@ def _incident(state: CenterState, case: str):
 
 def triage(state: CenterState, case: str, result: Eligibility, actor: Actor,
            override_reason: str | None = None) -> Event:
-    """Eligible → triaged; otherwise referred where the reasons say. With `override_reason`
-    the dispatcher takes the alert into the program against the rules; both the rules' verdict
-    and the dispatcher's reason stay in the log."""
+    """Eligible → triaged; not eligible → referred where the reasons say; verify → the incident
+    waits, neither referred nor passed, with the question to ask the caller. With
+    `override_reason` the dispatcher takes the alert into the program against the rules; both
+    the rules' verdict and the dispatcher's reason stay in the log."""
     incident = _incident(state, case)
     if override_reason is not None and not override_reason.strip():
         raise ValueError("an override needs a reason")
+    reasons = [r.text for r in result.reasons]
+    if result.outcome == VERIFY and override_reason is None:
+        check_transition(case, incident.status, S.TRIAGED)  # only an untriaged alert asks
+        question = result.questions[0]
+        return actor.event(ev.QUESTION_ASKED, {
+            "case": case, "outcome": VERIFY, "topic": question.topic,
+            "question": question.text, "reasons": reasons})
     outcome = S.TRIAGED if result.eligible or override_reason else S(result.referral)
     check_transition(case, incident.status, outcome)
-    reasons = [r.text for r in result.reasons]
     payload = {"case": case, "eligible": result.eligible, "outcome": outcome, "reasons": reasons}
     if override_reason:
         payload["override_reason"] = override_reason.strip()
         reasons.append(f"调度员改判:{override_reason.strip()}")
     return actor.event(ev.INCIDENT_TRIAGED, payload)
+
+
+ANSWER_WORDS = {"yes": True, "y": True, "是": True, "有": True, "no": False, "n": False,
+                "否": False, "没有": False}
+
+
+def parse_answer(word: str) -> bool:
+    """The caller's yes or no, strictly: a typo must never read as the safe answer."""
+    try:
+        return ANSWER_WORDS[str(word).strip().lower()]
+    except KeyError:
+        raise ValueError(f"answer {word!r} is neither yes nor no") from None
+
+
+def answer_question(state: CenterState, case: str, answer: bool,
+                    assess: Callable[[Incident], Eligibility], actor: Actor) -> list[Event]:
+    """Record the caller's answer to the open question, then triage again with it: the second
+    event refers, passes, or asks the next question."""
+    incident = _incident(state, case)
+    if incident.question_topic is None:
+        raise ValueError(f"incident {case} has no open question; triage it first")
+    question = QUESTIONS[incident.question_topic]
+    cleared = answer == question.safe_answer
+    answered = actor.event(ev.QUESTION_ANSWERED, {
+        "case": case, "topic": question.topic, "question": incident.question,
+        "answer": answer, "cleared": cleared})
+    after = dataclasses.replace(incident, answers={**incident.answers, question.topic: cleared},
+                                question=None, question_topic=None)
+    return [answered, triage(state, case, assess(after), actor)]
 
 
 def refer(state: CenterState, case: str, to: S, actor: Actor) -> Event:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from typing import Any
 
+from dispatch.china_calendar import CALENDAR
 from dispatch.service_hours import DEFAULT_SCHEDULES, Schedules
+from dispatch.working_calendar import WorkingCalendar, calendar_from_config
 
 METRES_PER_DEGREE = 111_320.0  # of latitude, and of longitude at the equator
 # how far outside the region a radio fix is still drawn (program.fix_region_margin_km)
@@ -39,12 +42,19 @@ ZHOUSHAN = Region("舟山本岛", 121.95, 29.88, 122.40, 30.22)
 class ProgramRules:
     """Eligibility limits of the joint program; other Zhejiang programs use ¥10,000 per party.
 
-    `schedules` maps a zone kind to its service windows; `holidays` are the public holidays
-    (set them each year in the scenario file)."""
+    `schedules` maps a zone kind to its service windows; `calendar` says which days are
+    holidays and which weekend days are worked (the bundled one, generated from
+    chinese-calendar; a scenario may add years to it)."""
 
     max_estimated_loss_cny: float = 10_000.0
     schedules: Schedules = field(default_factory=lambda: dict(DEFAULT_SCHEDULES))
-    holidays: frozenset[date] = frozenset()
+    calendar: WorkingCalendar = CALENDAR
+
+
+def program_calendar(program: Mapping[str, Any]) -> WorkingCalendar:
+    """A scenario's working calendar: its `program.calendar` years (typed in once published)
+    over the bundled one, and its `program.holidays` as the city's own extra days off."""
+    return calendar_from_config(program.get("calendar"), CALENDAR, program.get("holidays", ()))
 
 
 @dataclass(frozen=True)

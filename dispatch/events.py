@@ -31,6 +31,8 @@ VOICE_PAGE = "voice_page"
 RADIO_MAPPED = "radio_mapped"
 POSITION_POLLED = "position_polled"
 USER_CHANGED = "user_changed"
+QUESTION_ASKED = "question_asked"  # triage waits for the caller's answer to this question
+QUESTION_ANSWERED = "question_answered"  # the dispatcher recorded the caller's answer
 
 
 def utc_now() -> datetime:

@@ -3,13 +3,19 @@
 City arterial roads at the morning, noon and evening peaks; non-arterial city roads and rural
 roads on weekday daytime; holiday patrols on high-traffic roads on public holidays. The times
 are configuration (a center sets its own), the defaults below are a starting point.
+
+"weekdays" means China's working days, read from the working calendar: a make-up Saturday (调休)
+is a working day and a National Day Monday is not. A window that depends on the calendar raises
+`CalendarUnknown` for a year the calendar does not know rather than guess from the weekday.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+
+from dispatch.working_calendar import WorkingCalendar
 
 CHINA_TZ = timezone(timedelta(hours=8))
 EVERY_DAY = frozenset(range(7))
@@ -20,17 +26,20 @@ WEEKDAYS = frozenset(range(5))
 class ServiceWindow:
     start: time
     end: time  # exclusive; time(23, 59, 59, 999999) stands for midnight
-    days: frozenset[int] = EVERY_DAY  # Monday = 0
+    days: frozenset[int] = EVERY_DAY  # Monday = 0; WEEKDAYS stands for the working days
     holidays: str = "any"  # "any", "only" (holiday patrols) or "never" (working days only)
 
-    def covers(self, moment: datetime, holidays: frozenset[date]) -> bool:
-        is_holiday = moment.date() in holidays
-        if (self.holidays == "only" and not is_holiday) or (
-                self.holidays == "never" and is_holiday):
+    def covers(self, moment: datetime, calendar: WorkingCalendar) -> bool:
+        if not self.start <= moment.time() < self.end:
             return False
-        if self.holidays != "only" and moment.weekday() not in self.days:
+        day = moment.date()
+        if self.holidays == "only":
+            return calendar.is_holiday(day)
+        if self.holidays == "never" and calendar.is_holiday(day):
             return False
-        return self.start <= moment.time() < self.end
+        if self.days == WEEKDAYS:
+            return calendar.is_working_day(day)
+        return moment.weekday() in self.days
 
 
 def _window(spec: Mapping) -> ServiceWindow:
@@ -57,6 +66,7 @@ DEFAULT_SCHEDULES = schedules_from_config({
 
 
 def in_service(kind: str, moment: datetime, schedules: Schedules,
-               holidays: frozenset[date]) -> bool:
+               calendar: WorkingCalendar) -> bool:
+    """Raises CalendarUnknown when the answer hangs on a year the calendar does not know."""
     local = moment.astimezone(CHINA_TZ)
-    return any(w.covers(local, holidays) for w in schedules.get(kind, ()))
+    return any(w.covers(local, calendar) for w in schedules.get(kind, ()))

@@ -58,6 +58,9 @@ class Incident:
     slip_time: datetime | None = None  # 110's own time; received_at is when the clock starts
     version: int = 0  # id of the last event that changed it: a console's command names it
     conflict_of: str | None = None  # an earlier case sent under the same 110 id, other content
+    question: str | None = None  # what triage waits to hear from the caller
+    question_topic: str | None = None
+    answers: dict[str, bool] = field(default_factory=dict)  # topic → the answer cleared it
 
 
 @dataclass
@@ -188,6 +191,21 @@ def _triaged(state: CenterState, e: Event) -> None:
     incident.reasons = list(e.payload.get("reasons", []))
 
 
+def _question_asked(state: CenterState, e: Event) -> None:
+    """Triage could not decide: the incident waits, unrouted, with the question to ask."""
+    incident = state.incidents[e.payload["case"]]
+    incident.question, incident.question_topic = e.payload["question"], e.payload["topic"]
+    incident.reasons = list(e.payload.get("reasons", []))
+    state.incident_version += 1
+
+
+def _question_answered(state: CenterState, e: Event) -> None:
+    incident = state.incidents[e.payload["case"]]
+    incident.answers[e.payload["topic"]] = bool(e.payload["cleared"])
+    incident.question = incident.question_topic = None
+    state.incident_version += 1
+
+
 def _referred(state: CenterState, e: Event) -> None:
     incident = state._move(e.payload["case"], IncidentStatus(e.payload["to"]), e.time)
     state._free_unit(incident)
@@ -297,6 +315,8 @@ def _clock_alarm(state: CenterState, e: Event) -> None:
 _HANDLERS = {
     ev.ALERT_RECEIVED: _alert_received,
     ev.INCIDENT_TRIAGED: _triaged,
+    ev.QUESTION_ASKED: _question_asked,
+    ev.QUESTION_ANSWERED: _question_answered,
     ev.INCIDENT_REFERRED: _referred,
     ev.UNIT_DISPATCHED: _dispatched,
     ev.PAGE_ACKED: _page_acked,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,6 +20,7 @@ from dispatch.config import (
     ProgramRules,
     RadioStatusCodes,
     Region,
+    program_calendar,
 )
 from dispatch.lifecycle import IncidentStatus
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
@@ -68,7 +68,7 @@ class Scenario:
         return ProgramRules(
             max_estimated_loss_cny=float(doc.get("max_estimated_loss_cny", 10_000)),
             schedules=schedules,
-            holidays=frozenset(date.fromisoformat(d) for d in doc.get("holidays", [])),
+            calendar=program_calendar(doc),
         )
 
     def fix_region_margin_m(self) -> float:

@@ -96,15 +96,23 @@ def test_feed_tokens_paste_safely_onto_a_command_line(tmp_path) -> None:
 
 
 def test_triage_prints_a_verdict_per_slip() -> None:
+    """Three outcomes: eligible, referred with the reason, and verify with the question to ask
+    (a hedge is not a negation; a pedestrian knocked down is asked about even when the caller
+    says everyone is fine)."""
     out = subprocess.run([*JINGBAO, "triage", str(ROOT / "tests/data/slips.jsonl")], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     verdicts = [json.loads(line) for line in out.splitlines()]
     assert [(v["alert_id"], v["decision"]) for v in verdicts] == [
         ("T-1", "eligible"), ("T-2", "referred_120"), ("T-3", "referred_police"),
-        ("T-4", "rejected"), (None, "rejected")]
+        ("T-5", "verify"), ("T-6", "verify"), ("T-4", "rejected"), (None, "rejected")]
     assert verdicts[1]["signals"] == [{"code": "injury", "phrase": "有人受伤流血",
-                                       "negated": False}]
-    assert "outside the region" in verdicts[3]["reasons"][0]
+                                       "modality": "asserted"}]
+    assert verdicts[0]["question"] is None
+    assert verdicts[3]["question"].startswith("现场有没有人受伤")
+    assert verdicts[3]["signals"][0]["modality"] == "hedged"
+    assert "站起来" in verdicts[4]["question"]
+    assert verdicts[4]["reasons"][0].startswith("请与报警人核实:被撞倒")
+    assert "outside the region" in verdicts[5]["reasons"][0]
 
 
 def test_triage_refuses_a_slip_the_feed_would_refuse(tmp_path) -> None:
