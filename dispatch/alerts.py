@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dispatch.config import Region
+from dispatch.datums import DATUMS, to_wgs84
 
 MAX_MESSAGE_BYTES = 16 * 1024  # a real slip is under 3 KiB; this is the whole message, as UTF-8
 MAX_DEPTH = 8  # a slip nests three deep (slip → structured → plates)
@@ -41,7 +42,7 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2101, 1, 1, tzinfo=UTC)
 
 SLIP_FIELDS = ("alert_id", "received_at", "caller_phone", "location", "description", "structured")
-LOCATION_FIELDS = ("lon", "lat", "address")
+LOCATION_FIELDS = ("lon", "lat", "address", "datum")
 FLAGS = ("injuries", "vehicles_movable", "drink_driving", "hit_and_run", "hazardous_goods", "fire")
 
 _SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -76,13 +77,19 @@ class AlertSlip:
     address: str
     description: str
     structured: dict[str, Any] = field(default_factory=dict)
+    # what 110 sent when it was not WGS-84: (datum, lon, lat), kept for the audit trail
+    as_sent: tuple[str, float, float] | None = None
 
     def to_payload(self) -> dict[str, Any]:
+        location: dict[str, Any] = {"lon": self.lon, "lat": self.lat, "address": self.address}
+        if self.as_sent is not None:
+            datum, lon, lat = self.as_sent
+            location["as_sent"] = {"datum": datum, "lon": lon, "lat": lat}
         return {
             "alert_id": self.alert_id,
             "received_at": self.received_at.isoformat(),
             "caller_phone": self.caller_phone,
-            "location": {"lon": self.lon, "lat": self.lat, "address": self.address},
+            "location": location,
             "description": self.description,
             "structured": dict(self.structured),
         }
@@ -235,19 +242,36 @@ def _in_range(value: Any, name: str, low: float, high: float) -> int | float:
     return number
 
 
-def _location(location: Any, region: Region) -> tuple[float, float, str]:
+def _datum(value: Any) -> str:
+    """Phones and Chinese map apps give GCJ-02 or BD-09; a slip says which (default WGS-84)."""
+    if value is None:
+        return "wgs84"
+    if not isinstance(value, str):
+        raise SlipRejected(f"field 'location.datum' must be a string, got {_kind(value)}")
+    if value not in DATUMS:
+        raise SlipRejected(f"field 'location.datum' must be one of {', '.join(DATUMS)}, "
+                           f"got {_text(value, 'location.datum', 16)!r}")
+    return value
+
+
+def _location(location: Any, region: Region,
+              ) -> tuple[float, float, str, tuple[str, float, float] | None]:
+    """WGS-84 lon, lat, the address, and the point as sent when it came in another datum."""
     if not isinstance(location, dict):
         raise SlipRejected("field 'location' must be an object with lon, lat and address")
     _known_keys(location, LOCATION_FIELDS, "location.")
-    lon = float(_number(location.get("lon"), "location.lon"))
-    lat = float(_number(location.get("lat"), "location.lat"))
+    sent_lon = float(_number(location.get("lon"), "location.lon"))
+    sent_lat = float(_number(location.get("lat"), "location.lat"))
+    datum = _datum(location.get("datum"))
+    lon, lat = to_wgs84(sent_lon, sent_lat, datum)
+    as_sent = None if datum == "wgs84" else (datum, sent_lon, sent_lat)
     if not region.contains(lon, lat):
         raise SlipRejected(
             f"location ({lon:.5f}, {lat:.5f}) is outside the region {region.name} "
             f"({region.min_lon}–{region.max_lon}°E, {region.min_lat}–{region.max_lat}°N)"
         )
     address = _text(location.get("address"), "location.address", MAX_ADDRESS, multiline=True)
-    return lon, lat, address
+    return lon, lat, address, as_sent
 
 
 # -- structured facts -------------------------------------------------------------------------
@@ -335,7 +359,7 @@ def parse_alert_slip(doc: Any, region: Region) -> AlertSlip:
     if not isinstance(doc, dict):
         raise SlipRejected("an alert slip must be a JSON object")
     _known_keys(doc, SLIP_FIELDS)
-    lon, lat, address = _location(doc.get("location"), region)
+    lon, lat, address, as_sent = _location(doc.get("location"), region)
     return AlertSlip(
         alert_id=_alert_id(doc.get("alert_id")),
         received_at=_time(doc.get("received_at")),
@@ -346,4 +370,5 @@ def parse_alert_slip(doc: Any, region: Region) -> AlertSlip:
         description=_text(doc.get("description"), "description", MAX_DESCRIPTION,
                           multiline=True),
         structured=_structured(doc.get("structured")),
+        as_sent=as_sent,
     )
