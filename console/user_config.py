@@ -87,7 +87,10 @@ def fill_radio(args: argparse.Namespace, config: UserConfig) -> None:
 
 def start_logging(verbose: bool) -> Path | None:
     """Console and rotating file; the file's path, or None when its folder is not writable
-    (a read-only home must not stop the center: the console output remains)."""
+    (a read-only home must not stop the center: the console output remains) or logging was
+    set up already (a test harness, or a second `main` in one process), which stays as it is."""
+    if logging.getLogger().handlers:
+        return None
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     path: Path | None = log_path()
     try:
@@ -97,7 +100,7 @@ def start_logging(verbose: bool) -> Path | None:
     except OSError:
         path = None
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=LOG_FORMAT,
-                        handlers=handlers, force=True)
+                        handlers=handlers)
     if path is None:
         logging.getLogger(__name__).warning("no log file: %s is not writable", log_path())
     return path

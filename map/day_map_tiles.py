@@ -16,6 +16,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from dispatch.config import Region
+from map.progress import Progress
 from map.projection import tile_of
 from map.tiles import TileSource
 
@@ -50,13 +51,17 @@ class InlineTileLayer(Layer):
         self.images, self.index, self.options, self.blank = images, index, options, _BLANK
 
 
+def _tiles_at(region: Region, zoom: int) -> int:
+    x0, y0 = tile_of(region.min_lon, region.max_lat, zoom)
+    x1, y1 = tile_of(region.max_lon, region.min_lat, zoom)
+    return (x1 - x0 + 1) * (y1 - y0 + 1)
+
+
 def zooms_to_inline(source: TileSource, region: Region) -> list[int]:
     """The pack's zooms from its lowest up, as long as the region stays under MAX_TILES."""
     chosen, total = [], 0
     for z in range(source.min_zoom, min(source.max_zoom, MAX_NATIVE_ZOOM) + 1):
-        x0, y0 = tile_of(region.min_lon, region.max_lat, z)
-        x1, y1 = tile_of(region.max_lon, region.min_lat, z)
-        total += (x1 - x0 + 1) * (y1 - y0 + 1)
+        total += _tiles_at(region, z)
         if total > MAX_TILES:
             break
         chosen.append(z)
@@ -69,6 +74,7 @@ def inline_tile_layer(source: TileSource, region: Region) -> tuple[InlineTileLay
     seen: dict[str, int] = {}
     index: dict[str, int] = {}
     zooms = zooms_to_inline(source, region)
+    progress = Progress("export-map basemap tiles", sum(_tiles_at(region, z) for z in zooms))
     for z in zooms:
         x0, y0 = tile_of(region.min_lon, region.max_lat, z)
         x1, y1 = tile_of(region.max_lon, region.min_lat, z)
@@ -82,6 +88,7 @@ def inline_tile_layer(source: TileSource, region: Region) -> tuple[InlineTileLay
                     seen[digest] = len(images)
                     images.append("data:image/png;base64," + base64.b64encode(data).decode())
                 index[f"{z}/{x}/{y}"] = seen[digest]
+            progress.advance(y1 - y0 + 1)  # a column of tiles per batch
     options = {"minZoom": min(zooms, default=source.min_zoom), "maxZoom": 19,
                "maxNativeZoom": max(zooms, default=source.max_zoom),
                "attribution": html.escape(source.attribution or source.name)}

@@ -22,10 +22,12 @@ from pmtiles.convert import mbtiles_to_pmtiles
 
 from map.basemap_render import ZoomScene, png_bytes, tile_range
 from map.osm_features import Features, to_world
+from map.progress import Progress
 
 log = logging.getLogger(__name__)
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+BATCH = 256  # tiles rendered, stored and committed together; progress is told per batch
 
 _SCHEMA = """
 CREATE TABLE metadata (name TEXT, value TEXT);
@@ -103,20 +105,32 @@ def _write_mbtiles(features: Features, zooms: list[int], bounds, path: Path,
     }
     db.executemany("INSERT INTO metadata VALUES (?, ?)", metadata.items())
     tiles = images = 0
+    progress = Progress("tiles", sum(1 for z in zooms for _ in tile_range(bounds, z)))
     for zoom in zooms:
         started = time.perf_counter()
         scene = ZoomScene(features, zoom)
-        rows = []
+        rows: list[tuple[int, int, int, str]] = []
         for x, y in tile_range(bounds, zoom):
             data = png_bytes(scene.render(x, y))
             digest = hashlib.sha1(data).hexdigest()
             images += db.execute("INSERT OR IGNORE INTO images VALUES (?, ?)",
                                  (digest, data)).rowcount
             rows.append((zoom, x, (1 << zoom) - 1 - y, digest))  # MBTiles rows count from south
-        db.executemany("INSERT INTO map VALUES (?, ?, ?, ?)", rows)
-        db.commit()
-        tiles += len(rows)
-        log.info("zoom %d: %d tiles in %.1f s", zoom, len(rows), time.perf_counter() - started)
+            if len(rows) == BATCH:
+                tiles += _store(db, rows, progress)
+        tiles += _store(db, rows, progress)
+        log.info("zoom %d done in %.1f s", zoom, time.perf_counter() - started)
     db.execute("VACUUM")
     db.close()
     return {"tiles": tiles, "images": images}
+
+
+def _store(db: sqlite3.Connection, rows: list[tuple[int, int, int, str]],
+           progress: Progress) -> int:
+    """Commit one batch of tile rows (emptying `rows`) and tell the progress; their count."""
+    count = len(rows)
+    db.executemany("INSERT INTO map VALUES (?, ?, ?, ?)", rows)
+    db.commit()
+    rows.clear()
+    progress.advance(count)
+    return count
