@@ -10,7 +10,7 @@ lie in the region) are in `resources.scenario_checks`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -50,6 +50,7 @@ LonLat = Annotated[tuple[float, float], AfterValidator(_lon_lat), WithJsonSchema
                     {"type": "number", "minimum": -90, "maximum": 90}],
     "minItems": 2, "maxItems": 2})]
 Name = Annotated[str, StringConstraints(min_length=1)]
+Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 Protocol = Literal[tuple(PORT_PROTOCOLS)]  # type: ignore[valid-type]
 
@@ -96,6 +97,14 @@ class ClockModel(_Strict):
         return self
 
 
+class CalendarYearModel(_Strict):
+    """One year of China's working calendar as published (dispatch.working_calendar)."""
+
+    holidays: list[date] = Field(default_factory=list, description="days off, ISO dates")
+    workdays: list[date] = Field(default_factory=list,
+                                 description="make-up working days on a weekend, ISO dates")
+
+
 class ProgramModel(_Strict):
     max_estimated_loss_cny: float = Field(10_000, gt=0, le=1_000_000)
     note: str = ""
@@ -103,9 +112,10 @@ class ProgramModel(_Strict):
         default_factory=dict, description="service hours per zone kind; replaces the default "
                                           "hours of that kind (arterial, non_arterial, rural, "
                                           "holiday)")
-    holidays: list[date] = Field(default_factory=list, description="public holidays, ISO dates")
-    calendar: dict[str, Any] | None = Field(
-        None, description="a working calendar (holidays and make-up working days)")
+    holidays: list[date] = Field(
+        default_factory=list, description="the city's own extra days off, ISO dates")
+    calendar: dict[Year, CalendarYearModel] | None = Field(
+        None, description="working-calendar years newer than the bundled one, by year")
     fix_region_margin_km: float = Field(10.0, ge=0, le=1000)
     clock: ClockModel | None = None
 

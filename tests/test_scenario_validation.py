@@ -7,6 +7,7 @@ and the expected line is found by searching that text, not by the loader's own l
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -141,8 +142,21 @@ def test_key_lines_on_a_small_text() -> None:
 
 
 def test_the_demo_is_valid_and_carries_the_radio_code_plan() -> None:
+    """The code plan is the fleet's, so the scenario states it rather than a default."""
+    assert json.loads(DEMO)["radio_status"] == {"arrived": [3], "emergency": [99]}
     scenario = scenarios.load()
     assert scenario.radio_status.arrived == {3} and scenario.radio_status.emergency == {99}
+
+
+def test_a_working_calendar_year_is_checked(tmp_path) -> None:
+    year = ('"calendar": {"2027": {"holidays": ["2027-01-01"],\n'
+            '  "make_up_days": ["2027-02-06"]}},\n "holidays":')
+    text, problems = refused(tmp_path, '"holidays":', year)
+    assert problems == [(line_of(text, '"make_up_days"'), "program.calendar.2027.make_up_days",
+                         "unknown key (misspelt?)")]
+    good = DEMO.replace('"holidays":', '"calendar": {"2027": {"holidays": ["2027-01-01"], '
+                                       '"workdays": ["2027-02-06"]}}, "holidays":')
+    assert load_text(tmp_path, good).rules().calendar.is_working_day(date(2027, 2, 6))
 
 
 def test_the_published_schema_is_the_generated_one() -> None:
