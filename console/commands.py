@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import threading
 
@@ -42,9 +43,10 @@ def _center_options(p: argparse.ArgumentParser) -> None:
 
 def _console_options(p: argparse.ArgumentParser) -> None:
     _center_options(p)
-    p.add_argument("--hub", metavar="URL",
+    p.add_argument("--hub", metavar="URL[,URL2]",
                    help="follow a center's hub (ws://host:8765 or wss://…) instead of running "
-                        "one in this process; asks for the user and password")
+                        "one in this process; asks for the user and password. With a standby "
+                        "hub, list both: the console goes to whichever serves")
     p.add_argument("--user", default="", help="with --hub: the user name to offer")
     p.add_argument("--tls-ca", metavar="PEM",
                    help="with a wss:// --hub: trust this CA (or self-signed) certificate")
@@ -86,14 +88,25 @@ def _hub_options(p: argparse.ArgumentParser) -> None:
 def hub(args: argparse.Namespace) -> int:
     from hub.center import LogListener, start_center
 
-    center = start_center(args, LogListener())
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    center = start_center(args, LogListener(), standby=stop, standing_by=lambda db: print(
+        f"hub: standing by: another hub holds the lease on {db}", flush=True))
+    if center is None:
+        return 0
+    center.watch_lease(_fail_stop)
     print(f"hub: 110 feed on ws://{args.feed_host}:{center.engine.feed_port}/feed", flush=True)
     stop.wait()
     center.stop()
     return 0
+
+
+def _fail_stop() -> None:
+    """The lease is gone, so a standby may be writing the database: not one more write from
+    here, not even the orderly stop's (what this hub acknowledged is in the log already)."""
+    logging.shutdown()
+    os._exit(3)
 
 
 def _simulate_radio_options(p: argparse.ArgumentParser) -> None:
@@ -215,7 +228,7 @@ def export_map(args: argparse.Namespace) -> int:
 
     from db.schema import default_url
     from db.store import EventStore
-    from map.day_map import TRACK_STEP_S, export_day_map
+    from map.day_map import export_day_map
     from map.tiles import open_pack
     from resources import scenario as scenarios
 
@@ -227,7 +240,7 @@ def export_map(args: argparse.Namespace) -> int:
     try:  # range reads: from the snapshot before the day, the day's tracks by index
         state, events = store.day(day)
         count = export_day_map(events, scenario, day, Path(args.out), tiles, state=state,
-                               tracks=store.day_tracks(day, TRACK_STEP_S))
+                               tracks=store.day_tracks(day))
     finally:
         store.close()
     print(f"{args.out}: {count} incidents on {args.day}")
@@ -462,7 +475,8 @@ def backup(args: argparse.Namespace) -> int:
 
 
 def _radio_bridge_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--hub", required=True, metavar="URL", help="the hub, ws://host:8765")
+    p.add_argument("--hub", required=True, metavar="URL[,URL2]",
+                   help="the hub, ws://host:8765 (with a standby hub, both, comma-separated)")
     p.add_argument("--radio", action="append", default=[], required=True, metavar="NAME=URL",
                    help="a serial port with its options, as for the hub (repeatable)")
     p.add_argument("--name", default=None, help="this bridge's name (default: the host name)")
@@ -545,7 +559,7 @@ def simulate_day(args: argparse.Namespace) -> int:
     print(f"planning days {', '.join(map(str, exp.train_days))}; "
           f"held-out days {', '.join(map(str, days))}; {args.guides} guides")
     instance = ds.planning_instance(exp)
-    planned = ds.planned_posts(exp, instance, args.guides, args.limit)
+    planned = ds.planned_posts(exp, instance, args.guides, args.share, args.limit)
     runs = [("planned posts + road ETA", planned, "road")]
     if args.compare:
         hand = ds.hand_posts(exp, args.guides)
@@ -556,12 +570,13 @@ def simulate_day(args: argparse.Namespace) -> int:
     for label, posts, policy in runs:
         _print_figures(label, ds.figures(ds.run(exp, days, posts, policy, args.share)))
     if args.fewest is not None:
-        found = ds.fewest_guides(exp, instance, args.fewest, days, share=args.share)
-        if found is None:
-            print(f"no number of guides up to 200 reaches {100 * args.fewest:.1f}%")
-        else:
-            _print_figures(f"fewest guides reaching {100 * args.fewest:.1f}%: {found[0]}",
-                           found[1])
+        for policy in ("road", "road-full"):
+            found = ds.fewest_guides(exp, instance, args.fewest, days, policy, args.share)
+            if found is None:
+                print(f"{policy}: no number of guides up to 200 reaches {100 * args.fewest:.1f}%")
+            else:
+                _print_figures(f"{policy}: fewest guides reaching {100 * args.fewest:.1f}%: "
+                               f"{found[0]}", found[1])
     return 0
 
 

@@ -206,3 +206,52 @@ def fewest_posts(cover: np.ndarray, weights: np.ndarray, target_share: float,
     covered = covered_weight(cover, weights, sites)
     return Plan(sites, covered, total, covered, "milp" if result.status == 0 else "milp-limit",
                 time.perf_counter() - start)
+
+
+def expected_greedy(cover: np.ndarray, weights: np.ndarray, k: int, busy: float) -> list[int]:
+    """K guides one by one, each where it adds the most *expected* coverage (Daskin's maximum
+    expected covering): a point reached by c guides is served with probability 1 − busy^c, so
+    a second guide in a busy area can be worth more than a first one on an empty road.
+    Returns the site of each guide (repeats are guides sharing a post)."""
+    as_float = cover.astype(float)
+    count = np.zeros(cover.shape[0])
+    chosen: list[int] = []
+    for _ in range(k):
+        best = int(np.argmax((weights * (1 - busy) * busy**count) @ as_float))
+        chosen.append(best)
+        count += as_float[:, best]
+    return chosen
+
+
+def expected_swap(cover: np.ndarray, weights: np.ndarray, guides: Sequence[int],
+                  busy: float) -> list[int]:
+    """Move one guide to another site while the expected coverage grows (best move a round)."""
+    chosen = list(guides)
+    as_float = cover.astype(float)
+
+    def value(sites: list[int]) -> float:
+        count = as_float[:, sites].sum(axis=1)
+        return float(weights @ (1 - busy**count))
+
+    current = value(chosen)
+    while True:
+        best, move = current + 1e-9, None
+        for slot in range(len(chosen)):
+            rest = chosen[:slot] + chosen[slot + 1:]
+            count = as_float[:, rest].sum(axis=1)
+            gains = (weights * (1 - busy) * busy**count) @ as_float
+            site = int(np.argmax(gains))
+            total = float(weights @ (1 - busy**count)) + gains[site]
+            if total > best:
+                best, move = total, (slot, site)
+        if move is None:
+            return chosen
+        chosen[move[0]], current = move[1], best
+
+
+def expected_covered(cover: np.ndarray, weights: np.ndarray, guides: Sequence[int],
+                     busy: float) -> float:
+    """Expected demand weight served within reach when each guide is busy with probability
+    `busy`, independently (the model's simplification)."""
+    count = cover[:, list(guides)].astype(float).sum(axis=1)
+    return float(weights @ (1 - busy**count))

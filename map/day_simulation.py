@@ -34,6 +34,8 @@ HAND_SPACING_M = 1000.0
 RIDE_HORIZON_S = 3 * 3600.0
 ON_SCENE_MEDIAN_S = 20 * 60.0  # lognormal; the policy plans with 30 min as a typical job
 ON_SCENE_SIGMA = 0.5
+PRIOR_SHARE = 0.05
+PRIOR_NODES = 500
 DISPATCH_DELAY_S = 30.0  # receipt → dispatch, then dispatch → acknowledgement, in the simulation
 ACK_DELAY_S = 30.0
 RIDE_BUDGET_S = kpi.TARGET_S - DISPATCH_DELAY_S - ACK_DELAY_S
@@ -115,16 +117,25 @@ class PlanningInstance:
 
 
 def planning_instance(exp: Experiment, band: str = "peak", ride_s: float = RIDE_BUDGET_S,
-                      accidents: np.ndarray | None = None) -> PlanningInstance:
+                      accidents: np.ndarray | None = None,
+                      prior_share: float = PRIOR_SHARE) -> PlanningInstance:
     """Demand × candidates covered when a guide at the site rides there within `ride_s` at the
     band's speeds: the 8 minutes less dispatch and acknowledgement, at peak speeds by default,
     so a plan's coverage holds when it matters most. Demand: the smoothed `accidents` (road
-    nodes; default all of the planning days), its heaviest `DEMAND_NODES` nodes."""
+    nodes; default all of the planning days), its heaviest `DEMAND_NODES` nodes, plus a prior:
+    `prior_share` of the weight spread evenly over `PRIOR_NODES` nodes of the whole network.
+    The prior decides where posts go once the days seen are covered — tomorrow's accidents
+    also happen where the planning days had none."""
     if accidents is None:
         accidents = exp.points.on(set(exp.train_days))[1]
     smooth = _smoothed(exp, accidents)
-    demand = np.argsort(-smooth)[:DEMAND_NODES]
-    demand = demand[smooth[demand] > 0]
+    if prior_share > 0:
+        main = coverage.main_component(exp.graph)
+        spread = main[coverage.spread_sites(exp.xy(), main, PRIOR_NODES)]
+        smooth[spread] += prior_share * smooth.sum() / ((1 - prior_share) * len(spread))
+    heaviest = np.argsort(-smooth)[:DEMAND_NODES]
+    demand = np.union1d(heaviest[smooth[heaviest] > 0], spread if prior_share > 0 else [])
+    demand = demand.astype(int)
     sites = candidate_sites(exp)
     g = exp.graph
     seconds = coverage.travel_matrix(exp.router, g.lon[demand], g.lat[demand], g.lon[sites],
@@ -132,11 +143,32 @@ def planning_instance(exp: Experiment, band: str = "peak", ride_s: float = RIDE_
     return PlanningInstance(planning.coverage(seconds, ride_s), smooth[demand], sites)
 
 
-def planned_posts(exp: Experiment, instance: PlanningInstance, k: int,
-                  time_limit_s: float = 10.0) -> list[tuple[float, float]]:
-    """K guides' posts: the plan's sites, and when fewer sites already cover all the demand
-    they can, the other guides double up where a post reaches the most demand per guide (a
-    busy area needs a second guide while the first is on a job)."""
+def busy_probability(exp: Experiment, k: int, share: float = 1.0) -> float:
+    """How likely a guide is on a job in a busy hour of the planning days: accidents an hour
+    (90th percentile over the hours) × the hours a job takes (mean time on scene, rides there and
+    back at the ride budget) / guides. The expected-covering plan spends guides by it."""
+    times, _ = exp.points.on(set(exp.train_days))
+    per_hour = np.bincount([t.hour + 24 * exp.train_days.index(t.date()) for t in times],
+                           minlength=24 * len(exp.train_days))
+    job_h = (ON_SCENE_MEDIAN_S * math.exp(ON_SCENE_SIGMA**2 / 2) + 2 * RIDE_BUDGET_S) / 3600
+    return min(0.95, float(np.percentile(per_hour, 90)) * share * job_h / k)
+
+
+def planned_posts(exp: Experiment, instance: PlanningInstance, k: int, share: float = 1.0,
+                  time_limit_s: float = 10.0,
+                  expected: bool = True) -> list[tuple[float, float]]:
+    """K guides' posts. By default maximum expected covering (greedy + swap) with the busy
+    probability of `share` of the accidents, which decides itself between a new post and a
+    second guide at a busy one. With `expected` False: the maximal covering plan's sites
+    (HiGHS), and when fewer sites already cover all the demand they can, the other guides
+    double up where a post reaches the most demand per guide. On the held-out days the first
+    reaches more (docs/planning.md)."""
+    if expected:
+        busy = busy_probability(exp, k, share)
+        nodes = instance.sites[planning.expected_swap(
+            instance.cover, instance.weights,
+            planning.expected_greedy(instance.cover, instance.weights, k, busy), busy)]
+        return [(float(exp.graph.lon[n]), float(exp.graph.lat[n])) for n in nodes]
     plan = planning.plan_posts(instance.cover, instance.weights, k, time_limit_s)
     sites = list(plan.sites)
     reach = instance.weights @ instance.cover[:, sites]
@@ -149,7 +181,8 @@ def planned_posts(exp: Experiment, instance: PlanningInstance, k: int,
 
 def hand_posts(exp: Experiment, k: int) -> list[tuple[float, float]]:
     """The K busiest accident spots of the planning days, each at least HAND_SPACING_M from
-    the ones already taken: a shift lead's placement without a planner."""
+    the ones already taken: a shift lead's placement without a planner (guides double up,
+    busiest spot first, when there are fewer such spots than guides)."""
     _, nodes = exp.points.on(set(exp.train_days))
     counts = np.bincount(nodes, minlength=exp.graph.node_count)
     xy = exp.xy()
@@ -159,7 +192,8 @@ def hand_posts(exp: Experiment, k: int) -> list[tuple[float, float]]:
             break
         if all(np.linalg.norm(xy[node] - xy[t]) >= HAND_SPACING_M for t in taken):
             taken.append(int(node))
-    return [(float(exp.graph.lon[n]), float(exp.graph.lat[n])) for n in taken]
+    guides = [taken[n % len(taken)] for n in range(k)]  # more guides than spots: double up
+    return [(float(exp.graph.lon[n]), float(exp.graph.lat[n])) for n in guides]
 
 
 POLICIES = ("road", "road-full", "line")
@@ -217,7 +251,7 @@ def fewest_guides(exp: Experiment, instance: PlanningInstance, target: float,
     doubling, then bisection (more guides at more posts never serve a day worse in this
     model, up to the noise of the policy's tie-breaks). None when `most` guides fall short."""
     def score(k: int) -> Figures:
-        return figures(run(exp, days, planned_posts(exp, instance, k), policy, share))
+        return figures(run(exp, days, planned_posts(exp, instance, k, share), policy, share))
 
     low, high = 0, 1
     while (best := score(high)).rate < target:

@@ -125,3 +125,23 @@ def test_the_plan_posts_command(capsys) -> None:
                  str(needs.data(accidents)), "--band", "night", "-k", "6", "--limit", "3"]) == 0
     out = capsys.readouterr().out
     assert "night:" in out and "6 posts reach" in out and "held-out:" in out
+
+
+def test_expected_covering_weighs_a_second_guide_against_a_new_post() -> None:
+    """a (weight 10) is reached only from s0, b (weight 1) only from s1. Busy half the time:
+    a second guide at s0 adds 10 × 0.5 × 0.5 = 2.5 > 1 × 0.5 for a first at s1, so both go to
+    s0 (expected 10 × (1 − 0.25) = 7.5). Busy 1%: 10 × 0.99 × 0.01 = 0.099 < 0.99, so the
+    second goes to s1 (expected 9.9 + 0.99 = 10.89)."""
+    cover = np.array([[1, 0], [0, 1]], dtype=bool)
+    weights = np.array([10.0, 1.0])
+    assert planning.expected_greedy(cover, weights, 2, 0.5) == [0, 0]
+    assert planning.expected_covered(cover, weights, [0, 0], 0.5) == pytest.approx(7.5)
+    assert planning.expected_greedy(cover, weights, 2, 0.01) == [0, 1]
+    assert planning.expected_covered(cover, weights, [0, 1], 0.01) == pytest.approx(10.89)
+
+
+def test_expected_swap_climbs_out_of_the_greedy_trap() -> None:
+    """Never busy, expected covering is maximal covering: the trap above, same way out."""
+    first = planning.expected_greedy(TRAP, TRAP_W, 2, 1e-12)
+    assert sorted(first) == [0, 1]
+    assert sorted(planning.expected_swap(TRAP, TRAP_W, first, 1e-12)) == [1, 2]
