@@ -64,6 +64,7 @@ def test_the_license_is_the_full_apache_2_text() -> None:
     assert declared["license"] == "Apache-2.0"
 
 
+@pytest.mark.gui
 def test_the_desktop_entry_starts_the_console_with_the_icon(qapp) -> None:
     from PySide6.QtSvg import QSvgRenderer
 
