@@ -7,8 +7,10 @@ generated here rather than stored, since they are synthetic by design.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 from shapely.geometry import shape
@@ -41,6 +43,7 @@ from resources.scenario_model import ScenarioModel
 DEMO_SCENARIO = Path(__file__).with_name("demo") / "zhoushan.json"
 
 Line = list[tuple[float, float]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -200,28 +203,44 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
         model = ScenarioModel.model_validate(doc)
     except ValidationError as exc:
         raise ScenarioError(path, _located(lines, pydantic_problems(exc))) from None
-    zones_geo = zones_from_geojson(path.parent / model.zones_geojson) if model.zones_geojson else {}
-    posts_geo = posts_from_geojson(path.parent / model.posts_geojson) if model.posts_geojson else {}
+    zones_geo = _geojson(path, lines, "zones_geojson", model.zones_geojson, zones_from_geojson,
+                         {})
+    posts_geo = _geojson(path, lines, "posts_geojson", model.posts_geojson, posts_from_geojson,
+                         {})
+    roads_geo = _geojson(path, lines, "roads_geojson", model.roads_geojson, roads_from_geojson,
+                         [])
     kinds = [*((("zones", name, "kind"), name, zone.kind) for name, zone in model.zones.items()),
              *((("zones_geojson",), name, kind) for name, (kind, _) in zones_geo.items())]
     problems = _located(lines, cross_problems(model, {*model.posts, *posts_geo}, kinds))
     if problems:
         raise ScenarioError(path, problems)
-    return _scenario(path, doc, model, zones_geo, posts_geo)
+    return _scenario(path, doc, model, zones_geo, posts_geo, roads_geo)
 
 
-def _located(lines: dict[Loc, int], problems) -> list[tuple[int, str, str]]:
+def _located(lines: dict[Loc, int],
+             problems: Iterable[tuple[Loc, str]]) -> list[tuple[int, str, str]]:
     return [(line_of(lines, loc), ".".join(map(str, loc)), message) for loc, message in problems]
 
 
+def _geojson(path: Path, lines: dict[Loc, int], key: str, name: str | None,
+             read: Callable[[Path], T], empty: T) -> T:
+    """A GeoJSON file the scenario names under `key` (`empty` if it names none); a missing or
+    bad file is an error of the scenario's line that names it."""
+    if name is None:
+        return empty
+    try:
+        return read(path.parent / name)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(path, [(line_of(lines, (key,)), key, str(exc))]) from None
+
+
 def _scenario(path: Path, doc: dict, model: ScenarioModel, zones_geo: dict,
-              posts_geo: dict) -> Scenario:
+              posts_geo: dict, roads_geo: list[tuple[str, Line]]) -> Scenario:
     roads = [("primary", [tuple(p) for p in a]) for a in doc.get("arterials", [])]
     for town in doc.get("towns", {}).values():
         grid = _street_grid(town["center"], town["half_size"], town["spacing"])
         roads.extend(("tertiary", line) for line in grid)
-    if model.roads_geojson:
-        roads.extend(roads_from_geojson(path.parent / model.roads_geojson))
+    roads.extend(roads_geo)
     return Scenario(
         name=model.name,
         demo=model.demo,

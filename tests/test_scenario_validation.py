@@ -164,3 +164,11 @@ def test_the_published_schema_is_the_generated_one() -> None:
     `jingbao scenario --schema > docs/scenario.schema.json` after changing the models."""
     published = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert published == ScenarioModel.model_json_schema()
+
+
+def test_a_missing_geojson_file_names_the_key_that_names_it(tmp_path) -> None:
+    text, problems = refused(tmp_path, '"basemap": "zhoushan.mbtiles",',
+                             '"basemap": "zhoushan.mbtiles",\n  "posts_geojson": "posts.geojson",')
+    [(line, key, message)] = problems
+    assert (line, key) == (line_of(text, '"posts_geojson"'), "posts_geojson")
+    assert "posts.geojson" in message and "No such file" in message
