@@ -1,28 +1,42 @@
-"""Alert → row painted: from a 110 client's websocket send to the queue row repainted.
+"""Alert → row painted, with the day's load: from a 110 client's websocket send to the queue row
+repainted, while 1,000 incidents are open and 300 units report their positions every second.
 
-Runs the real engine (SQLite file, websocket feed) and the real window offscreen, following the
-hub over the console link as every console does; a client thread sends N alerts; the time is
-taken when the queue model has reset with the new row and the queue's viewport has been
-repainted. Prints p50/p95/max in milliseconds.
+Runs the real engine (SQLite file, websocket feed, a radio port on a pty that a writer thread
+feeds with 300 FleetSync reports a second, spread over the second as independent radios report)
+and the real window offscreen at 1600×1000, following the hub over the console link as every
+console does. The backlog (1,000 alerts, each triaged through the console's command path) is
+built first; then alerts are sent one every `--interval` seconds and each is timed from its send
+until the queue has inserted its row and the queue's viewport has been repainted.
 
-    .venv/bin/python bench/alert_to_row.py [N]
+Prints p50/p95/p99 over all alerts and by hundreds of alerts (growth with the queue's length
+shows there), for each repeat in its own process, then the median over repeats and the spread
+(min–max) — this machine is shared, a single run can be 2× off.
+
+    .venv/bin/python bench/alert_to_row.py [--alerts 300] [--backlog 1000] [--repeats 3]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tty
+from datetime import UTC, datetime
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
@@ -32,56 +46,159 @@ from db.store import EventStore  # noqa: E402
 from hub.center import LogListener  # noqa: E402
 from hub.engine import Engine  # noqa: E402
 from hub.simulated_feed import SlipFactory  # noqa: E402
+from radio.ports import PortConfig  # noqa: E402
+from radio.protocols import fleetsync  # noqa: E402
 from resources import scenario as scenarios  # noqa: E402
 
+UNITS = 300
 
-def main(n: int) -> None:
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def radios(master: int, stop: threading.Event) -> None:
+    """300 units at 1 Hz, each at its own phase of the second, moving east."""
+    second = 0
+    while not stop.is_set():
+        tick = time.perf_counter()
+        when = datetime.now(UTC).replace(microsecond=0)
+        for start in range(0, UNITS, 10):
+            os.write(master, b"".join(
+                fleetsync.encode(100, str(5000 + n), when, 122.10 + n * 1e-4 + second * 1e-5,
+                                 30.02 + (n % 17) * 1e-3, 20, 90)
+                for n in range(start, start + 10)))
+            stop.wait(0.03)
+        second += 1
+        stop.wait(max(0.0, 1.0 - (time.perf_counter() - tick)))
+
+
+def once(alerts: int, backlog: int, interval: float) -> list[float]:
+    """One run: the latencies (ms) of `alerts` alerts, in the order they were sent."""
     app = QApplication([])
-    scenario = scenarios.load()
-    folder = tempfile.mkdtemp()
-    store = EventStore.open(f"sqlite:///{folder}/bench.sqlite3", scenario.roster)
+    demo = scenarios.load()
+    specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
+              "radio_id": str(5000 + n), "post": next(iter(demo.posts))} for n in range(UNITS)]
+    scenario = dataclasses.replace(demo, unit_specs=specs)
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3", scenario.roster)
     engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
-    engine.start(feed_port=0)
+    engine.start(feed_port=0, radio_ports=[PortConfig("bench", os.ttyname(slave),
+                                                      baudrate=115200)])
     token = engine.console_link.local_session("bench", "bench")
     hub, window = attach_window(scenario, engine.url, Credentials(token=token), "bench")
     window.resize(1600, 1000)
     window.show()
+    stop = threading.Event()
+    threading.Thread(target=radios, args=(master, stop), daemon=True).start()
     sent: dict[str, float] = {}
-    latencies: list[float] = []
-    seen: set[str] = set()
+    latencies: dict[str, float] = {}
+    timing = threading.Event()  # the backlog is not timed
 
-    def on_reset() -> None:
+    stages: dict[str, dict[str, float]] = {"signalled": {}, "inserted": {}}
+
+    def on_signalled(events) -> None:  # on the client's thread, as the hub's events arrive
+        for e in events:
+            if e.type == "alert_received" and e.payload["alert_id"] in sent:
+                stages["signalled"][e.payload["alert_id"]] = time.perf_counter()
+
+    def on_inserted(_parent, first: int, last: int) -> None:
+        alert_ids = [i.alert_id for i in window.queue_model.rows[first:last + 1]]
+        for alert_id in alert_ids:
+            stages["inserted"][alert_id] = time.perf_counter()
+        QTimer.singleShot(0, lambda: painted(alert_ids))
+
+    def painted(alert_ids: list[str]) -> None:
         window.queue.viewport().repaint()
         now = time.perf_counter()
-        for incident in window.queue_model.rows:
-            if incident.alert_id in sent and incident.alert_id not in seen:
-                seen.add(incident.alert_id)
-                latencies.append((now - sent[incident.alert_id]) * 1000)
-        if len(latencies) >= n:
+        for alert_id in alert_ids:
+            if alert_id in sent:
+                latencies[alert_id] = (now - sent[alert_id]) * 1000
+        if len(latencies) >= alerts:
             app.quit()
 
-    window.queue_model.modelReset.connect(lambda: QTimer.singleShot(0, on_reset))
+    window.signals.events_appended.connect(on_signalled, Qt.ConnectionType.DirectConnection)
+    window.queue_model.rowsInserted.connect(on_inserted)
 
     async def client() -> None:
         factory = SlipFactory(scenario, seed=1)
         async with connect(f"ws://127.0.0.1:{engine.feed_port}/feed") as ws:
-            for _ in range(n):
+            for _ in range(backlog):
+                await ws.send(json.dumps(factory.make(), ensure_ascii=False))
+                await ws.recv()
+            timing.wait()
+            for _ in range(alerts):
                 slip = factory.make()
                 sent[slip["alert_id"]] = time.perf_counter()
                 await ws.send(json.dumps(slip, ensure_ascii=False))
                 await ws.recv()
-                await asyncio.sleep(0.25)
+                await asyncio.sleep(interval)
 
     threading.Thread(target=lambda: asyncio.run(client()), daemon=True).start()
-    QTimer.singleShot(n * 1000 + 10000, app.quit)
+    while len(window.state.incidents) < backlog:
+        app.processEvents()
+    pending = [hub.submit("triage", case) for case in list(window.state.incidents)]
+    while not all(f.done() for f in pending):
+        app.processEvents()
+    refused = sum(f.exception() is not None for f in pending)
+    while sum(i.status == "received" for i in window.state.incidents.values()) > refused:
+        app.processEvents()
+    if refused:
+        print(f"{refused} of the backlog's triage commands refused: "
+              f"{next(f.exception() for f in pending if f.exception())}", file=sys.stderr)
+    timing.set()
+    QTimer.singleShot(int((alerts * (interval + 0.2) + 60) * 1000), app.quit)
     app.exec()
+    stop.set()
     hub.stop()
     engine.stop()
-    latencies.sort()
-    print(f"alert → row painted, {len(latencies)} alerts: "
-          f"p50 {statistics.median(latencies):.1f} ms, "
-          f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.1f} ms, max {latencies[-1]:.1f} ms")
+    done = [a for a in sent if a in latencies and all(a in t for t in stages.values())]
+    marks = [sent, stages["signalled"], stages["inserted"]]
+    names = ["send → console's client has the event", "→ row inserted on the UI thread",
+             "→ row painted"]
+    for n, name in enumerate(names):
+        spans = [((marks[n + 1][a] if n + 1 < len(marks) else sent[a] + latencies[a] / 1000)
+                  - marks[n][a]) * 1000 for a in done]
+        print(f"  {name}: p50 {statistics.median(spans):.1f} ms, "
+              f"p99 {percentile(spans, 99):.1f} ms", file=sys.stderr)
+    return [latencies[a] for a in sent if a in latencies]
+
+
+def summary(values: list[float]) -> str:
+    return (f"p50 {statistics.median(values):5.1f}  p95 {percentile(values, 95):5.1f}  "
+            f"p99 {percentile(values, 99):5.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--alerts", type=int, default=300)
+    parser.add_argument("--backlog", type=int, default=1000)
+    parser.add_argument("--interval", type=float, default=0.1)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--once", action="store_true", help="one run, JSON out (internal)")
+    args = parser.parse_args()
+    if args.once:
+        print(json.dumps(once(args.alerts, args.backlog, args.interval)))
+        return
+    runs = []
+    for repeat in range(args.repeats):
+        out = subprocess.run([sys.executable, __file__, "--once", "--alerts", str(args.alerts),
+                              "--backlog", str(args.backlog), "--interval", str(args.interval)],
+                             stdout=subprocess.PIPE, text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        run = runs[-1]
+        print(f"run {repeat + 1}: {len(run)} alerts with {args.backlog} open, {UNITS} units "
+              f"moving: {summary(run)} ms")
+        for start in range(0, len(run), 100):
+            print(f"    alerts {start + 1:4d}–{min(start + 100, len(run)):4d}: "
+                  f"{summary(run[start:start + 100])} ms")
+    for name, p in (("p50", 50), ("p95", 95), ("p99", 99)):
+        values = [percentile(run, p) for run in runs]
+        print(f"{name} over {len(runs)} runs: median {statistics.median(values):.1f} ms, "
+              f"spread {min(values):.1f}–{max(values):.1f} ms")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    main()

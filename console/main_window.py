@@ -21,7 +21,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -115,8 +114,10 @@ class MainWindow(QMainWindow):
         self.board = QTableView(objectName="unitBoard")
         self.board.setModel(self.board_model)
         self.board.verticalHeader().hide()
-        self.board.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.board.horizontalHeader().setStretchLastSection(True)
+        header = self.board.horizontalHeader()  # fixed widths: 300 rows are never measured
+        for column, width in enumerate(self.board_model.column_widths(self.board.fontMetrics())):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
         self.board.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.board.selectionModel().currentRowChanged.connect(self._on_board_row)
         self.radio_log = RadioLogPanel()

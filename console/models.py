@@ -11,7 +11,13 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFontMetrics
 
 from console.texts import header_text, status_text
@@ -30,6 +36,8 @@ from dispatch.state import STALE_AFTER_S, STUCK_AFTER_FIXES, CenterState, Incide
 from map.view import STATUS_COLOURS, UNIT_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
+_PAINTED_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                            Qt.ItemDataRole.BackgroundRole})
 
 
 def _age(since: datetime | None, now: datetime) -> str:
@@ -117,6 +125,29 @@ class _RowsModel(QAbstractTableModel):
             return header_text(self.HEADERS[section])
         return None
 
+    def multiData(self, index: QModelIndex, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+        """Qt override: one call from C++ per painted cell instead of one per role (a
+        delegate asks seven roles, and the crossing into Python is most of a cell's cost);
+        only the roles these models answer are asked of `data`."""
+        for n in range(len(roleDataSpan)):
+            role_data = roleDataSpan[n]
+            if role_data.role() in _PAINTED_ROLES:
+                value = self.data(index, role_data.role())
+                if value is not None:
+                    role_data.setData(value)
+
+    def samples(self) -> tuple[str, ...]:
+        """A wide expected text per column, translated."""
+        raise NotImplementedError
+
+    def column_widths(self, metrics: QFontMetrics) -> list[int]:
+        """Pixel widths for an interactive header, from the title or a wide expected text,
+        whichever is wider: never from measuring rows (a ResizeToContents header measures
+        up to 1,000 rows whenever the model changes, and the board changes every frame)."""
+        return [max(metrics.horizontalAdvance(header_text(h)),
+                    metrics.horizontalAdvance(sample)) + 16
+                for h, sample in zip(self.HEADERS, self.samples(), strict=True)]
+
     def _changed_all(self) -> None:
         if self.rows:
             self.dataChanged.emit(self.index(0, 0),
@@ -146,15 +177,9 @@ class QueueModel(_RowsModel):
         self._second = 0
         self.now = time.time()
 
-    def column_widths(self, metrics: QFontMetrics) -> list[int]:
-        """Pixel widths for an interactive header, from the title or a wide expected text,
-        whichever is wider: never from measuring rows (a ResizeToContents header measures
-        up to 1,000 rows at every change of the model)."""
-        samples = ("100000", "88:88 ✓", status_text("evidence_collected"), "舟山市定海区环城南路",
-                   "两车追尾无人受伤车可移动", "G000")
-        return [max(metrics.horizontalAdvance(header_text(h)),
-                    metrics.horizontalAdvance(sample)) + 16
-                for h, sample in zip(self.HEADERS, samples, strict=True)]
+    def samples(self) -> tuple[str, ...]:
+        return ("100000", "88:88 ✓", status_text("evidence_collected"), "舟山市定海区环城南路",
+                "两车追尾无人受伤车可移动", "G000")
 
     def refresh(self) -> None:
         """Bring the rows up to the state: called every frame, it does work only when the
@@ -255,6 +280,11 @@ class UnitBoardModel(_RowsModel):
         self.state = state
         self.rows: list[Unit] = list(state.units.values())
         self.now = datetime.now(UTC)
+
+    def samples(self) -> tuple[str, ...]:
+        return ("G000", "舟山定海引导员", " · ".join(
+            status_text(s) for s in ("dispatched", "emergency", "gps_stuck")), "888:88",
+                "100000")
 
     def refresh(self) -> None:
         self.now = datetime.now(UTC)

@@ -113,8 +113,9 @@ def one_alert(qtbot, window, feed: Feed, data_calls: Counter, painter: PaintCoun
             "resets": len(resets)}
 
 
-def test_an_alert_costs_the_same_with_100_or_1000_incidents_open(qtbot, window,
-                                                                  data_calls) -> None:
+def test_an_alert_costs_the_same_with_100_or_1000_incidents_open(qtbot, data_calls,
+                                                                  window) -> None:
+    """data_calls first: the count must wrap `data` before the window's model exists."""
     feed = Feed(window)
     painter = PaintCounter()
     window.queue.viewport().installEventFilter(painter)
@@ -130,6 +131,7 @@ def test_an_alert_costs_the_same_with_100_or_1000_incidents_open(qtbot, window,
                // window.queue.verticalHeader().defaultSectionSize())
     for n, samples in counts.items():
         for c in samples:
+            assert c["data calls"] > 0 and c["paints"] > 0, (n, c)  # the row was painted
             assert c["resets"] == 0, (n, c)  # rows inserted, never a reset
             assert c["rows asked"] <= visible + 2, (n, c)  # only painted rows, none measured
             assert c["paints"] <= 3, (n, c)
