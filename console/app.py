@@ -8,21 +8,31 @@ center's hub, with a session the embedded hub grants the PC's user.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import ssl
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.hub_client import Credentials, HubClient
 from console.main_window import MainWindow
 from console.settings import ConsoleSettings
 from console.signals import HubSignals, SignalListener
 from db.schema import default_url
-from hub.center import Center, LogListener, road_etas, start_center
+from hub.center import (
+    Center,
+    LeaseHeld,
+    LogListener,
+    fail_stop,
+    road_etas,
+    start_center,
+)
 from map.tiles import TileSource, open_pack, source_from_spec
 from resources import scenario as scenarios
+
+log = logging.getLogger(__name__)
 
 I18N = Path(scenarios.__file__).with_name("i18n")
 
@@ -80,6 +90,7 @@ def attach_window(scenario: scenarios.Scenario, hub_url: str, credentials: Crede
 def open_console(args: argparse.Namespace) -> tuple[Center, HubClient, MainWindow]:
     """The embedded hub and a window following it, shown (the console and the screenshot)."""
     center = start_center(args, LogListener())
+    center.watch_lease(fail_stop)
     engine = center.engine
     token = engine.console_link.local_session(center.actor.name, center.actor.workstation)
     client, window = attach_window(center.scenario, engine.url, Credentials(token=token),
@@ -94,7 +105,12 @@ def run_console(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     if args.hub:
         return _run_remote_console(app, args)
-    center, client, _window = open_console(args)
+    try:
+        center, client, _window = open_console(args)
+    except LeaseHeld as exc:  # a second console on one database would fork its picture
+        log.error("%s", exc)
+        QMessageBox.critical(None, app.translate("console", "警保联动指挥台"), str(exc))
+        return 2
     try:
         return app.exec()
     finally:

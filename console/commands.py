@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import threading
 
@@ -86,7 +85,7 @@ def _hub_options(p: argparse.ArgumentParser) -> None:
 @command("hub", "run the center without a window: 110 feed intake, radio ports, event log",
          _hub_options)
 def hub(args: argparse.Namespace) -> int:
-    from hub.center import LogListener, start_center
+    from hub.center import LogListener, fail_stop, start_center
 
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -95,18 +94,12 @@ def hub(args: argparse.Namespace) -> int:
         f"hub: standing by: another hub holds the lease on {db}", flush=True))
     if center is None:
         return 0
-    center.watch_lease(_fail_stop)
+    center.watch_lease(fail_stop)
     print(f"hub: 110 feed on ws://{args.feed_host}:{center.engine.feed_port}/feed", flush=True)
     stop.wait()
     center.stop()
     return 0
 
-
-def _fail_stop() -> None:
-    """The lease is gone, so a standby may be writing the database: not one more write from
-    here, not even the orderly stop's (what this hub acknowledged is in the log already)."""
-    logging.shutdown()
-    os._exit(3)
 
 
 def _simulate_radio_options(p: argparse.ArgumentParser) -> None:

@@ -78,7 +78,9 @@ class HubClient:
     def __init__(self, hub_url: str, roster: Callable[[], list[Unit]], listener: HubListener,
                  credentials: Credentials, *, workstation: str,
                  tls: ssl.SSLContext | None = None) -> None:
-        self.url = hub_url.rstrip("/") + CONSOLE_PATH
+        # a center with a standby hub lists both: "ws://hub-a:8765,ws://hub-b:8765"
+        self.urls = [u.strip().rstrip("/") + CONSOLE_PATH for u in hub_url.split(",")]
+        self._at = 0  # the address tried now; a failure moves on to the next
         self.roster, self.listener, self.credentials = roster, listener, credentials
         self.workstation, self.tls = workstation, tls
         self.loop = asyncio.new_event_loop()
@@ -147,7 +149,13 @@ class HubClient:
             self.links[HUB_LINK] = (status, detail)
             self.listener.link_changed(HUB_LINK, status, detail)
 
+    @property
+    def url(self) -> str:
+        return self.urls[self._at]
+
     async def _follow(self) -> None:
+        """Connect, log in, subscribe or resume, read; on any break try the next address at
+        once, and back off only when every address has failed in turn."""
         backoff = BACKOFF_START_S
         while not self._stopping:
             try:
@@ -172,8 +180,10 @@ class HubClient:
                 self.connected.clear()
                 self._fail_pending("the line to the hub went down; look again and retry")
             if not self._stopping:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, BACKOFF_MAX_S)
+                self._at = (self._at + 1) % len(self.urls)
+                if self._at == 0:
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, BACKOFF_MAX_S)
 
     async def _login(self, ws: ClientConnection) -> None:
         c = self.credentials

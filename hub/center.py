@@ -8,11 +8,17 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import secrets
 import socket
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from db.lease import Lease
 from db.schema import default_url
 from db.store import EventStore
 from dispatch.commands import Actor
@@ -32,6 +38,8 @@ from radio.voice import VoicePager, pager_from_spec
 from resources import scenario as scenarios
 
 log = logging.getLogger(__name__)
+
+LEASE_CHECK_S = 2.0  # how often a serving hub makes sure its lease is still its own
 
 
 class LogListener:
@@ -84,26 +92,78 @@ class Center:
     actor: Actor
     simulator: GatewaySimulator | None = None
     feed_task: object | None = None
+    lease: Lease | None = None
+    _watching: threading.Event | None = None
+
+    def watch_lease(self, lost: Callable[[], None], every_s: float = LEASE_CHECK_S) -> None:
+        """Check the lease every few seconds; call `lost` once if it is gone (the hub must
+        stop: a standby may be writing the database by now)."""
+        stop = self._watching = threading.Event()
+
+        def watch() -> None:
+            while not stop.wait(every_s):
+                if not self.lease.held():
+                    log.critical("this hub lost its lease on the database: stopping")
+                    lost()
+                    return
+
+        threading.Thread(target=watch, name="lease", daemon=True).start()
 
     def stop(self) -> None:
+        if self._watching is not None:
+            self._watching.set()
         if self.feed_task is not None:
             self.feed_task.cancel()
         self.engine.stop()
         if self.simulator is not None:
             self.simulator.stop()
+        if self.lease is not None:
+            self.lease.release()
+
+
+def fail_stop() -> None:
+    """The lease is gone, so a standby may be writing the database: not one more write from
+    this process, not even an orderly stop's (what it acknowledged is in the log already)."""
+    logging.shutdown()
+    os._exit(3)
+
+
+class LeaseHeld(RuntimeError):
+    """Another hub serves this database."""
 
 
 def demo_db_url() -> str:
     """The demo uses its own SQLite file, reset at each start, apart from real data."""
     path = Path(default_url().removeprefix("sqlite:///")).with_name("demo.sqlite3")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 
-def start_center(args: argparse.Namespace, listener: EngineListener) -> Center:
+def _reset_demo(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def start_center(args: argparse.Namespace, listener: EngineListener, *,
+                 standby: threading.Event | None = None,
+                 standing_by: Callable[[str], None] | None = None) -> Center | None:
+    """The center on its database once this process holds the database's lease. Without
+    `standby` a lease held elsewhere raises LeaseHeld; with it, this hub stands by (after
+    `standing_by` is told) until the lease is free, or returns None when `standby` is set."""
     scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
     url = args.db or (demo_db_url() if args.demo else default_url())
+    lease = Lease(url)
+    if not lease.try_acquire():
+        shown = make_url(url).render_as_string(hide_password=True)
+        if standby is None:
+            raise LeaseHeld(f"another hub serves {shown}; connect to it (--hub URL) or stop it")
+        if standing_by is not None:
+            standing_by(shown)
+        if not lease.wait(standby):
+            return None
+        log.info("lease on %s taken: serving", url)
+    if args.demo and not args.db:
+        _reset_demo(url)
     store = EventStore.open(url, scenario.roster)
     tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
     tokens = None if args.open_feed else FeedTokens(store.engine)
@@ -112,7 +172,7 @@ def start_center(args: argparse.Namespace, listener: EngineListener) -> Center:
                     users=UserStore(store.engine), tls=tls, feed_tokens=tokens)
     actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
     radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
-    center = Center(scenario, engine, actor)
+    center = Center(scenario, engine, actor, lease=lease)
     if args.demo:
         center.simulator = GatewaySimulator(simulated_guides(scenario), time_scale=args.time_scale)
         center.simulator.start()

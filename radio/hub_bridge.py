@@ -56,7 +56,9 @@ class HubBridge:
     def __init__(self, hub_url: str, name: str, ports: list[PortConfig], *,
                  token: str | None = None, tls: ssl.SSLContext | None = None,
                  voice: VoicePager | None = None) -> None:
-        self.url = hub_url.rstrip("/") + RADIO_PATH
+        # a center with a standby hub lists both: "ws://hub-a:8765,ws://hub-b:8765"
+        self.urls = [u.strip().rstrip("/") + RADIO_PATH for u in hub_url.split(",")]
+        self._at = 0  # the address tried now; a failure moves on to the next
         self.name, self.token, self.tls = name, token, tls
         self.run = secrets.token_hex(4)  # with the batch number, keys every fix uniquely
         self.loop = asyncio.new_event_loop()
@@ -128,7 +130,13 @@ class HubBridge:
         await self._send({"type": "batch", "run": self.run, "seq": batch.seq,
                           "port": batch.port, "items": batch.items})
 
+    @property
+    def url(self) -> str:
+        return self.urls[self._at]
+
     async def _follow(self) -> None:
+        """On any break try the next address at once; back off only when every address has
+        failed in turn."""
         backoff = BACKOFF_START_S
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
         while True:
@@ -145,8 +153,10 @@ class HubBridge:
             finally:
                 self._ws = None
                 self.connected.clear()
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, BACKOFF_MAX_S)
+            self._at = (self._at + 1) % len(self.urls)
+            if self._at == 0:
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX_S)
 
     async def _hello(self, ws: ClientConnection) -> None:
         ports = [{"name": c.name, "protocol": c.protocol, "unit": c.unit}

@@ -29,9 +29,9 @@ class Center:
     """The hub process, its database, a shift lead `lead` (password `lead-password`) and a
     token for 110 or a radio bridge."""
 
-    def __init__(self, tmp_path) -> None:
+    def __init__(self, tmp_path, url: str | None = None) -> None:
         self.directory = tmp_path
-        self.url = f"sqlite:///{tmp_path / 'center.sqlite3'}"
+        self.url = url or f"sqlite:///{tmp_path / 'center.sqlite3'}"
         self.database = make_engine(self.url)
         upgrade(self.database)
         self.token = FeedTokens(self.database).add("client")
