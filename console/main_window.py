@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
 
     # -- refresh ------------------------------------------------------------------------------
     def _tick(self) -> None:
-        self.clock.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        self.clock.setText(datetime.now(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"))
         if self.hub.chain_head is not None:
             last, digest = self.hub.chain_head
             self.chain_label.setText(self.tr("Log #%1 · %2").replace("%1", str(last))

@@ -21,22 +21,33 @@ from PySide6.QtWidgets import (
 from console.texts import field_text, status_text
 from dispatch.duplicates import DuplicateCandidate
 from dispatch.eligibility import Eligibility
-from dispatch.lifecycle import AWAITING_UNIT
+from dispatch.lifecycle import AWAITING_UNIT, IncidentStatus
 from dispatch.recommend import Recommendation
+from dispatch.service_hours import CHINA_TZ
 from dispatch.state import Incident
 from hub.radio_log import RadioLogEntry
 
 
 def _local(when: datetime) -> str:
-    return when.astimezone().strftime("%H:%M:%S")
+    """China time, whatever the PC's own zone: the 110 slip, the radio and every colleague
+    speak it."""
+    return when.astimezone(CHINA_TZ).strftime("%H:%M:%S")
+
+
+def frame_text(raw: bytes) -> str:
+    """A frame as a radio operator reads it: printable ASCII as is, CR and LF by name, every
+    other byte as a middle dot (the hex line below shows its value)."""
+    names = {0x0D: "␍", 0x0A: "␊"}
+    return "".join(names.get(b, chr(b) if 0x20 <= b < 0x7F else "·") for b in raw)
 
 
 def _highlighted(text: str, verdict: Eligibility | None) -> str:
     """The slip text with every clause that raised a signal marked: red when it counts,
-    struck-through grey when negated."""
+    amber underlined when hedged (ask the caller), struck-through grey when negated."""
     out = html.escape(text)
     for signal in (verdict.signals if verdict else ()):
         style = ("color:#999;text-decoration:line-through" if signal.negated
+                 else "color:#b36b00;text-decoration:underline" if signal.hedged
                  else "color:#b00020;font-weight:bold")
         phrase = html.escape(signal.phrase)
         out = out.replace(phrase, f"<span style='{style}'>{phrase}</span>", 1)
@@ -51,6 +62,21 @@ class IncidentPanel(QTextBrowser):
         self.setObjectName("incidentPanel")
         self.setOpenLinks(False)
         self.show_incident(None, [])
+
+    def _question(self, incident: Incident, verdict: Eligibility | None) -> str:
+        """The question triage waits on (or will ask when T is pressed), and how to answer."""
+        if incident.status != IncidentStatus.RECEIVED:
+            return ""
+        if incident.question:
+            title, question = self.tr("Ask the caller"), incident.question
+        elif verdict is not None and verdict.question is not None:
+            title, question = self.tr("Triage will ask the caller"), verdict.question.text
+        else:
+            return ""
+        how = self.tr("Answer with /a %1 y or /a %1 n (yes or no to the question as asked)")
+        return (f"<div style='background:#fff0c2;padding:4px'><b>{html.escape(title)}</b>: "
+                f"<b style='color:#b36b00'>{html.escape(question)}</b><br>"
+                f"{html.escape(how.replace('%1', incident.case))}</div>")
 
     def show_incident(self, incident: Incident | None, ranked: list[Recommendation],
                       verdict: Eligibility | None = None,
@@ -99,7 +125,8 @@ class IncidentPanel(QTextBrowser):
             f"{caller} {e(incident.caller_phone)}</p>"
             f"<p style='background:#fff8dc;padding:4px'>"
             f"{_highlighted(incident.description, verdict)}</p>"
-            f"<ul>{facts}</ul>{dup_section}<h4>{triage}</h4><ul>{reasons}</ul>"
+            f"<ul>{facts}</ul>{dup_section}<h4>{triage}</h4>{self._question(incident, verdict)}"
+            f"<ul>{reasons}</ul>"
             f"{units_section}"
             f"<p style='color:#555'>{e(keys)}</p>"
         )
@@ -137,7 +164,7 @@ class RadioLogPanel(QWidget):
         arrow = {"in": "◀", "out": "▶"}.get(entry.direction, "✖")
         line = f"{_local(entry.time)} {entry.port:<7} {arrow} {entry.unit:<8} {entry.text}"
         if self.raw.isChecked() and entry.raw:
-            line += f"\n    {entry.raw!r}"
+            line += f"\n    {frame_text(entry.raw)}\n    {entry.raw.hex(' ').upper()}"
         return line
 
     def _shown(self, entry: RadioLogEntry) -> bool:
