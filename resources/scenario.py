@@ -211,7 +211,8 @@ def load(path: Path = DEMO_SCENARIO) -> Scenario:
                          [])
     kinds = [*((("zones", name, "kind"), name, zone.kind) for name, zone in model.zones.items()),
              *((("zones_geojson",), name, kind) for name, (kind, _) in zones_geo.items())]
-    problems = _located(lines, cross_problems(model, {*model.posts, *posts_geo}, kinds))
+    drawn = [(("posts_geojson", name), point) for name, point in posts_geo.items()]
+    problems = _located(lines, cross_problems(model, {*model.posts, *posts_geo}, kinds, drawn))
     if problems:
         raise ScenarioError(path, problems)
     return _scenario(path, doc, model, zones_geo, posts_geo, roads_geo)

@@ -88,20 +88,44 @@ def pydantic_problems(error: ValidationError) -> Iterator[tuple[Loc, str]]:
 
 
 def cross_problems(model: ScenarioModel, posts: Iterable[str],
-                   zone_kinds: Iterable[tuple[Loc, str, str]]) -> Iterator[tuple[Loc, str]]:
-    """What one value cannot tell: units at posts that exist, zones of kinds that have service
-    hours, and every point inside the region (a swapped pair is named as such)."""
+                   zone_kinds: Iterable[tuple[Loc, str, str]],
+                   drawn: Iterable[tuple[Loc, tuple[float, float]]] = (),
+                   ) -> Iterator[tuple[Loc, str]]:
+    """What one value cannot tell: units at posts that exist, one unit per id and per radio,
+    ports bound to known units, zones of kinds that have service hours, and every point inside
+    the region (a swapped pair is named as such), including those `drawn` in GeoJSON files."""
     known_posts = set(posts)
     for n, unit in enumerate(model.units):
         if unit.post not in known_posts:
             yield ("units", n, "post"), (f"unit {unit.unit_id}: no post named {unit.post!r}; "
                                          f"posts: {', '.join(sorted(known_posts))}")
+    yield from _duplicate_units(model)
+    unit_ids = {unit.unit_id for unit in model.units}
+    for n, port in enumerate(model.radio_ports):
+        if port.unit is not None and port.unit not in unit_ids:
+            yield ("radio_ports", n, "unit"), f"port {port.name}: no unit {port.unit!r}"
     kinds = set(DEFAULT_SCHEDULES) | set(model.program.schedules)
     for loc, name, kind in zone_kinds:
         if kind not in kinds:
             yield loc, (f"zone {name!r} has kind {kind!r}; known kinds: "
                         f"{', '.join(sorted(kinds))} (add others under program.schedules)")
-    yield from _points_outside(model)
+    yield from _points_outside(model, [*_points(model), *drawn])
+
+
+def _duplicate_units(model: ScenarioModel) -> Iterator[tuple[Loc, str]]:
+    """A second unit with the same id, or the same radio (fleet and id), would take the first
+    one's reports and pages without a word."""
+    ids: set[str] = set()
+    radios: dict[tuple[int, str], str] = {}
+    for n, unit in enumerate(model.units):
+        if unit.unit_id in ids:
+            yield ("units", n, "unit_id"), f"unit id {unit.unit_id!r} is used twice"
+        radio = (unit.fleet, unit.radio_id)
+        if radio in radios:
+            yield ("units", n, "radio_id"), (f"unit {unit.unit_id}: radio {unit.fleet}-"
+                                             f"{unit.radio_id} is already unit {radios[radio]}'s")
+        ids.add(unit.unit_id)
+        radios.setdefault(radio, unit.unit_id)
 
 
 def _points(model: ScenarioModel) -> Iterator[tuple[Loc, tuple[float, float]]]:
@@ -119,7 +143,8 @@ def _points(model: ScenarioModel) -> Iterator[tuple[Loc, tuple[float, float]]]:
         yield ("posts", name), point
 
 
-def _points_outside(model: ScenarioModel) -> Iterator[tuple[Loc, str]]:
+def _points_outside(model: ScenarioModel, points: Iterable[tuple[Loc, tuple[float, float]]],
+                    ) -> Iterator[tuple[Loc, str]]:
     """A point outside the region widened by the fix margin is a mistake; when the swapped
     pair would be inside, latitude and longitude were written the wrong way round."""
     r = model.region
@@ -129,7 +154,7 @@ def _points_outside(model: ScenarioModel) -> Iterator[tuple[Loc, str]]:
         return (r.min_lon - margin <= lon <= r.max_lon + margin
                 and r.min_lat - margin <= lat <= r.max_lat + margin)
 
-    for loc, (lon, lat) in _points(model):
+    for loc, (lon, lat) in points:
         if inside(lon, lat):
             continue
         if inside(lat, lon):

@@ -172,3 +172,39 @@ def test_a_missing_geojson_file_names_the_key_that_names_it(tmp_path) -> None:
     [(line, key, message)] = problems
     assert (line, key) == (line_of(text, '"posts_geojson"'), "posts_geojson")
     assert "posts.geojson" in message and "No such file" in message
+
+
+def test_a_unit_or_radio_used_twice_is_refused(tmp_path) -> None:
+    second = '"name": "引导员02 平安", "kind": "guide", "fleet": 100'
+    text, problems = refused(tmp_path, f'{{"unit_id": "G02", {second}, "radio_id": "1002"',
+                             f'{{"unit_id": "G01", {second}, "radio_id": "1001"')
+    line = line_of(text, '"name": "引导员02 平安"')
+    assert problems == [(line, "units.1.unit_id", "unit id 'G01' is used twice"),
+                        (line, "units.1.radio_id", "unit G01: radio 100-1001 is already unit "
+                                                   "G01's")]
+
+
+def test_a_port_bound_to_an_unknown_unit_is_refused(tmp_path) -> None:
+    text, problems = refused(tmp_path, '"radio_status":',
+                             '"radio_ports": [{"name": "gnss", "url": "/dev/ttyUSB0",\n'
+                             '   "protocol": "nmea", "unit": "G99"}],\n  "radio_status":')
+    assert problems == [(line_of(text, '"unit": "G99"'), "radio_ports.0.unit",
+                         "port gnss: no unit 'G99'")]
+
+
+def test_a_swapped_post_in_geojson_is_named(tmp_path) -> None:
+    posts = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "定海解放路岗"},
+         "geometry": {"type": "Point", "coordinates": [30.02, 122.101]}}]}
+    (tmp_path / "posts.geojson").write_text(json.dumps(posts, ensure_ascii=False), "utf-8")
+    doc = json.loads(DEMO)
+    del doc["posts"], doc["basemap"]
+    for unit in doc["units"]:
+        unit["post"] = "定海解放路岗"
+    doc["posts_geojson"] = "posts.geojson"
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    with pytest.raises(ScenarioError) as caught:
+        load_text(tmp_path, text)
+    [(line, key, message)] = caught.value.problems
+    assert (line, key) == (line_of(text, '"posts_geojson"'), "posts_geojson.定海解放路岗")
+    assert "swapped" in message
