@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from console.hub_client import Credentials, HubClient  # noqa: E402
-from db.models import EventRow  # noqa: E402
+from db.models import EventRow, PositionRow  # noqa: E402
 from db.schema import make_engine, upgrade  # noqa: E402
 from dispatch import events as ev  # noqa: E402
 from hub.center import simulated_guides  # noqa: E402
@@ -238,7 +238,8 @@ def last_event_id(url: str) -> int:
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            return session.scalar(select(func.max(EventRow.id))) or 0
+            return max(session.scalar(select(func.max(EventRow.id))) or 0,
+                       session.scalar(select(func.max(PositionRow.id))) or 0)
     finally:
         engine.dispose()
 
@@ -249,7 +250,10 @@ def events_by_type(url: str, after: int, last: int) -> dict[str, int]:
         with Session(engine) as session:
             rows = session.execute(select(EventRow.type, func.count()).where(
                 EventRow.id > after, EventRow.id <= last).group_by(EventRow.type))
-            return dict(rows.all())
+            counts = dict(rows.all())
+            counts[ev.UNIT_POSITION] = session.scalar(select(func.count()).where(
+                PositionRow.id > after, PositionRow.id <= last))  # the track store's
+            return counts
     finally:
         engine.dispose()
 
