@@ -77,6 +77,10 @@ def apply_config(parser: argparse.ArgumentParser, config: UserConfig) -> None:
     values = {key: value for key, value in config.model_dump(exclude={"radio"}).items()
               if key in dests and value is not None}
     parser.set_defaults(**values)
+    for action in parser._actions:  # `users list --db`, `audit verify --db` …
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                apply_config(sub, config)
 
 
 def fill_radio(args: argparse.Namespace, config: UserConfig) -> None:

@@ -45,8 +45,9 @@ def test_the_file_fills_options_the_command_line_leaves_out(config) -> None:
     assert args.tiles == "mbtiles:/srv/tiles/zhoushan.mbtiles"
     assert args.radio == ["gw1=/dev/ttyUSB0,baud=4800", "gw2=/dev/ttyUSB1"]
     assert (args.lang, args.voice) == ("en", None)
-    assert parse(config, ["export-map", "--day", "2026-05-01", "--out", "x.html"]).db == (
-        "postgresql://jingbao@center/jingbao")
+    for argv in (["export-map", "--day", "2026-05-01", "--out", "x.html"], ["users", "list"],
+                 ["audit", "verify"], ["feed-token", "list"]):
+        assert parse(config, argv).db == "postgresql://jingbao@center/jingbao", argv
 
 
 def test_the_command_line_wins(config) -> None:
