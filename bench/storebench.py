@@ -26,10 +26,14 @@ UNITS = 300
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+def unit_spec(n: int, post: str) -> dict:
+    return {"unit_id": f"U{n:03d}", "name": f"U{n:03d}", "kind": "guide", "fleet": 100,
+            "radio_id": str(3000 + n), "post": post}
+
+
 def roster_factory(units: int = UNITS) -> Callable[[], list[Unit]]:
     demo = scenarios.load()
-    specs = [{"unit_id": f"U{n:03d}", "name": "", "kind": "guide", "fleet": 100,
-              "radio_id": str(n), "post": next(iter(demo.posts))} for n in range(units)]
+    specs = [unit_spec(n, next(iter(demo.posts))) for n in range(units)]
     return dataclasses.replace(demo, unit_specs=specs).roster
 
 

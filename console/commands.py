@@ -219,8 +219,8 @@ def export_map(args: argparse.Namespace) -> int:
     from datetime import date
     from pathlib import Path
 
-    from db.schema import default_url
-    from db.store import EventStore
+    from db import days
+    from db.schema import default_url, make_engine, upgrade
     from map.day_map import export_day_map
     from map.tiles import open_pack
     from resources import scenario as scenarios
@@ -228,14 +228,15 @@ def export_map(args: argparse.Namespace) -> int:
     scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
     pack = args.tiles or scenario.basemap
     tiles = open_pack(pack) if pack and str(pack) != "none" else None
-    store = EventStore.open(args.db or default_url(), scenario.roster)
+    engine = make_engine(args.db or default_url())
+    upgrade(engine)
     day = date.fromisoformat(args.day)
-    try:  # range reads: from the snapshot before the day, the day's tracks by index
-        state, events = store.day(day)
+    try:  # range reads from the snapshot before the day, no replay of the hub's state
+        state, events = days.day_log(engine, scenario.roster, day)
         count = export_day_map(events, scenario, day, Path(args.out), tiles, state=state,
-                               tracks=store.day_tracks(day))
+                               tracks=days.day_tracks(engine, day))
     finally:
-        store.close()
+        engine.dispose()
     print(f"{args.out}: {count} incidents on {args.day}")
     return 0
 

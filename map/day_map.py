@@ -34,9 +34,6 @@ OUTCOME_COLOURS = {S.CLOSED: "#2ca02c", S.CLAIM_FILED: "#2ca02c", S.REFERRED_POL
                    S.REFERRED_120: "#9467bd", S.DUPLICATE: "#c7c7c7", S.CANCELLED: "#c7c7c7"}
 OPEN_COLOUR = "#d62728"
 TRACK_COLOURS = ("#1f77b4", "#ff7f0e", "#17becf", "#bcbd22", "#8c564b", "#e377c2")
-# A drawn track keeps one fix per this many seconds: at 1 Hz a day of 300 units would be 26
-# million points, a page no browser opens; 15 s still follows every street a rider took.
-TRACK_STEP_S = 15.0
 Track = list[tuple[float, float]]
 
 

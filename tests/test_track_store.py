@@ -4,15 +4,19 @@ PostgreSQL partitions by day, and reads of a day touch only that day."""
 
 from __future__ import annotations
 
+import dataclasses
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, select, text
 
-from db import audit, tracks
+from db import audit, days, tracks
 from db.models import EventRow, PositionRow
 from db.schema import MIGRATIONS, make_engine
 from db.store import EventStore, verify_chain
@@ -22,11 +26,13 @@ from dispatch.alerts import parse_alert_slip
 from dispatch.config import ZHOUSHAN
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
+from resources import scenario as scenarios
 from tests.conftest import make_units
 from tests.dbfixtures import _pg_database
 from tests.test_dispatch_core import SLIP
 
 DAY = date(2026, 11, 25)
+JINGBAO = str(Path(sys.executable).with_name("jingbao"))
 
 
 @pytest.fixture
@@ -178,26 +184,27 @@ def test_a_day_is_read_from_the_snapshot_before_it(db_url, actor) -> None:
                   actor.event(ev.INCIDENT_REFERRED, {"case": "1002", "to": "referred_police"})])
     today = tracks.local_day(datetime.now(UTC))
 
-    state, events = store.day(today + timedelta(days=1))
+    state, events = days.day_log(store.engine, make_units, today + timedelta(days=1))
     assert state.last_event_id == at_snapshot and len(state.incidents) == 3
     assert [e.type for e in events] == [ev.INCIDENT_REFERRED]  # fixes come from the tracks
-    state, events = store.day(today)  # no snapshot before today: from the start
+    state, events = days.day_log(store.engine, make_units, today)  # no snapshot before
     assert state.last_event_id == 0 and len(events) == 4
     store.close()
 
 
-def test_day_tracks_hold_the_day_only_thinned_in_order(db_url) -> None:
+def test_day_tracks_hold_the_day_only_one_fix_per_step_in_order(db_url) -> None:
     store = EventStore.open(db_url, make_units)
     start = datetime(2026, 11, 25, 0, 0, 0, tzinfo=CHINA_TZ)
     batch = [fix(unit, k, start + timedelta(seconds=k)) for k in range(60) for unit in
              ("G01", "G02")]
-    before = [fix("G01", 500, start - timedelta(seconds=1))]  # the evening before
+    before = [fix("P01", 500, start - timedelta(seconds=1))]  # the evening before
     store.append(before + batch)
-    drawn = store.day_tracks(DAY, 10.0)
-    expected = [(122.1 + k / 1e4, 30.02) for k in range(0, 60, 10)]  # seconds 0, 10, … 50
+    assert tracks.OVERVIEW_S == 15.0
+    drawn = days.day_tracks(store.engine, DAY)
+    expected = [(122.1 + k / 1e4, 30.02) for k in (0, 15, 30, 45)]
     assert drawn == {"G01": expected, "G02": expected}
-    assert store.day_tracks(DAY - timedelta(days=1), 10.0) == {
-        "G01": [(122.1 + 500 / 1e4, 30.02)]}
+    assert days.day_tracks(store.engine, DAY - timedelta(days=1)) == {
+        "P01": [(122.1 + 500 / 1e4, 30.02)]}
     store.close()
 
 
@@ -212,3 +219,27 @@ def test_snapshots_keep_the_first_of_the_day_and_the_last_three(tmp_path, actor)
             "SELECT last_event_id FROM snapshots ORDER BY id")).scalars().all()
     assert kept == [1, 4, 5, 6]
     store.close()
+
+
+def test_export_map_draws_the_day_from_the_database(tmp_path, actor) -> None:
+    """`jingbao export-map --day` as a user runs it: the day's incidents and tracks only."""
+    url = f"sqlite:///{tmp_path / 'e.sqlite3'}"
+    store = EventStore.open(url, scenarios.load().roster)
+    for n, (day, hour) in enumerate(((24, 23), (25, 9), (25, 14))):
+        when = datetime(2026, 11, day, hour, tzinfo=CHINA_TZ).astimezone(UTC)
+        doc = {**SLIP, "alert_id": f"E-{n}", "received_at": when.isoformat()}
+        slip = commands.receive_alert(parse_alert_slip(doc, ZHOUSHAN), actor)
+        store.append([dataclasses.replace(slip, time=when)])
+    morning = datetime(2026, 11, 25, 10, tzinfo=CHINA_TZ)
+    store.append([fix("G01", k, morning + timedelta(seconds=k)) for k in range(30)]
+                 + [fix("G02", 100 + k, morning - timedelta(hours=12)) for k in range(3)])
+    store.close()
+    out = tmp_path / "day.html"
+    result = subprocess.run([JINGBAO, "export-map", "--day", DAY.isoformat(), "--db", url,
+                             "--out", str(out), "--tiles", "none"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "2 incidents on 2026-11-25" in result.stdout
+    page = out.read_text(encoding="utf-8")
+    assert str(122.1 + 15 / 1e4) in page  # G01's overview fix at 15 s
+    assert "G01" in page and "G02" not in page  # the tracks' tooltips: not the evening's

@@ -19,6 +19,9 @@ PostgreSQL: declarative partitioning by China day; partitions for the moved days
 here, later ones by the store before its first write into a day. Rows are moved in id order,
 50,000 at a time, never loading the whole log.
 
+`overview` marks, per unit, a fix at least `tracks.OVERVIEW_S` after the last one marked:
+a day's map reads those through a partial index instead of every fix of the day.
+
 Revision ID: 0007
 """
 
@@ -56,6 +59,7 @@ def _create_positions(postgresql: bool) -> None:
         sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("prev_hash", sa.String(64), nullable=True),
         sa.Column("hash", sa.String(64), nullable=True),
+        sa.Column("overview", sa.Boolean(), nullable=False),
         postgresql_partition_by="RANGE (time)",
     )
     op.create_index("ix_positions_unit_time", "positions", ["unit", "time"])
@@ -65,6 +69,8 @@ def _create_positions(postgresql: bool) -> None:
     op.create_index("ix_positions_idempotency_key", "positions", ["idempotency_key"],
                     postgresql_where=sa.text("idempotency_key IS NOT NULL"),
                     sqlite_where=sa.text("idempotency_key IS NOT NULL"))
+    op.create_index("ix_positions_overview", "positions", ["unit", "time"],
+                    postgresql_where=sa.text("overview"), sqlite_where=sa.text("overview"))
 
 
 def upgrade() -> None:
@@ -78,9 +84,11 @@ def upgrade() -> None:
     query = sa.select(events).where(events.c.type == ev.UNIT_POSITION).order_by(
         events.c.id).limit(CHUNK)
     days: set = set()
+    overview = tracks.Overview()
     after = 0
     while rows := connection.execute(query.where(events.c.id > after)).all():
         moved = [tracks.to_row(tracks.to_event(r), r.id, r.prev_hash, r.hash) for r in rows]
+        overview.last.update(overview.mark(moved))
         if postgresql:
             for day in {tracks.local_day(r["time"]) for r in moved} - days:
                 tracks.create_partition(connection, day)

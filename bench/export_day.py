@@ -1,0 +1,164 @@
+"""`jingbao export-map --day` on a large generated day, and the restart of that center (issue
+12; goals: a 26-million-position day in ≤ 10 s and ≤ 500 MB; restart ≤ 3 s).
+
+Generates UNITS × SECONDS fixes (1 Hz) for the day, a tenth as many the evening before, and
+alerts through the day, straight into the tables (COPY on PostgreSQL), with a snapshot as the
+store keeps one every 20,000 events and 20,000 fixes after it (the most a restart replays).
+Then runs the real command as its own process, several times, and reports wall time and peak
+RSS (the child's ru_maxrss), and times `EventStore.open` (the hub's restart). The extrapolation
+to 26 million positions is linear in the rows read and says so.
+
+    .venv/bin/python bench/export_day.py [--seconds 3600] [--repeats 3] [--db postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from storebench import UNITS, database, roster_factory, spread, unit_spec
+
+from db import tracks
+from db.models import EventRow, SnapshotRow
+from db.schema import make_engine, upgrade
+from db.store import SNAPSHOT_EVERY, EventStore
+from dispatch import commands
+from dispatch.alerts import parse_alert_slip
+from dispatch.config import ZHOUSHAN
+from dispatch.service_hours import CHINA_TZ
+from dispatch.snapshot import to_document
+from dispatch.state import CenterState
+from resources.scenario import DEMO_SCENARIO
+
+DAY = date(2026, 11, 25)
+JINGBAO = str(Path(sys.executable).with_name("jingbao"))
+CHUNK_S = 100  # seconds of fixes per transaction while generating
+FULL_DAY = 300 * 86_400
+
+
+def rows(first_id: int, start: datetime, seconds: int) -> list[dict]:
+    """Fix rows as the store writes them (the chain's hashes are placeholders: nothing here
+    verifies, and hashing millions of rows would only slow the set-up)."""
+    out, next_id = [], first_id
+    for s in range(seconds):
+        when = start + timedelta(seconds=s)
+        for n in range(UNITS):
+            out.append({"id": next_id, "time": when + timedelta(microseconds=n),
+                        "unit": f"U{n:03d}", "lon": 122.1 + n * 1e-4 + s * 1e-6,
+                        "lat": 30.0 + n * 1e-5, "speed_kmh": 20.0, "course": 90.0,
+                        "radio_status": 0, "fix_time": None, "actor": "radio:bench",
+                        "workstation": "bench", "idempotency_key": None, "payload": None,
+                        "prev_hash": "0" * 64, "hash": "0" * 64,
+                        "overview": s % tracks.OVERVIEW_S == 0})
+            next_id += 1
+    return out
+
+
+def generate(url: str, seconds: int) -> int:
+    """Fill the database; returns how many fixes the day itself holds."""
+    engine = make_engine(url)
+    upgrade(engine)
+    day_start = datetime.combine(DAY, datetime.min.time(), CHINA_TZ).astimezone(UTC)
+    evening = day_start - timedelta(seconds=seconds // 10)
+    partitions = tracks.Partitions(engine)
+    partitions.ensure([evening, day_start])
+    next_id = 1
+    for start, length in ((evening, seconds // 10), (day_start + timedelta(hours=8), seconds)):
+        for s in range(0, length, CHUNK_S):
+            batch = rows(next_id, start + timedelta(seconds=s), min(CHUNK_S, length - s))
+            with engine.begin() as connection:
+                tracks.write(connection, batch)
+            next_id += len(batch)
+    actor = commands.Actor("hub:110-feed", "bench")
+    alerts = []
+    for n in range(40):  # alerts through the day, every 20 minutes from 08:00
+        when = day_start + timedelta(hours=8, minutes=20 * n)
+        doc = {"alert_id": f"X-{n}", "received_at": when.isoformat(),
+               "caller_phone": "13800000000", "description": "两车追尾 无人受伤",
+               "location": {"lon": 122.1035, "lat": 30.0165, "address": "定海 解放路"},
+               "structured": {"injuries": False, "vehicles_movable": True,
+                              "estimated_loss_cny": 2000}}
+        event = commands.receive_alert(parse_alert_slip(doc, ZHOUSHAN), actor)
+        alerts.append({"id": next_id + n, "time": when, "type": event.type, "actor": actor.name,
+                       "workstation": "bench", "payload": event.payload,
+                       "idempotency_key": event.idempotency_key, "prev_hash": "0" * 64,
+                       "hash": "0" * 64})
+    with engine.begin() as connection:
+        connection.execute(EventRow.__table__.insert(), alerts)
+        state = CenterState(roster_factory()())
+        state.last_event_id = next_id + len(alerts) - 1 - SNAPSHOT_EVERY
+        connection.execute(SnapshotRow.__table__.insert().values(
+            last_event_id=state.last_event_id, created=day_start - timedelta(days=1),
+            document=to_document(state)))
+    engine.dispose()
+    return seconds * UNITS
+
+
+def scenario_file(folder: Path) -> Path:
+    """The demo scenario with the bench's 300 units, for the command's --scenario."""
+    doc = json.loads(DEMO_SCENARIO.read_text(encoding="utf-8"))
+    post = doc["units"][0]["post"]
+    doc["units"] = [unit_spec(n, post) for n in range(UNITS)]
+    path = folder / "bench-scenario.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def export(url: str, out: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `jingbao export-map` process."""
+    start = time.perf_counter()
+    child = subprocess.Popen([JINGBAO, "export-map", "--day", DAY.isoformat(), "--db", url,
+                              "--out", str(out), "--tiles", "none", "--scenario",
+                              str(scenario_file(out.parent))], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"export-map failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def restart(url: str) -> float:
+    start = time.perf_counter()
+    store = EventStore.open(url, roster_factory())
+    elapsed = time.perf_counter() - start
+    store.engine.dispose()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=3600, help="seconds of the day at 1 Hz")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--db", default="postgresql")
+    args = parser.parse_args()
+    with database(args.db) as url, tempfile.TemporaryDirectory() as folder:
+        begun = time.perf_counter()
+        day_fixes = generate(url, args.seconds)
+        print(f"{args.db}: generated {day_fixes:,} fixes of the day and {day_fixes // 10:,} "
+              f"the evening before in {time.perf_counter() - begun:.0f} s")
+        runs = [export(url, Path(folder) / f"day{n}.html") for n in range(args.repeats)]
+        size = (Path(folder) / "day0.html").stat().st_size / 1e6
+        seconds = [r[0] for r in runs]
+        print(f"export-map --day: {spread(seconds, 's', 2)}; peak RSS "
+              f"{spread([r[1] for r in runs], 'MB')}; page {size:.1f} MB")
+        per_million = statistics_median(seconds) / (day_fixes / 1e6)
+        print(f"  linear in the rows read: {per_million:.2f} s per million fixes → "
+              f"{per_million * FULL_DAY / 1e6:.0f} s for a 300-unit 1 Hz day "
+              f"({FULL_DAY / 1e6:.1f} M fixes)")
+        print(f"restart (EventStore.open, {SNAPSHOT_EVERY:,} fixes after the snapshot): "
+              f"{spread([restart(url) for _ in range(args.repeats)], 's', 2)}")
+
+
+def statistics_median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+if __name__ == "__main__":
+    main()
