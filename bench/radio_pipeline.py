@@ -3,10 +3,12 @@
 1. Decode throughput of the bridge's pipeline (framer + decoder registry + pynmeagps) against
    bare pynmeagps reading the same bytes, in the same run, over all gpsd captures.
 2. Latency at 300 units × 1 Hz: FleetSync reports written into a pty → bridge thread → engine
-   loop → SQLite append → Qt signal delivered on the UI thread; p50/p99 and the process's CPU
-   share while doing it.
+   loop → SQLite append → console link → the window's UI thread → the unit drawn at its new
+   place on the window's map; p50/p99 and the process's CPU share while doing it, spread over
+   the second and in one burst, each repeated (median and min–max of the repeats: the
+   machine is shared).
 
-    .venv/bin/python bench/radio_pipeline.py [seconds]
+    .venv/bin/python bench/radio_pipeline.py [seconds] [repeats]
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from pynmeagps import NMEAReader  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from console.signals import HubSignals, SignalListener  # noqa: E402
+from console.app import attach_window  # noqa: E402
+from console.hub_client import Credentials  # noqa: E402
 from db.store import EventStore  # noqa: E402
 from dispatch import events as ev  # noqa: E402
+from hub.center import LogListener  # noqa: E402
 from hub.engine import Engine  # noqa: E402
 from radio import gateway  # noqa: E402
 from radio.framing import LineFramer  # noqa: E402
@@ -69,9 +73,33 @@ def throughput() -> None:
           f"({mb:.1f} MB, {frames:,} frames)")
 
 
-def latency(seconds: float, spread: bool) -> None:
+def writer(master: int, stop: threading.Event, spread: bool,
+           written: dict[tuple[str, str], float]) -> None:
+    """300 FleetSync reports a second: in one burst, or each unit at its own phase."""
+    second = 0
+    while not stop.is_set():
+        tick = time.perf_counter()
+        when = datetime.now(UTC).replace(microsecond=0)
+        burst = [fleetsync.encode(100, str(5000 + n), when, 122.10 + n * 1e-4,
+                                  30.02 + (second % 60) * 1e-5, 20, 90)
+                 for n in range(UNITS)]
+        step = 10 if spread else UNITS
+        for start in range(0, UNITS, step):
+            stamp = time.perf_counter()
+            for n in range(start, start + step):
+                written[(f"U{n:03d}", when.isoformat())] = stamp
+            os.write(master, b"".join(burst[start:start + step]))
+            if spread:
+                stop.wait(0.9 / (UNITS / step))
+        second += 1
+        stop.wait(max(0.0, 1.0 - (time.perf_counter() - tick)))
+
+
+def latency(seconds: float, spread: bool) -> dict[str, float]:
     """`spread`: units report at their own phase across each second, as independent radios
-    do; otherwise all 300 reports land in one burst (the worst case for queueing)."""
+    do; otherwise all 300 reports land in one burst (the worst case for queueing). Two
+    figures: pty → the event on the window's UI thread (through the console link, as every
+    console gets it), and pty → the unit drawn at its new place on the window's map."""
     app = QApplication.instance() or QApplication([])
     demo = scenarios.load()
     specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
@@ -80,62 +108,70 @@ def latency(seconds: float, spread: bool) -> None:
     master, slave = os.openpty()
     tty.setraw(slave)
     store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3", scenario.roster)
-    signals = HubSignals()
-    engine = Engine(store, scenario, SignalListener(signals), workstation=socket.gethostname())
-    engine.start(feed_port=None, radio_ports=[PortConfig("bench", os.ttyname(slave),
-                                                         baudrate=115200)])
+    engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
+    engine.start(feed_port=0, radio_ports=[PortConfig("bench", os.ttyname(slave),
+                                                      baudrate=115200)])
+    token = engine.console_link.local_session("bench", "bench")
+    hub, window = attach_window(scenario, engine.url, Credentials(token=token), "bench")
+    window.resize(1600, 1000)
+    window.show()
     written: dict[tuple[str, str], float] = {}
-    delays: list[float] = []
+    delivered: dict[str, float] = {}  # unit → write time of its fix applied, not yet drawn
+    delays: dict[str, list[float]] = {"event on the UI thread": [], "unit moved on the map": []}
 
     def on_events(events) -> None:
         now = time.perf_counter()
         for e in events:
-            if e.type == ev.UNIT_POSITION:
-                key = (e.payload["unit"], e.payload["fix_time"])
-                if key in written:
-                    delays.append((now - written.pop(key)) * 1000)
+            key = (e.payload.get("unit"), e.payload.get("fix_time"))
+            if e.type == ev.UNIT_POSITION and key in written:
+                delays["event on the UI thread"].append((now - written[key]) * 1000)
+                delivered[key[0]] = written.pop(key)
 
-    signals.events_appended.connect(on_events)
+    show_state = window.map.show_state
+
+    def drawn(state, selected) -> None:
+        show_state(state, selected)
+        now = time.perf_counter()
+        for stamp in delivered.values():
+            delays["unit moved on the map"].append((now - stamp) * 1000)
+        delivered.clear()
+
+    window.map.show_state = drawn
+    window.signals.events_appended.connect(on_events)
     stop = threading.Event()
-
-    def writer() -> None:
-        second = 0
-        while not stop.is_set():
-            tick = time.perf_counter()
-            when = datetime.now(UTC).replace(microsecond=0)
-            burst = [fleetsync.encode(100, str(5000 + n), when, 122.10 + n * 1e-4,
-                                      30.02 + (second % 60) * 1e-5, 20, 90)
-                     for n in range(UNITS)]
-            step = 10 if spread else UNITS
-            for start in range(0, UNITS, step):
-                stamp = time.perf_counter()
-                for n in range(start, start + step):
-                    written[(f"U{n:03d}", when.isoformat())] = stamp
-                os.write(master, b"".join(burst[start:start + step]))
-                if spread:
-                    stop.wait(0.9 / (UNITS / step))
-            second += 1
-            stop.wait(max(0.0, 1.0 - (time.perf_counter() - tick)))
-
     time.sleep(0.5)
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    thread = threading.Thread(target=writer, daemon=True)
-    thread.start()
+    threading.Thread(target=writer, args=(master, stop, spread, written), daemon=True).start()
     QTimer.singleShot(int(seconds * 1000), app.quit)
     app.exec()
     stop.set()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    hub.stop()
     engine.stop()
-    delays.sort()
+    window.close()
+    figures = {"cpu %": 100 * cpu / wall}
+    for name, values in delays.items():
+        values.sort()
+        figures[f"{name} p50"] = statistics.median(values)
+        figures[f"{name} p99"] = values[int(0.99 * len(values))]
+    return figures
+
+
+def repeated(seconds: float, spread: bool, repeats: int) -> None:
+    runs = [latency(seconds, spread) for _ in range(repeats)]
     shape = "spread over each second" if spread else "one burst a second"
-    print(f"latency {UNITS} units × 1 Hz ({shape}) for {seconds:.0f} s: {len(delays):,} reports, "
-          f"p50 {statistics.median(delays):.1f} ms, p99 {delays[int(0.99 * len(delays))]:.1f} "
-          f"ms, max {delays[-1]:.1f} ms; CPU {100 * cpu / wall:.0f}% of one core "
-          f"(whole process: pty writer, bridge, engine, SQLite, Qt)")
+    print(f"{UNITS} units × 1 Hz ({shape}), {repeats} runs of {seconds:.0f} s, from the write "
+          f"into the pty (whole process: writer, bridge, engine, SQLite, console link, Qt):")
+    for key in runs[0]:
+        values = [run[key] for run in runs]
+        unit = "% of one core" if key == "cpu %" else " ms"
+        print(f"    {key}: median {statistics.median(values):.1f}{unit}, "
+              f"spread {min(values):.1f}–{max(values):.1f}")
 
 
 if __name__ == "__main__":
     throughput()
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
-    latency(seconds, spread=True)
-    latency(seconds, spread=False)
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    repeated(seconds, True, repeats)
+    repeated(seconds, False, repeats)
