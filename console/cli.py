@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jingbao: {exc}", file=sys.stderr)
         return 2
     args = build_parser(config).parse_args(argv)
-    user_config.fill_radio(args, config)
+    user_config.fill_options(args, config)
     user_config.start_logging(args.verbose)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter
     try:

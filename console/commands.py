@@ -66,7 +66,8 @@ def _screenshot_options(p: argparse.ArgumentParser) -> None:
     _console_options(p)
     p.add_argument("--out", required=True, help="PNG file to write")
     p.add_argument("--seconds", type=float, default=14.0, help="let the demo run this long")
-    p.set_defaults(feed_port=0, time_scale=12.0, first_alert_s=0.5, alert_interval_s=[1.0, 2.5])
+    p.set_defaults(demo=True, feed_port=0, time_scale=12.0, first_alert_s=0.5,
+                   alert_interval_s=[1.0, 2.5])
 
 
 @command("screenshot", "render the real window after the demo has run a little, save a PNG",

@@ -69,24 +69,34 @@ def read_config(path: Path) -> UserConfig:
         raise ValueError("\n".join(problems)) from None
 
 
+# Options whose parser default is None ([] for --radio): "not given" still shows after parsing,
+# so the file fills them then. `lang` has a real default and goes in as the parser's default.
+FILLED = ("db", "tiles", "voice", "radio")
+# what a demo never takes from the file: it keeps apart from the center's data and radios
+NOT_IN_DEMO = ("db", "voice", "radio")
+
+
 def apply_config(parser: argparse.ArgumentParser, config: UserConfig) -> None:
-    """Make the file's settings the defaults of a subcommand that has those options, so that
-    an option given on the command line still wins. Not --radio: it appends to its default,
-    so the file's ports are filled in after parsing (`fill_radio`)."""
-    dests = {action.dest for action in parser._actions}
-    values = {key: value for key, value in config.model_dump(exclude={"radio"}).items()
-              if key in dests and value is not None}
-    parser.set_defaults(**values)
-    for action in parser._actions:  # `users list --db`, `audit verify --db` …
+    """Make the file's `lang` the default of every (sub)command that has the option, so that
+    `--lang` on the command line still wins."""
+    if config.lang is not None and "lang" in {action.dest for action in parser._actions}:
+        parser.set_defaults(lang=config.lang)
+    for action in parser._actions:  # nested subcommands: `users list`, `audit verify` …
         if isinstance(action, argparse._SubParsersAction):
             for sub in action.choices.values():
                 apply_config(sub, config)
 
 
-def fill_radio(args: argparse.Namespace, config: UserConfig) -> None:
-    """The file's radio ports when the command has --radio and the command line named none."""
-    if getattr(args, "radio", None) == []:
-        args.radio = list(config.radio)
+def fill_options(args: argparse.Namespace, config: UserConfig) -> None:
+    """The file's db, tiles, voice and radio for a command that has those options and was not
+    given them; a `--demo` takes only the basemap, so a demo on a center's PC never writes to
+    its database nor keys its radios."""
+    for key in FILLED:
+        value = getattr(config, key)
+        if getattr(args, "demo", False) and key in NOT_IN_DEMO:
+            continue
+        if getattr(args, key, "absent") in (None, []) and value not in (None, []):
+            setattr(args, key, list(value) if isinstance(value, list) else value)
 
 
 def start_logging(verbose: bool) -> Path | None:

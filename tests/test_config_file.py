@@ -28,7 +28,7 @@ lang = "en"
 
 def parse(config: user_config.UserConfig, argv: list[str]) -> argparse.Namespace:
     args = build_parser(config).parse_args(argv)
-    user_config.fill_radio(args, config)
+    user_config.fill_options(args, config)
     return args
 
 
@@ -48,6 +48,13 @@ def test_the_file_fills_options_the_command_line_leaves_out(config) -> None:
     for argv in (["export-map", "--day", "2026-05-01", "--out", "x.html"], ["users", "list"],
                  ["audit", "verify"], ["feed-token", "list"]):
         assert parse(config, argv).db == "postgresql://jingbao@center/jingbao", argv
+
+
+def test_a_demo_keeps_apart_from_the_centers_database_and_radios(config) -> None:
+    for argv in (["console", "--demo"], ["hub", "--demo"], ["screenshot", "--out", "x.png"]):
+        args = parse(config, argv)
+        assert (args.db, args.radio, args.voice) == (None, [], None), argv
+    assert parse(config, ["console", "--demo"]).tiles == "mbtiles:/srv/tiles/zhoushan.mbtiles"
 
 
 def test_the_command_line_wins(config) -> None:
