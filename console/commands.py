@@ -612,3 +612,36 @@ def plan_posts(args: argparse.Namespace) -> int:
               f"{100 * p.share:.2f}% of the smoothed demand (gap to bound {p.gap_points:.3f} "
               f"points, {p.method}, {p.seconds:.2f} s); {fewest}; held-out: {held_out}")
     return 0
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD (local)")
+    p.add_argument("--to", dest="last", required=True, help="last day, inclusive")
+    p.add_argument("--out", required=True, help="folder for report.html and report.xlsx")
+    p.add_argument("--db", help="database URL (default: SQLite file in the user data folder)")
+
+
+@command("report", "KPI report of a date range: an HTML page with charts and an Excel workbook",
+         _report_options)
+def report(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from console import report as kpi_report
+    from db.event_range import events_between
+    from db.schema import default_url, make_engine, upgrade
+    from dispatch.service_hours import CHINA_TZ
+
+    first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
+    if last < first:
+        log.error("--to %s is before --from %s", last, first)
+        return 2
+    engine = make_engine(args.db or default_url())
+    upgrade(engine)
+    print("读取事件 reading the events", flush=True)
+    before, events = events_between(engine, *kpi_report.local_range(first, last, CHINA_TZ))
+    print(f"{len(events)} events", flush=True)
+    page, book = kpi_report.write(events, before, CHINA_TZ, first, last, Path(args.out),
+                                  lambda step: print(step, flush=True))
+    print(f"{page}\n{book}")
+    return 0
