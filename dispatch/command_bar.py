@@ -28,6 +28,7 @@ class Verb:
 VERBS: dict[str, Verb] = {
     "d": Verb("dispatch", ("case", "unit"), "/d 案件号 单位 — 派遣并呼叫"),
     "t": Verb("triage", ("case",), "/t 案件号 — 初分"),
+    "a": Verb("answer_question", ("case", "answer"), "/a 案件号 y|n — 记录报警人对核实问题的回答"),
     "r": Verb("refer", ("case", "target"), "/r 案件号 police|120 — 移交"),
     "m": Verb("merge", ("case", "case"), "/m 案件号 并入案件号 — 合并重复警单"),
     "k": Verb("keep_apart", ("case", "case"), "/k 案件号 案件号 — 不是重复"),
@@ -43,8 +44,11 @@ VERBS: dict[str, Verb] = {
 }
 STATUS_WORDS = {"av": UnitStatus.AVAILABLE, "bz": UnitStatus.BUSY, "off": UnitStatus.OFF_DUTY}
 TARGET_WORDS = {"police": "referred_police", "120": "referred_120"}
+# the caller's answer to the question exactly as asked ("有没有人受伤?" — n: nobody is hurt)
+ANSWER_WORDS = {"y": "yes", "yes": "yes", "是": "yes", "有": "yes", "n": "no", "no": "no",
+                "否": "no", "没有": "no"}
 KIND_WORDS = {"case": "案件", "unit": "单位", "status": "状态", "target": "移交对象",
-              "group": "群组", "radio": "电台编号"}
+              "group": "群组", "radio": "电台编号", "answer": "回答(y 或 n)"}
 CANNED = {  # canned pages, `#1` in the command line
     "1": "请回电指挥中心", "2": "请报告当前位置", "3": "注意安全,减速慢行", "4": "请返回执勤点",
 }
@@ -80,7 +84,7 @@ def parse(line: str, cases: Iterable[str], units: Iterable[str], groups: Iterabl
         words = [*words[:len(verb.args)], " ".join(words[len(verb.args):])]
     known = {"case": {c: c for c in cases}, "unit": {u.upper(): u for u in units},
              "status": {w: str(s) for w, s in STATUS_WORDS.items()}, "target": TARGET_WORDS,
-             "group": {g.lower(): g for g in (*groups, "all")}}
+             "group": {g.lower(): g for g in (*groups, "all")}, "answer": ANSWER_WORDS}
     args = []
     for kind, word in zip(verb.args, words[1:], strict=True):
         if kind == "text":
@@ -106,6 +110,6 @@ def completions(line: str, cases: Iterable[str], units: Iterable[str]) -> list[s
         return []
     pool = {"case": sorted(cases), "unit": sorted(units), "status": list(STATUS_WORDS),
             "target": list(TARGET_WORDS), "text": [f"#{k}" for k in CANNED], "group": ["all"],
-            "radio": []}[verb.args[position]]
+            "radio": [], "answer": ["y", "n"]}[verb.args[position]]
     prefix = " ".join(words[:-1])
     return [f"{prefix} {p}" for p in pool if p.lower().startswith(words[-1].lower())]

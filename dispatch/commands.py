@@ -99,14 +99,13 @@ def triage(state: CenterState, case: str, result: Eligibility, actor: Actor,
     return actor.event(ev.INCIDENT_TRIAGED, payload)
 
 
-ANSWER_WORDS = {"yes": True, "y": True, "是": True, "有": True, "no": False, "n": False,
-                "否": False, "没有": False}
+ANSWERS = {"yes": True, "no": False}  # on the wire; the command line's words map to these
 
 
 def parse_answer(word: str) -> bool:
     """The caller's yes or no, strictly: a typo must never read as the safe answer."""
     try:
-        return ANSWER_WORDS[str(word).strip().lower()]
+        return ANSWERS[str(word)]
     except KeyError:
         raise ValueError(f"answer {word!r} is neither yes nor no") from None
 

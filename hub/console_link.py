@@ -125,6 +125,7 @@ def _insured_by(incident: Incident | None, insurer: str | None) -> bool:
 VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
     "triage": ("triage", (str,)),
     "override_triage": ("override_triage", (str, str)),
+    "answer_question": ("answer_question", (str, str)),
     "refer": ("refer", (str, IncidentStatus)),
     "close": ("close", (str,)),
     "merge": ("merge", (str, str)),
@@ -139,8 +140,8 @@ VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
     "push_to_talk": ("push_to_talk", (bool,)),
 }
 # verbs whose first argument is a case: the console may name the version it acted on
-CASE_VERBS = frozenset({"triage", "override_triage", "refer", "close", "merge", "keep_apart",
-                        "dispatch"})
+CASE_VERBS = frozenset({"triage", "override_triage", "answer_question", "refer", "close", "merge",
+                        "keep_apart", "dispatch"})
 
 
 def _plain(value: Any) -> Any:

@@ -413,6 +413,14 @@ class Engine:
             lambda state: commands.triage(state, case, self.assess(case, state), actor, reason),
             case=case, based_on=based_on)
 
+    async def answer_question(self, case: str, answer: str, actor: commands.Actor, *,
+                              based_on: int | None = None) -> list[Event]:
+        """The caller's yes/no to the open triage question, recorded, then triage re-run."""
+        return await self._decide(lambda state: commands.answer_question(
+            state, case, commands.parse_answer(answer),
+            lambda i: assess_incident(i, self.rules, self.zones.zones_at), actor),
+            case=case, based_on=based_on)
+
     async def refer(self, case: str, to: IncidentStatus, actor: commands.Actor, *,
                     based_on: int | None = None) -> Event:
         return await self._decide_one(lambda state: commands.refer(state, case, to, actor),

@@ -46,8 +46,8 @@ class Role(StrEnum):
     INSURER_CLERK = "insurer_clerk"  # reads its own insurer's cases, sends nothing
 
 
-DISPATCH_VERBS = frozenset({"triage", "override_triage", "refer", "close", "merge",
-                            "keep_apart", "dispatch", "set_unit_status"})
+DISPATCH_VERBS = frozenset({"triage", "override_triage", "answer_question", "refer", "close",
+                            "merge", "keep_apart", "dispatch", "set_unit_status"})
 RADIO_VERBS = frozenset({"page", "group_page", "poll", "map_radio", "acknowledge_emergency",
                          "push_to_talk"})
 _DISPATCHER = DISPATCH_VERBS | {"page", "poll", "acknowledge_emergency"}

@@ -49,9 +49,9 @@ def test_errors_say_what_is_wrong(line, message) -> None:
 
 
 def test_completion_follows_the_grammar() -> None:
-    assert completions("/", CASES, UNITS) == ["/d ", "/t ", "/r ", "/m ", "/k ", "/c ", "/s ",
-                                              "/p ", "/g ", "/map ", "/f ", "/z ", "/poll ",
-                                              "/find "]
+    assert completions("/", CASES, UNITS) == ["/d ", "/t ", "/a ", "/r ", "/m ", "/k ", "/c ",
+                                              "/s ", "/p ", "/g ", "/map ", "/f ", "/z ",
+                                              "/poll ", "/find "]
     assert completions("/d 10", CASES, UNITS) == ["/d 1001", "/d 1002", "/d 1023"]
     assert completions("/d 1023 G", CASES, UNITS) == ["/d 1023 G01", "/d 1023 G07"]
     assert completions("/s G07 o", CASES, UNITS) == ["/s G07 off"]

@@ -123,7 +123,7 @@ def test_verify_waits_and_the_answer_re_runs_triage() -> None:
     assert incident.question.startswith("现场有没有人受伤")
     with pytest.raises(ValueError, match="neither yes nor no"):
         commands.parse_answer("maybe")
-    answered, follow = commands.answer_question(state, case, commands.parse_answer("否"), rules,
+    answered, follow = commands.answer_question(state, case, commands.parse_answer("no"), rules,
                                                 actor)
     assert answered.payload == {"case": case, "topic": "injury", "question": incident.question,
                                 "answer": False, "cleared": True}

@@ -97,6 +97,21 @@
 <context>
     <name>IncidentPanel</name>
     <message>
+        <location filename="../../console/panels.py" line="61" />
+        <source>Ask the caller</source>
+        <translation>请向报警人核实</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels.py" line="63" />
+        <source>Triage will ask the caller</source>
+        <translation>初分将向报警人核实</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels.py" line="66" />
+        <source>Answer with /a %1 y or /a %1 n (yes or no to the question as asked)</source>
+        <translation>回答:/a %1 y(是)或 /a %1 n(否),按问题原意回答</translation>
+    </message>
+    <message>
         <location filename="../../console/panels.py" line="59" />
         <source>Select an alert in the queue.</source>
         <translation>请在左侧队列中选择警单。</translation>
