@@ -136,8 +136,8 @@ def _triage_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
 
 
-@command("triage", "print the eligibility verdict and reasons for each slip of a JSONL file",
-         _triage_options)
+@command("triage", "print each slip's triage, one JSON line: eligible, verify (with the question "
+         "to ask the caller) or referred to 120 / the police (with the reasons)", _triage_options)
 def triage(args: argparse.Namespace) -> int:
     import json
     import sys

@@ -18,8 +18,8 @@ from triage_eval import Scored, goals, load, score  # noqa: E402
 
 CORPUS = load()
 LABELS = ("eligible", "verify", "refer_120", "refer_police")
-SIGNALS = {"injury", "injury?", "no_injury", "person_down", "vulnerable", "fire", "fire?",
-           "fuel_leak", "fuel_leak?", "hazardous_goods", "overturned", "drink_driving",
+SIGNALS = {"injury", "injury?", "no_injury", "person_down", "person_down?", "vulnerable", "fire",
+           "fire?", "fuel_leak", "fuel_leak?", "hazardous_goods", "overturned", "drink_driving",
            "hit_and_run", "hit_and_run?", "party_absent", "violence", "violence?", "not_movable",
            "not_movable?", "movable", "multi_vehicle"}
 
