@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.frame = QTimer(self, interval=FRAME_MS, timeout=self.refresh)
         self.frame.start()
         self.ticker = QTimer(self, interval=1000, timeout=self._tick)
+        self._quitting = False  # the dispatcher said yes to quitting
         self.ticker.start()
         self.refresh()
 
@@ -213,7 +214,8 @@ class MainWindow(QMainWindow):
         self.users_action.triggered.connect(self.manage_users)
         self.addAction(self.users_action)
         for text, keys, slot in ((self.tr("Command line"), ["/", "Ctrl+L"], self.focus_command),
-                                 (self.tr("Focus queue"), ["Ctrl+Q"], self.queue.setFocus),
+                                 (self.tr("Focus queue"), ["Ctrl+1"], self.queue.setFocus),
+                                 (self.tr("Quit"), ["Ctrl+Q"], self.quit_asking),
                                  (self.tr("Keyboard help"), ["F1"], self.show_help),
                                  (self.tr("Acknowledge emergency"), ["Ctrl+E"],
                                   self.acknowledge_emergency)):
@@ -579,7 +581,32 @@ class MainWindow(QMainWindow):
     def close_selected(self) -> None:
         self._command(self.tr("Close"), "close", self.selected)
 
+    def open_count(self) -> int:
+        return sum(1 for i in self.state.incidents.values() if i.status not in TERMINAL)
+
+    def may_quit(self) -> bool:
+        """Asked before a dispatcher's own quit while cases are open: the cases stay with the
+        hub, but a workstation that goes dark unnoticed leaves them unwatched."""
+        count = self.open_count()
+        if count == 0:
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("Quit"),
+            self.tr("%1 incident(s) are still open. Quit this console anyway?").replace(
+                "%1", str(count)),
+            defaultButton=QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def quit_asking(self) -> None:
+        if self.may_quit():
+            self._quitting = True
+            self.close()
+
     def closeEvent(self, event) -> None:  # Qt override
+        # the window manager's close button asks too; a close by the program does not
+        if event.spontaneous() and not self._quitting and not self.may_quit():
+            event.ignore()
+            return
         self.frame.stop()
         self.ticker.stop()
         if self.map.tiles is not None:

@@ -1,0 +1,62 @@
+"""Quitting a console while cases are open asks first (Ctrl+Q, a real key press); Ctrl+Q no
+longer means "focus the queue" (that is Ctrl+1)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from db.store import EventStore
+from hub.engine import Engine
+from resources import scenario as scenarios
+from tests.recorder import Recorder
+from tests.test_faults import send, slip
+
+
+def answer_next_question(button: QMessageBox.StandardButton, asked: list[str]) -> None:
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        asked.append(box.text())
+        box.button(button).click()
+
+    QTimer.singleShot(20, answer)
+
+
+def action(window, shortcut: str):
+    """The window's action bound to a key (triggered as the key would: offscreen windows get
+    shortcuts only while active, which the platform does not promise)."""
+    (found,) = [a for a in window.actions() if shortcut in [k.toString() for k in a.shortcuts()]]
+    return found
+
+
+def test_ctrl_q_asks_while_cases_are_open(qtbot, open_console, tmp_path) -> None:
+    scenario = scenarios.load()
+    store = EventStore.open(f"sqlite:///{tmp_path / 'q.sqlite3'}", scenario.roster)
+    engine = Engine(store, scenario, Recorder(), workstation=socket.gethostname())
+    engine.start()
+    window = open_console(scenario, engine)
+    quit_key, queue_key = action(window, "Ctrl+Q"), action(window, "Ctrl+1")
+    try:
+        quit_key.trigger()
+        assert not window.isVisible()  # nothing open: quits without a question
+        window.show()
+        asyncio.run(send(f"{engine.url}/feed", [slip(1)]))
+        qtbot.waitUntil(lambda: window.open_count() == 1, timeout=5000)
+        asked: list[str] = []
+        answer_next_question(QMessageBox.StandardButton.No, asked)
+        quit_key.trigger()
+        assert window.isVisible() and len(asked) == 1 and "1" in asked[0]
+        answer_next_question(QMessageBox.StandardButton.Yes, asked)
+        quit_key.trigger()
+        assert len(asked) == 2 and not window.isVisible()
+        window.show()
+        queue_key.trigger()
+        qtbot.waitUntil(window.queue.hasFocus, timeout=2000)
+    finally:
+        engine.stop()
