@@ -61,7 +61,20 @@ class IncidentPanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("incidentPanel")
         self.setOpenLinks(False)
+        self._page: str | None = None
+        self._case: str | None = None
         self.show_incident(None, [])
+
+    def _render(self, page: str, case: str | None) -> None:
+        """The panel is asked again every second (clocks, rankings): it is re-rendered only
+        when the page changed, and for the same case at the same scroll position, so a long
+        slip stays readable."""
+        if page == self._page:
+            return
+        keep = self.verticalScrollBar().value() if case == self._case else 0
+        self._page, self._case = page, case
+        self.setHtml(page)
+        self.verticalScrollBar().setValue(keep)
 
     def _question(self, incident: Incident, verdict: Eligibility | None) -> str:
         """The question triage waits on (or will ask when T is pressed), and how to answer."""
@@ -83,7 +96,7 @@ class IncidentPanel(QTextBrowser):
                       duplicates: list[DuplicateCandidate] = ()) -> None:
         if incident is None:
             hint = self.tr("Select an alert in the queue.")
-            self.setHtml(f"<p style='color:#777'>{hint}</p>")
+            self._render(f"<p style='color:#777'>{hint}</p>", None)
             return
         e = html.escape
         not_triaged = self.tr("Not triaged yet: press T")
@@ -119,7 +132,7 @@ class IncidentPanel(QTextBrowser):
             units_section = f"<h4>{assigned}</h4><p><b>{e(incident.unit_id)}</b></p>"
         elif incident.status not in AWAITING_UNIT:
             units_section = ""
-        self.setHtml(
+        self._render(
             f"<h3>{case} {e(incident.case)} · {e(status_text(incident.status))}</h3>"
             f"<p>{e(_local(incident.received_at))} · {e(incident.address)}<br>"
             f"{caller} {e(incident.caller_phone)}</p>"
@@ -128,7 +141,7 @@ class IncidentPanel(QTextBrowser):
             f"<ul>{facts}</ul>{dup_section}<h4>{triage}</h4>{self._question(incident, verdict)}"
             f"<ul>{reasons}</ul>"
             f"{units_section}"
-            f"<p style='color:#555'>{e(keys)}</p>"
+            f"<p style='color:#555'>{e(keys)}</p>", incident.case,
         )
 
 
