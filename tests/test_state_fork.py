@@ -43,6 +43,10 @@ EVENTS = st.one_of(
     st.integers(0, 5).map(lambda n: (ev.ALERT_RECEIVED, _alert(n))),
     st.tuples(CASES, st.sampled_from(STATUSES)).map(
         lambda a: (ev.INCIDENT_TRIAGED, {"case": a[0], "outcome": a[1], "reasons": ["r"]})),
+    CASES.map(lambda c: (ev.QUESTION_ASKED, {"case": c, "topic": "injury", "question": "q",
+                                              "reasons": ["r"]})),
+    st.tuples(CASES, st.booleans()).map(
+        lambda a: (ev.QUESTION_ANSWERED, {"case": a[0], "topic": "injury", "cleared": a[1]})),
     st.tuples(CASES, UNITS).map(lambda a: (ev.UNIT_DISPATCHED, {"case": a[0], "unit": a[1]})),
     st.tuples(CASES, UNITS).map(lambda a: (ev.PAGE_ACKED, {"case": a[0], "unit": a[1]})),
     st.tuples(CASES, UNITS).map(lambda a: (ev.UNIT_EN_ROUTE, {"case": a[0], "unit": a[1]})),
