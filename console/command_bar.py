@@ -37,6 +37,16 @@ class CommandBar(QLineEdit):
         self._cursor = 0
         self.returnPressed.connect(self._run)
 
+    def summon(self) -> None:
+        """The dispatcher pressed / (or Ctrl+L): a fresh line starting with /, or a line left
+        from a refused command selected whole, so what is typed next replaces it instead of
+        running into it (and ← or End keep it for mending)."""
+        self.setFocus()
+        if self.text():
+            self.selectAll()
+        else:
+            self.setText("/")
+
     def complete(self) -> None:
         cases, units, _groups = self._names()
         found = completions(self.text(), cases, units)

@@ -438,9 +438,7 @@ class MainWindow(QMainWindow):
         return list(self.state.incidents), list(self.state.units), list(self.scenario.zones)
 
     def focus_command(self) -> None:
-        self.command_bar.setFocus()
-        if not self.command_bar.text():
-            self.command_bar.setText("/")
+        self.command_bar.summon()
 
     def run_command(self, parsed: Parsed) -> None:
         """A command-bar line, run through the same engine commands as the keys."""

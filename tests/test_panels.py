@@ -58,3 +58,24 @@ def test_the_incident_panel_keeps_its_place_when_asked_again(qtbot) -> None:
     assert bar.value() == bar.maximum() // 2
     panel.show_incident(incident("1002"), [])
     assert bar.value() == 0
+
+
+def test_a_refused_line_does_not_run_into_the_next_command(qtbot) -> None:
+    """A refused line stays for mending, but the next / replaces it instead of being typed
+    after it (real key presses into the real widget)."""
+    from PySide6.QtCore import Qt
+
+    from console.command_bar import CommandBar
+
+    bar = CommandBar(lambda: (["1023"], ["G07"], []))
+    qtbot.addWidget(bar)
+    bar.show()
+    refused: list[str] = []
+    bar.rejected.connect(refused.append)
+    bar.summon()
+    qtbot.keyClicks(bar, "d 9999 G07")
+    qtbot.keyClick(bar, Qt.Key.Key_Return)
+    assert refused and bar.text() == "/d 9999 G07"  # kept, with the reason shown
+    bar.summon()
+    qtbot.keyClicks(bar, "/d 1023 G07")
+    assert bar.text() == "/d 1023 G07"
