@@ -133,12 +133,6 @@ def _answered(answers: Mapping[str, bool]) -> list[Reason]:
     return reasons
 
 
-def _field(s: Mapping[str, Any], key: str, hurt: bool) -> bool | None:
-    """The structured box as "is there a risk": injuries=True, vehicles_movable=False."""
-    value = s.get(key)
-    return None if value is None else bool(value) == hurt
-
-
 def _text_reasons(signals: Iterable[TextSignal]) -> list[Reason]:
     reasons = []
     for signal in signals:
@@ -158,15 +152,17 @@ def _text_reasons(signals: Iterable[TextSignal]) -> list[Reason]:
 
 
 def _structured_reasons(s: Mapping[str, Any]) -> list[Reason]:
+    """The slip's boxes; an empty box says nothing (None is not False)."""
     reasons = [_refer(code, label, REFER_POLICE) for code, label in EXCLUSIONS.items()
                if s.get(code)]
-    if _field(s, "injuries", True):
+    injuries, movable = s.get("injuries"), s.get("vehicles_movable")
+    if injuries:
         reasons.append(_refer("injuries", "有人受伤", REFER_120))
-    elif _field(s, "injuries", True) is False:
+    elif injuries is False:
         reasons.append(Reason("no_injuries", "无人受伤", False))
-    if _field(s, "vehicles_movable", False):
+    if movable is False:
         reasons.append(_refer("not_movable", "车辆不能移动", REFER_POLICE))
-    elif _field(s, "vehicles_movable", False) is False:
+    elif movable:
         reasons.append(Reason("movable", "车辆可以移动", False))
     return reasons
 
@@ -194,9 +190,10 @@ def _open_topics(signals: list[TextSignal], s: Mapping[str, Any],
 
 
 def judge(structured: Mapping[str, Any], description: str,
-          answers: Mapping[str, bool] = {}) -> Eligibility:  # noqa: B006 (never mutated)
+          answers: Mapping[str, bool] | None = None) -> Eligibility:
     """The verdict on what the slip says and the caller answered, before area, hours and loss
     (the evaluation corpus is scored on this)."""
+    answers = answers or {}
     signals = read_signals(description)
     reasons = [*_structured_reasons(structured), *_text_reasons(signals), *_answered(answers)]
     questions = tuple(QUESTIONS[t] for t in _open_topics(signals, structured, answers))
