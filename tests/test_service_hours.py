@@ -93,3 +93,15 @@ def test_the_committed_calendar_is_what_the_generator_writes() -> None:
         pytest.skip("another chinese-calendar is installed than the one the data came from")
     written = (root / "dispatch" / "china_calendar.py").read_text(encoding="utf-8")
     assert generator.render(list(china_calendar.GENERATED_FOR)) == written
+
+
+def test_the_scenario_lays_its_own_years_and_days_off_over_the_bundled_calendar() -> None:
+    from dispatch.config import program_calendar
+    from resources import scenario as scenarios
+
+    demo = scenarios.load().rules().calendar
+    assert demo.knows(2026) and demo.is_working_day(date(2026, 10, 10))
+    own = program_calendar({"holidays": ["2026-11-25"],
+                            "calendar": {"2027": {"holidays": ["2027-10-01"], "workdays": []}}})
+    assert own.is_holiday(date(2026, 11, 25)) and own.knows(2027)
+    assert not in_service("non_arterial", at("2026-11-25T10:00"), DEFAULT_SCHEDULES, own)
