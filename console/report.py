@@ -69,6 +69,10 @@ def build(events: Iterable[Event], cases_before: int, tz: tzinfo, title: str) ->
         "环节 stages": (["环节 stage", "p50 (s)", "p90 (s)", "p95 (s)"], stages),
         "每日 per day": (["日期 day", "已处置 handled"], [[str(d), n] for d, n in per_day.items()]),
         "时段 per hour": (["小时 hour", "已处置 handled"], [[h, n] for h, n in per_hour.items()]),
+        "引导员 per unit": (["单位 unit", "已处置 handled", "8分钟到达率", "p50 (s)", "p90 (s)"],
+                           [[unit, len(jobs), _percent(kpi.arrival_rate(jobs)),
+                             *map(_seconds, kpi.response_percentiles(jobs, (50, 90)).values())]
+                            for unit, jobs in kpi.by_unit(lines).items()]),
         "移交 referrals": (["理由 reason", "次数 count"], [[r, n] for r, n in referrals.items()]),
         "超时 breaches": (["案件 case", "用时 (s)", "原因 causes"],
                           [[b.case, _seconds(b.response_s),

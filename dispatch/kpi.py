@@ -226,3 +226,12 @@ def breaches(lines: Iterable[Timeline], target_s: float = TARGET_S) -> list[Brea
 def breach_causes(found: Iterable[Breach]) -> dict[str, int]:
     """How often each cause appears among the breaches (one breach may have several)."""
     return dict(Counter(c for b in found for c in b.causes).most_common())
+
+
+def by_unit(lines: Iterable[Timeline]) -> dict[str, list[Timeline]]:
+    """Handled incidents grouped by the first unit sent, so every figure above can be read per
+    guide (a re-dispatch stays with the first: the breach began with it)."""
+    groups: dict[str, list[Timeline]] = {}
+    for t in handled(lines):
+        groups.setdefault(t.units[0], []).append(t)
+    return dict(sorted(groups.items()))

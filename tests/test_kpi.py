@@ -183,3 +183,11 @@ def test_nearest_rank_by_hand() -> None:
     assert kpi.nearest_rank([5.0, 1.0, 3.0, 2.0, 4.0], 50) == 3.0  # ⌈2.5⌉ = 3rd
     assert kpi.nearest_rank([5.0, 1.0, 3.0, 2.0, 4.0], 90) == 5.0  # ⌈4.5⌉ = 5th
     assert math.isnan(kpi.nearest_rank([], 50))
+
+
+def test_figures_per_unit(day) -> None:
+    """One job each in the hand-built day: G1003 took 540 s, so its rate is 0 and p50 540."""
+    groups = kpi.by_unit(day.values())
+    assert sorted(groups) == ["G1001", "G1002", "G1003", "G1004", "G1005", "G1010", "G1011"]
+    assert kpi.arrival_rate(groups["G1003"]) == 0.0
+    assert kpi.response_percentiles(groups["G1003"], (50,)) == {50: 540.0}

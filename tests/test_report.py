@@ -58,12 +58,13 @@ def test_report_of_a_range(tmp_path, capsys) -> None:
     assert "<td>处置成功率 success rate</td><td>57.1%</td>" in page
     assert "<td>1004</td><td>540</td><td>无空闲引导员 no unit free</td>" in page  # case 1003 + 1
     assert page.count("<svg") == 4
+    assert "<td>G1003</td><td>1</td><td>0.0%</td><td>540</td><td>540</td>" in page
     with zipfile.ZipFile(out / "report.xlsx") as book:
         names = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
         strings = book.read("xl/sharedStrings.xml").decode()
         assert any(n.startswith("xl/charts/") for n in book.namelist())
     assert names == ["概要 summary", "环节 stages", "每日 per day", "时段 per hour",
-                     "移交 referrals", "超时 breaches"]
+                     "引导员 per unit", "移交 referrals", "超时 breaches"]
     assert "42.9%" in strings and "车辆无法移动:移交交警" in strings
 
 
