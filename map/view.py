@@ -179,7 +179,7 @@ class MapView(QWidget):
         self.tiles = TileLayer(self.plot, tiles) if tiles is not None else None
         self._draw_static(scenario, draw_land=tiles is None)
         self._incident_signature: tuple[int, int, int] | None = None
-        self.tips: dict[str, str] = {}  # point data (case or unit id) → hover text
+        self._state: CenterState | None = None  # the last state shown: hover texts read it
         tip = self._tip
         self.incident_layer = IncidentLayer(self.plot, _brush, STATUS_COLOURS, self.display, tip,
                                             scenario.clock_policy())
@@ -210,6 +210,7 @@ class MapView(QWidget):
                             ("units", self.unit_selection)):
             self._add(layer, item)
         self.unit_labels: dict[str, pg.TextItem] = {}
+        self._labelled: set[str] = set()  # units whose label is shown now
         if scenario.demo:
             self.banner = QLabel(self.tr("DEMO DATA · synthetic roads"), self)
             self.banner.setObjectName("demoBanner")
@@ -321,7 +322,16 @@ class MapView(QWidget):
         self.roads.setData(*self.display(xs, ys), connect="finite")
 
     def _tip(self, x: float, y: float, data: object) -> str:
-        return self.tips.get(str(data), "")
+        """The hover text of a case or unit, made when hovered: building 1,000 texts at
+        every change of the incidents cost more than the markers themselves."""
+        state, key = self._state, str(data)
+        if state is None:
+            return ""
+        if (i := state.incidents.get(key)) is not None:
+            return f"{i.case} {i.address}\n{i.description[:40]}\n{i.status} {i.unit_id or ''}"
+        if (u := state.units.get(key)) is not None:
+            return f"{u.unit_id} {u.name}\n{u.status} {u.incident or ''}"
+        return ""
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
         """Show or hide a layer (land, zones, roads, posts, incidents, units, labels, tiles)."""
@@ -359,12 +369,11 @@ class MapView(QWidget):
         return self.grab().save(path)
 
     def show_state(self, state: CenterState, selected: str | None) -> None:
+        self._state = state
         signature = (id(state), state.incident_version, len(state.incidents))
         if signature != self._incident_signature:  # incidents rarely change: skip if same
             self._incident_signature = signature
             open_incidents = [i for i in state.incidents.values() if i.status not in TERMINAL]
-            self.tips.update({i.case: f"{i.case} {i.address}\n{i.description[:40]}\n"
-                                      f"{i.status} {i.unit_id or ''}" for i in open_incidents})
             self.incident_layer.show(open_incidents)
             self._show_history(state)
         else:
@@ -375,8 +384,6 @@ class MapView(QWidget):
         units = [u for u in state.units.values() if u.lon is not None]
         now = utc_now()
         ux, uy = self.display([u.lon for u in units], [u.lat for u in units])
-        self.tips.update({u.unit_id: f"{u.unit_id} {u.name}\n{u.status} {u.incident or ''}"
-                          for u in units})
         self._draw_trails(units, ux, uy, now)
         ux, uy = fan_out(ux, uy, *self.plot.getViewBox().viewPixelSize())  # none hides another
         self.units.setData(x=ux, y=uy, data=[u.unit_id for u in units],
@@ -432,6 +439,11 @@ class MapView(QWidget):
                     and south + half_h / 2 < uy[n] < north - half_h / 2):
                 self.plot.setRange(xRange=(ux[n] - half_w, ux[n] + half_w),
                                    yRange=(uy[n] - half_h, uy[n] + half_h), padding=0)
+        if not show:  # the usual island view: hide what was shown, touch nothing else
+            for unit_id in self._labelled:
+                self.unit_labels[unit_id].setVisible(False)
+            self._labelled.clear()
+            return
         for unit, x, y, visible in zip(units, ux.tolist(), uy.tolist(), inside.tolist(),
                                        strict=True):
             label = self.unit_labels.get(unit.unit_id)
@@ -439,9 +451,12 @@ class MapView(QWidget):
                 label = pg.TextItem(unit.unit_id, color="#123", anchor=(-0.15, 0.5))
                 self.plot.addItem(label)
                 self.unit_labels[unit.unit_id] = label
-            label.setVisible(show and visible)
-            if show and visible:
+            label.setVisible(visible)
+            if visible:
                 label.setPos(x, y)
+                self._labelled.add(unit.unit_id)
+            else:
+                self._labelled.discard(unit.unit_id)
 
     @staticmethod
     def _marker_at(item: pg.ScatterPlotItem, scene_pos) -> str | None:
