@@ -32,6 +32,9 @@ POSITIONS = PositionRow.__table__
 STANDARD_FLOATS = ("lon", "lat", "speed_kmh", "course")
 STANDARD_KEYS = frozenset((*STANDARD_FLOATS, "unit", "radio_status", "fix_time"))
 KEY_CHUNK = 500  # keys per IN (…) lookup
+# A bridge resends a batch the hub did not acknowledge when its link comes back; a fix whose
+# key is older than this is not looked for (each day's partition is one more index to probe)
+RESEND_WINDOW = timedelta(days=2)
 # A day's map draws one fix per unit per this many seconds: at 1 Hz a day of 300 units is 26
 # million fixes, a page no browser opens and a read no map can wait for; 15 s still follows
 # every street a rider took. The store marks such fixes as it writes (`overview`).
@@ -160,15 +163,17 @@ def write(connection: Connection, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(connection, POSITIONS, rows)
 
 
-def known_keys(connection: Connection, keys: list[str]) -> set[str]:
-    """Which of these idempotency keys the log already holds, in either table. The hub is the
-    log's only writer and looks under its write lock, so looking first and inserting after is
-    safe; it spares a statement per keyed fix, and a unique index is impossible across
-    PostgreSQL's day partitions anyway (a key's resend comes at another time)."""
+def known_keys(connection: Connection, keys: list[str], since: datetime) -> set[str]:
+    """Which of these idempotency keys the log already holds: in the events table, or among
+    the fixes received after `since` minus the resend window. The hub is the log's only
+    writer and looks under its write lock, so looking first and inserting after is safe; it
+    spares a statement per keyed fix, and a unique index is impossible across PostgreSQL's day
+    partitions anyway (a key's resend comes at another time)."""
     found: set[str] = set()
-    for table in (EventRow.__table__, POSITIONS):
+    recent = POSITIONS.c.time >= _aware(since).astimezone(UTC) - RESEND_WINDOW
+    for table, where in ((EventRow.__table__, True), (POSITIONS, recent)):
         statement = select(table.c.idempotency_key).where(
-            table.c.idempotency_key.in_(bindparam("keys", expanding=True)))
+            where, table.c.idempotency_key.in_(bindparam("keys", expanding=True)))
         for n in range(0, len(keys), KEY_CHUNK):
             found.update(connection.scalars(statement, {"keys": keys[n:n + KEY_CHUNK]}))
     return found
