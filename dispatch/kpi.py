@@ -36,8 +36,6 @@ class Timeline:
 
     case: str
     received: datetime
-    triaged: datetime | None = None
-    triage_outcome: str | None = None
     reasons: tuple[str, ...] = ()
     dispatched: datetime | None = None
     eta_s: float | None = None  # the dispatched unit's ETA when it was sent
@@ -84,10 +82,9 @@ def _receipt(e: Event) -> datetime:
 def _apply(line: Timeline, e: Event) -> None:
     p = e.payload
     if e.type == ev.INCIDENT_TRIAGED:
-        line.triaged, line.triage_outcome = e.time, str(p["outcome"])
         line.reasons = tuple(p.get("reasons", ()))
-        if line.triage_outcome in _REFERRED:
-            line.referred_to = line.triage_outcome
+        if p["outcome"] in _REFERRED:
+            line.referred_to = str(p["outcome"])
     elif e.type == ev.INCIDENT_REFERRED:
         line.referred_to = str(p["to"])
     elif e.type == ev.UNIT_DISPATCHED:

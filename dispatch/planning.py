@@ -228,12 +228,7 @@ def expected_swap(cover: np.ndarray, weights: np.ndarray, guides: Sequence[int],
     """Move one guide to another site while the expected coverage grows (best move a round)."""
     chosen = list(guides)
     as_float = cover.astype(float)
-
-    def value(sites: list[int]) -> float:
-        count = as_float[:, sites].sum(axis=1)
-        return float(weights @ (1 - busy**count))
-
-    current = value(chosen)
+    current = expected_covered(cover, weights, chosen, busy)
     while True:
         best, move = current + 1e-9, None
         for slot in range(len(chosen)):
