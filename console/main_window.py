@@ -44,7 +44,7 @@ from console.users_dialog import UsersDialog
 from db.schema import default_url
 from dispatch.assignment import Proposal, propose
 from dispatch.clocks import BREACH
-from dispatch.command_bar import VERBS, Parsed
+from dispatch.command_bar import CANNED, VERBS, Parsed
 from dispatch.commands import page_text
 from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
 from dispatch.eligibility import assess_incident
@@ -384,7 +384,9 @@ class MainWindow(QMainWindow):
         keys = [f"{' / '.join(k.toString() for k in a.shortcuts())}\t{a.text()}"
                 for a in actions]
         verbs = [v.help for v in VERBS.values()]
-        return "\n".join([*keys, "", *verbs])
+        canned = [f"#{k}\t{text}" for k, text in CANNED.items()]
+        return "\n".join([*keys, "", *verbs, "", self.tr("Canned pages (/p G07 #2):"),
+                          *canned])
 
     def manage_users(self) -> None:
         UsersDialog(self.hub, self).exec()
@@ -447,11 +449,29 @@ class MainWindow(QMainWindow):
             view_actions[parsed.action](*parsed.args)
             self.queue.setFocus()
             return
+        if parsed.action == "map_radio" and not self._confirm_radio_mapping(*parsed.args):
+            return
         verbs = {"status": "set_unit_status"}  # the command line's name → the hub's verb
         if parsed.args and parsed.args[0] in self.state.incidents:
             self.select_case(parsed.args[0])
         self._send(parsed.action, verbs.get(parsed.action, parsed.action), *parsed.args)
         self.queue.setFocus()
+
+    def _confirm_radio_mapping(self, radio: str, unit_id: str) -> bool:
+        """Registering a radio id to a unit drops the one it had: from now on its fixes and
+        acks come from the new radio only, so the operator confirms. (A radio that belongs to
+        another unit is refused by the hub, with the reason.)"""
+        unit = self.state.units.get(unit_id)
+        if unit is None or not unit.radio_id:
+            return True
+        current = f"{unit.fleet}/{unit.radio_id}"
+        if current == radio:
+            return True
+        question = (self.tr("%1 is registered to radio %2. Register it to radio %3 instead?")
+                    .replace("%1", unit_id).replace("%2", current).replace("%3", radio))
+        answer = QMessageBox.question(self, self.tr("Register radio"), question,
+                                      defaultButton=QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def follow(self, unit_id: str) -> None:
         self.map.follow(unit_id)

@@ -60,3 +60,29 @@ def test_ctrl_q_asks_while_cases_are_open(qtbot, open_console, tmp_path) -> None
         qtbot.waitUntil(window.queue.hasFocus, timeout=2000)
     finally:
         engine.stop()
+
+
+def test_registering_a_new_radio_to_a_unit_asks(qtbot, open_console, tmp_path) -> None:
+    """/map gives a unit another radio id (its old one stops counting): asked first; No
+    changes nothing. The keyboard help lists the canned pages."""
+    from dispatch import events as ev
+    from dispatch.command_bar import CANNED, Parsed
+
+    scenario = scenarios.load()
+    store = EventStore.open(f"sqlite:///{tmp_path / 'm.sqlite3'}", scenario.roster)
+    engine = Engine(store, scenario, Recorder(), workstation=socket.gethostname())
+    engine.start()
+    window = open_console(scenario, engine, "radio:op", "ws")
+    mapping = Parsed("map_radio", ("100/9999", "G02"))  # G02 has 100/1002 in the demo
+    try:
+        asked: list[str] = []
+        answer_next_question(QMessageBox.StandardButton.No, asked)
+        window.run_command(mapping)
+        assert len(asked) == 1 and all(w in asked[0] for w in ("G02", "100/1002", "100/9999"))
+        answer_next_question(QMessageBox.StandardButton.Yes, asked)
+        window.run_command(mapping)
+        qtbot.waitUntil(lambda: window.state.by_radio.get((100, "9999")) == "G02", timeout=5000)
+        assert [e.type for e in engine.snapshot()].count(ev.RADIO_MAPPED) == 1
+        assert all(text in window.help_text() for text in CANNED.values())
+    finally:
+        engine.stop()
