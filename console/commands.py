@@ -583,6 +583,12 @@ def _plan_posts_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--band", action="append", default=[],
                    help="only this time band (repeatable; default all): morning_peak, "
                         "evening_peak, off_peak, night, weekend")
+    p.add_argument("--map", metavar="HTML",
+                   help="also write a map of hand-placed posts against the proposal for "
+                        "--posts guides (all day), on the held-out days' accidents")
+    p.add_argument("--share", type=float, default=1.0,
+                   help="with --map: share of the accidents the desk takes (sets how busy a "
+                        "guide is, hence where second guides go)")
 
 
 @command("plan-posts", "duty-post planning per time band from the accident history: K posts "
@@ -593,7 +599,7 @@ def plan_posts(args: argparse.Namespace) -> int:
 
     from dispatch.planning import BANDS
     from map import day_simulation as ds
-    from map.post_plans import plan_band
+    from map.post_plans import compare_on_map, plan_band
 
     exp = ds.load(Path(args.osm), Path(args.accidents), args.train_days)
     print(f"planning days {', '.join(map(str, exp.train_days))}; held-out days "
@@ -611,6 +617,10 @@ def plan_posts(args: argparse.Namespace) -> int:
         print(f"{band}: {found.accidents} accidents; {len(p.sites)} posts reach "
               f"{100 * p.share:.2f}% of the smoothed demand (gap to bound {p.gap_points:.3f} "
               f"points, {p.method}, {p.seconds:.2f} s); {fewest}; held-out: {held_out}")
+    if args.map:
+        now, proposal = compare_on_map(exp, args.posts, args.share, Path(args.map))
+        print(f"{args.map}: held-out accidents reached within {ds.RIDE_BUDGET_S:.0f} s at peak: "
+              f"hand-placed {100 * now:.2f}%, proposed {100 * proposal:.2f}%")
     return 0
 
 

@@ -117,14 +117,21 @@ def test_a_plan_on_the_andorra_roads() -> None:
     assert plan.method == "milp" and 0.0 < plan.share <= 1.0
 
 
-def test_the_plan_posts_command(capsys) -> None:
+def test_the_plan_posts_command(capsys, tmp_path) -> None:
+    """One band's plan, and the map of hand-placed against proposed posts, which must open
+    with no internet (nothing fetched from a CDN)."""
     from console.cli import main
 
     accidents = ANDORRA.parents[1] / "accidents" / "nyc_collisions_2020-09.csv"
+    page = tmp_path / "posts.html"
     assert main(["plan-posts", "--osm", str(needs.data(ANDORRA)), "--accidents",
-                 str(needs.data(accidents)), "--band", "night", "-k", "6", "--limit", "3"]) == 0
+                 str(needs.data(accidents)), "--band", "night", "-k", "6", "--limit", "3",
+                 "--map", str(page)]) == 0
     out = capsys.readouterr().out
     assert "night:" in out and "6 posts reach" in out and "held-out:" in out
+    assert "hand-placed" in out and "proposed" in out
+    html = page.read_text(encoding="utf-8")
+    assert "建议执勤点 proposed posts" in html and "https://" not in html
 
 
 def test_expected_covering_weighs_a_second_guide_against_a_new_post() -> None:
