@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Table, insert, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+COPY_FROM = 20  # rows; fewer go as one INSERT (a COPY costs an extra round trip to start)
+
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_FROM:
         connection.execute(insert(table), rows)
         return
     columns = list(rows[0])

@@ -193,9 +193,7 @@ class EventStore:
         numbers and take a gap for a lost event. Keys already in the log (or twice in the
         batch) are found with one lookup per batch; then the events go in as one executemany
         and the positions as one batch into the track store (Core rows, no ORM instances)."""
-        keyed = [e for e in events if e.idempotency_key is not None]
-        seen = tracks.known_keys(connection, [e.idempotency_key for e in keyed],
-                                 min(e.time for e in keyed)) if keyed else set()
+        seen = tracks.known_keys(connection, list(events))
         ids: list[int | None] = []
         rows: list[dict[str, Any]] = []
         fixes: list[dict[str, Any]] = []

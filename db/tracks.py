@@ -163,15 +163,25 @@ def write(connection: Connection, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(connection, POSITIONS, rows)
 
 
-def known_keys(connection: Connection, keys: list[str], since: datetime) -> set[str]:
-    """Which of these idempotency keys the log already holds: in the events table, or among
-    the fixes received after `since` minus the resend window. The hub is the log's only
-    writer and looks under its write lock, so looking first and inserting after is safe; it
-    spares a statement per keyed fix, and a unique index is impossible across PostgreSQL's day
-    partitions anyway (a key's resend comes at another time)."""
+def known_keys(connection: Connection, events: list[Event]) -> set[str]:
+    """Which of these events' idempotency keys the log already holds: a fix's among the fixes
+    received since the oldest of them minus the resend window, another event's in the events
+    table (one query each, only when needed: on a busy server every round trip counts). The
+    hub is the log's only writer and looks under its write lock, so looking first and
+    inserting after is safe; it spares a statement per keyed fix, and a unique index is
+    impossible across PostgreSQL's day partitions anyway (a key's resend comes at another
+    time)."""
     found: set[str] = set()
-    recent = POSITIONS.c.time >= _aware(since).astimezone(UTC) - RESEND_WINDOW
-    for table, where in ((EventRow.__table__, True), (POSITIONS, recent)):
+    fixes = [e for e in events if e.type == ev.UNIT_POSITION and e.idempotency_key]
+    others = [e for e in events if e.type != ev.UNIT_POSITION and e.idempotency_key]
+    lookups = []
+    if fixes:
+        since = min(_aware(e.time) for e in fixes).astimezone(UTC) - RESEND_WINDOW
+        lookups.append((POSITIONS, POSITIONS.c.time >= since, fixes))
+    if others:
+        lookups.append((EventRow.__table__, True, others))
+    for table, where, keyed in lookups:
+        keys = [e.idempotency_key for e in keyed]
         statement = select(table.c.idempotency_key).where(
             where, table.c.idempotency_key.in_(bindparam("keys", expanding=True)))
         for n in range(0, len(keys), KEY_CHUNK):

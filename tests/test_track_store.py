@@ -244,3 +244,19 @@ def test_export_map_draws_the_day_from_the_database(tmp_path, actor) -> None:
     page = out.read_text(encoding="utf-8")
     assert str(122.1 + 15 / 1e4) in page  # G01's overview fix at 15 s
     assert "G01" in page and "G02" not in page  # the tracks' tooltips: not the evening's
+
+
+def test_a_large_batch_of_events_reads_back_as_written(db_url, actor) -> None:
+    """Past bulk.COPY_FROM rows PostgreSQL takes events and fixes by COPY: same log back."""
+    store = EventStore.open(db_url, make_units)
+    now = datetime.now(UTC)
+    batch = [commands.receive_alert(parse_alert_slip({**SLIP, "alert_id": f"L-{n}"},
+                                                     ZHOUSHAN), actor) for n in range(25)]
+    batch += [fix("G01", k, now + timedelta(seconds=k)) for k in range(25)]
+    store.append(batch)
+    store.close()
+    reopened = EventStore.open(db_url, make_units)
+    assert [(e.type, e.payload, e.idempotency_key) for e in reopened.events()] == [
+        (e.type, e.payload, e.idempotency_key) for e in batch]
+    assert verify_chain(reopened.engine).problems == []
+    reopened.close()
