@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from dispatch.recommend import ROAD_SEARCH_FLOOR_S
 from map.geodesy import EARTH_RADIUS_M
 from map.roads import ROAD_CLASSES, RoadGraph
 
@@ -122,7 +123,7 @@ class Router:
         return seconds[nodes] + off_network
 
 
-FIRST_HORIZON_S = 10 * 60.0  # most incidents have their units within this: search it first
+FIRST_HORIZON_S = ROAD_SEARCH_FLOOR_S  # most incidents have their units within it: searched first
 ENOUGH_REACHED = 3
 
 
