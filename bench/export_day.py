@@ -22,6 +22,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from statistics import median
 
 from storebench import UNITS, database, roster_factory, spread, unit_spec
 
@@ -111,10 +112,10 @@ def scenario_file(folder: Path) -> Path:
     return path
 
 
-def export(url: str, out: Path) -> tuple[float, float]:
+def export(url: str, out: Path, day: date = DAY) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one `jingbao export-map` process."""
     start = time.perf_counter()
-    child = subprocess.Popen([JINGBAO, "export-map", "--day", DAY.isoformat(), "--db", url,
+    child = subprocess.Popen([JINGBAO, "export-map", "--day", day.isoformat(), "--db", url,
                               "--out", str(out), "--tiles", "none", "--scenario",
                               str(scenario_file(out.parent))], stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
@@ -144,20 +145,24 @@ def main() -> None:
         print(f"{args.db}: generated {day_fixes:,} fixes of the day and {day_fixes // 10:,} "
               f"the evening before in {time.perf_counter() - begun:.0f} s")
         runs = [export(url, Path(folder) / f"day{n}.html") for n in range(args.repeats)]
+        empty_runs = [export(url, Path(folder) / "empty.html", DAY - timedelta(days=2))
+                      for _ in range(args.repeats)]
+        empty = [r[0] for r in empty_runs]
         size = (Path(folder) / "day0.html").stat().st_size / 1e6
         seconds = [r[0] for r in runs]
         print(f"export-map --day: {spread(seconds, 's', 2)}; peak RSS "
               f"{spread([r[1] for r in runs], 'MB')}; page {size:.1f} MB")
-        per_million = statistics_median(seconds) / (day_fixes / 1e6)
-        print(f"  linear in the rows read: {per_million:.2f} s per million fixes → "
-              f"{per_million * FULL_DAY / 1e6:.0f} s for a 300-unit 1 Hz day "
-              f"({FULL_DAY / 1e6:.1f} M fixes)")
+        print(f"  the same command on a day without data (start-up, scenario, page): "
+              f"{spread(empty, 's', 2)}, peak RSS {spread([r[1] for r in empty_runs], 'MB')}")
+        per_million = (median(seconds) - median(empty)) / (day_fixes / 1e6)
+        rss = (median(r[1] for r in runs) - median(r[1] for r in empty_runs)) / (
+            day_fixes / 1e6)
+        print(f"  beyond that, {per_million:.2f} s and {rss:.0f} MB per million fixes of the "
+              f"day; linear → {median(empty) + per_million * FULL_DAY / 1e6:.0f} s and "
+              f"{median(r[1] for r in empty_runs) + rss * FULL_DAY / 1e6:.0f} MB for a "
+              f"300-unit 1 Hz day ({FULL_DAY / 1e6:.1f} M fixes)")
         print(f"restart (EventStore.open, {SNAPSHOT_EVERY:,} fixes after the snapshot): "
               f"{spread([restart(url) for _ in range(args.repeats)], 's', 2)}")
-
-
-def statistics_median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
 
 
 if __name__ == "__main__":
