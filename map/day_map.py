@@ -60,6 +60,26 @@ def _popup(incident: Incident) -> str:
             f"<br>{e(incident.unit_id or '')}<br><small>{steps}</small>")
 
 
+def _track_layer(tracks: Mapping[str, Track], gcj02: bool) -> folium.GeoJson:
+    """Every track in one GeoJSON layer, dumped once: a PolyLine per track checks each point
+    in Python, and a day of 300 units draws 1.7 million of them."""
+    features = []
+    for n, (unit, points) in enumerate(sorted(tracks.items())):
+        if len(points) < 2:
+            continue
+        if gcj02:
+            lon, lat = wgs84_to_gcj02(*zip(*points, strict=True))
+            points = list(zip(lon.tolist(), lat.tolist(), strict=True))
+        features.append({"type": "Feature", "geometry": {"type": "LineString",
+                                                         "coordinates": points},
+                         "properties": {"unit": unit,
+                                        "colour": TRACK_COLOURS[n % len(TRACK_COLOURS)]}})
+    return folium.GeoJson({"type": "FeatureCollection", "features": features},
+                          name="轨迹 tracks", tooltip=folium.GeoJsonTooltip(["unit"], labels=False),
+                          style_function=lambda f: {"color": f["properties"]["colour"],
+                                                    "weight": 2})
+
+
 def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
                   tiles: TileSource | None = None, *, state: CenterState | None = None,
                   tracks: Mapping[str, Track] = {},  # noqa: B006 - read only
@@ -70,11 +90,13 @@ def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
     events are drawn too. With a tile pack its tiles are inlined as the basemap (overlays moved
     onto GCJ-02 if the pack is drawn in it); without one the scenario's roads stand in for it."""
     state = CenterState(scenario.roster()) if state is None else state
-    tracks = defaultdict(list, {unit: list(points) for unit, points in tracks.items()})
+    logged: dict[str, Track] = defaultdict(list)
     for event in events:
         state.apply(event)
         if event.type == ev.UNIT_POSITION and _local_day(event.time) == day:
-            tracks[event.payload["unit"]].append((event.payload["lon"], event.payload["lat"]))
+            logged[event.payload["unit"]].append((event.payload["lon"], event.payload["lat"]))
+    drawn = {**tracks, **{unit: [*tracks.get(unit, ()), *points]
+                          for unit, points in logged.items()}}
     incidents = [i for i in state.incidents.values() if _local_day(i.received_at) == day]
     gcj02 = tiles is not None and tiles.datum == GCJ02
 
@@ -106,10 +128,7 @@ def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
     for name, point in scenario.posts.items():
         folium.CircleMarker(at([point])[0], radius=4, color="#333", fill=True,
                             tooltip=name).add_to(posts)
-    ways = folium.FeatureGroup(name="轨迹 tracks")
-    for n, (unit, points) in enumerate(sorted(tracks.items())):
-        folium.PolyLine(at(points), color=TRACK_COLOURS[n % len(TRACK_COLOURS)], weight=2,
-                        tooltip=unit).add_to(ways)
+    ways = _track_layer(drawn, gcj02)
     marks = folium.FeatureGroup(name="案件 incidents")
     spots = at([(i.lon, i.lat) for i in incidents])
     for i, spot in zip(incidents, spots, strict=True):
