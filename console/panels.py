@@ -35,10 +35,12 @@ def _local(when: datetime) -> str:
 
 
 def frame_text(raw: bytes) -> str:
-    """A frame as a radio operator reads it: printable ASCII as is, CR and LF by name, every
-    other byte as a middle dot (the hex line below shows its value)."""
-    names = {0x0D: "␍", 0x0A: "␊"}
-    return "".join(names.get(b, chr(b) if 0x20 <= b < 0x7F else "·") for b in raw)
+    """A frame as a radio operator reads it: text as the radio sent it (UTF-8, so a page's
+    Chinese reads as Chinese), CR and LF by name, every other control or undecodable byte as a
+    middle dot (the hex line below shows its value)."""
+    names = {"\r": "␍", "\n": "␊", "\ufffd": "·"}
+    return "".join(names.get(c, c if c.isprintable() else "·")
+                   for c in raw.decode("utf-8", errors="replace"))
 
 
 def _highlighted(text: str, verdict: Eligibility | None) -> str:

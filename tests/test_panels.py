@@ -33,6 +33,9 @@ def test_the_radio_log_shows_china_time_on_a_pc_set_to_new_york(qtbot, new_york)
     assert lines[1].strip() == "$PJBAK,7,100,1001*2A␍␊·"
     assert lines[2].strip() == ("24 50 4A 42 41 4B 2C 37 2C 31 30 30 2C 31 30 30 31 2A 32 41 "
                                 "0D 0A 07")
+    panel.append_entry(RadioLogEntry("gw", "out", "G01", "page", "请回电,".encode() + b"\xff",
+                                     datetime(2026, 12, 2, 1, 2, 4, tzinfo=UTC)))
+    assert panel.view.toPlainText().splitlines()[4].strip() == "请回电,·"  # UTF-8 as text
 
 
 def test_the_incident_panel_keeps_its_place_when_asked_again(qtbot) -> None:
