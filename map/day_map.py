@@ -75,7 +75,9 @@ def _track_layer(tracks: Mapping[str, Track], gcj02: bool) -> folium.GeoJson:
                          "properties": {"unit": unit,
                                         "colour": TRACK_COLOURS[n % len(TRACK_COLOURS)]}})
     return folium.GeoJson({"type": "FeatureCollection", "features": features},
-                          name="轨迹 tracks", tooltip=folium.GeoJsonTooltip(["unit"], labels=False),
+                          name="轨迹 tracks",  # folium refuses a tooltip without features
+                          tooltip=folium.GeoJsonTooltip(["unit"], labels=False) if features
+                          else None,
                           style_function=lambda f: {"color": f["properties"]["colour"],
                                                     "weight": 2})
 

@@ -236,11 +236,16 @@ def test_export_map_draws_the_day_from_the_database(tmp_path, actor) -> None:
                  + [fix("G02", 100 + k, morning - timedelta(hours=12)) for k in range(3)])
     store.close()
     out = tmp_path / "day.html"
-    result = subprocess.run([JINGBAO, "export-map", "--day", DAY.isoformat(), "--db", url,
-                             "--out", str(out), "--tiles", "none"], capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "2 incidents on 2026-11-25" in result.stdout
+
+    def export(day: date) -> str:
+        result = subprocess.run([JINGBAO, "export-map", "--day", day.isoformat(), "--db", url,
+                                 "--out", str(out), "--tiles", "none"], capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "0 incidents on 2026-11-23" in export(DAY - timedelta(days=2))  # nothing that day
+    assert "2 incidents on 2026-11-25" in export(DAY)
     page = out.read_text(encoding="utf-8")
     assert str(122.1 + 15 / 1e4) in page  # G01's overview fix at 15 s
     assert "G01" in page and "G02" not in page  # the tracks' tooltips: not the evening's
