@@ -81,6 +81,14 @@ def screenshot(args: argparse.Namespace) -> int:
 def _hub_options(p: argparse.ArgumentParser) -> None:
     _center_options(p)
     p.set_defaults(time_scale=1.0)
+    p.add_argument("--nats", metavar="URL",
+                   help="publish the log to NATS JetStream (nats://host:4222) for edge hubs, "
+                        "and run their consoles' commands and 110 slips")
+    p.add_argument("--edge", metavar="NATS_URL",
+                   help="run as an edge hub: serve consoles and 110 here, following the "
+                        "serving hub's log through NATS (needs --db to read the start state)")
+    p.add_argument("--center", default="center",
+                   help="the center's name on NATS (hubs of one center share it)")
 
 
 @command("hub", "run the center without a window: 110 feed intake, radio ports, event log",
@@ -91,6 +99,8 @@ def hub(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if args.edge:
+        return _edge_hub(args, stop)
     center = start_center(args, LogListener(), standby=stop, standing_by=lambda db: print(
         f"hub: standing by: another hub holds the lease on {db}", flush=True))
     if center is None:
@@ -99,6 +109,26 @@ def hub(args: argparse.Namespace) -> int:
     print(f"hub: 110 feed on ws://{args.feed_host}:{center.engine.feed_port}/feed", flush=True)
     stop.wait()
     center.stop()
+    return 0
+
+
+def _edge_hub(args: argparse.Namespace, stop: threading.Event) -> int:
+    from pathlib import Path
+
+    from db.schema import default_url
+    from hub.edge import EdgeHub
+    from hub.server import tls_context
+    from resources import scenario as scenarios
+
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    edge = EdgeHub(args.db or default_url(), scenario, args.edge, args.center,
+                   open_feed=args.open_feed, tls=tls)
+    edge.start(args.feed_host, args.feed_port)
+    print(f"hub: edge of {args.center} via {args.edge}: 110 feed on "
+          f"ws://{args.feed_host}:{edge.feed_port}/feed", flush=True)
+    stop.wait()
+    edge.stop()
     return 0
 
 
@@ -239,6 +269,47 @@ def export_map(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"{args.out}: {count} incidents on {args.day}")
+    return 0
+
+
+def _archive_options(p: argparse.ArgumentParser) -> None:
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--before", help="archive every day before this one, YYYY-MM-DD (China "
+                                       "time), into --out")
+    what.add_argument("--load", metavar="DIR", help="load an archive's files into --db, which "
+                                                    "must hold no log yet (for review)")
+    p.add_argument("--out", help="folder for the archive's files (with --before)")
+    p.add_argument("--db", help="database URL (default: the SQLite file in the data folder)")
+
+
+@command("archive", "old days out of the live database into files (tracks and events, "
+         "checked before anything is deleted), or back into a review database",
+         _archive_options)
+def archive(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from db import archive as archives
+    from db.schema import default_url, make_engine, upgrade
+
+    if args.before and not args.out:
+        raise SystemExit("archive --before needs --out DIR")
+    engine = make_engine(args.db or default_url())
+    upgrade(engine)
+    try:
+        if args.load:
+            files = sorted(Path(args.load).glob("log-*.jsonl.gz"),
+                           key=lambda f: int(f.name.split("-")[4]))
+            print(f"{archives.load(engine, files)} rows loaded from {len(files)} file(s)")
+            return 0
+        done = archives.archive(engine, date.fromisoformat(args.before), Path(args.out))
+    except archives.ArchiveRefused as refused:
+        print(f"nothing changed: {refused}")
+        return 1
+    finally:
+        engine.dispose()
+    print(f"{done.rows} rows up to event {done.cut_id} archived in {len(done.files)} file(s) "
+          f"and removed from the database")
     return 0
 
 

@@ -25,6 +25,7 @@ from dispatch.commands import Actor
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
 from hub.engine import Engine, EngineListener
+from hub.fanout import NatsFanout
 from hub.feed_tokens import FeedTokens
 from hub.radio_log import RadioLogEntry
 from hub.server import tls_context
@@ -93,6 +94,7 @@ class Center:
     simulator: GatewaySimulator | None = None
     feed_task: object | None = None
     lease: Lease | None = None
+    fanout: NatsFanout | None = None
     _watching: threading.Event | None = None
 
     def watch_lease(self, lost: Callable[[], None], every_s: float = LEASE_CHECK_S) -> None:
@@ -114,6 +116,8 @@ class Center:
             self._watching.set()
         if self.feed_task is not None:
             self.feed_task.cancel()
+        if self.fanout is not None:
+            self.engine.submit(self.fanout.stop).result(timeout=10)
         self.engine.stop()
         if self.simulator is not None:
             self.simulator.stop()
@@ -178,6 +182,10 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
         center.simulator.start()
         radios.append(PortConfig("sim", center.simulator.path))
     engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_ports=radios)
+    if getattr(args, "nats", None):
+        center.fanout = NatsFanout(engine, args.nats, args.center)
+        engine.submit(center.fanout.start).result(timeout=30)
+        engine.submit(engine.add_listener, center.fanout).result(timeout=5)
     log.info("database %s; radio ports %s", url, [f"{p.name}={p.url}" for p in radios] or "none")
     if args.demo:
         factory = SlipFactory(scenario)

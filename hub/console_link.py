@@ -290,9 +290,8 @@ class ConsoleLink:
             if kind == "subscribe":
                 await self._subscribe(session, message.get("after"))
             elif kind == "command":
-                result = await self._command(session, message)
-                session.queue.put_nowait({"type": "result", "id": request_id, "ok": True,
-                                          "result": _plain(result)})
+                reply = await self.command_reply(session, message)
+                session.queue.put_nowait({"type": "result", "id": request_id, **reply})
             elif kind == "heartbeat":
                 session.queue.put_nowait(self._heartbeat(session))
             else:
@@ -308,6 +307,21 @@ class ConsoleLink:
         except Exception as exc:  # a bug here must not end the console's connection
             log.exception("console %s: %r failed", session.user.name, raw[:200])
             self._reply_error(session, request_id, "internal", f"internal error: {exc}")
+
+    async def command_reply(self, session: ConsoleSession, message: dict) -> dict:
+        """A command's one answer: the result, or the code and reason it was refused (the
+        same for a console here and for one at an edge hub, hub/fanout.py)."""
+        try:
+            return {"ok": True, "result": _plain(await self._command(session, message))}
+        except Refused as exc:
+            return {"ok": False, "code": exc.code, "reason": str(exc)}
+        except Conflict as exc:  # someone else acted first: the console should look again
+            return {"ok": False, "code": "conflict", "reason": str(exc)}
+        except (KeyError, ValueError, TypeError) as exc:  # the core refused: say why
+            return {"ok": False, "code": "refused", "reason": str(exc).strip("'\"")}
+        except Exception as exc:  # a bug here must not end the console's connection
+            log.exception("console %s: command %r failed", session.user.name, message)
+            return {"ok": False, "code": "internal", "reason": f"internal error: {exc}"}
 
     def _reply_error(self, session: ConsoleSession, request_id: Any, code: str,
                      reason: str) -> None:

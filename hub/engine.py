@@ -192,6 +192,10 @@ class Engine:
         self.loop.call_soon_threadsafe(run)
         return future
 
+    def add_listener(self, listener: EngineListener) -> None:
+        """One more listener from now on (the NATS fan-out to edge hubs); on the loop."""
+        self.listener = Listeners(*self.listener.listeners, listener)
+
     def snapshot(self) -> list[Event]:
         """The whole log so far (for reports and tests), read on the caller's thread."""
         return self.store.events()
@@ -204,7 +208,7 @@ class Engine:
     async def _start_feed(self, host: str, port: int) -> None:
         self._host = host
         self._feed_server = await start_hub_server(
-            {FEED_PATH: feed_handler(self._accept_alert), CONSOLE_PATH: self.console_link.handle,
+            {FEED_PATH: feed_handler(self.accept_alert), CONSOLE_PATH: self.console_link.handle,
              RADIO_PATH: self.radio_link.handle},
             host, port, tls=self.tls,
             gates={path: feed_gate(self.feed_tokens) for path in (FEED_PATH, RADIO_PATH)}
@@ -380,7 +384,7 @@ class Engine:
         return commands.Actor(name, self.workstation)
 
     # -- 110 feed ---------------------------------------------------------------------------
-    async def _accept_alert(self, doc: Any) -> Accepted:
+    async def accept_alert(self, doc: Any) -> Accepted:
         slip = parse_alert_slip(doc, self.scenario.region)
         stored = await self._decide(
             lambda state: [commands.receive_alert(slip, self._actor("hub:110-feed"))])

@@ -39,7 +39,8 @@ class Accepted:
 AcceptAlert = Callable[[Any], Awaitable[Accepted]]
 
 
-async def _reply(accept: AcceptAlert, message: str | bytes) -> dict[str, Any]:
+async def reply_to(accept: AcceptAlert, message: str | bytes) -> dict[str, Any]:
+    """The one reply a slip gets (also for slips an edge hub relays, hub/fanout.py)."""
     try:
         doc = decode_slip(message)
     except SlipRejected as exc:
@@ -88,7 +89,7 @@ def feed_handler(accept: AcceptAlert, reply_timeout_s: float = REPLY_TIMEOUT_S,
         log.info("110 feed connected from %s", peer)
         try:
             async for message in connection:
-                reply = await _reply(accept, message)
+                reply = await reply_to(accept, message)
                 if reply["type"] == "error":
                     log.warning("alert rejected from %s: %s; raw=%r", peer, reply["reason"],
                                 message[:200])

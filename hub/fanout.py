@@ -1,0 +1,120 @@
+"""Scale-out through NATS JetStream: the serving hub publishes its log, edge hubs follow it.
+
+A large center (or a province's centers on one database) puts more consoles on more servers
+than one hub should serve. One hub still writes the log (it holds the lease, db/lease.py);
+edge hubs (hub/edge.py) serve consoles and 110 clients of their own and stay in step by
+following what this one publishes, rather than each reading the database in a loop or a broker
+of our own making. Every appended batch goes to the JetStream stream JINGBAO_<CENTER> as one
+message (ids, the chain head after it); edges ask this hub, by NATS request, to run their
+consoles' commands (as the user who sent them) and to take their 110 slips, and relay the
+answers. JetStream rather than PostgreSQL LISTEN/NOTIFY: a notification carries at most 8 kB
+and is lost while an edge is disconnected, so every edge would re-read the log after each one;
+a stream carries the batch itself and keeps it for an edge that reconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import nats
+from nats.js.api import StreamConfig
+
+from dispatch.events import Event
+from hub.console_link import ConsoleSession
+from hub.feed import reply_to
+from hub.users import Role, User
+from hub.wire import event_to_wire
+
+log = logging.getLogger(__name__)
+
+STREAM_MAX_AGE_S = 24 * 3600.0  # an edge away longer starts again from the database
+PUBLISH_QUEUE = 10_000  # batches waiting for NATS; past it an edge catches up from the database
+
+
+def subjects(center: str) -> dict[str, str]:
+    return {"events": f"jingbao.{center}.events", "command": f"jingbao.{center}.command",
+            "alert": f"jingbao.{center}.alert"}
+
+
+def stream_name(center: str) -> str:
+    return f"JINGBAO_{center}".replace(".", "_").replace("-", "_")
+
+
+class NatsFanout:
+    """On the serving hub's engine loop: the engine's listener for appended events (published
+    in order by one task), and the responder to edges' commands and slips."""
+
+    def __init__(self, engine, nats_url: str, center: str) -> None:
+        self.engine, self.url, self.center = engine, nats_url, center
+        self.subjects = subjects(center)
+        self._outbox: asyncio.Queue = asyncio.Queue(PUBLISH_QUEUE)
+        self._nc = None
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        self._nc = await nats.connect(self.url, name=f"jingbao-hub-{self.center}",
+                                      max_reconnect_attempts=-1)
+        js = self._nc.jetstream()
+        config = StreamConfig(name=stream_name(self.center), subjects=[self.subjects["events"]],
+                              max_age=STREAM_MAX_AGE_S)
+        try:
+            await js.add_stream(config)
+        except nats.js.errors.BadRequestError:  # exists with other limits: take ours
+            await js.update_stream(config)
+        await self._nc.subscribe(self.subjects["command"], cb=self._on_command)
+        await self._nc.subscribe(self.subjects["alert"], cb=self._on_alert)
+        self._tasks.append(asyncio.create_task(self._publish(js)))
+        log.info("publishing the log to NATS %s as %s", self.url, self.subjects["events"])
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self._nc is not None:
+            await self._nc.drain()
+
+    # -- the engine's listener (on its loop) --------------------------------------------------
+    def events_appended(self, events: list[Event]) -> None:
+        body = json.dumps({"events": [event_to_wire(e) for e in events],
+                           "chain": list(self.engine.store.chain_head)}, ensure_ascii=False)
+        try:
+            self._outbox.put_nowait((f"{events[0].id}-{events[-1].id}", body.encode("utf-8")))
+        except asyncio.QueueFull:  # NATS away this long: edges find the gap and read the log
+            log.warning("NATS away: events %d-%d not published", events[0].id, events[-1].id)
+
+    def radio_logged(self, entry: Any) -> None:
+        pass
+
+    def link_changed(self, link: str, status: str, detail: str) -> None:
+        pass
+
+    async def _publish(self, js) -> None:
+        while True:
+            key, body = await self._outbox.get()
+            while True:
+                try:  # the message id makes a resend after a lost ack harmless
+                    await js.publish(self.subjects["events"], body, headers={"Nats-Msg-Id": key})
+                    break
+                except Exception as exc:  # noqa: BLE001 - NATS reconnecting: try again
+                    log.warning("publishing events %s: %s; retrying", key, exc)
+                    await asyncio.sleep(1.0)
+
+    # -- edges' requests -------------------------------------------------------------------------
+    async def _on_command(self, msg) -> None:
+        """A console's command at an edge, run here as that user at that workstation. The edge
+        logged the user in and checked the role; the role is checked again here."""
+        try:
+            request = json.loads(msg.data)
+            user = User(str(request["user"]), Role(request["role"]), request.get("insurer"),
+                        True)
+            session = ConsoleSession(user, str(request["workstation"]), "")
+            reply = await self.engine.console_link.command_reply(session, request["message"])
+        except (ValueError, KeyError, TypeError) as exc:
+            reply = {"ok": False, "code": "protocol", "reason": f"bad request from edge: {exc}"}
+        await msg.respond(json.dumps(reply, ensure_ascii=False).encode("utf-8"))
+
+    async def _on_alert(self, msg) -> None:
+        reply = await reply_to(self.engine.accept_alert, msg.data)
+        await msg.respond(json.dumps(reply, ensure_ascii=False).encode("utf-8"))
