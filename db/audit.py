@@ -49,11 +49,13 @@ class Verdict:
     problems: list[Problem]
 
 
-def verify(rows: Iterable[Any], *, limit: int = 20) -> Verdict:
+def verify(rows: Iterable[Any], *, limit: int = 20,
+           start: tuple[int, str] = (0, GENESIS)) -> Verdict:
     """Walk rows (id, time, type, actor, workstation, payload, idempotency_key, prev_hash,
-    hash) in id order; name the rows where the chain breaks, up to `limit` of them."""
+    hash) in id order from `start` (the id and hash of the last row archived, if any); name
+    the rows where the chain breaks, up to `limit` of them."""
     problems: list[Problem] = []
-    previous, previous_id, checked = GENESIS, 0, 0
+    (previous_id, previous), checked = start, 0
     for row in rows:
         checked += 1
         body = canonical(row.time, row.type, row.actor, row.workstation, row.payload,

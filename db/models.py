@@ -77,6 +77,16 @@ class PositionRow(Base):
     overview: Mapped[bool] = mapped_column(Boolean)  # a unit's fix ≥ OVERVIEW_S after its last
 
 
+class LogAnchorRow(Base):
+    """The last row archived (db/archive.py), one row or none: the live log chains from its
+    hash, and `jingbao audit verify` starts there."""
+
+    __tablename__ = "log_anchor"
+
+    last_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class IncidentRow(Base):
     """Current state of an incident, rewritten from the log; safe to drop and rebuild."""
 

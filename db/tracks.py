@@ -191,14 +191,17 @@ def known_keys(connection: Connection, events: list[Event]) -> set[str]:
 
 # -- reading ---------------------------------------------------------------------------------
 def log_rows(engine: Engine, after_id: int = 0, *, types: list[str] | None = None,
-             ) -> Iterator[LogRow | Any]:
-    """The log after `after_id` in id order (only `types`, if given): both tables streamed
-    and merged, never loaded whole."""
+             upto_id: int | None = None) -> Iterator[LogRow | Any]:
+    """The log after `after_id` (up to `upto_id`) in id order (only `types`, if given): both
+    tables streamed and merged, never loaded whole."""
     events = EventRow.__table__
     query = select(events).where(events.c.id > after_id).order_by(events.c.id)
     if types is not None:
         query = query.where(events.c.type.in_(types))
     fixes = select(POSITIONS).where(POSITIONS.c.id > after_id).order_by(POSITIONS.c.id)
+    if upto_id is not None:
+        query = query.where(events.c.id <= upto_id)
+        fixes = fixes.where(POSITIONS.c.id <= upto_id)
     with engine.connect() as a, engine.connect() as b:
         streams = [a.execution_options(yield_per=5000).execute(query)]
         if types is None or ev.UNIT_POSITION in types:

@@ -1,0 +1,153 @@
+"""Retention: old days leave the live database as files, and come back for review.
+
+`jingbao archive --before DATE --out DIR` cuts the log at DATE (China time): every row, event
+or fix, up to the last id before the first row of DATE. The cut is a prefix of the one
+numbering, so what stays still chains: the live database keeps the cut's id and hash as its
+anchor (`log_anchor`), `jingbao audit verify` starts from it, and the files chain from the
+anchor before them. Order of work, so nothing is lost:
+1. refuse unless a snapshot covers the cut (start-up never needs what was archived);
+2. write the rows, in id order, one gzip'd JSON-lines file per China day;
+3. read the files back and check them: the row count, and the hash chain from the old anchor
+   to the cut's hash, row by row;
+4. only then delete the rows and move the anchor, in one transaction.
+JSON lines keep each row exactly as the chain hashed it (payloads are JSON already) with no
+extra dependency; `load` puts the files into an empty database for review, where
+`jingbao audit verify` and `jingbao export-map` work as on the live one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select
+
+from db import audit, bulk, tracks
+from db.models import EventRow, LogAnchorRow, SnapshotRow
+from dispatch import events as ev
+
+EVENTS = EventRow.__table__
+FIELDS = ("id", "time", "type", "actor", "workstation", "payload", "idempotency_key",
+          "prev_hash", "hash")
+
+
+class ArchiveRefused(RuntimeError):
+    """Archiving now would lose something or leave the log unusable: nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Archived:
+    files: list[Path]
+    rows: int
+    cut_id: int
+
+
+def anchor(connection: Connection) -> tuple[int, str]:
+    """The id and hash of the last row archived: (0, genesis) while nothing was."""
+    row = connection.execute(select(LogAnchorRow.last_id, LogAnchorRow.hash)).first()
+    return (row.last_id, row.hash) if row else (0, audit.GENESIS)
+
+
+def _cut(connection: Connection, before: date) -> int:
+    """The last id before the first row of `before` (every row, if none is that late)."""
+    cutoff = tracks.day_bounds(before)[0]
+    firsts = [connection.scalar(select(func.min(t.c.id)).where(t.c.time >= cutoff))
+              for t in (EVENTS, tracks.POSITIONS)]
+    late = [f for f in firsts if f is not None]
+    if late:
+        return min(late) - 1
+    last = tracks.last_row(connection)
+    return last[0] if last else 0
+
+
+def _line(row: Any) -> str:
+    doc = {f: getattr(row, f) for f in FIELDS}
+    doc["time"] = tracks.to_event(row).time.isoformat()
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _read(path: Path) -> Iterator[tracks.LogRow]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            doc = json.loads(line)
+            yield tracks.LogRow(**{**doc, "time": datetime.fromisoformat(doc["time"])})
+
+
+def _check(paths: list[Path], start: tuple[int, str], count: int, end: tuple[int, str]) -> None:
+    """The files hold `count` rows chaining from `start` to `end`, or ArchiveRefused."""
+    previous_id, previous = start
+    seen = 0
+    for path in paths:
+        for row in _read(path):
+            body = audit.canonical(row.time, row.type, row.actor, row.workstation, row.payload,
+                                   row.idempotency_key)
+            if row.prev_hash != previous or audit.link(previous, body) != row.hash:
+                raise ArchiveRefused(f"{path.name}: event {row.id} read back does not chain "
+                                     f"from event {previous_id}")
+            previous_id, previous, seen = row.id, row.hash, seen + 1
+    if (seen, previous_id, previous) != (count, *end):
+        raise ArchiveRefused(f"read back {seen} rows ending at event {previous_id}, "
+                             f"wrote {count} ending at event {end[0]}")
+
+
+def archive(engine: Engine, before: date, out: Path) -> Archived:
+    with engine.connect() as connection:
+        start = anchor(connection)
+        cut_id = _cut(connection, before)
+        covered = connection.scalar(select(func.max(SnapshotRow.last_event_id)))
+    if cut_id <= start[0]:
+        return Archived([], 0, start[0])
+    if covered is None or covered < cut_id:
+        raise ArchiveRefused(f"no snapshot covers event {cut_id}: start the hub once (it "
+                             "writes one at shutdown), then archive")
+    out.mkdir(parents=True, exist_ok=True)
+    files, count, end = [], 0, start
+    rows = tracks.log_rows(engine, start[0], upto_id=cut_id)
+    for day, group in groupby(rows, key=lambda r: tracks.local_day(r.time)):
+        group = list(group)
+        path = out / f"log-{day.isoformat()}-{group[0].id}-{group[-1].id}.jsonl.gz"
+        with gzip.open(path, "wt", encoding="utf-8") as file:
+            file.writelines(_line(r) + "\n" for r in group)
+        files.append(path)
+        count, end = count + len(group), (group[-1].id, group[-1].hash)
+    _check(files, start, count, end)
+    with engine.begin() as connection:
+        connection.execute(delete(EVENTS).where(EVENTS.c.id <= cut_id))
+        connection.execute(delete(tracks.POSITIONS).where(tracks.POSITIONS.c.id <= cut_id))
+        connection.execute(delete(LogAnchorRow))
+        connection.execute(insert(LogAnchorRow).values(last_id=end[0], hash=end[1]))
+    return Archived(files, count, cut_id)
+
+
+def load(engine: Engine, paths: list[Path]) -> int:
+    """Put archived files (in id order) into a database whose log is empty, for review; the
+    anchor becomes the row before the first file's. Returns the rows loaded."""
+    with engine.connect() as connection:
+        if tracks.last_row(connection) is not None:
+            raise ArchiveRefused("the database already holds a log: load into an empty one")
+    first = next(_read(paths[0]))
+    start = (first.id - 1, first.prev_hash)
+    count = 0
+    partitions, overview = tracks.Partitions(engine), tracks.Overview()
+    for path in paths:
+        rows = list(_read(path))
+        partitions.ensure(r.time for r in rows if r.type == ev.UNIT_POSITION)
+        with engine.begin() as connection:
+            fixes = [tracks.to_row(tracks.to_event(r), r.id, r.prev_hash, r.hash)
+                     for r in rows if r.type == ev.UNIT_POSITION]
+            overview.last.update(overview.mark(fixes))
+            tracks.write(connection, fixes)
+            bulk.insert_rows(connection, EVENTS, [
+                r._asdict() for r in rows if r.type != ev.UNIT_POSITION])
+        count += len(rows)
+    _check(paths, start, count, (rows[-1].id, rows[-1].hash))
+    with engine.begin() as connection:
+        connection.execute(delete(LogAnchorRow))
+        connection.execute(insert(LogAnchorRow).values(last_id=start[0], hash=start[1]))
+    return count
