@@ -86,13 +86,13 @@ def add_user(url: str) -> None:
     engine.dispose()
 
 
-def start_hub(url: str, scenario: Path, ptys: list[str],
-              log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_hub(url: str, scenario: Path, ptys: list[str], log_path: Path,
+              *extra: str) -> tuple[subprocess.Popen, str]:
     """The hub as a center runs it; its log goes to a file (read for cut-off consoles)."""
     radios = [arg for n, pty in enumerate(ptys) for arg in ("--radio", f"sim{n + 1}={pty}")]
     with log_path.open("w") as log_file:
         hub = subprocess.Popen([JINGBAO, "hub", "--db", url, "--feed-port", "0", "--scenario",
-                                str(scenario), *radios, "--open-feed"],
+                                str(scenario), *radios, "--open-feed", *extra],
                                stdout=subprocess.PIPE, stderr=log_file, text=True)
     line = hub.stdout.readline()
     if "110 feed on" not in line:
@@ -406,11 +406,14 @@ def report_consoles(consoles: list[Console], first: int, last: int, waited: floa
 
 
 # -- the run -------------------------------------------------------------------------------------
-def open_consoles(base: str, roster, count: int) -> tuple[list[Console], list[HubClient]]:
+def open_consoles(bases: list[str], roster,
+                  count: int) -> tuple[list[Console], list[HubClient]]:
+    """Consoles spread over the hubs in turn (the serving hub first, then the edge)."""
     consoles, clients = [], []
     for n in range(count):
         console = Console()
-        client = HubClient(base, roster, console, Credentials(user=USER, password=PASSWORD),
+        client = HubClient(bases[n % len(bases)], roster, console,
+                           Credentials(user=USER, password=PASSWORD),
                            workstation=f"bench-desk-{n + 1:02d}")
         client.start()
         consoles.append(console)
@@ -433,11 +436,19 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     guides = simulated_guides(scenario)
     sims = [GatewaySimulator(guides[n::args.gateways], report_interval_s=1.0)
             for n in range(args.gateways)]
-    hub, base = start_hub(url, scenario_path, [s.path for s in sims], folder / "hub.log")
+    center = ("--nats", args.edge, "--center", f"bench{os.getpid()}") if args.edge else ()
+    hub, base = start_hub(url, scenario_path, [s.path for s in sims], folder / "hub.log",
+                          *center)
+    bases, edge = [base], None
+    if args.edge:  # an edge hub following the serving one through NATS, on the same file
+        edge, edge_base = start_hub(url, scenario_path, [], folder / "edge.log", "--edge",
+                                    args.edge, *center[2:])
+        bases.append(edge_base)
+        print(f"consoles 2, 4, … follow the edge hub {edge_base} (through NATS {args.edge})")
     clients: list[HubClient] = []
     feed = Feed(base, SlipFactory(scenario, seed=args.seed), args.alerts_per_s)
     try:
-        consoles, clients = open_consoles(base, scenario.roster, args.consoles)
+        consoles, clients = open_consoles(bases, scenario.roster, args.consoles)
         first = last_event_id(url)
         feeder = threading.Thread(target=feed.run, name="110", daemon=True)
         for sim in sims:
@@ -452,8 +463,10 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     finally:
         for client in clients:
             client.stop()
-        alive = hub.poll() is None
+        alive = hub.poll() is None and (edge is None or edge.poll() is None)
         stop_hub(hub)
+        if edge is not None:
+            stop_hub(edge)
     print(f"center under load: {args.consoles} consoles, {args.units} units at 1 Hz "
           f"on {args.gateways} gateway(s), {args.alerts_per_s:g} alerts/s, "
           f"{samples.seconds / 60:.1f} min (asked {args.minutes:g}); seed {args.seed}; {url}")
@@ -482,6 +495,9 @@ def main() -> int:
                              "line cannot carry 300 reports a second, and one pty burst of "
                              "300 overflows while the hub is busy (reports dropped)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--edge", metavar="NATS_URL",
+                        help="also run an edge hub following the serving hub through NATS "
+                             "(nats://127.0.0.1:4222); every other console follows the edge")
     args = parser.parse_args()
     return run(args, Path(tempfile.mkdtemp(prefix="center_load_")))
 
