@@ -8,6 +8,7 @@ state); the tracks come from the track store's overview fixes of the day, by ind
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 
 from sqlalchemy import Engine, select
@@ -33,6 +34,6 @@ def day_log(engine: Engine, roster: Roster, day: date) -> tuple[CenterState, lis
         return state, [tracks.to_event(row) for row in rows]
 
 
-def day_tracks(engine: Engine, day: date) -> dict[str, list[tuple[float, float]]]:
+def day_tracks(engine: Engine, day: date) -> dict[str, tuple[array, array]]:
     """Each unit's overview fixes of the day (db/tracks.py `OVERVIEW_S`), in time order."""
     return tracks.overview_tracks(engine, *tracks.day_bounds(day))

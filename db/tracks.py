@@ -15,6 +15,7 @@ The log as a whole is the two tables merged by id (`log_rows`).
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -218,13 +219,14 @@ def last_row(connection: Connection) -> tuple[int, str] | None:
 
 
 def overview_tracks(engine: Engine, start: datetime, end: datetime,
-                    ) -> dict[str, list[tuple[float, float]]]:
-    """Each unit's overview fixes received in [start, end), in time order: one range read of
-    the partial index (a fifteenth of the fixes at 1 Hz), streamed. On PostgreSQL, where days
+                    ) -> dict[str, tuple[array, array]]:
+    """Each unit's overview fixes received in [start, end), in time order, as arrays of
+    longitudes and latitudes (16 bytes a fix): one range read of the partial index (a
+    fifteenth of the fixes at 1 Hz), streamed. On PostgreSQL, where days
     of millions of fixes live, rows come straight from a psycopg server-side cursor: three
     times faster than Core rows (measured on 75,600 rows: 0.18 s against 0.52 s)."""
     bounds = (start.astimezone(UTC), end.astimezone(UTC))
-    out: dict[str, list[tuple[float, float]]] = {}
+    out: dict[str, tuple[array, array]] = {}
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             cursor = connection.connection.driver_connection.cursor(name="overview")
@@ -239,5 +241,7 @@ def overview_tracks(engine: Engine, start: datetime, end: datetime,
             rows = connection.execution_options(yield_per=20_000).execute(query).partitions()
         for chunk in rows:
             for unit, lon, lat in chunk:
-                out.setdefault(unit, []).append((lon, lat))
+                lons, lats = out.get(unit) or out.setdefault(unit, (array("d"), array("d")))
+                lons.append(lon)
+                lats.append(lat)
     return out

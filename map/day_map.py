@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 import folium
+from branca.element import Template
+from folium.map import Layer
 from folium.plugins import HeatMap
 
 from dispatch import events as ev
@@ -34,7 +37,7 @@ OUTCOME_COLOURS = {S.CLOSED: "#2ca02c", S.CLAIM_FILED: "#2ca02c", S.REFERRED_POL
                    S.REFERRED_120: "#9467bd", S.DUPLICATE: "#c7c7c7", S.CANCELLED: "#c7c7c7"}
 OPEN_COLOUR = "#d62728"
 TRACK_COLOURS = ("#1f77b4", "#ff7f0e", "#17becf", "#bcbd22", "#8c564b", "#e377c2")
-Track = list[tuple[float, float]]
+Track = tuple[Sequence[float], Sequence[float]]  # a unit's longitudes and latitudes, in order
 
 
 def _inline(path: Path, mime: str) -> str:
@@ -60,26 +63,35 @@ def _popup(incident: Incident) -> str:
             f"<br>{e(incident.unit_id or '')}<br><small>{steps}</small>")
 
 
-def _track_layer(tracks: Mapping[str, Track], gcj02: bool) -> folium.GeoJson:
-    """Every track in one GeoJSON layer, dumped once: a PolyLine per track checks each point
-    in Python, and a day of 300 units draws 1.7 million of them."""
-    features = []
-    for n, (unit, points) in enumerate(sorted(tracks.items())):
-        if len(points) < 2:
-            continue
-        if gcj02:
-            lon, lat = wgs84_to_gcj02(*zip(*points, strict=True))
-            points = list(zip(lon.tolist(), lat.tolist(), strict=True))
-        features.append({"type": "Feature", "geometry": {"type": "LineString",
-                                                         "coordinates": points},
-                         "properties": {"unit": unit,
-                                        "colour": TRACK_COLOURS[n % len(TRACK_COLOURS)]}})
-    return folium.GeoJson({"type": "FeatureCollection", "features": features},
-                          name="轨迹 tracks",  # folium refuses a tooltip without features
-                          tooltip=folium.GeoJsonTooltip(["unit"], labels=False) if features
-                          else None,
-                          style_function=lambda f: {"color": f["properties"]["colour"],
-                                                    "weight": 2})
+class TrackLayer(Layer):
+    """Every track in one GeoJSON layer whose text is written here once, point by point from
+    the arrays: folium's PolyLine checks each point in Python and its GeoJson keeps the whole
+    document as dicts, and a day of 300 units draws 1.7 million points."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.geoJson({{ this.document }}, {
+                style: function (f) { return {color: f.properties.colour, weight: 2}; }
+            }).bindTooltip(function (layer) { return layer.feature.properties.unit; });
+        {% endmacro %}
+    """)
+
+    def __init__(self, tracks: Mapping[str, Track], gcj02: bool) -> None:
+        super().__init__(name="轨迹 tracks", overlay=True)
+        self._name = "TrackLayer"
+        features = []
+        for n, (unit, (lons, lats)) in enumerate(sorted(tracks.items())):
+            if len(lons) < 2:
+                continue
+            if gcj02:
+                lons, lats = (a.tolist() for a in wgs84_to_gcj02(lons, lats))
+            # escaped for the page: a roster's unit id must not close the script
+            properties = json.dumps({"unit": html.escape(unit), "colour": TRACK_COLOURS[
+                n % len(TRACK_COLOURS)]}, ensure_ascii=False).replace("<", "\\u003c")
+            line = ",".join(f"[{x!r},{y!r}]" for x, y in zip(lons, lats, strict=True))
+            features.append(f'{{"type":"Feature","properties":{properties},'
+                            f'"geometry":{{"type":"LineString","coordinates":[{line}]}}}}')
+        self.document = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
 def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
@@ -92,13 +104,16 @@ def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
     events are drawn too. With a tile pack its tiles are inlined as the basemap (overlays moved
     onto GCJ-02 if the pack is drawn in it); without one the scenario's roads stand in for it."""
     state = CenterState(scenario.roster()) if state is None else state
-    logged: dict[str, Track] = defaultdict(list)
+    logged: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     for event in events:
         state.apply(event)
         if event.type == ev.UNIT_POSITION and _local_day(event.time) == day:
-            logged[event.payload["unit"]].append((event.payload["lon"], event.payload["lat"]))
-    drawn = {**tracks, **{unit: [*tracks.get(unit, ()), *points]
-                          for unit, points in logged.items()}}
+            lons, lats = logged[event.payload["unit"]]
+            lons.append(event.payload["lon"])
+            lats.append(event.payload["lat"])
+    drawn = {**tracks, **{unit: ([*tracks.get(unit, ((), ()))[0], *lons],
+                                 [*tracks.get(unit, ((), ()))[1], *lats])
+                          for unit, (lons, lats) in logged.items()}}
     incidents = [i for i in state.incidents.values() if _local_day(i.received_at) == day]
     gcj02 = tiles is not None and tiles.datum == GCJ02
 
@@ -130,7 +145,7 @@ def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
     for name, point in scenario.posts.items():
         folium.CircleMarker(at([point])[0], radius=4, color="#333", fill=True,
                             tooltip=name).add_to(posts)
-    ways = _track_layer(drawn, gcj02)
+    ways = TrackLayer(drawn, gcj02)
     marks = folium.FeatureGroup(name="案件 incidents")
     spots = at([(i.lon, i.lat) for i in incidents])
     for i, spot in zip(incidents, spots, strict=True):

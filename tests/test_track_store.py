@@ -201,11 +201,13 @@ def test_day_tracks_hold_the_day_only_one_fix_per_step_in_order(db_url) -> None:
     before = [fix("P01", 500, start - timedelta(seconds=1))]  # the evening before
     store.append(before + batch)
     assert tracks.OVERVIEW_S == 15.0
-    drawn = days.day_tracks(store.engine, DAY)
+    def points(day: date) -> dict[str, list[tuple[float, float]]]:
+        return {unit: list(zip(lons, lats, strict=True))
+                for unit, (lons, lats) in days.day_tracks(store.engine, day).items()}
+
     expected = [(122.1 + k / 1e4, 30.02) for k in (0, 15, 30, 45)]
-    assert drawn == {"G01": expected, "G02": expected}
-    assert days.day_tracks(store.engine, DAY - timedelta(days=1)) == {
-        "P01": [(122.1 + 500 / 1e4, 30.02)]}
+    assert points(DAY) == {"G01": expected, "G02": expected}
+    assert points(DAY - timedelta(days=1)) == {"P01": [(122.1 + 500 / 1e4, 30.02)]}
     store.close()
 
 
