@@ -71,7 +71,8 @@ def generate(url: str, seconds: int) -> int:
     partitions = tracks.Partitions(engine)
     partitions.ensure([evening, day_start])
     next_id = 1
-    for start, length in ((evening, seconds // 10), (day_start + timedelta(hours=8), seconds)):
+    morning = day_start + timedelta(seconds=min(8 * 3600, 86_400 - seconds))  # from 08:00
+    for start, length in ((evening, seconds // 10), (morning, seconds)):
         for s in range(0, length, CHUNK_S):
             batch = rows(next_id, start + timedelta(seconds=s), min(CHUNK_S, length - s))
             with engine.begin() as connection:

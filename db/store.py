@@ -200,8 +200,8 @@ class EventStore:
         writer, and a database sequence leaves gaps (PostgreSQL's skips the ids of refused
         duplicates and rolled-back transactions), while consoles follow the log by these
         numbers and take a gap for a lost event. Keys already in the log (or twice in the
-        batch) are found with one lookup per batch; then the events go in as one executemany
-        and the positions as one batch into the track store (Core rows, no ORM instances)."""
+        batch) are found with one lookup per batch; then the events and the positions go in
+        as one batch each (db/bulk.py: COPY on PostgreSQL; Core rows, no ORM instances)."""
         seen = tracks.known_keys(connection, list(events))
         ids: list[int | None] = []
         rows: list[dict[str, Any]] = []
