@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.alarm_sounds import AlarmSounds
 from console.command_bar import CommandBar
 from console.hub_client import HubClient
 from console.models import QueueModel, UnitBoardModel
@@ -43,12 +44,20 @@ from console.texts import status_text
 from console.users_dialog import UsersDialog
 from db.schema import default_url
 from dispatch.assignment import Proposal, propose
-from dispatch.clocks import BREACH
+from dispatch.clocks import BREACH, WARN
 from dispatch.command_bar import CANNED, VERBS, Parsed
 from dispatch.commands import page_text
 from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
 from dispatch.eligibility import assess_incident
-from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, UNIT_POSITION, Event, utc_now
+from dispatch.events import (
+    ALERT_RECEIVED,
+    CLOCK_ALARM,
+    PAGE_FAILED,
+    RADIO_EMERGENCY,
+    UNIT_POSITION,
+    Event,
+    utc_now,
+)
 from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.search import search
@@ -61,6 +70,19 @@ from resources.scenario import Scenario
 log = logging.getLogger(__name__)
 
 FRAME_MS = 100
+
+
+EMERGENCY_REPEAT_S = 3  # an unacknowledged emergency sounds again every few seconds
+# the sound of a batch of events: the most urgent kind in it
+ALARM_ORDER = (RADIO_EMERGENCY, BREACH, PAGE_FAILED, WARN, ALERT_RECEIVED)
+ALARM_OF = {RADIO_EMERGENCY: "emergency", BREACH: "breach", PAGE_FAILED: "page_failed",
+            WARN: "warning", ALERT_RECEIVED: "new_alert"}
+
+
+def _alarm_kind(event: Event) -> str | None:
+    if event.type == CLOCK_ALARM:
+        return event.payload.get("level")
+    return event.type if event.type in ALARM_OF else None
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +105,7 @@ class MainWindow(QMainWindow):
         self.frame.start()
         self.ticker = QTimer(self, interval=1000, timeout=self._tick)
         self._quitting = False  # the dispatcher said yes to quitting
+        self._ticks = 0  # seconds since the window opened, for repeating alarms
         self.ticker.start()
         self.refresh()
 
@@ -161,7 +184,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.command_bar)
         self.links: dict[str, QLabel] = {}
         self.clock = QLabel()
-        self.muted = False
+        self.sounds = AlarmSounds()
         self.mute_label = QLabel(self.tr("Sound on"))
         self.chain_label = QLabel(objectName="chainHead")  # for shift leads: the log's head
         self.statusBar().addPermanentWidget(self.chain_label)
@@ -237,23 +260,25 @@ class MainWindow(QMainWindow):
         for event in events:  # the client hands them on in order, after the snapshot
             self.state.apply(event)
         self._dirty = True
-        if any(e.type == ALERT_RECEIVED or (e.type == CLOCK_ALARM and e.payload["level"] == BREACH)
-               for e in events):
-            self._sound()
+        alarm = next((ALARM_OF[kind] for kind in ALARM_ORDER if any(
+            _alarm_kind(e) == kind for e in events)), None)
+        if alarm is not None:
+            self._sound(alarm)
         if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
             # A new alert or status change is painted on the next loop turn, not the next
             # frame; position bursts wait for the frame timer so they cost one repaint.
             self._refresh_queued = True
             QTimer.singleShot(0, self.refresh)
 
-    def _sound(self) -> None:
-        """A new alert or an 8-minute breach rings, unless the dispatcher muted it (M)."""
-        if not self.muted:
-            QApplication.beep()
+    def _sound(self, alarm: str) -> None:
+        """Each alarm its own sound, unless the dispatcher muted them (Ctrl+M); the taskbar
+        entry flashes too, for a console behind another window."""
+        self.sounds.play(alarm)
+        QApplication.alert(self)
 
     def toggle_mute(self) -> None:
-        self.muted = not self.muted
-        self.mute_label.setText(self.tr("Muted") if self.muted else self.tr("Sound on"))
+        self.sounds.muted = not self.sounds.muted
+        self.mute_label.setText(self.tr("Muted") if self.sounds.muted else self.tr("Sound on"))
 
     def _on_link(self, link: str, status: str, detail: str) -> None:
         label = self.links.get(link)
@@ -280,8 +305,9 @@ class MainWindow(QMainWindow):
                                                 "with `jingbao audit verify`: %1")
                                         .replace("%1", digest))
         self._dirty = True
-        if self.emergencies():
-            QApplication.beep()  # an emergency rings every second until acknowledged
+        if self.emergencies() and self._ticks % EMERGENCY_REPEAT_S == 0:
+            self._sound("emergency")  # an emergency rings until acknowledged
+        self._ticks += 1
 
     def emergencies(self) -> list[str]:
         return [u.unit_id for u in self.state.units.values() if u.emergency]
@@ -627,6 +653,7 @@ class MainWindow(QMainWindow):
             return
         self.frame.stop()
         self.ticker.stop()
+        self.sounds.stop()
         if self.map.tiles is not None:
             self.map.tiles.close()
         super().closeEvent(event)

@@ -29,6 +29,7 @@ from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
 from tests.recorder import Recorder
 from tests.test_map_view import drag, widget_pos
+from tests.test_quit import answer_next_question
 
 pytestmark = pytest.mark.gui
 
@@ -255,13 +256,20 @@ def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, open_console, ce
     qtbot.waitUntil(lambda: len(sim.pages) == 3, timeout=5000)
     assert {p.unit for p in sim.pages[1:]} == {"1001", "1002"}
 
-    # the handset 100/1002 moves from G02 to G03: refused while G02 still holds it
-    command("/map 100/1002 G03")
+    # the handset 100/1002 moves from G02 to G03: refused while G02 still holds it; each
+    # change of a unit's radio is confirmed first
+    asked: list[str] = []
+
+    def map_radio(line: str) -> None:
+        answer_next_question(QMessageBox.StandardButton.Yes, asked)
+        command(line)
+
+    map_radio("/map 100/1002 G03")
     qtbot.waitUntil(lambda: "already belongs to G02" in window.statusBar().currentMessage(),
                     timeout=5000)
-    command("/map 100/2002 G02")
+    map_radio("/map 100/2002 G02")
     qtbot.waitUntil(lambda: window.state.units["G02"].radio_id == "2002", timeout=5000)
-    command("/map 100/1002 G03")
+    map_radio("/map 100/1002 G03")
     qtbot.waitUntil(lambda: window.state.by_radio.get((100, "1002")) == "G03", timeout=5000)
     qtbot.waitUntil(lambda: window.state.units["G03"].lon is not None, timeout=5000)
     window.radio_log.filter.setText("G01")
@@ -275,6 +283,7 @@ def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, open_console, ce
     assert any(e.type == ev.POSITION_POLLED for e in engine.snapshot())
     assert [m.payload["unit"] for m in mapped] == ["G02", "G03"]
     assert mapped[1].actor == "operator:e2e"
+    assert len(asked) == 3
 
 
 def test_right_click_menu_on_an_incident(qtbot, open_console, center) -> None:
