@@ -1,7 +1,8 @@
 """Qt item models over the console's replica of the center state (views, no state of their own).
 
 The queue puts new alerts first, then open incidents by urgency (oldest first), then the
-incidents closed or referred in this session at the bottom, so nothing vanishes from sight.
+latest MAX_CLOSED_ROWS incidents closed or referred at the bottom, so nothing just finished
+vanishes from sight, and a day's thousands of finished cases do not make the queue grow.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from dispatch.state import STALE_AFTER_S, STUCK_AFTER_FIXES, CenterState, Incide
 from map.view import STATUS_COLOURS, UNIT_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
+MAX_CLOSED_ROWS = 200
 _PAINTED_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
                             Qt.ItemDataRole.BackgroundRole})
 
@@ -171,7 +173,8 @@ class QueueModel(_RowsModel):
         self.rows: list[Incident] = []
         self._cells: list[_QueueRow] = []
         self._keys: list[tuple] = []  # sort keys of `rows`, ascending
-        self._seen: dict[str, tuple[tuple, tuple]] = {}  # case → (signature, key) shown
+        # case → (signature, key) as shown; key None: a finished case paged out of the queue
+        self._seen: dict[str, tuple[tuple, tuple | None]] = {}
         self._source: dict[str, Incident] | None = None  # the incidents dict the rows mirror
         self._version = -1
         self._second = 0
@@ -195,6 +198,7 @@ class QueueModel(_RowsModel):
                 seen = self._seen.get(case)
                 if seen is None or seen[0] != _signature(incident):
                     self._update(incident, seen)
+            self._page_out()
         if int(self.now) != self._second and self.rows:
             self._second = int(self.now)
             column = self.CLOCK_COLUMN
@@ -211,8 +215,25 @@ class QueueModel(_RowsModel):
         self._seen = {i.case: (_signature(i), k) for i, k in zip(ordered, self._keys,
                                                                   strict=True)}
         self.endResetModel()
+        self._page_out()
 
-    def _update(self, incident: Incident, seen: tuple[tuple, tuple] | None) -> None:
+    def _page_out(self) -> None:
+        """Finished rows beyond MAX_CLOSED_ROWS leave the queue, the oldest first: they are
+        its last rows, as finished cases sort newest first at the bottom."""
+        first = bisect.bisect_left(self._keys, (True,)) + MAX_CLOSED_ROWS
+        if first >= len(self.rows):
+            return
+        self.beginRemoveRows(QModelIndex(), first, len(self.rows) - 1)
+        for incident in self.rows[first:]:
+            self._seen[incident.case] = (self._seen[incident.case][0], None)
+        for column in (self.rows, self._keys, self._cells):
+            del column[first:]
+        self.endRemoveRows()
+
+    def _update(self, incident: Incident, seen: tuple[tuple, tuple | None] | None) -> None:
+        if seen is not None and seen[1] is None:  # finished and paged out: stays out
+            self._seen[incident.case] = (_signature(incident), None)
+            return
         key = _queue_order(incident)
         cells = _QueueRow.of(incident, self.now, self.clock)
         self._seen[incident.case] = (_signature(incident), key)
@@ -244,7 +265,7 @@ class QueueModel(_RowsModel):
 
     def row_of(self, case: str) -> int:
         seen = self._seen.get(case)
-        if seen is None:
+        if seen is None or seen[1] is None:
             return -1
         row = bisect.bisect_left(self._keys, seen[1])
         return row if row < len(self.rows) and self.rows[row].case == case else -1

@@ -51,6 +51,7 @@ STATUS_COLOURS = {
 MAX_LABELS = 60
 TRAIL_S = 10 * 60.0  # how far back a unit's trail reaches
 TRAIL_POINTS = 600
+HISTORY_RELOAD_S = 60.0  # the hidden hot-spot layer follows the day at most this often
 UNIT_COLOURS = {
     UnitStatus.AVAILABLE: "#2ca02c",
     UnitStatus.DISPATCHED: "#e6b800",
@@ -200,6 +201,7 @@ class MapView(QWidget):
         self._trails_built = 0.0
         self.hot_spots = HotSpots(self.plot, scenario.region, self.display)
         self._history_count = -1
+        self._history_loaded = -math.inf  # monotonic time of the last reload
         for item in self.hot_spots.items:
             item.setZValue(-50)  # over the basemap, under everything live
             self._add("history", item)
@@ -342,6 +344,8 @@ class MapView(QWidget):
         if layer == "tiles" and self.tiles is not None:
             self.tiles.set_visible(visible)
         if layer == "history":  # it picks points or density itself
+            if visible and self._state is not None:
+                self._show_history(self._state)  # current when shown
             self.hot_spots.set_visible(visible)
             return
         for item in self.layers.get(layer, []):
@@ -395,10 +399,16 @@ class MapView(QWidget):
         self._label_units(units, ux, uy)
 
     def _show_history(self, state: CenterState) -> None:
-        """Finished incidents feed the hot-spot layer, reloaded when their number changes."""
+        """Finished incidents feed the hot-spot layer, reloaded when their number changes:
+        at once while the layer is shown, at most once a HISTORY_RELOAD_S while it is hidden
+        (its default), since the reload walks the whole day and incidents change all day."""
+        hidden = "history" in self.hidden
+        if hidden and time.monotonic() - self._history_loaded < HISTORY_RELOAD_S:
+            return
         past = [i for i in state.incidents.values() if i.status in TERMINAL]
         if len(past) != self._history_count:
             self._history_count = len(past)
+            self._history_loaded = time.monotonic()
             self.hot_spots.load(np.array([i.lon for i in past]), np.array([i.lat for i in past]))
 
     def _draw_trails(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray,

@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
-from console.models import QueueModel
+from console.models import MAX_CLOSED_ROWS, QueueModel
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.events import Event
@@ -137,3 +137,19 @@ def test_an_alert_costs_the_same_with_100_or_1000_incidents_open(qtbot, data_cal
             assert c["paints"] <= 3, (n, c)
     worst = {n: max(c["data calls"] for c in samples) for n, samples in counts.items()}
     assert worst[900] <= worst[100] * 1.25 + 20, (counts, worst)  # no growth with the queue
+
+
+def test_a_days_finished_cases_page_out_of_the_queue(qtbot, window) -> None:
+    """Open cases all stay; of the finished, MAX_CLOSED_ROWS stay (the latest received)."""
+    feed = Feed(window)
+    feed.backlog(MAX_CLOSED_ROWS + 60)
+    settle(qtbot, window, MAX_CLOSED_ROWS + 60)
+    finished = [str(1001 + k) for k in range(MAX_CLOSED_ROWS + 50)]
+    window.signals.events_appended.emit([feed.event(ev.INCIDENT_REFERRED, {
+        "case": case, "to": "referred_police"}) for case in finished])
+    settle(qtbot, window, 10 + MAX_CLOSED_ROWS)
+    model = window.queue_model
+    assert [i.status for i in model.rows[:10]] == ["triaged"] * 10
+    shown = [model.row_of(case) for case in finished]
+    assert shown.count(-1) == 50 and all(row >= 10 for row in shown if row != -1)
+    assert len(window.state.incidents) == MAX_CLOSED_ROWS + 60  # the replica keeps them
