@@ -41,9 +41,12 @@ HUB_LINK = "hub"
 class CommandRefused(Exception):
     """The hub refused a command (or the line went down before it answered)."""
 
-    def __init__(self, reason: str, code: str) -> None:
+    def __init__(self, reason: str, code: str, refusal: str | None = None,
+                 values: dict[str, str] | None = None) -> None:
         super().__init__(reason)
         self.code = code
+        self.refusal = refusal  # the core's own code (dispatch/refusals.py), for the words
+        self.values = values or {}
 
 
 class LoginFailed(Exception):
@@ -263,5 +266,6 @@ class HubClient:
         if message.get("ok"):
             future.set_result(message.get("result"))
         else:
-            future.set_exception(CommandRefused(message.get("reason", "refused"),
-                                                message.get("code", "refused")))
+            future.set_exception(CommandRefused(
+                message.get("reason", "refused"), message.get("code", "refused"),
+                message.get("refusal"), message.get("values")))

@@ -40,7 +40,7 @@ from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.settings import ConsoleSettings
 from console.signals import HubSignals
-from console.texts import status_text
+from console.texts import refusal_text, status_text
 from console.users_dialog import UsersDialog
 from db.schema import default_url
 from dispatch.assignment import Proposal, propose
@@ -614,8 +614,11 @@ class MainWindow(QMainWindow):
 
     def _report_failure(self, what: str):
         def done(future) -> None:
-            if future.exception() is not None:
-                self.signals.command_failed.emit(f"{what}: {future.exception()}")
+            exc = future.exception()
+            if exc is not None:
+                words = refusal_text(getattr(exc, "refusal", None), getattr(exc, "values", {}),
+                                     str(exc))
+                self.signals.command_failed.emit(f"{what}: {words}")
 
         return done
 

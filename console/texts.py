@@ -67,3 +67,48 @@ def field_text(name: str, value: object) -> tuple[str, str]:
     else:
         shown = str(value)
     return QCoreApplication.translate("Field", name), shown
+
+
+# The core's refusals (dispatch/refusals.py) in the console's words: %1… are the values in
+# the order given; statuses are translated too.
+REFUSAL_TEXTS = {
+    "illegal_transition": (QT_TRANSLATE_NOOP("Refusal", "Case %1 cannot go from %2 to %3"),
+                           ("case", "current", "target")),
+    "conflict": (QT_TRANSLATE_NOOP("Refusal", "Case %1 changed meanwhile (now %2): look "
+                                              "again before acting"), ("case", "status")),
+    "unknown_unit": (QT_TRANSLATE_NOOP("Refusal", "No unit %1"), ("unit",)),
+    "unknown_incident": (QT_TRANSLATE_NOOP("Refusal", "No case %1"), ("case",)),
+    "override_needs_reason": (QT_TRANSLATE_NOOP("Refusal", "An override needs a reason"), ()),
+    "answer_not_yes_no": (QT_TRANSLATE_NOOP("Refusal", "Answer %1 is neither yes nor no"),
+                          ("answer",)),
+    "no_open_question": (QT_TRANSLATE_NOOP("Refusal", "Case %1 has no open question; triage "
+                                                      "it first"), ("case",)),
+    "merge_into_itself": (QT_TRANSLATE_NOOP("Refusal", "A case cannot be merged into itself"),
+                          ()),
+    "incident_not_open": (QT_TRANSLATE_NOOP("Refusal", "Case %1 is %2, not open"),
+                          ("case", "status")),
+    "unit_not_available": (QT_TRANSLATE_NOOP("Refusal", "%1 is %2, not available"),
+                           ("unit", "status")),
+    "status_set_by_job": (QT_TRANSLATE_NOOP("Refusal", "Status %1 is set by the job, not by "
+                                                       "hand"), ("status",)),
+    "unit_on_incident": (QT_TRANSLATE_NOOP("Refusal", "%1 is on case %2: close or refer it "
+                                                      "first"), ("unit", "case")),
+    "no_emergency": (QT_TRANSLATE_NOOP("Refusal", "%1 has no emergency to acknowledge"),
+                     ("unit",)),
+    "radio_taken": (QT_TRANSLATE_NOOP("Refusal", "Radio %1 already belongs to %2"),
+                    ("radio", "unit")),
+}
+_STATUS_VALUES = {"current", "target", "status"}
+
+
+def refusal_text(refusal: str | None, values: dict[str, str], fallback: str) -> str:
+    """The hub's refusal in this console's language; its English sentence if the code is
+    one this console does not know (a newer hub)."""
+    if refusal not in REFUSAL_TEXTS:
+        return fallback
+    template, keys = REFUSAL_TEXTS[refusal]
+    text = QCoreApplication.translate("Refusal", template)
+    for n, key in enumerate(keys, 1):
+        value = values.get(key, "")
+        text = text.replace(f"%{n}", status_text(value) if key in _STATUS_VALUES else value)
+    return text

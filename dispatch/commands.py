@@ -21,28 +21,37 @@ from dispatch.eligibility import QUESTIONS, VERIFY, Eligibility
 from dispatch.events import Event
 from dispatch.lifecycle import TERMINAL, check_transition
 from dispatch.lifecycle import IncidentStatus as S
+from dispatch.refusals import Refusal
 from dispatch.state import CenterState, Incident, UnitStatus
 from map import geodesy
 
 
-class UnknownUnit(KeyError):
+class UnknownUnit(Refusal, KeyError):
     """A unit id (or radio id) that is not in the roster."""
 
+    def __init__(self, unit: str) -> None:
+        super().__init__("unknown_unit", unit=unit)
 
-class UnknownIncident(KeyError):
+
+class UnknownIncident(Refusal, KeyError):
     """A case number that does not exist."""
 
+    def __init__(self, case: str) -> None:
+        super().__init__("unknown_incident", case=case)
 
-class Conflict(ValueError):
+
+class Conflict(Refusal):
     """The incident changed since the console that sent the command last saw it."""
+
+    def __init__(self, case: str, status: str) -> None:
+        super().__init__("conflict", case=case, status=status)
 
 
 def check_version(state: CenterState, case: str, based_on: int | None) -> None:
     """Two dispatchers acting on one incident at once: the first wins, the second is told."""
     incident = state.incidents.get(case)
     if based_on is not None and incident is not None and incident.version != based_on:
-        raise Conflict(f"incident {case} changed meanwhile (now {incident.status}); "
-                       "look again before acting")
+        raise Conflict(case, incident.status)
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ def receive_alert(slip: AlertSlip, actor: Actor) -> Event:
 
 def _incident(state: CenterState, case: str):
     if case not in state.incidents:
-        raise UnknownIncident(f"no incident {case}")
+        raise UnknownIncident(case)
     return state.incidents[case]
 
 
@@ -82,7 +91,7 @@ def triage(state: CenterState, case: str, result: Eligibility, actor: Actor,
     the rules' verdict and the dispatcher's reason stay in the log."""
     incident = _incident(state, case)
     if override_reason is not None and not override_reason.strip():
-        raise ValueError("an override needs a reason")
+        raise Refusal("override_needs_reason")
     reasons = [r.text for r in result.reasons]
     if result.outcome == VERIFY and override_reason is None:
         check_transition(case, incident.status, S.TRIAGED)  # only an untriaged alert asks
@@ -107,7 +116,7 @@ def parse_answer(word: str) -> bool:
     try:
         return ANSWERS[str(word)]
     except KeyError:
-        raise ValueError(f"answer {word!r} is neither yes nor no") from None
+        raise Refusal("answer_not_yes_no", answer=word) from None
 
 
 def answer_question(state: CenterState, case: str, answer: bool,
@@ -116,7 +125,7 @@ def answer_question(state: CenterState, case: str, answer: bool,
     event refers, passes, or asks the next question."""
     incident = _incident(state, case)
     if incident.question_topic is None:
-        raise ValueError(f"incident {case} has no open question; triage it first")
+        raise Refusal("no_open_question", case=case)
     question = QUESTIONS[incident.question_topic]
     cleared = answer == question.safe_answer
     answered = actor.event(ev.QUESTION_ANSWERED, {
@@ -137,9 +146,9 @@ def dispatch_unit(state: CenterState, case: str, unit_id: str, eta_s: float,
     incident = _incident(state, case)
     unit = state.units.get(unit_id)
     if unit is None:
-        raise UnknownUnit(f"no unit {unit_id}")
+        raise UnknownUnit(unit_id)
     if unit.status != UnitStatus.AVAILABLE:
-        raise ValueError(f"unit {unit_id} is {unit.status}, not available")
+        raise Refusal("unit_not_available", unit=unit_id, status=unit.status)
     check_transition(case, incident.status, S.DISPATCHED)
     return actor.event(ev.UNIT_DISPATCHED, {"case": case, "unit": unit_id, "eta_s": round(eta_s)})
 
@@ -191,10 +200,10 @@ def clock_alarms(state: CenterState, now: datetime, actor: Actor,
 def merge(state: CenterState, case: str, into: str, actor: Actor) -> Event:
     """The alert `case` is the same accident as `into`: it becomes a duplicate of it."""
     if case == into:
-        raise ValueError("an incident cannot be merged into itself")
+        raise Refusal("merge_into_itself")
     check_transition(case, _incident(state, case).status, S.DUPLICATE)
     if _incident(state, into).status in TERMINAL:
-        raise ValueError(f"incident {into} is {state.incidents[into].status}, not open")
+        raise Refusal("incident_not_open", case=into, status=state.incidents[into].status)
     return actor.event(ev.INCIDENT_MERGED, {"case": case, "into": into})
 
 
@@ -211,20 +220,20 @@ def set_unit_status(state: CenterState, unit_id: str, status: UnitStatus, actor:
     """The dispatcher's manual status; a unit on a job changes status through the job."""
     unit = state.units.get(unit_id)
     if unit is None:
-        raise UnknownUnit(f"no unit {unit_id}")
+        raise UnknownUnit(unit_id)
     if status not in SETTABLE_STATUSES:
-        raise ValueError(f"status {status} is set by the job, not by hand")
+        raise Refusal("status_set_by_job", status=status)
     if unit.incident is not None:
-        raise ValueError(f"unit {unit_id} is on incident {unit.incident}; close or refer it first")
+        raise Refusal("unit_on_incident", unit=unit_id, case=unit.incident)
     return actor.event(ev.UNIT_STATUS_SET, {"unit": unit_id, "status": str(status)})
 
 
 def acknowledge_emergency(state: CenterState, unit_id: str, actor: Actor) -> Event:
     unit = state.units.get(unit_id)
     if unit is None:
-        raise UnknownUnit(f"no unit {unit_id}")
+        raise UnknownUnit(unit_id)
     if not unit.emergency:
-        raise ValueError(f"unit {unit_id} has no emergency to acknowledge")
+        raise Refusal("no_emergency", unit=unit_id)
     return actor.event(ev.EMERGENCY_ACKED, {"unit": unit_id})
 
 
@@ -232,9 +241,9 @@ def map_radio(state: CenterState, radio: str, unit_id: str, actor: Actor) -> Eve
     """Register radio `FLEET/ID` as `unit_id`'s (a replaced handset, a newly seen radio)."""
     fleet_text, _, radio_id = radio.partition("/")
     if unit_id not in state.units:
-        raise UnknownUnit(f"no unit {unit_id}")
+        raise UnknownUnit(unit_id)
     owner = state.by_radio.get((int(fleet_text), radio_id))
     if owner is not None and owner != unit_id:
-        raise ValueError(f"radio {radio} already belongs to {owner}")
+        raise Refusal("radio_taken", radio=radio, unit=owner)
     return actor.event(ev.RADIO_MAPPED, {"unit": unit_id, "fleet": int(fleet_text),
                                          "radio_id": radio_id})

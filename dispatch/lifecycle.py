@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dispatch.refusals import Refusal
+
 
 class IncidentStatus(StrEnum):
     RECEIVED = "received"
@@ -50,14 +52,13 @@ TERMINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 AWAITING_UNIT = frozenset({S.RECEIVED, S.TRIAGED, S.ESCALATED})
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(Refusal):
     """Raised for a move the lifecycle does not allow; the message names both states."""
 
     def __init__(self, case: str, current: IncidentStatus, target: IncidentStatus) -> None:
         allowed = ", ".join(sorted(TRANSITIONS[current])) or "none (terminal)"
-        super().__init__(
-            f"incident {case}: cannot go from {current} to {target}; allowed: {allowed}"
-        )
+        super().__init__("illegal_transition", case=case, current=current, target=target,
+                         allowed=allowed)
         self.current = current
         self.target = target
 

@@ -30,6 +30,7 @@ from dispatch import events as ev
 from dispatch.commands import Actor, Conflict
 from dispatch.events import Event
 from dispatch.lifecycle import IncidentStatus
+from dispatch.refusals import Refusal
 from dispatch.state import CenterState, Incident
 from hub.radio_log import RadioLogEntry
 from hub.users import ROLE_VERBS, LoginRefused, Role, SessionExpired, User, UserStore
@@ -315,9 +316,11 @@ class ConsoleLink:
             return {"ok": True, "result": _plain(await self._command(session, message))}
         except Refused as exc:
             return {"ok": False, "code": exc.code, "reason": str(exc)}
-        except Conflict as exc:  # someone else acted first: the console should look again
-            return {"ok": False, "code": "conflict", "reason": str(exc)}
-        except (KeyError, ValueError, TypeError) as exc:  # the core refused: say why
+        except Refusal as exc:  # the core refused: its code and values, for the console's words
+            code = "conflict" if isinstance(exc, Conflict) else "refused"  # conflict: look again
+            return {"ok": False, "code": code, "reason": str(exc).strip("'\""),
+                    "refusal": exc.code, "values": exc.values}
+        except (KeyError, ValueError, TypeError) as exc:  # refused elsewhere: say why
             return {"ok": False, "code": "refused", "reason": str(exc).strip("'\"")}
         except Exception as exc:  # a bug here must not end the console's connection
             log.exception("console %s: command %r failed", session.user.name, message)

@@ -24,8 +24,7 @@ from nats.js.api import DeliverPolicy
 from db.schema import make_engine
 from db.store import EventStore, StorageUnavailable
 from dispatch.alerts import SlipRejected
-from dispatch.commands import Conflict
-from hub.console_link import CONSOLE_PATH, ConsoleLink, ConsoleSession, Refused
+from hub.console_link import CONSOLE_PATH, ConsoleLink, ConsoleSession
 from hub.fanout import subjects
 from hub.feed import FEED_PATH, Accepted, feed_handler
 from hub.feed_tokens import FeedTokens, feed_gate
@@ -40,21 +39,21 @@ REQUEST_TIMEOUT_S = 10.0  # the serving hub's own write deadline is 5 s
 
 
 class EdgeConsoleLink(ConsoleLink):
-    """The console link, with commands run by the serving hub as the console's user."""
+    """The console link, with commands run by the serving hub as the console's user and its
+    answer relayed as it is."""
 
-    async def _command(self, session: ConsoleSession, message: dict) -> Any:
+    async def command_reply(self, session: ConsoleSession, message: dict) -> dict:
         verb = message.get("verb")
         if verb not in ROLE_VERBS.get(session.user.role, frozenset()):
-            raise Refused(f"role {session.user.role} may not {verb}", "forbidden")
-        reply = await self.engine.ask("command", {
-            "user": session.user.name, "role": str(session.user.role),
-            "insurer": session.user.insurer, "workstation": session.workstation,
-            "message": {k: message.get(k) for k in ("verb", "args", "based_on")}})
-        if reply.get("ok"):
-            return reply.get("result")
-        if reply.get("code") == "conflict":
-            raise Conflict(str(reply.get("reason")))
-        raise Refused(str(reply.get("reason")), str(reply.get("code", "refused")))
+            return {"ok": False, "code": "forbidden",
+                    "reason": f"role {session.user.role} may not {verb}"}
+        try:
+            return await self.engine.ask("command", {
+                "user": session.user.name, "role": str(session.user.role),
+                "insurer": session.user.insurer, "workstation": session.workstation,
+                "message": {k: message.get(k) for k in ("verb", "args", "based_on")}})
+        except StorageUnavailable as exc:
+            return {"ok": False, "code": "link", "reason": str(exc)}
 
 
 class EdgeHub:

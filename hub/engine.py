@@ -527,7 +527,7 @@ class Engine:
     def page(self, unit_id: str, text: str, actor: commands.Actor) -> int:
         """A message to a unit that is not a dispatch (a canned or free-text page)."""
         if unit_id not in self.store.state.units:
-            raise commands.UnknownUnit(f"no unit {unit_id}")
+            raise commands.UnknownUnit(unit_id)
         return self.paging.page(unit_id, text, None, actor)
 
     async def record_user_change(self, change: dict, actor: commands.Actor) -> Event:
@@ -555,7 +555,7 @@ class Engine:
 
     def poll(self, unit_id: str, actor: commands.Actor) -> str:
         if unit_id not in self.store.state.units:
-            raise commands.UnknownUnit(f"no unit {unit_id}")
+            raise commands.UnknownUnit(unit_id)
         return self.paging.poll(unit_id, actor)
 
     async def map_radio(self, radio: str, unit_id: str, actor: commands.Actor) -> Event:

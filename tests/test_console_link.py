@@ -121,8 +121,11 @@ def test_two_consoles_see_each_other_and_one_guide_is_sent_once(hub) -> None:
         wait(lambda: seen_b.state.incidents["1001"].unit_id == "G01")
         dispatched = [e for e in hub.snapshot() if e.type == ev.UNIT_DISPATCHED]
         assert dispatched[0].actor == "dispatcher:a" and dispatched[0].workstation == "ws-a"
-        with pytest.raises(CommandRefused, match="not available"):
+        with pytest.raises(CommandRefused, match="not available") as refused:
             b.submit("dispatch", "1002", "G01").result(5)  # the same guide: A won
+        # with the core's code and values, so B's console can say it in its own language
+        assert (refused.value.refusal, refused.value.values) == (
+            "unit_not_available", {"unit": "G01", "status": "dispatched"})
         assert seen_b.state.units["G01"].incident == "1001"
     finally:
         a.stop()
