@@ -1,0 +1,132 @@
+"""A shift, accelerated: 8 hours of alerts and their endings through the real engine and the
+real window, as fast as the machine allows, printing the console's memory and CPU per hour.
+
+What grows with a day is what this watches: finished incidents, the queue, the radio log, the
+trails. Each simulated hour sends `--per-hour` alerts over the 110 websocket (the demo's busy
+rate, one every 2–5 s, is ~1,000 an hour) and refers 90% of them to the police through the
+console's command path, so the open incidents stay at a working level while the finished pile
+up; meanwhile 300 units report over a pty at 1 Hz (real time: positions cannot be accelerated
+without changing what the engine does with them). Per hour: the process's RSS, its CPU share
+over that hour's wall time, the replica's incidents, the queue's rows and the radio log lines.
+
+    .venv/bin/python bench/shift_soak.py [--hours 8] [--per-hour 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+import tty
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
+
+from bench.alert_to_row import UNITS, radios  # noqa: E402
+from console.app import attach_window  # noqa: E402
+from console.hub_client import Credentials  # noqa: E402
+from db.store import EventStore  # noqa: E402
+from hub.center import LogListener  # noqa: E402
+from hub.engine import Engine  # noqa: E402
+from hub.simulated_feed import SlipFactory  # noqa: E402
+from radio.ports import PortConfig  # noqa: E402
+from resources import scenario as scenarios  # noqa: E402
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def wait_until(condition) -> None:
+    """Run the UI's event loop until `condition()` holds, idle in between (a spinning wait
+    would be counted as the console's CPU)."""
+    loop = QEventLoop()
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: condition() and loop.quit())
+    timer.start()
+    if not condition():
+        loop.exec()
+    timer.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hours", type=int, default=8)
+    parser.add_argument("--per-hour", type=int, default=1000)
+    args = parser.parse_args()
+    app = QApplication([])
+    demo = scenarios.load()
+    specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
+              "radio_id": str(5000 + n), "post": next(iter(demo.posts))} for n in range(UNITS)]
+    scenario = dataclasses.replace(demo, unit_specs=specs)
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/soak.sqlite3", scenario.roster)
+    engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
+    engine.start(feed_port=0, radio_ports=[PortConfig("soak", os.ttyname(slave),
+                                                      baudrate=115200)])
+    token = engine.console_link.local_session("soak", "soak")
+    hub, window = attach_window(scenario, engine.url, Credentials(token=token), "soak")
+    window.resize(1600, 1000)
+    window.show()
+    stop = threading.Event()
+    threading.Thread(target=radios, args=(master, stop), daemon=True).start()
+    hour_sent = threading.Semaphore(0)
+    next_hour = threading.Event()
+
+    async def feed() -> None:
+        factory = SlipFactory(scenario, seed=5)
+        async with connect(f"ws://127.0.0.1:{engine.feed_port}/feed") as ws:
+            for _hour in range(args.hours):
+                for _ in range(args.per_hour):
+                    await ws.send(json.dumps(factory.make(), ensure_ascii=False))
+                    await ws.recv()
+                hour_sent.release()
+                await asyncio.to_thread(next_hour.wait)
+                next_hour.clear()
+
+    threading.Thread(target=lambda: asyncio.run(feed()), daemon=True).start()
+    print(f"hour  RSS MB  CPU % of a core  incidents  open  queue rows  radio log lines "
+          f"(alerts per hour: {args.per_hour}; {UNITS} units at 1 Hz)")
+    print(f"   0  {rss_mb():6.0f}")
+    referred: set[str] = set()
+    for hour in range(1, args.hours + 1):
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        wait_until(lambda: hour_sent.acquire(blocking=False))
+        wait_until(lambda h=hour: len(window.state.incidents) >= h * args.per_hour)
+        cases = [c for n, c in enumerate(window.state.incidents) if n % 10 and c not in referred]
+        for start in range(0, len(cases), 50):  # nine in ten end as referrals
+            futures = [hub.submit("refer", case, "referred_police")
+                       for case in cases[start:start + 50]]
+            wait_until(lambda fs=futures: all(f.done() for f in fs))
+        referred.update(cases)
+        window.refresh()
+        app.processEvents()  # the hour's last repaint is part of its cost
+        cpu = 100 * (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+        open_now = sum(i.status == "received" for i in window.state.incidents.values())
+        print(f"{hour:4d}  {rss_mb():6.0f}  {cpu:15.0f}  {len(window.state.incidents):9d}  "
+              f"{open_now:4d}  {window.queue_model.rowCount():10d}  "
+              f"{window.radio_log.view.blockCount():15d}", flush=True)
+        next_hour.set()
+    stop.set()
+    hub.stop()
+    engine.stop()
+
+
+if __name__ == "__main__":
+    main()
