@@ -118,6 +118,8 @@ class Console:
         self.ids = array("q")
         self.late_ms = array("d")
         self.alert_late_ms = array("d")  # 110's alerts alone: what a dispatcher waits for
+        self.line_ms = array("d")  # from the hub sending the batch (its `sent`) to here
+        self.client: HubClient | None = None
         self.snapshot_seq: int | None = None
         self.snapshots = 0
         self.drops = 0
@@ -136,6 +138,9 @@ class Console:
 
     def events_appended(self, events) -> None:
         now = time.time()
+        sent = self.client.batch_sent_at if self.client is not None else None
+        if sent is not None:
+            self.line_ms.extend([(now - sent) * 1000] * len(events))
         for event in events:
             self.ids.append(event.id)
             late = (now - event.time.timestamp()) * 1000
@@ -328,7 +333,14 @@ def print_latency(consoles: list[Console], rows: list[tuple[float, float, float]
     pooled = sorted(ms for c in consoles for i, ms in zip(c.ids, c.late_ms, strict=True)
                     if i <= last)
     alerts = sorted(ms for c in consoles for ms in c.alert_late_ms)
-    print("hub → console fan-out latency (event time → console listener), ms:")
+    line = sorted(ms for c in consoles for ms in c.line_ms)
+    if line:
+        each = [pct(sorted(c.line_ms), 99) for c in consoles]
+        print("hub → console fan-out on the line (the hub sends the batch → console listener), "
+              f"ms: p50 {pct(line, 50):.1f}, p95 {pct(line, 95):.1f}, p99 {pct(line, 99):.1f}"
+              f"; worst console p99 {max(each):.1f}: goal p99 ≤ {GOAL_P99_MS:.0f} ms "
+              f"{'met' if max(each) <= GOAL_P99_MS else 'NOT met'}")
+    print("end to end (the event made on the hub, written, sent → console listener), ms:")
     print(f"  all consoles pooled: p50 {pct(pooled, 50):.1f}, p95 {pct(pooled, 95):.1f}, "
           f"p99 {pct(pooled, 99):.1f}, max {pooled[-1] if pooled else float('nan'):.1f}")
     if alerts:
@@ -340,7 +352,8 @@ def print_latency(consoles: list[Console], rows: list[tuple[float, float, float]
               f"best {min(each):.1f}, worst console {max(each):.1f}")
     worst = max(r[2] for r in rows)
     verdict = "met" if worst <= GOAL_P99_MS else "NOT met"
-    print(f"  goal p99 ≤ {GOAL_P99_MS:.0f} ms on every console: {verdict} (worst {worst:.1f})")
+    print(f"  p99 ≤ {GOAL_P99_MS:.0f} ms end to end on every console: {verdict} "
+          f"(worst {worst:.1f})")
 
 
 def print_hub(samples: Samples, alerts: int) -> None:
@@ -416,6 +429,7 @@ def open_consoles(bases: list[str], roster,
                            Credentials(user=USER, password=PASSWORD),
                            workstation=f"bench-desk-{n + 1:02d}")
         client.start()
+        console.client = client
         consoles.append(console)
         clients.append(client)
     for n, client in enumerate(clients):

@@ -93,6 +93,7 @@ class HubClient:
         self.user: str | None = None
         self.chain_head: tuple[int, str] | None = None  # sent to shift leads and admins
         self._radio_seen: datetime | None = None  # the latest radio log line handed on
+        self.batch_sent_at: float | None = None  # the hub's clock when the batch left it
         self._ids = itertools.count(1)
         self._pending: dict[int, concurrent.futures.Future] = {}
         self._batch: list[Event] = []
@@ -214,6 +215,8 @@ class HubClient:
     def _on_message(self, message: dict) -> None:
         kind = message.get("type")
         if kind == "events":
+            if not self._batch:
+                self.batch_sent_at = message.get("sent")
             for numbered in message["events"]:
                 self._on_message({"type": "event", **numbered})
             return

@@ -440,8 +440,10 @@ class ConsoleLink:
             events.append(following)
             following = None
         texts = self._event_texts(session, events)
-        if texts and not await _send_text(
-                connection, '{"type":"events","events":[' + ",".join(texts) + "]}"):
+        # `sent`: the hub's clock as the batch leaves, so a console can tell the line's delay
+        # from the time the events waited to be written
+        if texts and not await _send_text(connection, f'{{"type":"events","sent":{time.time():.3f},'
+                                          f'"events":[{",".join(texts)}]}}'):
             return False
         return following
 
