@@ -109,7 +109,7 @@ def run_console(args: argparse.Namespace) -> int:
         center, client, _window = open_console(args)
     except LeaseHeld as exc:  # a second console on one database would fork its picture
         log.error("%s", exc)
-        QMessageBox.critical(None, app.translate("console", "警保联动指挥台"), str(exc))
+        QMessageBox.critical(None, app.translate("MainWindow", "Jingbao Console"), str(exc))
         return 2
     try:
         return app.exec()

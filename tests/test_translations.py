@@ -45,3 +45,24 @@ def test_chinese_by_default_english_on_request(qapp) -> None:
             qapp.removeTranslator(translator)
     assert install_translators(qapp, "en") == []
     assert status_text("on_scene") == "On scene"
+
+
+def test_the_cores_refusals_read_in_the_consoles_language(qapp) -> None:
+    """A refusal reaches the console as a code and values (dispatch/refusals.py); a Chinese
+    desk reads it in Chinese with the statuses in Chinese, an unknown code falls back to the
+    hub's sentence."""
+    from console.texts import refusal_text
+    from dispatch.lifecycle import IllegalTransition
+    from dispatch.lifecycle import IncidentStatus as S
+
+    refusal = IllegalTransition("1023", S.RECEIVED, S.DISPATCHED)
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        text = refusal_text(refusal.code, refusal.values, str(refusal))
+        assert text == "案件 1023 不能从「新警单」转为「已派遣」"
+        assert refusal_text("from_a_newer_hub", {}, "as the hub said") == "as the hub said"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+    assert refusal_text(refusal.code, refusal.values, "") == (
+        "Case 1023 cannot go from New alert to Dispatched")

@@ -1,9 +1,10 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CommandBar</name>
     <message>
-        <location filename="../../console/command_bar.py" line="33" />
+        <location filename="../../console/command_bar.py" line="33"/>
         <source>/d 1023 G07 dispatch · /s G07 av status · /r 1023 police refer · /m 1023 1019 merge · Tab</source>
         <translation>/d 1023 G07 派遣 · /s G07 av 状态 · /r 1023 police 移交 · /m 1023 1019 合并 · Tab 补全</translation>
     </message>
@@ -11,37 +12,37 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../console/texts.py" line="43" />
+        <location filename="../../console/texts.py" line="43"/>
         <source>injuries</source>
         <translation>人员受伤</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="44" />
+        <location filename="../../console/texts.py" line="44"/>
         <source>vehicles_movable</source>
         <translation>车辆可移动</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="45" />
+        <location filename="../../console/texts.py" line="45"/>
         <source>estimated_loss_cny</source>
         <translation>估损(元)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="46" />
+        <location filename="../../console/texts.py" line="46"/>
         <source>vehicles</source>
         <translation>车辆数</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="47" />
+        <location filename="../../console/texts.py" line="47"/>
         <source>plates</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="48" />
+        <location filename="../../console/texts.py" line="48"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="49" />
+        <location filename="../../console/texts.py" line="49"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -49,47 +50,47 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../console/texts.py" line="34" />
+        <location filename="../../console/texts.py" line="34"/>
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="35" />
+        <location filename="../../console/texts.py" line="35"/>
         <source>Age</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="36" />
+        <location filename="../../console/texts.py" line="36"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="37" />
+        <location filename="../../console/texts.py" line="37"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="38" />
+        <location filename="../../console/texts.py" line="38"/>
         <source>Slip</source>
         <translation>警单摘要</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="39" />
+        <location filename="../../console/texts.py" line="39"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="40" />
+        <location filename="../../console/texts.py" line="40"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="41" />
+        <location filename="../../console/texts.py" line="41"/>
         <source>Fix age</source>
         <translation>定位时效</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="42" />
+        <location filename="../../console/texts.py" line="42"/>
         <source>Job</source>
         <translation>当前任务</translation>
     </message>
@@ -97,77 +98,77 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../console/panels.py" line="61" />
+        <location filename="../../console/panels.py" line="86"/>
         <source>Ask the caller</source>
         <translation>请向报警人核实</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="63" />
+        <location filename="../../console/panels.py" line="88"/>
         <source>Triage will ask the caller</source>
         <translation>初分将向报警人核实</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="66" />
+        <location filename="../../console/panels.py" line="91"/>
         <source>Answer with /a %1 y or /a %1 n (yes or no to the question as asked)</source>
         <translation>回答:/a %1 y(是)或 /a %1 n(否),按问题原意回答</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="59" />
+        <location filename="../../console/panels.py" line="100"/>
         <source>Select an alert in the queue.</source>
         <translation>请在左侧队列中选择警单。</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="63" />
+        <location filename="../../console/panels.py" line="104"/>
         <source>Not triaged yet: press T</source>
         <translation>尚未初分:按 T</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="64" />
+        <location filename="../../console/panels.py" line="105"/>
         <source>No available guide</source>
         <translation>没有空闲的引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="65" />
+        <location filename="../../console/panels.py" line="106"/>
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="65" />
+        <location filename="../../console/panels.py" line="106"/>
         <source>Caller</source>
         <translation>报警人</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="66" />
+        <location filename="../../console/panels.py" line="107"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="66" />
+        <location filename="../../console/panels.py" line="107"/>
         <source>Recommended guides</source>
         <translation>推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="68" />
+        <location filename="../../console/panels.py" line="109"/>
         <source>Likely duplicate of (M merge · K not a duplicate)</source>
         <translation>可能重复(M 合并 · K 不是重复)</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="72" />
+        <location filename="../../console/panels.py" line="113"/>
         <source>Duplicate of</source>
         <translation>重复于</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="72" />
+        <location filename="../../console/panels.py" line="113"/>
         <source>Merged alerts</source>
         <translation>已合并警单</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="77" />
+        <location filename="../../console/panels.py" line="118"/>
         <source>Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · P refer police · A refer 120 · C close · J joint · / command line · F1 help</source>
         <translation>按键:T 初分 · O 改判纳入 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · A 移交120 · C 结案 · J 联合分配 · / 命令行 · F1 帮助</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="67" />
+        <location filename="../../console/panels.py" line="108"/>
         <source>Assigned unit</source>
         <translation>已派单位</translation>
     </message>
@@ -175,17 +176,17 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../console/login_dialog.py" line="30" />
+        <location filename="../../console/login_dialog.py" line="30"/>
         <source>Log in to the center</source>
         <translation>登录指挥中心</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="36" />
+        <location filename="../../console/login_dialog.py" line="36"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/login_dialog.py" line="37" />
+        <location filename="../../console/login_dialog.py" line="37"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -193,335 +194,362 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="73" />
+        <location filename="../../console/app.py" line="112"/>
+        <location filename="../../console/main_window.py" line="94"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73" />
+        <location filename="../../console/main_window.py" line="94"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="110" />
+        <location filename="../../console/main_window.py" line="135"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="121" />
+        <location filename="../../console/main_window.py" line="148"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="123" />
+        <location filename="../../console/main_window.py" line="150"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="154" />
+        <location filename="../../console/main_window.py" line="181"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="161" />
-        <location filename="../../console/main_window.py" line="251" />
+        <location filename="../../console/main_window.py" line="188"/>
+        <location filename="../../console/main_window.py" line="281"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="180" />
-        <location filename="../../console/main_window.py" line="395" />
-        <location filename="../../console/main_window.py" line="511" />
+        <location filename="../../console/main_window.py" line="207"/>
+        <location filename="../../console/main_window.py" line="428"/>
+        <location filename="../../console/main_window.py" line="560"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="181" />
-        <location filename="../../console/main_window.py" line="518" />
+        <location filename="../../console/main_window.py" line="208"/>
+        <location filename="../../console/main_window.py" line="567"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="182" />
+        <location filename="../../console/main_window.py" line="209"/>
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="184" />
+        <location filename="../../console/main_window.py" line="211"/>
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="185" />
+        <location filename="../../console/main_window.py" line="212"/>
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="186" />
+        <location filename="../../console/main_window.py" line="213"/>
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="187" />
-        <location filename="../../console/main_window.py" line="406" />
+        <location filename="../../console/main_window.py" line="214"/>
+        <location filename="../../console/main_window.py" line="439"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189" />
+        <location filename="../../console/main_window.py" line="216"/>
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="191" />
-        <location filename="../../console/main_window.py" line="408" />
+        <location filename="../../console/main_window.py" line="218"/>
+        <location filename="../../console/main_window.py" line="441"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="192" />
+        <location filename="../../console/main_window.py" line="219"/>
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193" />
+        <location filename="../../console/main_window.py" line="220"/>
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="194" />
-        <location filename="../../console/main_window.py" line="507" />
+        <location filename="../../console/main_window.py" line="221"/>
+        <location filename="../../console/main_window.py" line="556"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="196" />
+        <location filename="../../console/main_window.py" line="223"/>
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="197" />
+        <location filename="../../console/main_window.py" line="224"/>
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="212" />
+        <location filename="../../console/main_window.py" line="239"/>
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="213" />
+        <location filename="../../console/main_window.py" line="240"/>
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="195" />
+        <location filename="../../console/main_window.py" line="222"/>
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="207" />
+        <location filename="../../console/main_window.py" line="234"/>
         <source>Users…</source>
         <translation>用户管理…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="214" />
-        <location filename="../../console/main_window.py" line="388" />
+        <location filename="../../console/main_window.py" line="241"/>
+        <location filename="../../console/main_window.py" line="641"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="242"/>
+        <location filename="../../console/main_window.py" line="421"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="215" />
+        <location filename="../../console/main_window.py" line="243"/>
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="251" />
+        <location filename="../../console/main_window.py" line="281"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="272" />
+        <location filename="../../console/main_window.py" line="302"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="274" />
-        <source>Head of the event log's hash chain; compare with `jingbao audit verify`: %1</source>
+        <location filename="../../console/main_window.py" line="304"/>
+        <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="290" />
+        <location filename="../../console/main_window.py" line="321"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="295" />
+        <location filename="../../console/main_window.py" line="326"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="363" />
+        <location filename="../../console/main_window.py" line="394"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397" />
+        <location filename="../../console/main_window.py" line="414"/>
+        <source>Canned pages (/p G07 #2):</source>
+        <translation>常用语(/p G07 #2):</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="430"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="402" />
+        <location filename="../../console/main_window.py" line="435"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="403" />
+        <location filename="../../console/main_window.py" line="436"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="410" />
+        <location filename="../../console/main_window.py" line="443"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="423" />
+        <location filename="../../console/main_window.py" line="456"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="464" />
+        <location filename="../../console/main_window.py" line="496"/>
+        <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
+        <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="498"/>
+        <source>Register radio</source>
+        <translation>登记电台</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="513"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="484" />
+        <location filename="../../console/main_window.py" line="533"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="500" />
+        <location filename="../../console/main_window.py" line="549"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="502" />
+        <location filename="../../console/main_window.py" line="551"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="519" />
+        <location filename="../../console/main_window.py" line="568"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="521" />
+        <location filename="../../console/main_window.py" line="570"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="526" />
+        <location filename="../../console/main_window.py" line="575"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="528" />
-        <location filename="../../console/main_window.py" line="536" />
-        <location filename="../../console/main_window.py" line="564" />
+        <location filename="../../console/main_window.py" line="577"/>
+        <location filename="../../console/main_window.py" line="585"/>
+        <location filename="../../console/main_window.py" line="613"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="535" />
+        <location filename="../../console/main_window.py" line="584"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="550" />
+        <location filename="../../console/main_window.py" line="599"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="555" />
+        <location filename="../../console/main_window.py" line="604"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="559" />
+        <location filename="../../console/main_window.py" line="608"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="574" />
+        <location filename="../../console/main_window.py" line="626"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="577" />
+        <location filename="../../console/main_window.py" line="629"/>
         <source>Close</source>
         <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="642"/>
+        <source>%1 incident(s) are still open. Quit this console anyway?</source>
+        <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
 </context>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="214" />
+        <location filename="../../map/view.py" line="217"/>
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="254" />
+        <location filename="../../map/view.py" line="257"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="258" />
+        <location filename="../../map/view.py" line="261"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="258" />
+        <location filename="../../map/view.py" line="261"/>
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="259" />
+        <location filename="../../map/view.py" line="262"/>
         <source>History hot spots</source>
         <translation>历史热点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="260" />
+        <location filename="../../map/view.py" line="263"/>
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="260" />
+        <location filename="../../map/view.py" line="263"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="261" />
+        <location filename="../../map/view.py" line="264"/>
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="261" />
+        <location filename="../../map/view.py" line="264"/>
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="262" />
+        <location filename="../../map/view.py" line="265"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="262" />
+        <location filename="../../map/view.py" line="265"/>
         <source>Trails</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="263" />
+        <location filename="../../map/view.py" line="266"/>
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
@@ -529,115 +557,188 @@
 <context>
     <name>RadioLogPanel</name>
     <message>
-        <location filename="../../console/panels.py" line="119" />
+        <location filename="../../console/panels.py" line="161"/>
         <source>Filter by unit or port</source>
         <translation>按单位或端口筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="120" />
+        <location filename="../../console/panels.py" line="162"/>
         <source>Raw frames</source>
         <translation>原始帧</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="152" />
+        <location filename="../../console/panels.py" line="194"/>
         <source>Unknown radios (map with /map): </source>
         <translation>未登记电台(用 /map 登记):</translation>
     </message>
 </context>
 <context>
+    <name>Refusal</name>
+    <message>
+        <location filename="../../console/texts.py" line="75"/>
+        <source>Case %1 cannot go from %2 to %3</source>
+        <translation>案件 %1 不能从「%2」转为「%3」</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="77"/>
+        <source>Case %1 changed meanwhile (now %2): look again before acting</source>
+        <translation>案件 %1 已被他人处理(现为「%2」),请查看后再操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="79"/>
+        <source>No unit %1</source>
+        <translation>没有单位 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="80"/>
+        <source>No case %1</source>
+        <translation>没有案件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="81"/>
+        <source>An override needs a reason</source>
+        <translation>改判纳入须填写理由</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="82"/>
+        <source>Answer %1 is neither yes nor no</source>
+        <translation>回答「%1」不是 是/否</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="84"/>
+        <source>Case %1 has no open question; triage it first</source>
+        <translation>案件 %1 没有待核实的问题,请先初分</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="86"/>
+        <source>A case cannot be merged into itself</source>
+        <translation>案件不能合并到自身</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="88"/>
+        <source>Case %1 is %2, not open</source>
+        <translation>案件 %1 为「%2」,已不在处理中</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="90"/>
+        <source>%1 is %2, not available</source>
+        <translation>%1 为「%2」,不可派遣</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="92"/>
+        <source>Status %1 is set by the job, not by hand</source>
+        <translation>状态「%1」由出警流程设置,不能手动设置</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="94"/>
+        <source>%1 is on case %2: close or refer it first</source>
+        <translation>%1 正在处理案件 %2:请先结案或移交</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="96"/>
+        <source>%1 has no emergency to acknowledge</source>
+        <translation>%1 没有需要确认的紧急报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="98"/>
+        <source>Radio %1 already belongs to %2</source>
+        <translation>电台 %1 已登记给 %2</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
-        <location filename="../../console/texts.py" line="12" />
+        <location filename="../../console/texts.py" line="12"/>
         <source>New alert</source>
         <translation>新警单</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="13" />
+        <location filename="../../console/texts.py" line="13"/>
         <source>Triaged</source>
         <translation>已初分</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="14" />
+        <location filename="../../console/texts.py" line="14"/>
         <source>Dispatched</source>
         <translation>已派遣</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="15" />
+        <location filename="../../console/texts.py" line="15"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="16" />
+        <location filename="../../console/texts.py" line="16"/>
         <source>En route</source>
         <translation>赶赴中</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="17" />
+        <location filename="../../console/texts.py" line="17"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="18" />
+        <location filename="../../console/texts.py" line="18"/>
         <source>Evidence collected</source>
         <translation>已取证</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="19" />
+        <location filename="../../console/texts.py" line="19"/>
         <source>Claim filed</source>
         <translation>已报案理赔</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="20" />
+        <location filename="../../console/texts.py" line="20"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="21" />
+        <location filename="../../console/texts.py" line="21"/>
         <source>Referred to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="22" />
+        <location filename="../../console/texts.py" line="22"/>
         <source>Referred to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="23" />
+        <location filename="../../console/texts.py" line="23"/>
         <source>Duplicate</source>
         <translation>重复警单</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="24" />
+        <location filename="../../console/texts.py" line="24"/>
         <source>Escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="25" />
+        <location filename="../../console/texts.py" line="25"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="26" />
+        <location filename="../../console/texts.py" line="26"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="27" />
+        <location filename="../../console/texts.py" line="27"/>
         <source>Busy</source>
         <translation>忙碌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="28" />
+        <location filename="../../console/texts.py" line="28"/>
         <source>Off duty</source>
         <translation>下班</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="29" />
+        <location filename="../../console/texts.py" line="29"/>
         <source>EMERGENCY</source>
         <translation>紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="30" />
+        <location filename="../../console/texts.py" line="30"/>
         <source>GPS stuck</source>
         <translation>GPS卡滞</translation>
     </message>
@@ -645,65 +746,65 @@
 <context>
     <name>UsersDialog</name>
     <message>
-        <location filename="../../console/users_dialog.py" line="33" />
+        <location filename="../../console/users_dialog.py" line="33"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="35" />
-        <location filename="../../console/users_dialog.py" line="45" />
+        <location filename="../../console/users_dialog.py" line="35"/>
+        <location filename="../../console/users_dialog.py" line="45"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="35" />
-        <location filename="../../console/users_dialog.py" line="47" />
+        <location filename="../../console/users_dialog.py" line="35"/>
+        <location filename="../../console/users_dialog.py" line="47"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="36" />
-        <location filename="../../console/users_dialog.py" line="48" />
+        <location filename="../../console/users_dialog.py" line="36"/>
+        <location filename="../../console/users_dialog.py" line="48"/>
         <source>Insurer</source>
         <translation>保险公司</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="36" />
+        <location filename="../../console/users_dialog.py" line="36"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="46" />
+        <location filename="../../console/users_dialog.py" line="46"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="50" />
+        <location filename="../../console/users_dialog.py" line="50"/>
         <source>Add</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="50" />
+        <location filename="../../console/users_dialog.py" line="50"/>
         <source>Set password</source>
         <translation>设置密码</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="51" />
+        <location filename="../../console/users_dialog.py" line="51"/>
         <source>Set role</source>
         <translation>设置角色</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="52" />
+        <location filename="../../console/users_dialog.py" line="52"/>
         <source>Disable</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="53" />
+        <location filename="../../console/users_dialog.py" line="53"/>
         <source>Enable</source>
         <translation>启用账号</translation>
     </message>
     <message>
-        <location filename="../../console/users_dialog.py" line="103" />
+        <location filename="../../console/users_dialog.py" line="103"/>
         <source>%1: done</source>
         <translation>%1:已完成</translation>
     </message>
