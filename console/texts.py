@@ -97,6 +97,10 @@ REFUSAL_TEXTS = {
                      ("unit",)),
     "radio_taken": (QT_TRANSLATE_NOOP("Refusal", "Radio %1 already belongs to %2"),
                     ("radio", "unit")),
+    "nothing_to_recall": (QT_TRANSLATE_NOOP("Refusal", "Case %1 is %2: no guide on the way to "
+                                                       "recall"), ("case", "status")),
+    "recall_needs_reason": (QT_TRANSLATE_NOOP("Refusal", "A recall needs a reason (the guide "
+                                                         "is told it)"), ()),
 }
 _STATUS_VALUES = {"current", "target", "status"}
 

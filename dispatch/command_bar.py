@@ -33,6 +33,7 @@ VERBS: dict[str, Verb] = {
     "m": Verb("merge", ("case", "case"), "/m 案件号 并入案件号 — 合并重复警单"),
     "k": Verb("keep_apart", ("case", "case"), "/k 案件号 案件号 — 不是重复"),
     "c": Verb("close", ("case",), "/c 案件号 — 结案"),
+    "u": Verb("recall", ("case", "text"), "/u 案件号 理由 — 撤回派遣(电台通知引导员),可改派"),
     "s": Verb("status", ("unit", "status"), "/s 单位 av|bz|off — 设置单位状态"),
     "p": Verb("page", ("unit", "text"), "/p 单位 文字|#编号 — 呼叫单位(#1…常用语)"),
     "g": Verb("group_page", ("group", "text"), "/g 服务区|all 文字|#编号 — 群呼"),

@@ -158,6 +158,22 @@ def page_text(state: CenterState, case: str) -> str:
     return f"警保联动{case} {incident.address} {incident.description}"[:120]
 
 
+RECALLABLE = frozenset({S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE})
+
+
+def recall(state: CenterState, case: str, reason: str, actor: Actor) -> Event:
+    """Take the guide off a case before arrival (a wrong guide, a faster one free, the caller
+    left): the case waits for a unit again and the guide is free. The reason is logged and
+    told to the guide by radio."""
+    incident = _incident(state, case)
+    if incident.status not in RECALLABLE:
+        raise Refusal("nothing_to_recall", case=case, status=incident.status)
+    if not reason.strip():
+        raise Refusal("recall_needs_reason")
+    return actor.event(ev.UNIT_RECALLED, {"case": case, "unit": incident.unit_id,
+                                          "reason": reason.strip()})
+
+
 def close(state: CenterState, case: str, actor: Actor) -> Event:
     check_transition(case, _incident(state, case).status, S.CLOSED)
     return actor.event(ev.INCIDENT_CLOSED, {"case": case})

@@ -33,6 +33,8 @@ POSITION_POLLED = "position_polled"
 USER_CHANGED = "user_changed"
 QUESTION_ASKED = "question_asked"  # triage waits for the caller's answer to this question
 QUESTION_ANSWERED = "question_answered"  # the dispatcher recorded the caller's answer
+UNIT_RECALLED = "unit_recalled"  # the dispatcher took the guide off the case (told by radio)
+PAGE_WITHDRAWN = "page_withdrawn"  # a page for a case its unit no longer has, not sent again
 
 
 def utc_now() -> datetime:

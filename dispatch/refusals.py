@@ -25,6 +25,8 @@ TEMPLATES: dict[str, str] = {
     "unit_on_incident": "unit {unit} is on incident {case}; close or refer it first",
     "no_emergency": "unit {unit} has no emergency to acknowledge",
     "radio_taken": "radio {radio} already belongs to {unit}",
+    "nothing_to_recall": "incident {case} is {status}: no guide on the way to recall",
+    "recall_needs_reason": "a recall needs a reason (the guide is told it)",
 }
 
 

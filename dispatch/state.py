@@ -238,6 +238,13 @@ def _arrived(state: CenterState, e: Event) -> None:
     state.units[e.payload["unit"]].status = UnitStatus.ON_SCENE
 
 
+def _recalled(state: CenterState, e: Event) -> None:
+    """The guide is taken off the case, which waits for a unit again."""
+    incident = state._move(e.payload["case"], IncidentStatus.TRIAGED, e.time)
+    state._free_unit(incident)
+    incident.unit_id = None
+
+
 def _closed(state: CenterState, e: Event) -> None:
     incident = state._move(e.payload["case"], IncidentStatus.CLOSED, e.time)
     state._free_unit(incident)
@@ -324,6 +331,7 @@ _HANDLERS = {
     ev.UNIT_EN_ROUTE: _en_route,
     ev.UNIT_ARRIVED: _arrived,
     ev.INCIDENT_CLOSED: _closed,
+    ev.UNIT_RECALLED: _recalled,
     ev.UNIT_POSITION: _position,
     ev.CLOCK_ALARM: _clock_alarm,
     ev.INCIDENT_MERGED: _merged,

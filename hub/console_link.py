@@ -129,6 +129,7 @@ VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
     "answer_question": ("answer_question", (str, str)),
     "refer": ("refer", (str, IncidentStatus)),
     "close": ("close", (str,)),
+    "recall": ("recall", (str, str)),
     "merge": ("merge", (str, str)),
     "keep_apart": ("keep_apart", (str, str)),
     "dispatch": ("dispatch", (str, str)),
@@ -141,8 +142,8 @@ VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
     "push_to_talk": ("push_to_talk", (bool,)),
 }
 # verbs whose first argument is a case: the console may name the version it acted on
-CASE_VERBS = frozenset({"triage", "override_triage", "answer_question", "refer", "close", "merge",
-                        "keep_apart", "dispatch"})
+CASE_VERBS = frozenset({"triage", "override_triage", "answer_question", "refer", "close",
+                        "recall", "merge", "keep_apart", "dispatch"})
 
 
 def _plain(value: Any) -> Any:

@@ -140,7 +140,8 @@ class Engine:
         self._fix_timing: dict[str, FixTiming] = {}
         self.paging = PagingService(
             lambda: self.store.state, self.bridges, self._record, self._log_radio,
-            store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED, ev.PAGE_FAILED]), pager_policy)
+            store.events(types=[ev.PAGE_SENT, ev.PAGE_ACKED, ev.PAGE_FAILED,
+                                ev.PAGE_WITHDRAWN]), pager_policy)
         # (port, report, idempotency key: set for a bridge's fixes, which may come twice)
         self._pending_positions: list[tuple[str, PositionReport, str | None]] = []
         self.voice = voice
@@ -434,6 +435,17 @@ class Engine:
                     based_on: int | None = None) -> Event:
         return await self._decide_one(lambda state: commands.close(state, case, actor),
                                       case=case, based_on=based_on)
+
+    async def recall(self, case: str, reason: str, actor: commands.Actor, *,
+                     based_on: int | None = None) -> Event:
+        """The guide leaves the case (the dispatcher sends another, or none yet) and is told
+        so by radio, with the reason."""
+        event = await self._decide_one(lambda state: commands.recall(state, case, reason, actor),
+                                       case=case, based_on=based_on)
+        unit = event.payload["unit"]
+        self.paging.withdraw(unit, case, actor)  # the dispatch page, if still unanswered
+        self.paging.page(unit, f"警保联动{case}任务取消:{reason}", None, actor)
+        return event
 
     async def merge(self, case: str, into: str, actor: commands.Actor, *,
                     based_on: int | None = None) -> Event:

@@ -116,6 +116,16 @@ class PagingService:
         log.warning("page #%d to %s: no port could send it", page.seq, page.unit_id)
         return "", None
 
+    def withdraw(self, unit_id: str, case: str, actor: Actor) -> None:
+        """The unit was taken off the case: its pages for it are not resent (nor resumed
+        after a restart), and what waited behind them goes on air."""
+        dropped, following = self.pager.withdraw(unit_id, case, time.monotonic())
+        if dropped:
+            self._record([actor.event(ev.PAGE_WITHDRAWN, {"unit": unit_id, "seq": p.seq,
+                                                          "case": case}) for p in dropped])
+        if following is not None:
+            self._transmit(following, actor)
+
     def poll(self, unit_id: str, actor: Actor) -> str:
         """Ask a unit's radio for its position now, where it was last heard if that port can."""
         for name, bridge in self._ports_for(unit_id):

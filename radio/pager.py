@@ -61,6 +61,18 @@ class Pager:
         del self._outstanding[unit_id]
         return page, self._next(unit_id, now)
 
+    def withdraw(self, unit_id: str, case: str, now: float) -> tuple[list[Page], Page | None]:
+        """Drop the unit's pages for a case it no longer has (recalled): (the pages dropped,
+        the unit's next page to send if the one on air was among them)."""
+        queue = self._waiting.get(unit_id, deque())
+        dropped = [p for p in queue if p.case == case]
+        self._waiting[unit_id] = deque(p for p in queue if p.case != case)
+        on_air = self._outstanding.get(unit_id)
+        if on_air is None or on_air.case != case:
+            return dropped, None
+        del self._outstanding[unit_id]
+        return [on_air, *dropped], self._next(unit_id, now)
+
     def _next(self, unit_id: str, now: float) -> Page | None:
         queue = self._waiting.get(unit_id)
         if not queue:

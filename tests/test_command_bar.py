@@ -50,8 +50,8 @@ def test_errors_say_what_is_wrong(line, message) -> None:
 
 def test_completion_follows_the_grammar() -> None:
     assert completions("/", CASES, UNITS) == ["/d ", "/t ", "/a ", "/r ", "/m ", "/k ", "/c ",
-                                              "/s ", "/p ", "/g ", "/map ", "/f ", "/z ",
-                                              "/poll ", "/find "]
+                                              "/u ", "/s ", "/p ", "/g ", "/map ", "/f ",
+                                              "/z ", "/poll ", "/find "]
     assert completions("/d 10", CASES, UNITS) == ["/d 1001", "/d 1002", "/d 1023"]
     assert completions("/d 1023 G", CASES, UNITS) == ["/d 1023 G01", "/d 1023 G07"]
     assert completions("/s G07 o", CASES, UNITS) == ["/s G07 off"]
@@ -65,3 +65,8 @@ def test_any_line_parses_or_says_why(line) -> None:
     except CommandError as exc:
         assert str(exc)
     completions(line, CASES, UNITS)
+
+
+def test_a_recall_takes_the_case_and_the_reason_as_said() -> None:
+    assert parse("/u 1023 改派 G07 更近", CASES, UNITS) == Parsed("recall",
+                                                              ("1023", "改派 G07 更近"))

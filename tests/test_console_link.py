@@ -132,6 +132,32 @@ def test_two_consoles_see_each_other_and_one_guide_is_sent_once(hub) -> None:
         b.stop()
 
 
+def test_a_recalled_guide_is_told_by_radio_and_the_case_goes_to_another(hub) -> None:
+    a, seen = console(hub, "dispatcher:a", "ws-a")
+    try:
+        asyncio.run(send(f"{hub.url}/feed", [slip(1)]))
+        wait(lambda: "1001" in seen.state.incidents)
+        a.submit("override_triage", "1001", "test").result(5)
+        a.submit("dispatch", "1001", "G01").result(5)
+        a.submit("recall", "1001", "G02 更近").result(5)
+        wait(lambda: seen.state.incidents["1001"].status == "triaged")
+        assert seen.state.units["G01"].status == "available"
+        def told() -> list[tuple[str, str]]:  # pages are facts: written just after
+            return [(e.payload["unit"], e.payload["text"]) for e in hub.snapshot()
+                    if e.type == ev.PAGE_SENT]
+
+        wait(lambda: ("G01", "警保联动1001任务取消:G02 更近") in told())
+        withdrawn = [e.payload for e in hub.snapshot() if e.type == ev.PAGE_WITHDRAWN]
+        assert [(p["unit"], p["case"]) for p in withdrawn] == [("G01", "1001")]
+        a.submit("dispatch", "1001", "G02").result(5)
+        wait(lambda: seen.state.incidents["1001"].unit_id == "G02")
+        recalled = [e for e in hub.snapshot() if e.type == ev.UNIT_RECALLED]
+        assert [(e.actor, e.payload["reason"]) for e in recalled] == [("dispatcher:a",
+                                                                      "G02 更近")]
+    finally:
+        a.stop()
+
+
 def test_a_command_on_an_old_version_is_refused_as_a_conflict(hub) -> None:
     a, seen_a = console(hub, "dispatcher:a", "ws-a")
     b, seen_b = console(hub, "dispatcher:b", "ws-b")

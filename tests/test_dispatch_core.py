@@ -15,6 +15,7 @@ from dispatch.config import ZHOUSHAN, ProgramRules, TravelModel
 from dispatch.eligibility import Slip, assess
 from dispatch.lifecycle import TRANSITIONS, IllegalTransition, IncidentStatus
 from dispatch.recommend import RankingPolicy, recommend
+from dispatch.refusals import Refusal
 from dispatch.search import search
 from dispatch.service_hours import ServiceWindow
 from dispatch.state import UnitStatus
@@ -253,3 +254,24 @@ def test_search_by_case_plate_unit_and_address(state, actor) -> None:
     assert search(state, "g02") == ("unit", "G02")
     assert search(state, "解放路") == ("incident", case)
     assert search(state, "沈家门") is None and search(state, " ") is None
+
+
+def test_a_guide_recalled_before_arrival_frees_the_case_for_another(state, actor) -> None:
+    case = receive(state, actor)
+    result = assess(slip(state.incidents[case].structured), ALWAYS, zone_everywhere)
+    state.apply(commands.triage(state, case, result, actor))
+    with pytest.raises(Refusal, match="no guide on the way") as refused:
+        commands.recall(state, case, "wrong guide", actor)
+    assert refused.value.code == "nothing_to_recall"
+    state.apply(commands.dispatch_unit(state, case, "G01", 60, actor))
+    with pytest.raises(Refusal, match="needs a reason"):
+        commands.recall(state, case, "  ", actor)
+    recalled = commands.recall(state, case, "G02 is nearer", actor)
+    assert recalled.payload == {"case": case, "unit": "G01", "reason": "G02 is nearer"}
+    state.apply(recalled)
+    incident = state.incidents[case]
+    assert (incident.status, incident.unit_id) == (IncidentStatus.TRIAGED, None)
+    assert (state.units["G01"].status, state.units["G01"].incident) == (UnitStatus.AVAILABLE,
+                                                                         None)
+    state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))  # reassigned
+    assert state.units["G02"].incident == case

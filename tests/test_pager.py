@@ -54,3 +54,15 @@ def test_at_most_one_page_on_air_per_unit(steps) -> None:
         units = [p.unit_id for p in pager.outstanding()]
         assert len(units) == len(set(units))
         assert all(p.attempts <= 2 for p in pager.outstanding())
+
+
+def test_a_recall_withdraws_the_units_pages_for_that_case_and_frees_the_next() -> None:
+    pager = Pager(PagerPolicy(ack_timeout_s=10, max_attempts=3))
+    dispatch = pager.submit(Page(1, "G01", "go to 1001", "1001"), now=0.0)
+    pager.submit(Page(2, "G01", "more on 1001", "1001"), now=0.0)
+    pager.submit(Page(3, "G01", "call the center", None), now=0.0)
+    dropped, following = pager.withdraw("G01", "1001", now=1.0)
+    assert [p.seq for p in dropped] == [1, 2] and dispatch.seq == 1
+    assert following is not None and following.seq == 3 and following.attempts == 1
+    assert [p.seq for p in pager.outstanding()] == [3]
+    assert pager.withdraw("G01", "1001", now=2.0) == ([], None)  # nothing left for 1001

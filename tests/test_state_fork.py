@@ -52,6 +52,7 @@ EVENTS = st.one_of(
     st.tuples(CASES, UNITS).map(lambda a: (ev.UNIT_EN_ROUTE, {"case": a[0], "unit": a[1]})),
     st.tuples(CASES, UNITS).map(lambda a: (ev.UNIT_ARRIVED, {"case": a[0], "unit": a[1]})),
     CASES.map(lambda c: (ev.INCIDENT_CLOSED, {"case": c})),
+    CASES.map(lambda c: (ev.UNIT_RECALLED, {"case": c, "reason": "r"})),
     st.tuples(CASES, UNITS).map(lambda a: (ev.PAGE_FAILED, {"case": a[0], "unit": a[1]})),
     st.tuples(CASES, CASES).map(lambda a: (ev.INCIDENT_MERGED, {"case": a[0], "into": a[1]})),
     st.tuples(CASES, CASES).map(lambda a: (ev.DUPLICATE_KEPT_APART, {"case": a[0], "of": a[1]})),

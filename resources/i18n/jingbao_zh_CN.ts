@@ -644,6 +644,16 @@
         <source>Radio %1 already belongs to %2</source>
         <translation>电台 %1 已登记给 %2</translation>
     </message>
+    <message>
+        <location filename="../../console/texts.py" line="100"/>
+        <source>Case %1 is %2: no guide on the way to recall</source>
+        <translation>案件 %1 为「%2」,没有在途引导员可撤回</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="102"/>
+        <source>A recall needs a reason (the guide is told it)</source>
+        <translation>撤回派遣须填写理由(会通过电台告知引导员)</translation>
+    </message>
 </context>
 <context>
     <name>Status</name>
