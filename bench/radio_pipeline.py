@@ -114,6 +114,7 @@ def latency(seconds: float, spread: bool) -> dict[str, float]:
     token = engine.console_link.local_session("bench", "bench")
     hub, window = attach_window(scenario, engine.url, Credentials(token=token), "bench")
     window.resize(1600, 1000)
+    window.toggle_mute()  # no sound player started per alert on a benchmark machine
     window.show()
     written: dict[tuple[str, str], float] = {}
     delivered: dict[str, float] = {}  # unit → write time of its fix applied, not yet drawn
