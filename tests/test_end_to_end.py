@@ -205,7 +205,8 @@ def test_command_bar_duplicates_and_unit_status(qtbot, open_console, center) -> 
     assert window.command_bar.hasFocus() and window.command_bar.text() == "/"
     qtbot.keyClicks(window.command_bar, f"d {older} g02")
     qtbot.keyClick(window.command_bar, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "received to dispatched" in window.statusBar().currentMessage(),
+    qtbot.waitUntil(lambda: "cannot go from New alert to Dispatched"  # in the console's words
+                    in window.statusBar().currentMessage(),
                     timeout=5000)  # not triaged yet: refused, and the reason is shown
     window.focus_command()
     qtbot.keyClicks(window.command_bar, f"t {older}")
