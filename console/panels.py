@@ -134,6 +134,10 @@ class IncidentPanel(QTextBrowser):
             units_section = f"<h4>{assigned}</h4><p><b>{e(incident.unit_id)}</b></p>"
         elif incident.status not in AWAITING_UNIT:
             units_section = ""
+        timeline = self.tr("Timeline")
+        steps = "".join(f"<li>{e(_local(when))} {e(status_text(status))}</li>"
+                        for when, status in incident.history)
+        timeline_section = f"<h4>{timeline}</h4><ul>{steps}</ul>"  # every step, in China time
         self._render(
             f"<h3>{case} {e(incident.case)} · {e(status_text(incident.status))}</h3>"
             f"<p>{e(_local(incident.received_at))} · {e(incident.address)}<br>"
@@ -142,7 +146,7 @@ class IncidentPanel(QTextBrowser):
             f"{_highlighted(incident.description, verdict)}</p>"
             f"<ul>{facts}</ul>{dup_section}<h4>{triage}</h4>{self._question(incident, verdict)}"
             f"<ul>{reasons}</ul>"
-            f"{units_section}"
+            f"{units_section}{timeline_section}"
             f"<p style='color:#555'>{e(keys)}</p>", incident.case,
         )
 

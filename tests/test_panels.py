@@ -82,3 +82,21 @@ def test_a_refused_line_does_not_run_into_the_next_command(qtbot) -> None:
     bar.summon()
     qtbot.keyClicks(bar, "/d 1023 G07")
     assert bar.text() == "/d 1023 G07"
+
+
+def test_the_incident_panel_shows_the_cases_timeline(qtbot) -> None:
+    from console.panels import IncidentPanel
+    from dispatch.lifecycle import IncidentStatus as S
+    from dispatch.state import Incident
+
+    panel = IncidentPanel()
+    qtbot.addWidget(panel)
+    incident = Incident("1001", "A-1", datetime(2026, 12, 2, 1, 0, tzinfo=UTC), 122.1, 30.0,
+                        "定海解放路", "两车追尾", "13800000000", {}, status=S.DISPATCHED,
+                        history=[(datetime(2026, 12, 2, 1, 0, 5, tzinfo=UTC), S.RECEIVED),
+                                 (datetime(2026, 12, 2, 1, 1, 0, tzinfo=UTC), S.TRIAGED),
+                                 (datetime(2026, 12, 2, 1, 1, 30, tzinfo=UTC), S.DISPATCHED)])
+    panel.show_incident(incident, [])
+    text = panel.toPlainText()
+    timeline = text[text.index("Timeline"):].splitlines()[1:4]
+    assert timeline == ["09:00:05 New alert", "09:01:00 Triaged", "09:01:30 Dispatched"]

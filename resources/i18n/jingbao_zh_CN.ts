@@ -168,6 +168,11 @@
         <translation>按键:T 初分 · O 改判纳入 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · A 移交120 · C 结案 · J 联合分配 · / 命令行 · F1 帮助</translation>
     </message>
     <message>
+        <location filename="../../console/panels.py" line="137"/>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
         <location filename="../../console/panels.py" line="108"/>
         <source>Assigned unit</source>
         <translation>已派单位</translation>
@@ -557,17 +562,17 @@
 <context>
     <name>RadioLogPanel</name>
     <message>
-        <location filename="../../console/panels.py" line="161"/>
+        <location filename="../../console/panels.py" line="165"/>
         <source>Filter by unit or port</source>
         <translation>按单位或端口筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="162"/>
+        <location filename="../../console/panels.py" line="166"/>
         <source>Raw frames</source>
         <translation>原始帧</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="194"/>
+        <location filename="../../console/panels.py" line="198"/>
         <source>Unknown radios (map with /map): </source>
         <translation>未登记电台(用 /map 登记):</translation>
     </message>
