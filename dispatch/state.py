@@ -239,8 +239,12 @@ def _arrived(state: CenterState, e: Event) -> None:
 
 
 def _recalled(state: CenterState, e: Event) -> None:
-    """The guide is taken off the case, which waits for a unit again."""
+    """The guide is taken off the case, which waits for a unit again; the dispatch does not
+    count as a job of its shift (the ranking spreads jobs by that count)."""
     incident = state._move(e.payload["case"], IncidentStatus.TRIAGED, e.time)
+    unit = state.units.get(incident.unit_id or "")
+    if unit is not None and unit.incident == incident.case and unit.jobs > 0:
+        unit.jobs -= 1
     state._free_unit(incident)
     incident.unit_id = None
 

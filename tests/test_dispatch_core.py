@@ -273,5 +273,6 @@ def test_a_guide_recalled_before_arrival_frees_the_case_for_another(state, actor
     assert (incident.status, incident.unit_id) == (IncidentStatus.TRIAGED, None)
     assert (state.units["G01"].status, state.units["G01"].incident) == (UnitStatus.AVAILABLE,
                                                                          None)
+    assert state.units["G01"].jobs == 0  # a recalled dispatch is not a job done
     state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))  # reassigned
     assert state.units["G02"].incident == case
