@@ -170,7 +170,7 @@ class Engine:
             server.close()
             asyncio.run_coroutine_threadsafe(server.wait_closed(), self.loop).result(timeout=5)
         try:
-            self.submit(self._drain_facts).result(timeout=WRITE_DEADLINE_S * 2)
+            self.submit(self._finish_facts).result(timeout=WRITE_DEADLINE_S * 2)
         except Exception:  # the database is away: say what is lost, then stop anyway
             log.exception("stopping with %d fact(s) not written", len(self._facts))
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -333,6 +333,14 @@ class Engine:
         log.warning("database away: %d old fix(es) dropped", dropped)
         self._facts = kept
         self._settle(dropped)
+
+    async def _finish_facts(self) -> None:
+        """Stopping: the facts not written yet are written by the one drain task (a second
+        drain beside it would take the same batch and pop it twice)."""
+        if self._facts_task is not None and not self._facts_task.done():
+            await self._facts_task
+        if self._facts:
+            await self._drain_facts()
 
     async def _drain_facts(self) -> None:
         retry = RETRY_START_S

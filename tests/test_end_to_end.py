@@ -281,7 +281,8 @@ def test_operator_pages_maps_a_radio_and_filters_the_log(qtbot, open_console, ce
     command("/poll G01")
     qtbot.waitUntil(lambda: sim.polls == 1, timeout=5000)  # the gateway got $PJBPL
     mapped = [e for e in engine.snapshot() if e.type == ev.RADIO_MAPPED]
-    assert any(e.type == ev.POSITION_POLLED for e in engine.snapshot())
+    qtbot.waitUntil(lambda: any(e.type == ev.POSITION_POLLED for e in engine.snapshot()),
+                    timeout=5000)  # a fact: written just after the frame went out
     assert [m.payload["unit"] for m in mapped] == ["G02", "G03"]
     assert mapped[1].actor == "operator:e2e"
     assert len(asked) == 3

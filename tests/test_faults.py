@@ -354,3 +354,25 @@ def test_a_slip_dated_decades_off_neither_breaches_nor_stops_its_clock(tmp_path)
         assert state.incidents["1001"].slip_time.year == 1999  # 110's time is kept beside
     finally:
         engine.stop()
+
+
+def test_stopping_while_fixes_are_being_written_writes_each_once(tmp_path, caplog) -> None:
+    """Stop drains what waits through the one writer task: a second drain beside the running
+    one took the same batch and popped it twice ("pop from an empty deque")."""
+    from sqlalchemy import func, select
+
+    from db.models import PositionRow
+    from dispatch.commands import Actor
+
+    url = f"sqlite:///{tmp_path / 'stop.sqlite3'}"
+    engine = start_engine(url, feed_port=None)
+    radio = Actor("radio:test", "ws")
+    fixes = [radio.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1 + n * 1e-5,
+                                            "lat": 30.02, "speed_kmh": 20.0, "course": 0.0})
+             for n in range(6_000)]
+    for start in range(0, len(fixes), 300):
+        engine.submit(engine._record, fixes[start:start + 300]).result(5)
+    engine.stop()
+    assert "not written" not in caplog.text
+    with engine.store.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(PositionRow)) == 6_000
