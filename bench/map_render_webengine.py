@@ -28,7 +28,8 @@ QtWebEngine is in PySide6-Addons, which the project does not depend on; run in a
 
     python3 -m venv /tmp/webengine-venv
     /tmp/webengine-venv/bin/pip install 'PySide6==6.11.3' numpy pyqtgraph shapely scipy \
-        osmium pmtiles sqlalchemy platformdirs pynmeagps pyserial websockets alembic folium pytest
+        osmium pmtiles sqlalchemy platformdirs pynmeagps pyserial websockets alembic folium pytest \
+        pydantic filelock nats-py
     xvfb-run -a -s "-screen 0 1920x1200x24" \
         /tmp/webengine-venv/bin/python bench/map_render_webengine.py
 """
