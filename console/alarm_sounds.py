@@ -74,6 +74,7 @@ class AlarmSounds:
         self.volume = volume
         self._worker: concurrent.futures.ThreadPoolExecutor | None = None  # one at a time
         self.played: list[str] = []  # what was handed to the player, for the log and tests
+        self._said_failure = False  # a PC without a sound card is told once, not per alert
 
     def path(self, alarm: str) -> Path:
         """The alarm's WAV at the current volume (made on first use)."""
@@ -105,8 +106,10 @@ class AlarmSounds:
             subprocess.run([*self.player, str(path)], capture_output=True, timeout=10,
                            check=True)
             return True
-        except (OSError, subprocess.SubprocessError) as exc:  # no sound card: say it, go on
-            log.warning("alarm sound %s not played: %s", path.name, exc)
+        except (OSError, subprocess.SubprocessError) as exc:  # no sound card: say it once, go on
+            log.log(logging.DEBUG if self._said_failure else logging.WARNING,
+                    "alarm sound %s not played: %s", path.name, exc)
+            self._said_failure = True
             return False
 
     def stop(self) -> None:
