@@ -3,20 +3,11 @@ real player (aplay to ALSA's null device), and chosen by the window from what th
 
 from __future__ import annotations
 
-import re
-import subprocess
-
 import pytest
 
 from console.alarm_sounds import PATTERNS, AlarmSounds
 from tests import needs
-
-
-def sox_stat(path) -> dict[str, float]:
-    out = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True,
-                         check=True).stderr
-    return {k.strip(): float(v) for k, v in re.findall(r"^([A-Za-z ()]+):\s+(-?[\d.]+)$", out,
-                                                        re.M)}
+from tests.test_voice import sox_stat
 
 
 def test_the_alarms_sound_different_and_the_volume_scales(tmp_path) -> None:

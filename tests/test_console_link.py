@@ -66,6 +66,17 @@ class Replica:
         self.links[link] = status
 
 
+class Listening(Replica):
+    """A replica that also keeps the radio log lines the hub sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.radio: list = []
+
+    def radio_logged(self, entry) -> None:
+        self.radio.append(entry)
+
+
 def picture(state: CenterState) -> dict:
     return {"last": state.last_event_id,
             "incidents": {c: (str(i.status), i.unit_id, i.version)
@@ -336,14 +347,6 @@ def test_after_a_restart_a_console_opens_on_the_recent_radio_log_once(db_url,
                         workstation="hub", users=UserStore(make_engine(db_url)))
         engine.start()
         return engine
-
-    class Listening(Replica):
-        def __init__(self) -> None:
-            super().__init__()
-            self.radio: list = []
-
-        def radio_logged(self, entry) -> None:
-            self.radio.append(entry)
 
     first = start()
     try:

@@ -25,7 +25,7 @@ from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
 from tests import needs
 from tests.center_process import Center
-from tests.test_console_link import Replica, wait
+from tests.test_console_link import Listening, Replica, wait
 from tests.test_faults import JINGBAO, send, slip
 
 
@@ -78,17 +78,6 @@ def test_fixes_in_pages_out_and_acks_back_through_the_bridge(center) -> None:
         bridge.terminate()
         bridge.wait(10)
         sim.stop()
-
-
-class Listening(Replica):
-    """A replica that also keeps the radio log lines the hub sends."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.radio: list = []
-
-    def radio_logged(self, entry) -> None:
-        self.radio.append(entry)
 
 
 def test_a_voice_page_goes_on_the_air_at_the_radio_pc(center, tmp_path) -> None:
