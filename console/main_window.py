@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import appearance
 from console.alarm_sounds import AlarmSounds
 from console.command_bar import CommandBar
 from console.hub_client import HubClient
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.frame.start()
         self.ticker = QTimer(self, interval=1000, timeout=self._tick)
         self._quitting = False  # the dispatcher said yes to quitting
+        self._apply_appearance()
         self._ticks = 0  # seconds since the window opened, for repeating alarms
         self.ticker.start()
         self.refresh()
@@ -239,6 +241,12 @@ class MainWindow(QMainWindow):
         for text, keys, slot in ((self.tr("Command line"), ["/", "Ctrl+L"], self.focus_command),
                                  (self.tr("Focus queue"), ["Ctrl+1"], self.queue.setFocus),
                                  (self.tr("Quit"), ["Ctrl+Q"], self.quit_asking),
+                                 (self.tr("Larger text"), ["Ctrl+=", "Ctrl++"],
+                                  lambda: self.scale_text(+1)),
+                                 (self.tr("Smaller text"), ["Ctrl+-"],
+                                  lambda: self.scale_text(-1)),
+                                 (self.tr("Night colours"), ["Ctrl+Shift+N"],
+                                  self.toggle_night),
                                  (self.tr("Keyboard help"), ["F1"], self.show_help),
                                  (self.tr("Acknowledge emergency"), ["Ctrl+E"],
                                   self.acknowledge_emergency)):
@@ -627,6 +635,25 @@ class MainWindow(QMainWindow):
 
     def close_selected(self) -> None:
         self._command(self.tr("Close"), "close", self.selected)
+
+    def _apply_appearance(self) -> None:
+        """The workstation's own choice of colours and text size (console/appearance.py)."""
+        prefs = appearance.settings()
+        points = prefs.value("text_points")
+        appearance.apply(QApplication.instance(), prefs.value("night", False, type=bool),
+                         float(points) if points is not None else None)
+
+    def toggle_night(self) -> None:
+        prefs = appearance.settings()
+        prefs.setValue("night", not prefs.value("night", False, type=bool))
+        prefs.sync()
+        self._apply_appearance()
+
+    def scale_text(self, step: int) -> None:
+        prefs = appearance.settings()
+        prefs.setValue("text_points", QApplication.font().pointSizeF() + step)
+        prefs.sync()
+        self._apply_appearance()
 
     def open_count(self) -> int:
         return sum(1 for i in self.state.incidents.values() if i.status not in TERMINAL)

@@ -89,7 +89,8 @@ class IncidentPanel(QTextBrowser):
         else:
             return ""
         how = self.tr("Answer with /a %1 y or /a %1 n (yes or no to the question as asked)")
-        return (f"<div style='background:#fff0c2;padding:4px'><b>{html.escape(title)}</b>: "
+        return ("<div style='background:#fff0c2;color:#1a1a1a;padding:4px'>"
+                f"<b>{html.escape(title)}</b>: "
                 f"<b style='color:#b36b00'>{html.escape(question)}</b><br>"
                 f"{html.escape(how.replace('%1', incident.case))}</div>")
 
@@ -142,7 +143,7 @@ class IncidentPanel(QTextBrowser):
             f"<h3>{case} {e(incident.case)} · {e(status_text(incident.status))}</h3>"
             f"<p>{e(_local(incident.received_at))} · {e(incident.address)}<br>"
             f"{caller} {e(incident.caller_phone)}</p>"
-            f"<p style='background:#fff8dc;padding:4px'>"
+            f"<p style='background:#fff8dc;color:#1a1a1a;padding:4px'>"
             f"{_highlighted(incident.description, verdict)}</p>"
             f"<ul>{facts}</ul>{dup_section}<h4>{triage}</h4>{self._question(incident, verdict)}"
             f"<ul>{reasons}</ul>"

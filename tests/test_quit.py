@@ -86,3 +86,35 @@ def test_registering_a_new_radio_to_a_unit_asks(qtbot, open_console, tmp_path) -
         assert all(text in window.help_text() for text in CANNED.values())
     finally:
         engine.stop()
+
+
+def test_night_colours_and_text_size_are_kept_per_workstation(qtbot, open_console, tmp_path,
+                                                              monkeypatch) -> None:
+    """Ctrl+Shift+N and Ctrl+= change the whole window and are written to this workstation's
+    settings, so the next window opens as the dispatcher left it."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    app = QApplication.instance()
+    font, palette = app.font(), app.palette()
+    scenario = scenarios.load()
+    store = EventStore.open(f"sqlite:///{tmp_path / 'n.sqlite3'}", scenario.roster)
+    engine = Engine(store, scenario, Recorder(), workstation=socket.gethostname())
+    engine.start()
+    try:
+        window = open_console(scenario, engine)
+        before = app.font().pointSizeF()
+        action(window, "Ctrl+Shift+N").trigger()
+        assert app.palette().window().color().lightness() < 80
+        action(window, "Ctrl+=").trigger()
+        assert app.font().pointSizeF() == before + 1
+        window.close()
+        app.setPalette(palette)
+        app.setFont(font)
+        open_console(scenario, engine)  # the next window, as this desk left it
+        assert app.palette().window().color().lightness() < 80
+        assert app.font().pointSizeF() == before + 1
+        ini = (tmp_path / "config" / "jingbao" / "console.ini").read_text()
+        assert "night=true" in ini and f"text_points={before + 1:g}" in ini
+    finally:
+        engine.stop()
+        app.setPalette(palette)
+        app.setFont(font)

@@ -200,298 +200,313 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../console/app.py" line="112"/>
-        <location filename="../../console/main_window.py" line="94"/>
+        <location filename="../../console/main_window.py" line="95"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="94"/>
+        <location filename="../../console/main_window.py" line="95"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="135"/>
+        <location filename="../../console/main_window.py" line="137"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="148"/>
+        <location filename="../../console/main_window.py" line="150"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150"/>
+        <location filename="../../console/main_window.py" line="152"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="181"/>
+        <location filename="../../console/main_window.py" line="183"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="188"/>
-        <location filename="../../console/main_window.py" line="281"/>
+        <location filename="../../console/main_window.py" line="190"/>
+        <location filename="../../console/main_window.py" line="289"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="207"/>
-        <location filename="../../console/main_window.py" line="428"/>
-        <location filename="../../console/main_window.py" line="560"/>
+        <location filename="../../console/main_window.py" line="209"/>
+        <location filename="../../console/main_window.py" line="436"/>
+        <location filename="../../console/main_window.py" line="568"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="208"/>
-        <location filename="../../console/main_window.py" line="567"/>
+        <location filename="../../console/main_window.py" line="210"/>
+        <location filename="../../console/main_window.py" line="575"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="209"/>
+        <location filename="../../console/main_window.py" line="211"/>
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="211"/>
+        <location filename="../../console/main_window.py" line="213"/>
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="212"/>
+        <location filename="../../console/main_window.py" line="214"/>
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="213"/>
+        <location filename="../../console/main_window.py" line="215"/>
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="214"/>
-        <location filename="../../console/main_window.py" line="439"/>
+        <location filename="../../console/main_window.py" line="216"/>
+        <location filename="../../console/main_window.py" line="447"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="216"/>
+        <location filename="../../console/main_window.py" line="218"/>
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="218"/>
-        <location filename="../../console/main_window.py" line="441"/>
+        <location filename="../../console/main_window.py" line="220"/>
+        <location filename="../../console/main_window.py" line="449"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="219"/>
+        <location filename="../../console/main_window.py" line="221"/>
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="220"/>
+        <location filename="../../console/main_window.py" line="222"/>
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="221"/>
-        <location filename="../../console/main_window.py" line="556"/>
+        <location filename="../../console/main_window.py" line="223"/>
+        <location filename="../../console/main_window.py" line="564"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="223"/>
+        <location filename="../../console/main_window.py" line="225"/>
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="224"/>
+        <location filename="../../console/main_window.py" line="226"/>
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="239"/>
+        <location filename="../../console/main_window.py" line="241"/>
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="240"/>
+        <location filename="../../console/main_window.py" line="242"/>
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="222"/>
+        <location filename="../../console/main_window.py" line="224"/>
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="234"/>
+        <location filename="../../console/main_window.py" line="236"/>
         <source>Users…</source>
         <translation>用户管理…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="241"/>
-        <location filename="../../console/main_window.py" line="641"/>
+        <location filename="../../console/main_window.py" line="243"/>
+        <location filename="../../console/main_window.py" line="668"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="242"/>
-        <location filename="../../console/main_window.py" line="421"/>
+        <location filename="../../console/main_window.py" line="244"/>
+        <source>Larger text</source>
+        <translation>放大文字</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="246"/>
+        <source>Smaller text</source>
+        <translation>缩小文字</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="248"/>
+        <source>Night colours</source>
+        <translation>夜间配色</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="250"/>
+        <location filename="../../console/main_window.py" line="429"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="243"/>
+        <location filename="../../console/main_window.py" line="251"/>
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="281"/>
+        <location filename="../../console/main_window.py" line="289"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="302"/>
+        <location filename="../../console/main_window.py" line="310"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="304"/>
+        <location filename="../../console/main_window.py" line="312"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="321"/>
+        <location filename="../../console/main_window.py" line="329"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="326"/>
+        <location filename="../../console/main_window.py" line="334"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="402"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="414"/>
+        <location filename="../../console/main_window.py" line="422"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="430"/>
+        <location filename="../../console/main_window.py" line="438"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="435"/>
+        <location filename="../../console/main_window.py" line="443"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="436"/>
+        <location filename="../../console/main_window.py" line="444"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="443"/>
+        <location filename="../../console/main_window.py" line="451"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="456"/>
+        <location filename="../../console/main_window.py" line="464"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="496"/>
+        <location filename="../../console/main_window.py" line="504"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="498"/>
+        <location filename="../../console/main_window.py" line="506"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="513"/>
+        <location filename="../../console/main_window.py" line="521"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="533"/>
+        <location filename="../../console/main_window.py" line="541"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="549"/>
+        <location filename="../../console/main_window.py" line="557"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="551"/>
+        <location filename="../../console/main_window.py" line="559"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="568"/>
+        <location filename="../../console/main_window.py" line="576"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="570"/>
+        <location filename="../../console/main_window.py" line="578"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="575"/>
+        <location filename="../../console/main_window.py" line="583"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="577"/>
         <location filename="../../console/main_window.py" line="585"/>
-        <location filename="../../console/main_window.py" line="613"/>
+        <location filename="../../console/main_window.py" line="593"/>
+        <location filename="../../console/main_window.py" line="621"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="584"/>
+        <location filename="../../console/main_window.py" line="592"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="599"/>
+        <location filename="../../console/main_window.py" line="607"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="604"/>
+        <location filename="../../console/main_window.py" line="612"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="608"/>
+        <location filename="../../console/main_window.py" line="616"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="626"/>
+        <location filename="../../console/main_window.py" line="634"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="629"/>
+        <location filename="../../console/main_window.py" line="637"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="642"/>
+        <location filename="../../console/main_window.py" line="669"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
