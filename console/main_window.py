@@ -365,6 +365,9 @@ class MainWindow(QMainWindow):
         if current.isValid():
             self.selected = self.queue_model.rows[current.row()].case
             self.map.show_state(self.state, self.selected)
+            incident = self.state.incidents.get(self.selected)
+            if incident is not None:  # in view, at the dispatcher's zoom
+                self.map.show_point(incident.lon, incident.lat)
             self._show_selected()
 
     def _on_board_row(self, current, _previous) -> None:
@@ -510,8 +513,7 @@ class MainWindow(QMainWindow):
     def follow(self, unit_id: str) -> None:
         self.map.follow(unit_id)
         unit = self.state.units[unit_id]
-        if unit.lon is not None:
-            self.map.zoom_to([unit.lon], [unit.lat])
+        self.map.show_point(unit.lon, unit.lat)  # at the zoom the dispatcher chose
         self._dirty = True
 
     def find(self, text: str) -> None:
@@ -521,12 +523,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Nothing found for %1").replace("%1", text), 5000)
         elif found[0] == "unit":
             unit = self.state.units[found[1]]
-            if unit.lon is not None:
-                self.map.zoom_to([unit.lon], [unit.lat])
+            self.map.show_point(unit.lon, unit.lat)
         else:
             incident = self.state.incidents[found[1]]
             self.select_case(incident.case)
-            self.map.zoom_to([incident.lon], [incident.lat])
+            self.map.show_point(incident.lon, incident.lat)
 
     def zoom_to_open(self) -> None:
         self.map.follow(None)

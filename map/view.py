@@ -366,6 +366,20 @@ class MapView(QWidget):
         self.plot.setRange(xRange=(xs.min() - pad, xs.max() + pad),
                            yRange=(ys.min() - pad, ys.max() + pad), padding=0.05)
 
+    def show_point(self, lon: float | None, lat: float | None) -> None:
+        """Bring a place into view at the current zoom: a dispatcher who looks up a case or a
+        unit keeps the overview; a place already in view leaves the map where it is."""
+        if lon is None or lat is None:
+            return
+        xs, ys = self.display([lon], [lat])
+        x, y = float(xs[0]), float(ys[0])
+        (west, east), (south, north) = self.plot.viewRange()
+        if west < x < east and south < y < north:
+            return
+        half_w, half_h = (east - west) / 2, (north - south) / 2
+        self.plot.setRange(xRange=(x - half_w, x + half_w), yRange=(y - half_h, y + half_h),
+                           padding=0)
+
     def follow(self, unit_id: str | None) -> None:
         self.following = unit_id
 

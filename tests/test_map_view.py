@@ -265,3 +265,16 @@ def test_many_incidents_before_the_map_is_laid_out(qtbot) -> None:
                                                   "", {})
     hidden.show_state(state, None)
     assert len(hidden.incident_layer.open) == CLUSTER_ABOVE + 12
+
+
+def test_showing_a_place_pans_at_the_same_zoom(view) -> None:
+    """/find and follow bring a place into view without zooming in to street level; a place
+    already in view leaves the map still."""
+    view.zoom_to([122.05, 122.15], [30.00, 30.05])
+    (west, east), (south, north) = before = view.plot.viewRange()
+    view.show_point(122.10, 30.02)  # inside: nothing moves
+    assert view.plot.viewRange() == before
+    view.show_point(122.30, 29.95)  # outside: centred on it, the same width and height
+    (w2, e2), (s2, n2) = view.plot.viewRange()
+    assert (w2 + e2) / 2 == pytest.approx(122.30) and (s2 + n2) / 2 == pytest.approx(29.95)
+    assert e2 - w2 == pytest.approx(east - west) and n2 - s2 == pytest.approx(north - south)
