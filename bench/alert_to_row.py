@@ -75,24 +75,34 @@ def radios(master: int, stop: threading.Event) -> None:
         stop.wait(max(0.0, 1.0 - (time.perf_counter() - tick)))
 
 
-def once(alerts: int, backlog: int, interval: float) -> list[float]:
-    """One run: the latencies (ms) of `alerts` alerts, in the order they were sent."""
-    app = QApplication([])
+def open_window_rig(name: str):
+    """The set-up the window benchmarks share (this one, radio_pipeline, shift_soak): a real
+    engine on a temporary SQLite file with UNITS guides whose radios report on a pty, and a
+    real window following it over the console link, shown at 1600×1000, muted. Returns the
+    scenario, the pty's master end (where the radios write), the engine, the hub client and
+    the window."""
     demo = scenarios.load()
     specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
               "radio_id": str(5000 + n), "post": next(iter(demo.posts))} for n in range(UNITS)]
     scenario = dataclasses.replace(demo, unit_specs=specs)
     master, slave = os.openpty()
     tty.setraw(slave)
-    store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3", scenario.roster)
+    store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/{name}.sqlite3", scenario.roster)
     engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
-    engine.start(feed_port=0, radio_ports=[PortConfig("bench", os.ttyname(slave),
+    engine.start(feed_port=0, radio_ports=[PortConfig(name, os.ttyname(slave),
                                                       baudrate=115200)])
-    token = engine.console_link.local_session("bench", "bench")
-    hub, window = attach_window(scenario, engine.url, Credentials(token=token), "bench")
+    token = engine.console_link.local_session(name, name)
+    hub, window = attach_window(scenario, engine.url, Credentials(token=token), name)
     window.resize(1600, 1000)
     window.toggle_mute()  # no sound player started per alert on a benchmark machine
     window.show()
+    return scenario, master, engine, hub, window
+
+
+def once(alerts: int, backlog: int, interval: float) -> list[float]:
+    """One run: the latencies (ms) of `alerts` alerts, in the order they were sent."""
+    app = QApplication([])
+    scenario, master, engine, hub, window = open_window_rig("bench")
     stop = threading.Event()
     threading.Thread(target=radios, args=(master, stop), daemon=True).start()
     sent: dict[str, float] = {}

@@ -13,39 +13,29 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
-import socket
 import statistics
 import sys
-import tempfile
 import threading
 import time
-import tty
 from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pynmeagps import NMEAReader  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from console.app import attach_window  # noqa: E402
-from console.hub_client import Credentials  # noqa: E402
-from db.store import EventStore  # noqa: E402
+from bench.alert_to_row import UNITS, open_window_rig  # noqa: E402
 from dispatch import events as ev  # noqa: E402
-from hub.center import LogListener  # noqa: E402
-from hub.engine import Engine  # noqa: E402
 from radio import gateway  # noqa: E402
 from radio.framing import LineFramer  # noqa: E402
-from radio.ports import PortConfig  # noqa: E402
 from radio.protocols import fleetsync  # noqa: E402
-from resources import scenario as scenarios  # noqa: E402
 
 CAPTURES = Path(__file__).resolve().parents[2] / "shared/data/radio/gpsd/test/daemon"
-UNITS = 300
 
 
 def throughput() -> None:
@@ -101,21 +91,7 @@ def latency(seconds: float, spread: bool) -> dict[str, float]:
     figures: pty → the event on the window's UI thread (through the console link, as every
     console gets it), and pty → the unit drawn at its new place on the window's map."""
     app = QApplication.instance() or QApplication([])
-    demo = scenarios.load()
-    specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
-              "radio_id": str(5000 + n), "post": next(iter(demo.posts))} for n in range(UNITS)]
-    scenario = dataclasses.replace(demo, unit_specs=specs)
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3", scenario.roster)
-    engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
-    engine.start(feed_port=0, radio_ports=[PortConfig("bench", os.ttyname(slave),
-                                                      baudrate=115200)])
-    token = engine.console_link.local_session("bench", "bench")
-    hub, window = attach_window(scenario, engine.url, Credentials(token=token), "bench")
-    window.resize(1600, 1000)
-    window.toggle_mute()  # no sound player started per alert on a benchmark machine
-    window.show()
+    scenario, master, engine, hub, window = open_window_rig("bench")
     written: dict[tuple[str, str], float] = {}
     delivered: dict[str, float] = {}  # unit → write time of its fix applied, not yet drawn
     delays: dict[str, list[float]] = {"event on the UI thread": [], "unit moved on the map": []}

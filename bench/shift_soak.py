@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import os
-import socket
 import sys
-import tempfile
 import threading
 import time
-import tty
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,17 +30,10 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from bench.alert_to_row import UNITS, radios  # noqa: E402
-from console.app import attach_window  # noqa: E402
-from console.hub_client import Credentials  # noqa: E402
-from db.store import EventStore  # noqa: E402
+from bench.alert_to_row import UNITS, open_window_rig, radios  # noqa: E402
 from dispatch.commands import Actor  # noqa: E402
 from dispatch.lifecycle import IncidentStatus  # noqa: E402
-from hub.center import LogListener  # noqa: E402
-from hub.engine import Engine  # noqa: E402
 from hub.simulated_feed import SlipFactory  # noqa: E402
-from radio.ports import PortConfig  # noqa: E402
-from resources import scenario as scenarios  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -72,21 +61,7 @@ def main() -> None:
     parser.add_argument("--per-hour", type=int, default=1000)
     args = parser.parse_args()
     app = QApplication([])
-    demo = scenarios.load()
-    specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
-              "radio_id": str(5000 + n), "post": next(iter(demo.posts))} for n in range(UNITS)]
-    scenario = dataclasses.replace(demo, unit_specs=specs)
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/soak.sqlite3", scenario.roster)
-    engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
-    engine.start(feed_port=0, radio_ports=[PortConfig("soak", os.ttyname(slave),
-                                                      baudrate=115200)])
-    token = engine.console_link.local_session("soak", "soak")
-    hub, window = attach_window(scenario, engine.url, Credentials(token=token), "soak")
-    window.resize(1600, 1000)
-    window.toggle_mute()  # no sound player started per alert on a benchmark machine
-    window.show()
+    scenario, master, engine, hub, window = open_window_rig("soak")
     stop = threading.Event()
     threading.Thread(target=radios, args=(master, stop), daemon=True).start()
     hour_sent = threading.Semaphore(0)
