@@ -101,6 +101,8 @@ REFUSAL_TEXTS = {
                                                        "recall"), ("case", "status")),
     "recall_needs_reason": (QT_TRANSLATE_NOOP("Refusal", "A recall needs a reason (the guide "
                                                          "is told it)"), ()),
+    "text_too_long": (QT_TRANSLATE_NOOP("Refusal", "The text is %1 characters; a radio page "
+                                                   "takes at most %2"), ("length", "limit")),
 }
 _STATUS_VALUES = {"current", "target", "status"}
 

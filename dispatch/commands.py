@@ -159,6 +159,14 @@ def page_text(state: CenterState, case: str) -> str:
 
 
 RECALLABLE = frozenset({S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE})
+MAX_PAGE_TEXT = 160  # what a dispatcher types for the air: a radio display, a spoken page
+MAX_RECALL_REASON = 100  # said to the guide inside the recall's page
+
+
+def check_radio_text(what: str, text: str, limit: int = MAX_PAGE_TEXT) -> None:
+    """Text a dispatcher typed for the air is bounded: a 60 kB "page" would go out as one frame."""
+    if len(text) > limit:
+        raise Refusal("text_too_long", what=what, length=len(text), limit=limit)
 
 
 def recall(state: CenterState, case: str, reason: str, actor: Actor) -> Event:
@@ -170,6 +178,7 @@ def recall(state: CenterState, case: str, reason: str, actor: Actor) -> Event:
         raise Refusal("nothing_to_recall", case=case, status=incident.status)
     if not reason.strip():
         raise Refusal("recall_needs_reason")
+    check_radio_text("reason", reason.strip(), MAX_RECALL_REASON)
     return actor.event(ev.UNIT_RECALLED, {"case": case, "unit": incident.unit_id,
                                           "reason": reason.strip()})
 

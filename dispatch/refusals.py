@@ -27,6 +27,7 @@ TEMPLATES: dict[str, str] = {
     "radio_taken": "radio {radio} already belongs to {unit}",
     "nothing_to_recall": "incident {case} is {status}: no guide on the way to recall",
     "recall_needs_reason": "a recall needs a reason (the guide is told it)",
+    "text_too_long": "{what} is {length} characters; a radio page takes at most {limit}",
 }
 
 

@@ -548,6 +548,7 @@ class Engine:
         """A message to a unit that is not a dispatch (a canned or free-text page)."""
         if unit_id not in self.store.state.units:
             raise commands.UnknownUnit(unit_id)
+        commands.check_radio_text("page", text)
         return self.paging.page(unit_id, text, None, actor)
 
     async def record_user_change(self, change: dict, actor: commands.Actor) -> Event:
@@ -566,6 +567,7 @@ class Engine:
 
     def group_page(self, group: str, text: str, actor: commands.Actor) -> list[int]:
         """Page every guide of a service zone (by duty post), or `all` guides."""
+        commands.check_radio_text("page", text)
         units = [u for u in self.store.state.units.values() if u.kind == "guide"
                  and (group == "all" or (u.post is not None and any(
                      name == group for name, _ in self.zones.zones_at(*u.post))))]

@@ -150,6 +150,8 @@ def test_a_recalled_guide_is_told_by_radio_and_the_case_goes_to_another(hub) -> 
         wait(lambda: "1001" in seen.state.incidents)
         a.submit("override_triage", "1001", "test").result(5)
         a.submit("dispatch", "1001", "G01").result(5)
+        with pytest.raises(CommandRefused, match="at most 160"):
+            a.submit("page", "G01", "很" * 5_000).result(5)  # a pasted essay is not a page
         a.submit("recall", "1001", "G02 更近").result(5)
         wait(lambda: seen.state.incidents["1001"].status == "triaged")
         assert seen.state.units["G01"].status == "available"

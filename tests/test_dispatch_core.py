@@ -266,6 +266,9 @@ def test_a_guide_recalled_before_arrival_frees_the_case_for_another(state, actor
     state.apply(commands.dispatch_unit(state, case, "G01", 60, actor))
     with pytest.raises(Refusal, match="needs a reason"):
         commands.recall(state, case, "  ", actor)
+    with pytest.raises(Refusal, match="at most 100") as refused:
+        commands.recall(state, case, "x" * 101, actor)  # said on the air: bounded
+    assert refused.value.values == {"what": "reason", "length": "101", "limit": "100"}
     recalled = commands.recall(state, case, "G02 is nearer", actor)
     assert recalled.payload == {"case": case, "unit": "G01", "reason": "G02 is nearer"}
     state.apply(recalled)

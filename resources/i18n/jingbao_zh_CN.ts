@@ -113,67 +113,67 @@
         <translation>回答:/a %1 y(是)或 /a %1 n(否),按问题原意回答</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="100"/>
+        <location filename="../../console/panels.py" line="101"/>
         <source>Select an alert in the queue.</source>
         <translation>请在左侧队列中选择警单。</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="104"/>
+        <location filename="../../console/panels.py" line="105"/>
         <source>Not triaged yet: press T</source>
         <translation>尚未初分:按 T</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="105"/>
+        <location filename="../../console/panels.py" line="106"/>
         <source>No available guide</source>
         <translation>没有空闲的引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="106"/>
+        <location filename="../../console/panels.py" line="107"/>
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="106"/>
+        <location filename="../../console/panels.py" line="107"/>
         <source>Caller</source>
         <translation>报警人</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="107"/>
+        <location filename="../../console/panels.py" line="108"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="107"/>
+        <location filename="../../console/panels.py" line="108"/>
         <source>Recommended guides</source>
         <translation>推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="109"/>
+        <location filename="../../console/panels.py" line="110"/>
         <source>Likely duplicate of (M merge · K not a duplicate)</source>
         <translation>可能重复(M 合并 · K 不是重复)</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="113"/>
+        <location filename="../../console/panels.py" line="114"/>
         <source>Duplicate of</source>
         <translation>重复于</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="113"/>
+        <location filename="../../console/panels.py" line="114"/>
         <source>Merged alerts</source>
         <translation>已合并警单</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="118"/>
+        <location filename="../../console/panels.py" line="119"/>
         <source>Keys: T triage · O override into the program · Enter dispatch #1 · 1–3 pick · P refer police · A refer 120 · C close · J joint · / command line · F1 help</source>
         <translation>按键:T 初分 · O 改判纳入 · Enter 派第1推荐 · 1–3 选择 · P 移交交警 · A 移交120 · C 结案 · J 联合分配 · / 命令行 · F1 帮助</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="137"/>
+        <location filename="../../console/panels.py" line="138"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="108"/>
+        <location filename="../../console/panels.py" line="109"/>
         <source>Assigned unit</source>
         <translation>已派单位</translation>
     </message>
@@ -237,14 +237,14 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="209"/>
-        <location filename="../../console/main_window.py" line="436"/>
-        <location filename="../../console/main_window.py" line="568"/>
+        <location filename="../../console/main_window.py" line="439"/>
+        <location filename="../../console/main_window.py" line="569"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
         <location filename="../../console/main_window.py" line="210"/>
-        <location filename="../../console/main_window.py" line="575"/>
+        <location filename="../../console/main_window.py" line="576"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
@@ -270,7 +270,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="216"/>
-        <location filename="../../console/main_window.py" line="447"/>
+        <location filename="../../console/main_window.py" line="450"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
@@ -281,7 +281,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="220"/>
-        <location filename="../../console/main_window.py" line="449"/>
+        <location filename="../../console/main_window.py" line="452"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
@@ -297,7 +297,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="223"/>
-        <location filename="../../console/main_window.py" line="564"/>
+        <location filename="../../console/main_window.py" line="565"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
@@ -333,7 +333,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="243"/>
-        <location filename="../../console/main_window.py" line="668"/>
+        <location filename="../../console/main_window.py" line="669"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -354,7 +354,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="250"/>
-        <location filename="../../console/main_window.py" line="429"/>
+        <location filename="../../console/main_window.py" line="432"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
@@ -389,124 +389,124 @@
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="402"/>
+        <location filename="../../console/main_window.py" line="405"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="422"/>
+        <location filename="../../console/main_window.py" line="425"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="438"/>
+        <location filename="../../console/main_window.py" line="441"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="443"/>
+        <location filename="../../console/main_window.py" line="446"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="444"/>
+        <location filename="../../console/main_window.py" line="447"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="451"/>
+        <location filename="../../console/main_window.py" line="454"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="464"/>
+        <location filename="../../console/main_window.py" line="467"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="504"/>
+        <location filename="../../console/main_window.py" line="507"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="506"/>
+        <location filename="../../console/main_window.py" line="509"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="521"/>
+        <location filename="../../console/main_window.py" line="523"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="541"/>
+        <location filename="../../console/main_window.py" line="542"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="557"/>
+        <location filename="../../console/main_window.py" line="558"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="559"/>
+        <location filename="../../console/main_window.py" line="560"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="576"/>
+        <location filename="../../console/main_window.py" line="577"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="578"/>
+        <location filename="../../console/main_window.py" line="579"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="583"/>
+        <location filename="../../console/main_window.py" line="584"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="585"/>
-        <location filename="../../console/main_window.py" line="593"/>
-        <location filename="../../console/main_window.py" line="621"/>
+        <location filename="../../console/main_window.py" line="586"/>
+        <location filename="../../console/main_window.py" line="594"/>
+        <location filename="../../console/main_window.py" line="622"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="592"/>
+        <location filename="../../console/main_window.py" line="593"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="607"/>
+        <location filename="../../console/main_window.py" line="608"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="612"/>
+        <location filename="../../console/main_window.py" line="613"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="616"/>
+        <location filename="../../console/main_window.py" line="617"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="634"/>
+        <location filename="../../console/main_window.py" line="635"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="637"/>
+        <location filename="../../console/main_window.py" line="638"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="669"/>
+        <location filename="../../console/main_window.py" line="670"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -577,17 +577,17 @@
 <context>
     <name>RadioLogPanel</name>
     <message>
-        <location filename="../../console/panels.py" line="165"/>
+        <location filename="../../console/panels.py" line="166"/>
         <source>Filter by unit or port</source>
         <translation>按单位或端口筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="166"/>
+        <location filename="../../console/panels.py" line="167"/>
         <source>Raw frames</source>
         <translation>原始帧</translation>
     </message>
     <message>
-        <location filename="../../console/panels.py" line="198"/>
+        <location filename="../../console/panels.py" line="199"/>
         <source>Unknown radios (map with /map): </source>
         <translation>未登记电台(用 /map 登记):</translation>
     </message>
@@ -673,6 +673,11 @@
         <location filename="../../console/texts.py" line="102"/>
         <source>A recall needs a reason (the guide is told it)</source>
         <translation>撤回派遣须填写理由(会通过电台告知引导员)</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="104"/>
+        <source>The text is %1 characters; a radio page takes at most %2</source>
+        <translation>文字共 %1 字,电台呼叫最多 %2 字</translation>
     </message>
 </context>
 <context>
