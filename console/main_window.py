@@ -61,6 +61,7 @@ from dispatch.events import (
 )
 from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
+from dispatch.retirement import REPLICA_MARGIN, SWEEP_EVERY_S, retirable
 from dispatch.search import search
 from dispatch.service_hours import CHINA_TZ
 from dispatch.state import CenterState, UnitStatus
@@ -313,6 +314,9 @@ class MainWindow(QMainWindow):
                                                 "with `jingbao audit verify`: %1")
                                         .replace("%1", digest))
         self._dirty = True
+        if self._ticks % SWEEP_EVERY_S == 0:  # the hub lets them go first (retirement.py)
+            self.state.retire(retirable(self.state, utc_now(),
+                                        self.scenario.ended_kept() + REPLICA_MARGIN))
         if self.emergencies() and self._ticks % EMERGENCY_REPEAT_S == 0:
             self._sound("emergency")  # an emergency rings until acknowledged
         self._ticks += 1

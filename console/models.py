@@ -198,6 +198,8 @@ class QueueModel(_RowsModel):
                 seen = self._seen.get(case)
                 if seen is None or seen[0] != _signature(incident):
                     self._update(incident, seen)
+            for case in self._seen.keys() - self.state.incidents.keys():
+                self._forget(case)
             self._page_out()
         if int(self.now) != self._second and self.rows:
             self._second = int(self.now)
@@ -228,6 +230,17 @@ class QueueModel(_RowsModel):
             self._seen[incident.case] = (self._seen[incident.case][0], None)
         for column in (self.rows, self._keys, self._cells):
             del column[first:]
+        self.endRemoveRows()
+
+    def _forget(self, case: str) -> None:
+        """A case retired from the state (dispatch/retirement.py): its row goes, if shown."""
+        key = self._seen.pop(case)[1]
+        if key is None:
+            return
+        row = bisect.bisect_left(self._keys, key)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        for column in (self.rows, self._keys, self._cells):
+            del column[row]
         self.endRemoveRows()
 
     def _update(self, incident: Incident, seen: tuple[tuple, tuple | None] | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
@@ -22,8 +22,10 @@ from db.models import EventRow, IncidentRow, SnapshotRow, UnitRow
 from db.schema import make_engine, upgrade
 from dispatch import events as ev
 from dispatch.events import Event
+from dispatch.lifecycle import TERMINAL, IncidentStatus
+from dispatch.retirement import retirable
 from dispatch.snapshot import from_document, to_document
-from dispatch.state import CenterState, Incident, Unit
+from dispatch.state import FIRST_CASE_NUMBER, CenterState, Incident, Unit
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,15 @@ def _differ(have: dict[str, Any], want: dict[str, dict[str, Any]]) -> list[str]:
         key for key, row in want.items() if key in have and any(
             _comparable(have[key][c]) != _comparable(v) for c, v in row.items()
             if c != "last_event_id")]
+
+
+def _retired(rows: dict[str, Any], state: CenterState) -> list[str]:
+    """Projected cases the state no longer holds because they were retired: ended, and
+    numbered below the cases the log has opened (a case above is one the log never opened)."""
+    opened = FIRST_CASE_NUMBER + state.cases_opened
+    return [case for case, row in rows.items() if case not in state.incidents
+            and case.isdigit() and int(case) < opened
+            and IncidentStatus(row["status"]) in TERMINAL]
 
 
 def verify_chain(engine: Engine) -> audit.Verdict:
@@ -240,6 +251,17 @@ class EventStore:
         self._upsert(connection, UnitRow, "unit_id", [
             _unit_row(state.units[n], last) for n in sorted(filter(None, units))])
 
+    def retire(self, now: datetime, kept: timedelta) -> list[str]:
+        """Let cases ended `kept` ago go from memory (dispatch/retirement.py); their rows and
+        events stay. Called on the writer thread, as `append` is: the state is replaced by a
+        fork, never changed under a reader."""
+        cases = retirable(self.state, now, kept)
+        if cases:
+            state = self.state.fork(())
+            state.retire(cases)
+            self.state = state
+        return cases
+
     def _upsert(self, connection: Connection, model: type, key: str, rows: list[dict]) -> None:
         """One statement for all rows: a burst of 300 positions costs one upsert, not 300
         SELECT-then-UPDATE round trips."""
@@ -256,6 +278,8 @@ class EventStore:
                 select(IncidentRow.__table__)).mappings()}
             have_units = {r["unit_id"]: r for r in connection.execute(
                 select(UnitRow.__table__)).mappings()}
+        for case in _retired(have_incidents, self.state):
+            want_incidents[case] = have_incidents[case]  # let go from memory, kept as they are
         differ = _differ(have_incidents, want_incidents) + _differ(have_units, want_units)
         missing = (want_incidents.keys() - have_incidents.keys()) | (
             want_units.keys() - have_units.keys())

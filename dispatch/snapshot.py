@@ -43,6 +43,7 @@ def to_document(state: CenterState) -> dict[str, Any]:
         "version": VERSION,
         "last_event_id": state.last_event_id,
         "incident_version": state.incident_version,
+        "cases_opened": state.cases_opened,
         "incidents": [_plain(dataclasses.asdict(i)) for i in state.incidents.values()],
         "units": [_plain(_unit_fields(u)) for u in state.units.values()],
     }
@@ -83,4 +84,6 @@ def from_document(doc: dict[str, Any], roster: list[Unit]) -> CenterState | None
         state.by_alert[incident.alert_id] = incident.case
     state.last_event_id = doc["last_event_id"]
     state.incident_version = doc["incident_version"]
+    # a document written before retirement existed holds every case ever opened
+    state.cases_opened = doc.get("cases_opened", len(doc["incidents"]))
     return state

@@ -16,7 +16,7 @@ from typing import Any
 from dispatch import events as ev
 from dispatch.config import ARRIVAL_GEOFENCE_M
 from dispatch.events import Event
-from dispatch.lifecycle import IncidentStatus, check_transition
+from dispatch.lifecycle import TERMINAL, IncidentStatus, check_transition
 from dispatch.shifts import Shift
 from dispatch.trusted_time import FixTiming, clock_start, judge_fix
 from map import geodesy
@@ -100,6 +100,7 @@ class CenterState:
         self.by_alert: dict[str, str] = {}
         self.last_event_id = 0
         self.incident_version = 0  # bumped on every incident change: views redraw only then
+        self.cases_opened = 0  # case numbers follow it: retired cases leave `incidents`
 
     def apply(self, event: Event) -> None:
         handler = _HANDLERS.get(event.type)
@@ -139,6 +140,22 @@ class CenterState:
             clone.units[unit_id] = copy.copy(self.units[unit_id])  # copy is whole (5× faster)
         return clone
 
+    def retire(self, cases: Iterable[str]) -> list[str]:
+        """Let ended cases go from memory (dispatch/retirement.py); an open case named here
+        stays. Returns the cases let go."""
+        gone = []
+        for case in cases:
+            incident = self.incidents.get(case)
+            if incident is None or incident.status not in TERMINAL:
+                continue
+            del self.incidents[case]
+            if self.by_alert.get(incident.alert_id) == case:
+                del self.by_alert[incident.alert_id]
+            gone.append(case)
+        if gone:
+            self.incident_version += 1
+        return gone
+
     def reset_to(self, other: CenterState) -> None:
         """Become `other` in place, so views holding this object follow a new snapshot."""
         self.__dict__.update(vars(other))
@@ -170,7 +187,8 @@ def _alert_received(state: CenterState, e: Event) -> None:
     content differs (an identical resend never reaches the log): it may be a correction or a
     forgery, so it is kept as its own incident and flagged, and the first keeps the id."""
     p = e.payload
-    case = str(FIRST_CASE_NUMBER + len(state.incidents))
+    case = str(FIRST_CASE_NUMBER + state.cases_opened)
+    state.cases_opened += 1
     loc = p["location"]
     slip_time = datetime.fromisoformat(p["received_at"])
     incident = Incident(
@@ -222,10 +240,11 @@ def _dispatched(state: CenterState, e: Event) -> None:
 
 
 def _page_acked(state: CenterState, e: Event) -> None:
-    case = e.payload.get("case")
-    if case and state.incidents[case].status == IncidentStatus.DISPATCHED and (
-            state.incidents[case].unit_id == e.payload["unit"]):
-        state._move(case, IncidentStatus.ACKNOWLEDGED, e.time)
+    """An ack may come long after its case ended (and was retired): it then changes nothing."""
+    incident = state.incidents.get(e.payload.get("case") or "")
+    if incident is not None and incident.status == IncidentStatus.DISPATCHED and (
+            incident.unit_id == e.payload["unit"]):
+        state._move(incident.case, IncidentStatus.ACKNOWLEDGED, e.time)
 
 
 def _en_route(state: CenterState, e: Event) -> None:

@@ -37,6 +37,7 @@ from dispatch.eligibility import Eligibility, assess_incident
 from dispatch.events import Event, utc_now
 from dispatch.lifecycle import IncidentStatus
 from dispatch.recommend import EtaFunction, etas_with_fallback
+from dispatch.retirement import SWEEP_EVERY_S
 from dispatch.state import CenterState, UnitStatus
 from dispatch.trusted_time import FixTiming, judge_fix
 from hub.console_link import CONSOLE_PATH, ConsoleLink
@@ -119,6 +120,8 @@ class Engine:
         self.rules = rules or scenario.rules()
         self.clock_policy = scenario.clock_policy()
         self.fix_margin_m = scenario.fix_region_margin_m()
+        self.ended_kept = scenario.ended_kept()
+        self._next_sweep = 0.0  # loop time of the next look for ended cases to retire
         self.travel = travel or TravelModel()
         self.zones = ServiceZones(scenario.zones)
         self.road_etas = road_etas
@@ -249,12 +252,24 @@ class Engine:
 
     async def _check_clocks(self) -> None:
         try:
+            if self.loop.time() >= self._next_sweep:
+                self._next_sweep = self.loop.time() + SWEEP_EVERY_S
+                await self.retire_ended()
             self.paging.tick(self._actor("system:pager"))
             clock = self._actor("system:clock")
             await self._decide(lambda state: commands.clock_alarms(state, utc_now(), clock,
                                                                    self.clock_policy))
         except Exception:  # a storage fault must not stop the watch
             log.exception("clock and pager check failed")
+
+    async def retire_ended(self) -> None:
+        """Ended cases leave memory after the scenario's `ended_kept_hours`, on the writer
+        thread so the state is never replaced under an append."""
+        retired = await self.loop.run_in_executor(
+            self._writer, self.store.retire, utc_now(), self.ended_kept)
+        if retired:
+            log.info("%d ended case(s) left memory (the log keeps them): %s", len(retired),
+                     ", ".join(retired[:10]))
 
     # -- writing ----------------------------------------------------------------------------
     def _append_and_notify(self, events: list[Event]) -> list[Event]:

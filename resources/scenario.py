@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,6 +26,7 @@ from dispatch.config import (
     program_calendar,
 )
 from dispatch.lifecycle import IncidentStatus
+from dispatch.retirement import DEFAULT_KEPT
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.shifts import Shift, parse_shift
 from dispatch.state import Unit
@@ -81,6 +83,11 @@ class Scenario:
         if not 0 <= margin <= 1000:
             raise ValueError("program.fix_region_margin_km must be between 0 and 1000")
         return margin * 1000
+
+    def ended_kept(self) -> timedelta:
+        """How long an ended case stays in live states (`program.ended_kept_hours`)."""
+        return timedelta(hours=float(self.program.get(
+            "ended_kept_hours", DEFAULT_KEPT.total_seconds() / 3600)))
 
     def clock_policy(self) -> ClockPolicy:
         """The 8-minute clock as the program configures it (`program.clock`): `warn_min`,

@@ -26,6 +26,7 @@ from pydantic import (
 from dispatch.clocks import DEFAULT_CLOCK
 from dispatch.config import DEFAULT_RADIO_STATUS
 from dispatch.lifecycle import IncidentStatus
+from dispatch.retirement import DEFAULT_KEPT
 from radio.ports import PROTOCOLS as PORT_PROTOCOLS
 
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -117,6 +118,10 @@ class ProgramModel(_Strict):
     calendar: dict[Year, CalendarYearModel] | None = Field(
         None, description="working-calendar years newer than the bundled one, by year")
     fix_region_margin_km: float = Field(10.0, ge=0, le=1000)
+    ended_kept_hours: float = Field(
+        DEFAULT_KEPT.total_seconds() / 3600, gt=0, le=24 * 31,
+        description="how long an ended case stays in the live state and the consoles' queue "
+                    "before only the log (review, reports) holds it")
     clock: ClockModel | None = None
 
 
