@@ -24,6 +24,8 @@ from nats.js.api import DeliverPolicy
 from db.schema import make_engine
 from db.store import EventStore, StorageUnavailable
 from dispatch.alerts import SlipRejected
+from dispatch.events import utc_now
+from dispatch.retirement import REPLICA_MARGIN, SWEEP_EVERY_S, retirable
 from hub.console_link import CONSOLE_PATH, ConsoleLink, ConsoleSession
 from hub.fanout import subjects
 from hub.feed import FEED_PATH, Accepted, feed_handler
@@ -76,6 +78,7 @@ class EdgeHub:
         self._applier: asyncio.Task | None = None
         self.feed_port = 0
         self._host = "127.0.0.1"
+        self._next_sweep = 0.0  # loop time of the next look for ended cases to retire
 
     @property
     def url(self) -> str:
@@ -171,6 +174,10 @@ class EdgeHub:
             self.store.state.apply(event)
         if events:
             self.console_link.events_appended(events)
+        if self.loop.time() >= self._next_sweep:  # a replica: after the serving hub
+            self._next_sweep = self.loop.time() + SWEEP_EVERY_S
+            state = self.store.state
+            state.retire(retirable(state, utc_now(), self.scenario.ended_kept() + REPLICA_MARGIN))
 
     # -- asking the serving hub ------------------------------------------------------------------
     async def ask(self, kind: str, request: dict) -> dict:
