@@ -44,21 +44,45 @@ CHUNK_S = 100  # seconds of fixes per transaction while generating
 FULL_DAY = 300 * 86_400
 
 
-def rows(first_id: int, start: datetime, seconds: int) -> list[dict]:
-    """Fix rows as the store writes them (the chain's hashes are placeholders: nothing here
-    verifies, and hashing millions of rows would only slow the set-up)."""
+PATROL_S, RIDE_S, LEG_S = 1800, 480, 60  # each half hour a unit rides 8 min, then stands
+SPEED_MS = 8.0  # 29 km/h, turning left every minute: a 480 m square, twice
+HEADINGS = ((1, 0), (0, 1), (-1, 0), (0, -1))
+
+
+def place(n: int, s: int) -> tuple[float, float]:
+    """Unit n's position at second s of its day: at its post (a few metres of GPS jitter)
+    or riding a square patrol round it; the units start their patrols at different times."""
+    x = y = 0.0
+    t = (s + 37 * n) % PATROL_S
+    if t < RIDE_S:
+        leg, into = divmod(t, LEG_S)
+        for k in range(leg % 4):
+            x, y = x + HEADINGS[k][0] * LEG_S * SPEED_MS, y + HEADINGS[k][1] * LEG_S * SPEED_MS
+        dx, dy = HEADINGS[leg % 4]
+        x, y = x + dx * into * SPEED_MS, y + dy * into * SPEED_MS
+    jitter = (n * 7919 + s * 104_729) % 7 - 3
+    return (122.0 + (n % 20) * 0.015 + (x + jitter) / 96_300,
+            29.95 + (n // 20) * 0.012 + (y + jitter) / 111_195)
+
+
+def rows(first_id: int, start: datetime, first_s: int, seconds: int,
+         overview: tracks.Overview) -> list[dict]:
+    """Fix rows as the store writes them, overview marks included (the chain's hashes are
+    placeholders: nothing here verifies, and hashing millions of rows would only slow the
+    set-up)."""
     out, next_id = [], first_id
-    for s in range(seconds):
+    for s in range(first_s, first_s + seconds):
         when = start + timedelta(seconds=s)
         for n in range(UNITS):
+            lon, lat = place(n, s)
             out.append({"id": next_id, "time": when + timedelta(microseconds=n),
-                        "unit": f"U{n:03d}", "lon": 122.1 + n * 1e-4 + s * 1e-6,
-                        "lat": 30.0 + n * 1e-5, "speed_kmh": 20.0, "course": 90.0,
-                        "radio_status": 0, "fix_time": None, "actor": "radio:bench",
-                        "workstation": "bench", "idempotency_key": None, "payload": None,
-                        "prev_hash": "0" * 64, "hash": "0" * 64,
-                        "overview": s % tracks.OVERVIEW_S == 0})
+                        "unit": f"U{n:03d}", "lon": lon, "lat": lat, "speed_kmh": 20.0,
+                        "course": 90.0, "radio_status": 0, "fix_time": None,
+                        "actor": "radio:bench", "workstation": "bench",
+                        "idempotency_key": None, "payload": None, "prev_hash": "0" * 64,
+                        "hash": "0" * 64, "overview": False})
             next_id += 1
+    overview.last.update(overview.mark(out))
     return out
 
 
@@ -72,9 +96,10 @@ def generate(url: str, seconds: int) -> int:
     partitions.ensure([evening, day_start])
     next_id = 1
     morning = day_start + timedelta(seconds=min(8 * 3600, 86_400 - seconds))  # from 08:00
+    overview = tracks.Overview()
     for start, length in ((evening, seconds // 10), (morning, seconds)):
         for s in range(0, length, CHUNK_S):
-            batch = rows(next_id, start + timedelta(seconds=s), min(CHUNK_S, length - s))
+            batch = rows(next_id, start, s, min(CHUNK_S, length - s), overview)
             with engine.begin() as connection:
                 tracks.write(connection, batch)
             next_id += len(batch)

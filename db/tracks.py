@@ -15,11 +15,13 @@ The log as a whole is the two tables merged by id (`log_rows`).
 from __future__ import annotations
 
 import heapq
-from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
+from math import cos, radians
 from typing import Any, NamedTuple
 
+import numpy as np
 from sqlalchemy import Connection, Engine, bindparam, select, text
 
 from db import bulk
@@ -36,10 +38,24 @@ KEY_CHUNK = 500  # keys per IN (…) lookup
 # A bridge resends a batch the hub did not acknowledge when its link comes back; a fix whose
 # key is older than this is not looked for (each day's partition is one more index to probe)
 RESEND_WINDOW = timedelta(days=2)
-# A day's map draws one fix per unit per this many seconds: at 1 Hz a day of 300 units is 26
-# million fixes, a page no browser opens and a read no map can wait for; 15 s still follows
-# every street a rider took. The store marks such fixes as it writes (`overview`).
-OVERVIEW_S = 15.0
+# A day's map draws a unit's track through its overview fixes, which the store marks as it
+# writes: a fix at least OVERVIEW_M from the unit's last overview fix, or OVERVIEW_S after it.
+# Every fix then lies within OVERVIEW_M of the drawn line (it is that close to the overview fix
+# before it, where the line's next segment starts): under a pixel at the zoom the day map opens
+# at (12: 33 m a pixel at 30°N), five at its deepest basemap zoom (15). A unit standing at its
+# post (GPS jitter is a few metres) adds a fix every OVERVIEW_S; one riding at 30 km/h every
+# 2.4 s. At 1 Hz a day of 300 units is 26 million fixes, a page no browser opens; a time step
+# alone (one fix per 15 s) cut corners by up to 100 m at 50 km/h and drew a standing unit 5,760
+# times a day.
+OVERVIEW_M = 20.0
+OVERVIEW_S = 300.0
+METRES_PER_DEGREE = 111_195.0  # of latitude; of longitude times cos(latitude)
+VACUUM_EVERY = "autovacuum_vacuum_insert_scale_factor = 0.01"  # a day partition's (see below)
+COPY_HEADER, COPY_TRAILER = 19, 2  # bytes around the rows of a binary COPY
+# A row of `COPY (SELECT lon, lat …) TO STDOUT (FORMAT BINARY)`: field count, then each
+# field's length and its big-endian double
+COPY_LON_LAT = np.dtype([("fields", "V2"), ("lon_size", "V4"), ("lon", ">f8"),
+                         ("lat_size", "V4"), ("lat", ">f8")])
 
 
 class LogRow(NamedTuple):
@@ -97,22 +113,29 @@ def to_event(row: LogRow | Any) -> Event:
 
 
 class Overview:
-    """When each unit's last overview fix was taken, to mark the next one while writing."""
+    """Each unit's last overview fix (time, lon, lat), to mark the next one while writing."""
 
     def __init__(self) -> None:
-        self.last: dict[str, datetime] = {}
+        self.last: dict[str, tuple[datetime, float, float]] = {}
 
-    def mark(self, rows: list[dict[str, Any]]) -> dict[str, datetime]:
-        """Set `overview` on the rows due one; returns the new last times, for the caller to
-        keep once its transaction has committed (a failed batch leaves them as they were)."""
-        taken: dict[str, datetime] = {}
+    def mark(self, rows: list[dict[str, Any]]) -> dict[str, tuple[datetime, float, float]]:
+        """Set `overview` on the rows due one (`OVERVIEW_M`, `OVERVIEW_S`); returns the new
+        last fixes, for the caller to keep once its transaction has committed (a failed batch
+        leaves them as they were)."""
+        taken: dict[str, tuple[datetime, float, float]] = {}
         step = timedelta(seconds=OVERVIEW_S)
         for row in rows:
-            unit, moment = row["unit"], row["time"]
+            unit, moment, lon, lat = row["unit"], row["time"], row["lon"], row["lat"]
             last = taken.get(unit) or self.last.get(unit)
-            if last is None or moment - last >= step:
-                row["overview"], taken[unit] = True, moment
+            if last is None or moment - last[0] >= step or _far(last[1], last[2], lon, lat):
+                row["overview"], taken[unit] = True, (moment, lon, lat)
         return taken
+
+
+def _far(lon0: float, lat0: float, lon: float, lat: float) -> bool:
+    """At least OVERVIEW_M apart (equirectangular: exact to a millimetre over such spans)."""
+    dx = (lon - lon0) * cos(radians(lat0))
+    return (dx * dx + (lat - lat0) ** 2) * METRES_PER_DEGREE ** 2 >= OVERVIEW_M ** 2
 
 
 # -- days and partitions ---------------------------------------------------------------------
@@ -131,10 +154,15 @@ def partition_name(day: date) -> str:
 
 
 def create_partition(connection: Connection, day: date) -> None:
+    """A day's partition. Autovacuum visits it after every 1% of a day's rows rather than 20%
+    (PostgreSQL's default for inserts): vacuum is what marks pages all-visible, so a day map
+    reads the covering overview index alone (index-only) instead of fetching each overview fix
+    from its own heap page, and a finished day keeps at most its last 1% unmarked."""
     start, end = day_bounds(day)
     connection.execute(text(
         f"CREATE TABLE IF NOT EXISTS {partition_name(day)} PARTITION OF positions "
-        f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"))
+        f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}') "
+        f"WITH ({VACUUM_EVERY})"))
 
 
 class Partitions:
@@ -219,29 +247,53 @@ def last_row(connection: Connection) -> tuple[int, str] | None:
 
 
 def overview_tracks(engine: Engine, start: datetime, end: datetime,
-                    ) -> dict[str, tuple[array, array]]:
+                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each unit's overview fixes received in [start, end), in time order, as arrays of
-    longitudes and latitudes (16 bytes a fix): one range read of the partial index (a
-    fifteenth of the fixes at 1 Hz), streamed. On PostgreSQL, where days
-    of millions of fixes live, rows come straight from a psycopg server-side cursor: three
-    times faster than Core rows (measured on 75,600 rows: 0.18 s against 0.52 s)."""
+    longitudes and latitudes. On PostgreSQL, where days of millions of fixes live, two reads
+    of the covering partial index (migration 0009) in one snapshot: each unit's count, then
+    every longitude and latitude in unit and time order as one binary COPY that numpy reads
+    whole (26 bytes a fix, no Python object per row)."""
     bounds = (start.astimezone(UTC), end.astimezone(UTC))
-    out: dict[str, tuple[array, array]] = {}
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
-            cursor = connection.connection.driver_connection.cursor(name="overview")
-            cursor.execute("SELECT unit, lon, lat FROM positions WHERE overview AND time >= %s"
-                           " AND time < %s ORDER BY unit, time", bounds)
-            rows: Iterable[Any] = iter(lambda: cursor.fetchmany(50_000), [])
+            units, lons, lats = _overview_copy(
+                connection.execution_options(isolation_level="REPEATABLE READ"), bounds)
         else:
-            query = (select(POSITIONS.c.unit, POSITIONS.c.lon, POSITIONS.c.lat)
-                     .where(POSITIONS.c.overview, POSITIONS.c.time >= bounds[0],
-                            POSITIONS.c.time < bounds[1])
-                     .order_by(POSITIONS.c.unit, POSITIONS.c.time))
-            rows = connection.execution_options(yield_per=20_000).execute(query).partitions()
-        for chunk in rows:
-            for unit, lon, lat in chunk:
-                lons, lats = out.get(unit) or out.setdefault(unit, (array("d"), array("d")))
-                lons.append(lon)
-                lats.append(lat)
+            units, lons, lats = _overview_rows(connection, bounds)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    first = 0
+    for unit, count in units:
+        out[unit] = (lons[first:first + count], lats[first:first + count])
+        first += count
     return out
+
+
+def _overview_copy(connection: Connection, bounds: tuple[datetime, datetime],
+                   ) -> tuple[list[tuple[str, int]], np.ndarray, np.ndarray]:
+    where = "FROM positions WHERE overview AND time >= %(start)s AND time < %(end)s"
+    values = {"start": bounds[0], "end": bounds[1]}
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(f"SELECT unit, count(*) {where} GROUP BY unit ORDER BY unit", values)
+        units = cursor.fetchall()
+        data = bytearray()
+        with cursor.copy(f"COPY (SELECT lon, lat {where} ORDER BY unit, time) TO STDOUT "
+                         "(FORMAT BINARY)", values) as copy:
+            for block in copy:
+                data += block
+    total = sum(count for _, count in units)
+    if len(data) != COPY_HEADER + total * COPY_LON_LAT.itemsize + COPY_TRAILER:
+        raise RuntimeError(f"overview COPY: {len(data)} bytes for {total} fixes")
+    fixes = np.frombuffer(data, COPY_LON_LAT, total, COPY_HEADER)
+    return units, fixes["lon"].astype(float), fixes["lat"].astype(float)
+
+
+def _overview_rows(connection: Connection, bounds: tuple[datetime, datetime],
+                   ) -> tuple[list[tuple[str, int]], np.ndarray, np.ndarray]:
+    query = (select(POSITIONS.c.unit, POSITIONS.c.lon, POSITIONS.c.lat)
+             .where(POSITIONS.c.overview, POSITIONS.c.time >= bounds[0],
+                    POSITIONS.c.time < bounds[1])
+             .order_by(POSITIONS.c.unit, POSITIONS.c.time))
+    rows = connection.execute(query).all()
+    units = [(unit, len(list(group))) for unit, group in groupby(r.unit for r in rows)]
+    return (units, np.array([r.lon for r in rows], float), np.array([r.lat for r in rows], float))

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import folium
+import numpy as np
 from branca.element import Template
 from folium.map import Layer
 from folium.plugins import HeatMap
@@ -37,6 +38,7 @@ OUTCOME_COLOURS = {S.CLOSED: "#2ca02c", S.CLAIM_FILED: "#2ca02c", S.REFERRED_POL
                    S.REFERRED_120: "#9467bd", S.DUPLICATE: "#c7c7c7", S.CANCELLED: "#c7c7c7"}
 OPEN_COLOUR = "#d62728"
 TRACK_COLOURS = ("#1f77b4", "#ff7f0e", "#17becf", "#bcbd22", "#8c564b", "#e377c2")
+TRACK_SCALE = 1_000_000  # tracks go into the page in millionths of a degree
 Track = tuple[Sequence[float], Sequence[float]]  # a unit's longitudes and latitudes, in order
 
 
@@ -64,34 +66,52 @@ def _popup(incident: Incident) -> str:
 
 
 class TrackLayer(Layer):
-    """Every track in one GeoJSON layer whose text is written here once, point by point from
-    the arrays: folium's PolyLine checks each point in Python and its GeoJson keeps the whole
-    document as dicts, and a day of 300 units draws 1.7 million points."""
+    """Every track in one layer, written into the page as whole numbers: a unit's longitudes
+    and latitudes in millionths of a degree (0.1 m, far under a pixel at any zoom), the first
+    in full and each next one as the step from the one before, which a few lines of script
+    add up into polylines. numpy does the arithmetic and the text is one join of integers per
+    track: GeoJSON of 1.7 million points as repr'd floats took most of export-map's time and
+    made an 80 MB page (measured, bench/export_day.py); a step between overview fixes is a few
+    digits."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.geoJson({{ this.document }}, {
-                style: function (f) { return {color: f.properties.colour, weight: 2}; }
-            }).bindTooltip(function (layer) { return layer.feature.properties.unit; });
+            var {{ this.get_name() }} = L.featureGroup();
+            {{ this.document }}.forEach(function (t) {
+                var x = 0, y = 0, points = new Array(t.x.length);
+                for (var i = 0; i < t.x.length; i++) {
+                    x += t.x[i];
+                    y += t.y[i];
+                    points[i] = [y / {{ this.scale }}, x / {{ this.scale }}];
+                }
+                L.polyline(points, {color: t.colour, weight: 2}).bindTooltip(t.unit)
+                    .addTo({{ this.get_name() }});
+            });
         {% endmacro %}
     """)
 
     def __init__(self, tracks: Mapping[str, Track], gcj02: bool) -> None:
         super().__init__(name="轨迹 tracks", overlay=True)
         self._name = "TrackLayer"
-        features = []
+        self.scale = TRACK_SCALE
+        drawn = []
         for n, (unit, (lons, lats)) in enumerate(sorted(tracks.items())):
             if len(lons) < 2:
                 continue
             if gcj02:
-                lons, lats = (a.tolist() for a in wgs84_to_gcj02(lons, lats))
+                lons, lats = wgs84_to_gcj02(lons, lats)
             # escaped for the page: a roster's unit id must not close the script
-            properties = json.dumps({"unit": html.escape(unit), "colour": TRACK_COLOURS[
+            head = json.dumps({"unit": html.escape(unit), "colour": TRACK_COLOURS[
                 n % len(TRACK_COLOURS)]}, ensure_ascii=False).replace("<", "\\u003c")
-            line = ",".join(f"[{x!r},{y!r}]" for x, y in zip(lons, lats, strict=True))
-            features.append(f'{{"type":"Feature","properties":{properties},'
-                            f'"geometry":{{"type":"LineString","coordinates":[{line}]}}}}')
-        self.document = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+            drawn.append(f'{head[:-1]},"x":[{_steps(lons)}],"y":[{_steps(lats)}]}}')
+        self.document = "[" + ",".join(drawn) + "]"
+
+
+def _steps(degrees: Sequence[float]) -> str:
+    """The track's first coordinate in millionths of a degree, then each step from the one
+    before: their running sum gives every point back exactly."""
+    whole = np.rint(np.asarray(degrees, dtype=float) * TRACK_SCALE).astype(np.int64)
+    return ",".join(map(str, np.diff(whole, prepend=0).tolist()))
 
 
 def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
 from dispatch import commands
 from dispatch import events as ev
@@ -56,10 +58,21 @@ def test_export_shows_the_day_only_and_needs_no_internet(tmp_path) -> None:
     assert "演示数据" in page
 
 
+def drawn_tracks(page: str) -> dict[str, list[tuple[float, float]]]:
+    """The tracks as the page's script draws them: running sums of millionths of a degree."""
+    document = re.search(r"L\.featureGroup\(\);\s*(\[.*?\])\.forEach", page, re.S)
+    assert document is not None
+    return {t["unit"]: list(zip(accumulate(x / 1e6 for x in t["x"]),
+                                accumulate(y / 1e6 for y in t["y"]), strict=True))
+            for t in json.loads(document.group(1))}
+
+
 def test_tracks_of_the_day_are_drawn() -> None:
     fmap, _ = build_day_map(day_events(), scenarios.load(), DAY)
-    html = fmap.get_root().render()
-    assert "122.104" in html  # the last fix of G01's track
+    (unit, points), = drawn_tracks(fmap.get_root().render()).items()
+    assert unit == "G01"
+    assert [(round(x, 6), round(y, 6)) for x, y in points] == [
+        (122.100, 30.02), (122.101, 30.02), (122.102, 30.02), (122.103, 30.02), (122.104, 30.02)]
 
 
 def test_the_page_renders_in_a_browser_without_network(tmp_path) -> None:
@@ -95,5 +108,6 @@ def test_a_gcj02_pack_moves_the_overlays_onto_its_datum(tmp_path) -> None:
     pack = MBTilesSource(make_mbtiles(tmp_path / "g.mbtiles", zooms=[10, 11], datum="gcj02"))
     html = build_day_map(day_events(), scenarios.load(), DAY, pack)[0].get_root().render()
     lon, lat = wgs84_to_gcj02(122.104, 30.02)  # G01's last fix, as the GCJ-02 tiles draw it
-    assert f"{float(lat):.4f}"[:6] in html and f"{float(lon):.4f}"[:7] in html
-    assert "[30.02, 122.104]" not in html
+    last = drawn_tracks(html)["G01"][-1]
+    assert abs(last[0] - float(lon)) < 1e-6 and abs(last[1] - float(lat)) < 1e-6
+    assert abs(last[0] - 122.104) > 1e-3  # moved: GCJ-02 is a few hundred metres off here

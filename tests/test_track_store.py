@@ -5,6 +5,7 @@ PostgreSQL partitions by day, and reads of a day touch only that day."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from dispatch.service_hours import CHINA_TZ
 from resources import scenario as scenarios
 from tests.conftest import make_units
 from tests.dbfixtures import _pg_database
+from tests.test_day_map import drawn_tracks
 from tests.test_dispatch_core import SLIP
 
 DAY = date(2026, 11, 25)
@@ -200,12 +202,13 @@ def test_day_tracks_hold_the_day_only_one_fix_per_step_in_order(db_url) -> None:
              ("G01", "G02")]
     before = [fix("P01", 500, start - timedelta(seconds=1))]  # the evening before
     store.append(before + batch)
-    assert tracks.OVERVIEW_S == 15.0
+    assert (tracks.OVERVIEW_M, tracks.OVERVIEW_S) == (20.0, 300.0)
     def points(day: date) -> dict[str, list[tuple[float, float]]]:
         return {unit: list(zip(lons, lats, strict=True))
                 for unit, (lons, lats) in days.day_tracks(store.engine, day).items()}
 
-    expected = [(122.1 + k / 1e4, 30.02) for k in (0, 15, 30, 45)]
+    # a step of 1e-4° east at 30.02°N is 9.63 m: every third fix is 28.9 m from the last kept
+    expected = [(122.1 + k / 1e4, 30.02) for k in range(0, 60, 3)]
     assert points(DAY) == {"G01": expected, "G02": expected}
     assert points(DAY - timedelta(days=1)) == {"P01": [(122.1 + 500 / 1e4, 30.02)]}
     store.close()
@@ -248,9 +251,10 @@ def test_export_map_draws_the_day_from_the_database(tmp_path, actor) -> None:
 
     assert "0 incidents on 2026-11-23" in export(DAY - timedelta(days=2))  # nothing that day
     assert "2 incidents on 2026-11-25" in export(DAY)
-    page = out.read_text(encoding="utf-8")
-    assert str(122.1 + 15 / 1e4) in page  # G01's overview fix at 15 s
-    assert "G01" in page and "G02" not in page  # the tracks' tooltips: not the evening's
+    drawn = drawn_tracks(out.read_text(encoding="utf-8"))
+    assert list(drawn) == ["G01"]  # not G02, whose fixes were the evening before
+    assert [(round(x, 6), y) for x, y in drawn["G01"]] == [  # 9.63 m a step: every third
+        (round(122.1 + k / 1e4, 6), 30.02) for k in range(0, 30, 3)]
 
 
 def test_a_large_batch_of_events_reads_back_as_written(db_url, actor) -> None:
@@ -267,3 +271,38 @@ def test_a_large_batch_of_events_reads_back_as_written(db_url, actor) -> None:
         (e.type, e.payload, e.idempotency_key) for e in batch]
     assert verify_chain(reopened.engine).problems == []
     reopened.close()
+
+
+def test_every_fix_lies_within_the_bound_of_the_overview_line() -> None:
+    """A guide stands at its post (1 m of jitter) for ten minutes, then rides 10 s east and
+    10 s north: the standing keeps a fix every OVERVIEW_S, the ride one per 20 m, and no fix
+    of the 621 is more than 20 m from the line through the kept ones."""
+    start = datetime(2026, 11, 25, 8, tzinfo=UTC)
+    path = [(122.1 + (1e-5 if s % 2 else 0.0), 30.02) for s in range(600)]
+    path += [(122.1 + k / 1e4, 30.02) for k in range(11)]  # seconds 600-610, 9.63 m a step
+    path += [(122.101, 30.02 + k / 1e4) for k in range(1, 11)]  # 611-620, 11.12 m a step
+    rows = [{"unit": "G01", "time": start + timedelta(seconds=s), "lon": lon, "lat": lat,
+             "overview": False} for s, (lon, lat) in enumerate(path)]
+    overview = tracks.Overview()
+    overview.last.update(overview.mark(rows[:300]))
+    overview.last.update(overview.mark(rows[300:]))  # the next batch goes on from the last
+    kept = [s for s, row in enumerate(rows) if row["overview"]]
+    # east: 0 m, 28.9 m, 57.8 m, 86.7 m; the corner is 9.6 m on; north of it, 24.2 m (14.7 m
+    # a second earlier), then every second step (22.2 m)
+    assert kept == [0, 300, 600, 603, 606, 609, 612, 614, 616, 618, 620]
+    line = [path[s] for s in kept]
+    assert max(_metres_to_line(point, line) for point in path) < tracks.OVERVIEW_M
+
+
+def _metres_to_line(point: tuple[float, float], line: list[tuple[float, float]]) -> float:
+    """Distance from a point to a polyline, on a local flat projection at 30.02°N."""
+    scale = (111_195.0 * math.cos(math.radians(30.02)), 111_195.0)
+    px, py = (point[0] * scale[0], point[1] * scale[1])
+    best = math.inf
+    for (ax, ay), (bx, by) in zip(line, line[1:], strict=False):
+        ax, ay, bx, by = ax * scale[0], ay * scale[1], bx * scale[0], by * scale[1]
+        span = (bx - ax) ** 2 + (by - ay) ** 2
+        t = 0.0 if span == 0 else max(0.0, min(1.0, ((px - ax) * (bx - ax)
+                                                     + (py - ay) * (by - ay)) / span))
+        best = min(best, math.hypot(px - ax - t * (bx - ax), py - ay - t * (by - ay)))
+    return best
