@@ -15,6 +15,7 @@ if a console lost, doubled or reordered an event, or the hub died; latency and m
 reported, not judged, since a noisy shared machine makes them wander.
 
     .venv/bin/python bench/center_load.py [--consoles 10] [--units 300] [--alerts-per-s 5]
+                                          [--case-minutes 1] [--kept-minutes 2]
                                           [--minutes 10] [--gateways 3]
 """
 
@@ -41,8 +42,8 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from console.hub_client import Credentials, HubClient  # noqa: E402
-from db.models import EventRow, PositionRow  # noqa: E402
+from console.hub_client import CommandRefused, Credentials, HubClient  # noqa: E402
+from db.models import EventRow, IncidentRow, PositionRow  # noqa: E402
 from db.schema import make_engine, upgrade  # noqa: E402
 from dispatch import events as ev  # noqa: E402
 from hub.center import simulated_guides  # noqa: E402
@@ -62,9 +63,10 @@ TICK_S = os.sysconf("SC_CLK_TCK")
 
 
 # -- set-up ------------------------------------------------------------------------------------
-def scenario_file(folder: Path, units: int) -> Path:
-    """The demo scenario with `units` guides (fleet 100, radios 1001…) spread over its posts;
-    its relative paths made absolute, since the copy lives elsewhere."""
+def scenario_file(folder: Path, units: int, kept_minutes: float) -> Path:
+    """The demo scenario with `units` guides (fleet 100, radios 1001…) spread over its posts,
+    ended cases kept `kept_minutes` in memory; its relative paths made absolute, since the
+    copy lives elsewhere."""
     demo = scenarios.DEMO_SCENARIO
     doc = json.loads(demo.read_text(encoding="utf-8"))
     for key in PATH_KEYS:
@@ -74,6 +76,7 @@ def scenario_file(folder: Path, units: int) -> Path:
     doc["units"] = [{"unit_id": f"G{n:03d}", "name": f"引导员{n:03d}", "kind": "guide",
                      "fleet": 100, "radio_id": str(1000 + n), "post": posts[n % len(posts)]}
                     for n in range(1, units + 1)]
+    doc.setdefault("program", {})["ended_kept_hours"] = kept_minutes / 60
     path = folder / "center_load.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
@@ -211,6 +214,42 @@ class Feed:
                 else:
                     self.refused += 1
                 n += 1
+
+
+@dataclass
+class Desk:
+    """A dispatcher ending cases: each is referred `case_s` after its receipt, through a
+    console's session like any command. A real desk ends its cases, so the open cases stay
+    level and ended ones retire from memory (dispatch/retirement.py); without it the hub
+    would only show that open cases cost memory. Reads what is open from the projection."""
+
+    url: str
+    client: HubClient
+    case_s: float
+    stop: threading.Event = field(default_factory=threading.Event)
+    ended: int = 0
+    refused: int = 0
+
+    def run(self) -> None:
+        database = make_engine(self.url)
+        first_seen: dict[str, float] = {}  # the desk's own clock: no time zones to mind
+        try:
+            while not self.stop.wait(1.0):
+                with database.connect() as connection:
+                    cases = connection.execute(select(IncidentRow.case).where(
+                        IncidentRow.status == "received")).scalars().all()
+                now = time.monotonic()
+                due = [case for case in cases
+                       if now - first_seen.setdefault(case, now) >= self.case_s]
+                for future in [self.client.submit("refer", case, "referred_police")
+                               for case in due]:
+                    try:
+                        future.result(10)
+                        self.ended += 1
+                    except (CommandRefused, TimeoutError):
+                        self.refused += 1
+        finally:
+            database.dispose()
 
 
 class DropCounter(logging.Handler):
@@ -440,7 +479,7 @@ def open_consoles(bases: list[str], roster,
 
 def run(args: argparse.Namespace, folder: Path) -> int:
     url = f"sqlite:///{folder}/center.sqlite3"
-    scenario_path = scenario_file(folder, args.units)
+    scenario_path = scenario_file(folder, args.units, args.kept_minutes)
     scenario = scenarios.load(scenario_path)
     add_user(url)
     drops = DropCounter()
@@ -465,11 +504,16 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         consoles, clients = open_consoles(bases, scenario.roster, args.consoles)
         first = last_event_id(url)
         feeder = threading.Thread(target=feed.run, name="110", daemon=True)
+        desk = Desk(url, clients[0], args.case_minutes * 60)
+        ending = threading.Thread(target=desk.run, name="desk", daemon=True)
         for sim in sims:
             sim.start()
         feeder.start()
+        if args.case_minutes > 0:
+            ending.start()
         samples = watch(hub, args.minutes * 60)
         feed.stop.set()
+        desk.stop.set()
         for sim in sims:
             sim.stop()
         feeder.join(timeout=15)
@@ -486,6 +530,11 @@ def run(args: argparse.Namespace, folder: Path) -> int:
           f"{samples.seconds / 60:.1f} min (asked {args.minutes:g}); seed {args.seed}; {url}")
     print_events(url, first, last, samples, drops.count)
     print_feed(feed, samples.seconds)
+    retired = sum(int(line.split(" ended case")[0].rsplit(" ", 1)[-1]) for line in (
+        folder / "hub.log").read_text(errors="replace").splitlines() if " ended case" in line)
+    print(f"cases ended by the desk {args.case_minutes:g} min after receipt: {desk.ended:,} "
+          f"({desk.refused} refused); retired from the hub's memory {args.kept_minutes:g} min "
+          f"after they ended: {retired:,}")
     whole = report_consoles(consoles, first, last, waited)
     if samples.cpu_end:
         print_hub(samples, feed.acked)
@@ -508,6 +557,13 @@ def main() -> int:
                         help="radio gateways (ptys) the units are spread over: one serial "
                              "line cannot carry 300 reports a second, and one pty burst of "
                              "300 overflows while the hub is busy (reports dropped)")
+    parser.add_argument("--case-minutes", type=float, default=1.0,
+                        help="a desk (console 1) refers each case this long after its receipt; "
+                             "0: cases stay open and the hub's memory grows with them")
+    parser.add_argument("--kept-minutes", type=float, default=2.0,
+                        help="the scenario's ended_kept_hours, in minutes: how long an ended "
+                             "case stays in memory (12 h in a center; short here to reach the "
+                             "steady state within the run)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--edge", metavar="NATS_URL",
                         help="also run an edge hub following the serving hub through NATS "
