@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from statistics import median
 
+from sqlalchemy import Connection, Engine, text
 from storebench import UNITS, database, roster_factory, spread, unit_spec
 
 from db import tracks
@@ -103,29 +104,57 @@ def generate(url: str, seconds: int) -> int:
             with engine.begin() as connection:
                 tracks.write(connection, batch)
             next_id += len(batch)
+    alerts = alert_rows(next_id, day_start + timedelta(hours=8), 40, timedelta(minutes=20))
+    with engine.begin() as connection:
+        connection.execute(EventRow.__table__.insert(), alerts)
+        add_snapshot(connection, [], alerts[-1]["id"] - SNAPSHOT_EVERY,
+                     day_start - timedelta(days=1))
+    settle(engine)
+    engine.dispose()
+    return seconds * UNITS
+
+
+def settle(engine: Engine) -> None:
+    """What autovacuum does to a day's partition while the day is written (db/tracks.py
+    `create_partition`): pages marked all-visible, statistics taken. A load this fast
+    outruns it."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SET statement_timeout = 0"))
+            connection.execute(text("VACUUM (ANALYZE) positions"))
+
+
+def alert_rows(first_id: int, start: datetime, count: int, every: timedelta) -> list[dict]:
+    """`count` alerts from `start`, one per `every`, as event rows (placeholder hashes), each
+    at its own place so that each is an incident of its own."""
     actor = commands.Actor("hub:110-feed", "bench")
-    alerts = []
-    for n in range(40):  # alerts through the day, every 20 minutes from 08:00
-        when = day_start + timedelta(hours=8, minutes=20 * n)
-        doc = {"alert_id": f"X-{n}", "received_at": when.isoformat(),
+    out = []
+    for n in range(count):
+        when = start + n * every
+        doc = {"alert_id": f"X-{first_id + n}", "received_at": when.isoformat(),
                "caller_phone": "13800000000", "description": "两车追尾 无人受伤",
-               "location": {"lon": 122.1035, "lat": 30.0165, "address": "定海 解放路"},
+               "location": {"lon": 122.05 + (n % 97) * 0.002, "lat": 29.98 + (n % 89) * 0.002,
+                            "address": "定海 解放路"},
                "structured": {"injuries": False, "vehicles_movable": True,
                               "estimated_loss_cny": 2000}}
         event = commands.receive_alert(parse_alert_slip(doc, ZHOUSHAN), actor)
-        alerts.append({"id": next_id + n, "time": when, "type": event.type, "actor": actor.name,
-                       "workstation": "bench", "payload": event.payload,
-                       "idempotency_key": event.idempotency_key, "prev_hash": "0" * 64,
-                       "hash": "0" * 64})
-    with engine.begin() as connection:
-        connection.execute(EventRow.__table__.insert(), alerts)
-        state = CenterState(roster_factory()())
-        state.last_event_id = next_id + len(alerts) - 1 - SNAPSHOT_EVERY
-        connection.execute(SnapshotRow.__table__.insert().values(
-            last_event_id=state.last_event_id, created=day_start - timedelta(days=1),
-            document=to_document(state)))
-    engine.dispose()
-    return seconds * UNITS
+        out.append({"id": first_id + n, "time": when, "type": event.type, "actor": actor.name,
+                    "workstation": "bench", "payload": event.payload,
+                    "idempotency_key": event.idempotency_key, "prev_hash": "0" * 64,
+                    "hash": "0" * 64})
+    return out
+
+
+def add_snapshot(connection: Connection, events: list[dict], last_id: int,
+                 created: datetime) -> None:
+    """The snapshot the store would have written at `last_id`: the roster with `events`
+    (rows, in order) applied."""
+    state = CenterState(roster_factory()())
+    for row in events:
+        state.apply(tracks.to_event(tracks.LogRow(**row)))
+    state.last_event_id = last_id
+    connection.execute(SnapshotRow.__table__.insert().values(
+        last_event_id=last_id, created=created, document=to_document(state)))
 
 
 def scenario_file(folder: Path) -> Path:
