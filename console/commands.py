@@ -272,6 +272,66 @@ def export_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replay_options(p: argparse.ArgumentParser) -> None:
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--day", help="the China day to replay, YYYY-MM-DD")
+    when.add_argument("--from", dest="start", metavar="TIME",
+                      help="start of a range, ISO time (China time unless it says otherwise); "
+                           "with --to")
+    p.add_argument("--to", dest="end", metavar="TIME", help="end of the --from range")
+    p.add_argument("--db", help="database URL (default: the SQLite file in the data folder)")
+    p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
+    p.add_argument("--tiles", metavar="mbtiles:PATH | xyz:URL[,datum=gcj02]",
+                   help="offline basemap (default: the scenario's pack)")
+    p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="interface language")
+    p.add_argument("--at", metavar="HH:MM[:SS]", help="open at this China time of the range")
+    p.add_argument("--follow", metavar="UNIT", help="keep this unit in view")
+    p.add_argument("--out", metavar="PNG",
+                   help="save the window at --at as a PNG and exit (no interactive window)")
+
+
+def _china_time(text: str):
+    from datetime import datetime
+
+    from dispatch.service_hours import CHINA_TZ
+
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+
+
+@command("replay", "the day (or a range) on the map as it was at any moment: time slider, "
+         "playback 1×–600×, follow a unit, incidents' milestones, event by event",
+         _replay_options)
+def replay(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    import platformdirs
+
+    from console.replay_window import show_replay
+    from db import replay_source, tracks
+    from db.schema import default_url, make_engine, upgrade
+    from resources import scenario as scenarios
+
+    if args.start and not args.end:
+        log.error("--from needs --to")
+        return 2
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    start, end = (tracks.day_bounds(date.fromisoformat(args.day)) if args.day
+                  else (_china_time(args.start), _china_time(args.end)))
+    if end <= start:
+        log.error("the range ends before it starts")
+        return 2
+    engine = make_engine(args.db or default_url())
+    upgrade(engine)
+    cache = Path(platformdirs.user_cache_dir("jingbao", "jingbao")) / "replay"
+    try:
+        return show_replay(args, scenario, lambda progress, cancelled: replay_source.load_range(
+            engine, scenario.roster, start, end, progress, cancelled, cache))
+    finally:
+        engine.dispose()
+
+
 def _archive_options(p: argparse.ArgumentParser) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--before", help="archive every day before this one, YYYY-MM-DD (China "
