@@ -10,39 +10,67 @@
     </message>
 </context>
 <context>
+    <name>Disposition</name>
+    <message>
+        <location filename="../../console/texts.py" line="34"/>
+        <source>Settled on the spot</source>
+        <translation>现场处理完毕</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="35"/>
+        <source>Insurance claim filed</source>
+        <translation>已报保险理赔</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="36"/>
+        <source>Taken over by traffic police</source>
+        <translation>交警接手处理</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="37"/>
+        <source>Parties had left</source>
+        <translation>当事人已离开</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="38"/>
+        <source>No accident (false call)</source>
+        <translation>无事故(误报)</translation>
+    </message>
+</context>
+<context>
     <name>Field</name>
     <message>
-        <location filename="../../console/texts.py" line="43"/>
+        <location filename="../../console/texts.py" line="51"/>
         <source>injuries</source>
         <translation>人员受伤</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="44"/>
+        <location filename="../../console/texts.py" line="52"/>
         <source>vehicles_movable</source>
         <translation>车辆可移动</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="45"/>
+        <location filename="../../console/texts.py" line="53"/>
         <source>estimated_loss_cny</source>
         <translation>估损(元)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="46"/>
+        <location filename="../../console/texts.py" line="54"/>
         <source>vehicles</source>
         <translation>车辆数</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="47"/>
+        <location filename="../../console/texts.py" line="55"/>
         <source>plates</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="48"/>
+        <location filename="../../console/texts.py" line="56"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="49"/>
+        <location filename="../../console/texts.py" line="57"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -50,47 +78,47 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../console/texts.py" line="34"/>
+        <location filename="../../console/texts.py" line="42"/>
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="35"/>
+        <location filename="../../console/texts.py" line="43"/>
         <source>Age</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="36"/>
+        <location filename="../../console/texts.py" line="44"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="37"/>
+        <location filename="../../console/texts.py" line="45"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="38"/>
+        <location filename="../../console/texts.py" line="46"/>
         <source>Slip</source>
         <translation>警单摘要</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="39"/>
+        <location filename="../../console/texts.py" line="47"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="40"/>
+        <location filename="../../console/texts.py" line="48"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="41"/>
+        <location filename="../../console/texts.py" line="49"/>
         <source>Fix age</source>
         <translation>定位时效</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="42"/>
+        <location filename="../../console/texts.py" line="50"/>
         <source>Job</source>
         <translation>当前任务</translation>
     </message>
@@ -200,313 +228,343 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../console/app.py" line="112"/>
-        <location filename="../../console/main_window.py" line="95"/>
+        <location filename="../../console/main_window.py" line="97"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="95"/>
+        <location filename="../../console/main_window.py" line="97"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="137"/>
+        <location filename="../../console/main_window.py" line="139"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150"/>
+        <location filename="../../console/main_window.py" line="152"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152"/>
+        <location filename="../../console/main_window.py" line="154"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="183"/>
+        <location filename="../../console/main_window.py" line="185"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="190"/>
-        <location filename="../../console/main_window.py" line="289"/>
+        <location filename="../../console/main_window.py" line="192"/>
+        <location filename="../../console/main_window.py" line="292"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="209"/>
-        <location filename="../../console/main_window.py" line="439"/>
-        <location filename="../../console/main_window.py" line="569"/>
+        <location filename="../../console/main_window.py" line="211"/>
+        <location filename="../../console/main_window.py" line="445"/>
+        <location filename="../../console/main_window.py" line="575"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="210"/>
-        <location filename="../../console/main_window.py" line="576"/>
+        <location filename="../../console/main_window.py" line="212"/>
+        <location filename="../../console/main_window.py" line="582"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="211"/>
+        <location filename="../../console/main_window.py" line="213"/>
         <source>Dispatch recommended guide</source>
         <translation>派遣推荐引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="213"/>
+        <location filename="../../console/main_window.py" line="215"/>
         <source>Dispatch choice 1</source>
         <translation>派遣推荐1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="214"/>
+        <location filename="../../console/main_window.py" line="216"/>
         <source>Dispatch choice 2</source>
         <translation>派遣推荐2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="215"/>
+        <location filename="../../console/main_window.py" line="217"/>
         <source>Dispatch choice 3</source>
         <translation>派遣推荐3</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="216"/>
-        <location filename="../../console/main_window.py" line="450"/>
+        <location filename="../../console/main_window.py" line="218"/>
+        <location filename="../../console/main_window.py" line="456"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="218"/>
+        <location filename="../../console/main_window.py" line="220"/>
         <source>Refer to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="220"/>
-        <location filename="../../console/main_window.py" line="452"/>
+        <location filename="../../console/main_window.py" line="458"/>
+        <location filename="../../console/main_window.py" line="649"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="221"/>
+        <location filename="../../console/main_window.py" line="224"/>
         <source>Joint assignment of pending incidents</source>
         <translation>待派案件联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="222"/>
+        <location filename="../../console/main_window.py" line="225"/>
         <source>Merge into the likely duplicate</source>
         <translation>并入可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="223"/>
-        <location filename="../../console/main_window.py" line="565"/>
+        <location filename="../../console/main_window.py" line="226"/>
+        <location filename="../../console/main_window.py" line="571"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="225"/>
+        <location filename="../../console/main_window.py" line="228"/>
         <source>Save the map as PNG</source>
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="226"/>
+        <location filename="../../console/main_window.py" line="229"/>
         <source>Map: all open incidents</source>
         <translation>地图:显示全部未结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="241"/>
+        <location filename="../../console/main_window.py" line="244"/>
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="242"/>
+        <location filename="../../console/main_window.py" line="245"/>
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="224"/>
+        <location filename="../../console/main_window.py" line="227"/>
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="236"/>
+        <location filename="../../console/main_window.py" line="222"/>
+        <source>Close incident…</source>
+        <translation>结案…</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="223"/>
+        <source>Reopen incident…</source>
+        <translation>重新开案…</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="239"/>
         <source>Users…</source>
         <translation>用户管理…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="243"/>
-        <location filename="../../console/main_window.py" line="669"/>
+        <location filename="../../console/main_window.py" line="246"/>
+        <location filename="../../console/main_window.py" line="695"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="244"/>
+        <location filename="../../console/main_window.py" line="247"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="246"/>
+        <location filename="../../console/main_window.py" line="249"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="248"/>
+        <location filename="../../console/main_window.py" line="251"/>
         <source>Night colours</source>
         <translation>夜间配色</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="250"/>
-        <location filename="../../console/main_window.py" line="432"/>
+        <location filename="../../console/main_window.py" line="253"/>
+        <location filename="../../console/main_window.py" line="438"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="251"/>
+        <location filename="../../console/main_window.py" line="254"/>
         <source>Acknowledge emergency</source>
         <translation>确认紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="289"/>
+        <location filename="../../console/main_window.py" line="292"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="310"/>
+        <location filename="../../console/main_window.py" line="313"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="312"/>
+        <location filename="../../console/main_window.py" line="315"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="329"/>
+        <location filename="../../console/main_window.py" line="335"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="334"/>
+        <location filename="../../console/main_window.py" line="340"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="405"/>
+        <location filename="../../console/main_window.py" line="411"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="425"/>
+        <location filename="../../console/main_window.py" line="431"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="441"/>
+        <location filename="../../console/main_window.py" line="447"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="446"/>
+        <location filename="../../console/main_window.py" line="452"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="447"/>
+        <location filename="../../console/main_window.py" line="453"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="454"/>
+        <location filename="../../console/main_window.py" line="460"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="467"/>
+        <location filename="../../console/main_window.py" line="473"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="507"/>
+        <location filename="../../console/main_window.py" line="513"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="509"/>
+        <location filename="../../console/main_window.py" line="515"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="523"/>
+        <location filename="../../console/main_window.py" line="529"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="542"/>
+        <location filename="../../console/main_window.py" line="548"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="558"/>
+        <location filename="../../console/main_window.py" line="564"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="560"/>
+        <location filename="../../console/main_window.py" line="566"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="577"/>
+        <location filename="../../console/main_window.py" line="583"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="579"/>
+        <location filename="../../console/main_window.py" line="585"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="584"/>
+        <location filename="../../console/main_window.py" line="590"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="586"/>
-        <location filename="../../console/main_window.py" line="594"/>
-        <location filename="../../console/main_window.py" line="622"/>
+        <location filename="../../console/main_window.py" line="592"/>
+        <location filename="../../console/main_window.py" line="600"/>
+        <location filename="../../console/main_window.py" line="628"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="593"/>
+        <location filename="../../console/main_window.py" line="599"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="608"/>
+        <location filename="../../console/main_window.py" line="614"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="613"/>
+        <location filename="../../console/main_window.py" line="619"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="617"/>
+        <location filename="../../console/main_window.py" line="623"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="635"/>
+        <location filename="../../console/main_window.py" line="641"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="638"/>
+        <location filename="../../console/main_window.py" line="650"/>
+        <source>How did case %1 end?</source>
+        <translation>案件 %1 如何结案?</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="652"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="670"/>
+        <location filename="../../console/main_window.py" line="661"/>
+        <source>Reopen incident</source>
+        <translation>重新开案</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="662"/>
+        <source>Why reopen case %1?</source>
+        <translation>为何重开案件 %1?</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="664"/>
+        <source>Reopen</source>
+        <translation>重开</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="696"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -595,89 +653,234 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../console/texts.py" line="75"/>
+        <location filename="../../console/texts.py" line="83"/>
         <source>Case %1 cannot go from %2 to %3</source>
         <translation>案件 %1 不能从「%2」转为「%3」</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="77"/>
+        <location filename="../../console/texts.py" line="85"/>
         <source>Case %1 changed meanwhile (now %2): look again before acting</source>
         <translation>案件 %1 已被他人处理(现为「%2」),请查看后再操作</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="79"/>
+        <location filename="../../console/texts.py" line="87"/>
         <source>No unit %1</source>
         <translation>没有单位 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="80"/>
+        <location filename="../../console/texts.py" line="88"/>
         <source>No case %1</source>
         <translation>没有案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="81"/>
+        <location filename="../../console/texts.py" line="89"/>
         <source>An override needs a reason</source>
         <translation>改判纳入须填写理由</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="82"/>
+        <location filename="../../console/texts.py" line="90"/>
         <source>Answer %1 is neither yes nor no</source>
         <translation>回答「%1」不是 是/否</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="84"/>
+        <location filename="../../console/texts.py" line="92"/>
         <source>Case %1 has no open question; triage it first</source>
         <translation>案件 %1 没有待核实的问题,请先初分</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="86"/>
+        <location filename="../../console/texts.py" line="94"/>
         <source>A case cannot be merged into itself</source>
         <translation>案件不能合并到自身</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="88"/>
+        <location filename="../../console/texts.py" line="96"/>
         <source>Case %1 is %2, not open</source>
         <translation>案件 %1 为「%2」,已不在处理中</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="90"/>
+        <location filename="../../console/texts.py" line="98"/>
         <source>%1 is %2, not available</source>
         <translation>%1 为「%2」,不可派遣</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="92"/>
+        <location filename="../../console/texts.py" line="100"/>
         <source>Status %1 is set by the job, not by hand</source>
         <translation>状态「%1」由出警流程设置,不能手动设置</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="94"/>
+        <location filename="../../console/texts.py" line="102"/>
         <source>%1 is on case %2: close or refer it first</source>
         <translation>%1 正在处理案件 %2:请先结案或移交</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="96"/>
+        <location filename="../../console/texts.py" line="104"/>
         <source>%1 has no emergency to acknowledge</source>
         <translation>%1 没有需要确认的紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="98"/>
+        <location filename="../../console/texts.py" line="106"/>
         <source>Radio %1 already belongs to %2</source>
         <translation>电台 %1 已登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="100"/>
+        <location filename="../../console/texts.py" line="108"/>
         <source>Case %1 is %2: no guide on the way to recall</source>
         <translation>案件 %1 为「%2」,没有在途引导员可撤回</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="102"/>
+        <location filename="../../console/texts.py" line="110"/>
         <source>A recall needs a reason (the guide is told it)</source>
         <translation>撤回派遣须填写理由(会通过电台告知引导员)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="104"/>
+        <location filename="../../console/texts.py" line="112"/>
         <source>The text is %1 characters; a radio page takes at most %2</source>
         <translation>文字共 %1 字,电台呼叫最多 %2 字</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="114"/>
+        <source>“%1” is not how a case ends; one of: %2</source>
+        <translation>“%1”不是结案方式,可选:%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="116"/>
+        <source>Case %1 is %2: only a closed, referred or cancelled case can be reopened</source>
+        <translation>案件 %1 当前为%2:只有已结案、已移交或已取消的案件可以重开</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="119"/>
+        <source>Reopening needs a reason (it stays in the case&apos;s timeline)</source>
+        <translation>重开需填写原因(记入案件时间线)</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayWindow</name>
+    <message>
+        <location filename="../../console/replay_window.py" line="74"/>
+        <source>Day replay</source>
+        <translation>当日回放</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="74"/>
+        <source> — DEMO DATA</source>
+        <translation> — 演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="115"/>
+        <location filename="../../console/replay_window.py" line="326"/>
+        <location filename="../../console/replay_window.py" line="340"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="122"/>
+        <source>Follow: nobody</source>
+        <translation>跟随:无</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="127"/>
+        <source>◀ Event</source>
+        <translation>◀ 上一事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="128"/>
+        <source>Event ▶</source>
+        <translation>下一事件 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="143"/>
+        <source>Open incidents at this moment (8-minute clock)</source>
+        <translation>此刻未结警情(8分钟计时)</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="144"/>
+        <source>Milestones (click to jump)</source>
+        <translation>处置节点(点击跳转)</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="158"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="167"/>
+        <source>Play / pause</source>
+        <translation>播放 / 暂停</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="168"/>
+        <source>Next event</source>
+        <translation>下一事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="169"/>
+        <source>Previous event</source>
+        <translation>上一事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="170"/>
+        <source>One minute on</source>
+        <translation>前进一分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="171"/>
+        <source>One minute back</source>
+        <translation>后退一分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="172"/>
+        <source>Faster</source>
+        <translation>加速</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="173"/>
+        <source>Slower</source>
+        <translation>减速</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="174"/>
+        <source>Start of the range</source>
+        <translation>回到开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="175"/>
+        <source>End of the range</source>
+        <translation>跳到结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="176"/>
+        <source>Close replay</source>
+        <translation>关闭回放</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="194"/>
+        <source>Loading the day…</source>
+        <translation>正在加载当日数据…</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="223"/>
+        <source>Loading cancelled</source>
+        <translation>已取消加载</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="225"/>
+        <source>Loading failed: %1</source>
+        <translation>加载失败:%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="236"/>
+        <source>%1 fixes, %2 events, %3 incidents</source>
+        <translation>定位 %1 条,事件 %2 条,警情 %3 起</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="304"/>
+        <source> (stopped)</source>
+        <translation>(已停止)</translation>
+    </message>
+    <message>
+        <location filename="../../console/replay_window.py" line="326"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
     </message>
 </context>
 <context>
