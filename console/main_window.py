@@ -41,13 +41,14 @@ from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.settings import ConsoleSettings
 from console.signals import HubSignals
-from console.texts import refusal_text, status_text
+from console.texts import disposition_text, refusal_text, status_text
 from console.users_dialog import UsersDialog
 from db.schema import default_url
 from dispatch.assignment import Proposal, propose
 from dispatch.clocks import BREACH, WARN
 from dispatch.command_bar import CANNED, VERBS, Parsed
 from dispatch.commands import page_text
+from dispatch.dispositions import DISPOSITIONS
 from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
 from dispatch.eligibility import assess_incident
 from dispatch.events import (
@@ -218,7 +219,8 @@ class MainWindow(QMainWindow):
              lambda: self.refer_selected(IncidentStatus.REFERRED_POLICE)),
             (self.tr("Refer to 120"), ["A"],
              lambda: self.refer_selected(IncidentStatus.REFERRED_120)),
-            (self.tr("Close incident"), ["C"], self.close_selected),
+            (self.tr("Close incident…"), ["C"], self.close_selected),
+            (self.tr("Reopen incident…"), ["R"], self.reopen_selected),
             (self.tr("Joint assignment of pending incidents"), ["J"], self.propose_joint),
             (self.tr("Merge into the likely duplicate"), ["M"], self.merge_selected),
             (self.tr("Not a duplicate"), ["K"], self.keep_apart_selected),
@@ -639,7 +641,27 @@ class MainWindow(QMainWindow):
         self._command(self.tr("Refer"), "refer", self.selected, to)
 
     def close_selected(self) -> None:
-        self._command(self.tr("Close"), "close", self.selected)
+        """Closing asks how the case ended (the reports count by it); Esc closes nothing."""
+        if self.selected is None:
+            return
+        labels = [disposition_text(code) for code in DISPOSITIONS]
+        label, ok = QInputDialog.getItem(
+            self, self.tr("Close incident"),
+            self.tr("How did case %1 end?").replace("%1", self.selected), labels, 0, False)
+        if ok:
+            self._command(self.tr("Close"), "close", self.selected,
+                          DISPOSITIONS[labels.index(label)])
+
+    def reopen_selected(self) -> None:
+        """Back to the queue from closed, referred or cancelled; the reason is required and
+        stays in the case's timeline."""
+        if self.selected is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Reopen incident"),
+            self.tr("Why reopen case %1?").replace("%1", self.selected))
+        if ok and reason.strip():
+            self._command(self.tr("Reopen"), "reopen", self.selected, reason.strip())
 
     def _apply_appearance(self) -> None:
         """The workstation's own choice of colours and text size (console/appearance.py)."""

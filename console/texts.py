@@ -30,6 +30,14 @@ STATUS_LABELS = {
     "gps_stuck": QT_TRANSLATE_NOOP("Status", "GPS stuck"),
 }
 
+DISPOSITION_LABELS = {  # dispatch/dispositions.py
+    "settled": QT_TRANSLATE_NOOP("Disposition", "Settled on the spot"),
+    "claim": QT_TRANSLATE_NOOP("Disposition", "Insurance claim filed"),
+    "police": QT_TRANSLATE_NOOP("Disposition", "Taken over by traffic police"),
+    "left": QT_TRANSLATE_NOOP("Disposition", "Parties had left"),
+    "no_accident": QT_TRANSLATE_NOOP("Disposition", "No accident (false call)"),
+}
+
 OTHER_TEXTS = (
     QT_TRANSLATE_NOOP("Header", "Case"),
     QT_TRANSLATE_NOOP("Header", "Age"),
@@ -103,6 +111,13 @@ REFUSAL_TEXTS = {
                                                          "is told it)"), ()),
     "text_too_long": (QT_TRANSLATE_NOOP("Refusal", "The text is %1 characters; a radio page "
                                                    "takes at most %2"), ("length", "limit")),
+    "unknown_disposition": (QT_TRANSLATE_NOOP("Refusal", "“%1” is not how a case ends; one of: "
+                                                         "%2"), ("disposition", "known")),
+    "not_reopenable": (QT_TRANSLATE_NOOP("Refusal", "Case %1 is %2: only a closed, referred or "
+                                                    "cancelled case can be reopened"),
+                       ("case", "status")),
+    "reopen_needs_reason": (QT_TRANSLATE_NOOP("Refusal", "Reopening needs a reason (it stays in "
+                                                         "the case's timeline)"), ()),
 }
 _STATUS_VALUES = {"current", "target", "status"}
 
@@ -118,3 +133,10 @@ def refusal_text(refusal: str | None, values: dict[str, str], fallback: str) -> 
         value = values.get(key, "")
         text = text.replace(f"%{n}", status_text(value) if key in _STATUS_VALUES else value)
     return text
+
+
+def disposition_text(code: str | None) -> str:
+    """How a case ended, in this console's language (the code itself if unknown)."""
+    if code not in DISPOSITION_LABELS:
+        return code or ""
+    return QCoreApplication.translate("Disposition", DISPOSITION_LABELS[code])

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dispatch.dispositions import DISPOSITIONS
 from dispatch.state import UnitStatus
 
 
@@ -32,7 +33,10 @@ VERBS: dict[str, Verb] = {
     "r": Verb("refer", ("case", "target"), "/r 案件号 police|120 — 移交"),
     "m": Verb("merge", ("case", "case"), "/m 案件号 并入案件号 — 合并重复警单"),
     "k": Verb("keep_apart", ("case", "case"), "/k 案件号 案件号 — 不是重复"),
-    "c": Verb("close", ("case",), "/c 案件号 — 结案"),
+    "c": Verb("close", ("case", "disposition"),
+              "/c 案件号 处理结果 — 结案(settled 现场协商 claim 理赔 police 交警接手 "
+              "left 当事人已离开 no_accident 无事故)"),
+    "o": Verb("reopen", ("case", "text"), "/o 案件号 理由 — 重开已结、已移交或已取消的案件"),
     "u": Verb("recall", ("case", "text"), "/u 案件号 理由 — 撤回派遣(电台通知引导员),可改派"),
     "s": Verb("status", ("unit", "status"), "/s 单位 av|bz|off — 设置单位状态"),
     "p": Verb("page", ("unit", "text"), "/p 单位 文字|#编号 — 呼叫单位(#1…常用语)"),
@@ -49,7 +53,8 @@ TARGET_WORDS = {"police": "referred_police", "120": "referred_120"}
 ANSWER_WORDS = {"y": "yes", "yes": "yes", "是": "yes", "有": "yes", "n": "no", "no": "no",
                 "否": "no", "没有": "no"}
 KIND_WORDS = {"case": "案件", "unit": "单位", "status": "状态", "target": "移交对象",
-              "group": "群组", "radio": "电台编号", "answer": "回答(y 或 n)"}
+              "group": "群组", "radio": "电台编号", "answer": "回答(y 或 n)",
+              "disposition": "处理结果"}
 CANNED = {  # canned pages, `#1` in the command line
     "1": "请回电指挥中心", "2": "请报告当前位置", "3": "注意安全,减速慢行", "4": "请返回执勤点",
 }
@@ -85,7 +90,8 @@ def parse(line: str, cases: Iterable[str], units: Iterable[str], groups: Iterabl
         words = [*words[:len(verb.args)], " ".join(words[len(verb.args):])]
     known = {"case": {c: c for c in cases}, "unit": {u.upper(): u for u in units},
              "status": {w: str(s) for w, s in STATUS_WORDS.items()}, "target": TARGET_WORDS,
-             "group": {g.lower(): g for g in (*groups, "all")}, "answer": ANSWER_WORDS}
+             "group": {g.lower(): g for g in (*groups, "all")}, "answer": ANSWER_WORDS,
+             "disposition": {d: d for d in DISPOSITIONS}}
     args = []
     for kind, word in zip(verb.args, words[1:], strict=True):
         if kind == "text":
@@ -111,6 +117,7 @@ def completions(line: str, cases: Iterable[str], units: Iterable[str]) -> list[s
         return []
     pool = {"case": sorted(cases), "unit": sorted(units), "status": list(STATUS_WORDS),
             "target": list(TARGET_WORDS), "text": [f"#{k}" for k in CANNED], "group": ["all"],
-            "radio": [], "answer": ["y", "n"]}[verb.args[position]]
+            "radio": [], "answer": ["y", "n"], "disposition": list(DISPOSITIONS),
+            }[verb.args[position]]
     prefix = " ".join(words[:-1])
     return [f"{prefix} {p}" for p in pool if p.lower().startswith(words[-1].lower())]

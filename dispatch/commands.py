@@ -17,9 +17,10 @@ from dispatch import events as ev
 from dispatch.alerts import AlertSlip
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy, due_alarms
 from dispatch.config import ARRIVAL_DWELL_FIXES, DEFAULT_RADIO_STATUS, RadioStatusCodes
+from dispatch.dispositions import DISPOSITIONS, SETTLED
 from dispatch.eligibility import QUESTIONS, VERIFY, Eligibility
 from dispatch.events import Event
-from dispatch.lifecycle import TERMINAL, check_transition
+from dispatch.lifecycle import REOPENABLE, TERMINAL, check_transition
 from dispatch.lifecycle import IncidentStatus as S
 from dispatch.refusals import Refusal
 from dispatch.state import CenterState, Incident, UnitStatus
@@ -183,17 +184,43 @@ def recall(state: CenterState, case: str, reason: str, actor: Actor) -> Event:
                                           "reason": reason.strip()})
 
 
-def close(state: CenterState, case: str, actor: Actor) -> Event:
+def close(state: CenterState, case: str, disposition: str, actor: Actor) -> Event:
+    """A case ends with how it ended (dispatch/dispositions.py), for the reports."""
+    if disposition not in DISPOSITIONS:
+        raise Refusal("unknown_disposition", disposition=disposition,
+                      known=" ".join(DISPOSITIONS))
     check_transition(case, _incident(state, case).status, S.CLOSED)
-    return actor.event(ev.INCIDENT_CLOSED, {"case": case})
+    return actor.event(ev.INCIDENT_CLOSED, {"case": case, "disposition": disposition})
+
+
+MAX_REOPEN_REASON = 200
+
+
+def reopen(state: CenterState, case: str, reason: str, actor: Actor) -> Event:
+    """An ended case back in the queue (closed too soon, a referral the police sent back, the
+    caller called again): it waits for a unit, and the reason stays in its timeline. A case
+    already retired from memory (dispatch/retirement.py) is unknown here: it is in the log."""
+    incident = _incident(state, case)
+    if incident.status not in REOPENABLE:
+        raise Refusal("not_reopenable", case=case, status=incident.status)
+    reason = reason.strip()
+    if not reason:
+        raise Refusal("reopen_needs_reason")
+    check_radio_text("reason", reason, MAX_REOPEN_REASON)
+    return actor.event(ev.INCIDENT_REOPENED, {"case": case, "reason": reason,
+                                              "from": str(incident.status)})
 
 
 def progress_from_position(state: CenterState, unit_id: str, actor: Actor,
                            codes: RadioStatusCodes = DEFAULT_RADIO_STATUS) -> list[Event]:
     """After a unit's position is applied: en route once it moves; on scene when it has stayed
     inside the geofence for the dwell, or when its radio sends an "arrived" status code of the
-    fleet's plan (`codes`, from the scenario)."""
+    fleet's plan (`codes`, from the scenario). The guide's "job done" key ends the job: see
+    `job_done`."""
     unit = state.units[unit_id]
+    # only a fresh press counts: a code left set from the last job must not act on the next
+    if unit.radio_status_changed and unit.radio_status in codes.free:
+        return job_done(state, unit_id, actor)
     incident = state.incident_of(unit_id)
     if incident is None or unit.lon is None:
         return []
@@ -204,7 +231,6 @@ def progress_from_position(state: CenterState, unit_id: str, actor: Actor,
         out.append(actor.event(ev.UNIT_EN_ROUTE, dict(payload)))
         status = S.EN_ROUTE
     by_fence = unit.fence_hits >= ARRIVAL_DWELL_FIXES
-    # only a fresh press counts: a code left set from the last job must not "arrive" the next
     by_radio = unit.radio_status_changed and unit.radio_status in codes.arrived
     if status in (S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE) and (by_fence or by_radio):
         d = geodesy.distance_m(unit.lon, unit.lat, incident.lon, incident.lat)
@@ -212,6 +238,25 @@ def progress_from_position(state: CenterState, unit_id: str, actor: Actor,
             **payload, "distance_m": round(d, 1), "fixes_inside": unit.fence_hits,
             "by": "geofence" if by_fence else "radio_status"}))
     return out
+
+
+DONE_ON_SCENE = frozenset({S.ON_SCENE, S.EVIDENCE_COLLECTED, S.CLAIM_FILED})
+
+
+def job_done(state: CenterState, unit_id: str, actor: Actor) -> list[Event]:
+    """The guide's "job done / free" key: on the scene it closes the case as settled on the
+    spot (the dispatcher can reopen it); a unit marked busy (a page it never answered) is free
+    again. Pressed on the way, it changes nothing: the guide has not arrived."""
+    unit = state.units[unit_id]
+    incident = state.incident_of(unit_id)
+    actor = Actor(f"radio:{unit_id}", actor.workstation)  # the guide pressed it
+    if incident is not None and incident.status in DONE_ON_SCENE:
+        return [actor.event(ev.INCIDENT_CLOSED, {"case": incident.case, "disposition": SETTLED,
+                                                 "by": "radio_status"})]
+    if incident is None and unit.status == UnitStatus.BUSY:
+        return [actor.event(ev.UNIT_STATUS_SET, {"unit": unit_id, "status": "available",
+                                                 "by": "radio_status"})]
+    return []
 
 
 def clock_alarms(state: CenterState, now: datetime, actor: Actor,

@@ -71,12 +71,14 @@ ARRIVAL_DWELL_FIXES = 2  # consecutive fixes inside the fence: one noisy fix is 
 
 @dataclass(frozen=True)
 class RadioStatusCodes:
-    """A fleet's status-code plan: the codes a radio sends with "arrived" and with its
-    emergency key (FleetSync carries them in the sender status field). Plans differ between
-    fleets, so the scenario sets them (`radio_status`); these are the common plan's codes."""
+    """A fleet's status-code plan: the codes a radio sends with "arrived", "job done / free"
+    and with its emergency key (FleetSync carries them in the sender status field). Plans differ
+    between fleets, so the scenario sets them (`radio_status`); these are the common plan's
+    codes."""
 
     arrived: frozenset[int] = frozenset({3})
     emergency: frozenset[int] = frozenset({99})
+    free: frozenset[int] = frozenset({4})  # "job done / free"
 
 
 DEFAULT_RADIO_STATUS = RadioStatusCodes()

@@ -35,6 +35,7 @@ QUESTION_ASKED = "question_asked"  # triage waits for the caller's answer to thi
 QUESTION_ANSWERED = "question_answered"  # the dispatcher recorded the caller's answer
 UNIT_RECALLED = "unit_recalled"  # the dispatcher took the guide off the case (told by radio)
 PAGE_WITHDRAWN = "page_withdrawn"  # a page for a case its unit no longer has, not sent again
+INCIDENT_REOPENED = "incident_reopened"  # an ended case waits for a unit again, with a reason
 
 
 def utc_now() -> datetime:

@@ -51,6 +51,10 @@ TRANSITIONS: dict[IncidentStatus, frozenset[IncidentStatus]] = {
 }
 
 TERMINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
+# The one way back from an ended case, kept out of the table so that "ended" still means "no
+# move forward": a dispatcher reopens a closed, referred or cancelled case, with a reason, and it
+# waits for a unit again. A duplicate is reopened by reopening the case it was merged into.
+REOPENABLE = frozenset({S.CLOSED, S.CANCELLED} | _REFER)
 AWAITING_UNIT = frozenset({S.RECEIVED, S.TRIAGED, S.ESCALATED})
 
 

@@ -28,6 +28,10 @@ TEMPLATES: dict[str, str] = {
     "nothing_to_recall": "incident {case} is {status}: no guide on the way to recall",
     "recall_needs_reason": "a recall needs a reason (the guide is told it)",
     "text_too_long": "{what} is {length} characters; a radio page takes at most {limit}",
+    "unknown_disposition": "{disposition!r} is not how a case ends; one of: {known}",
+    "not_reopenable": "incident {case} is {status}: only a closed, referred or cancelled case "
+                      "can be reopened",
+    "reopen_needs_reason": "reopening needs a reason (it stays in the case's timeline)",
 }
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from dispatch import events as ev
 from dispatch.config import TravelModel
+from dispatch.dispositions import SETTLED
 from dispatch.events import Event
 from dispatch.recommend import EtaFunction, recommend
 from dispatch.state import FIRST_CASE_NUMBER, Unit
@@ -100,5 +101,5 @@ def _handle(a: Accident, case: str, guides: list[_Guide], setup: Setup) -> list[
         _event(ev.UNIT_DISPATCHED, sent, case=case, unit=unit, eta_s=round(best.eta_s)),
         _event(ev.PAGE_ACKED, acked, case=case, unit=unit),
         _event(ev.UNIT_ARRIVED, arrived, case=case, unit=unit),
-        _event(ev.INCIDENT_CLOSED, closed, case=case, unit=unit),
+        _event(ev.INCIDENT_CLOSED, closed, case=case, unit=unit, disposition=SETTLED),
     ]

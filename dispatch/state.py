@@ -16,7 +16,13 @@ from typing import Any
 from dispatch import events as ev
 from dispatch.config import ARRIVAL_GEOFENCE_M
 from dispatch.events import Event
-from dispatch.lifecycle import TERMINAL, IncidentStatus, check_transition
+from dispatch.lifecycle import (
+    REOPENABLE,
+    TERMINAL,
+    IllegalTransition,
+    IncidentStatus,
+    check_transition,
+)
 from dispatch.shifts import Shift
 from dispatch.trusted_time import FixTiming, clock_start, judge_fix
 from map import geodesy
@@ -61,6 +67,8 @@ class Incident:
     question: str | None = None  # what triage waits to hear from the caller
     question_topic: str | None = None
     answers: dict[str, bool] = field(default_factory=dict)  # topic → the answer cleared it
+    disposition: str | None = None  # how it ended, when closed (dispatch/dispositions.py)
+    reopened: list[str] = field(default_factory=list)  # the reason of each reopening
 
 
 @dataclass
@@ -270,7 +278,21 @@ def _recalled(state: CenterState, e: Event) -> None:
 
 def _closed(state: CenterState, e: Event) -> None:
     incident = state._move(e.payload["case"], IncidentStatus.CLOSED, e.time)
+    incident.disposition = e.payload.get("disposition")  # None: closed before codes existed
     state._free_unit(incident)
+
+
+def _reopened(state: CenterState, e: Event) -> None:
+    """Back from an ended status (lifecycle.REOPENABLE): it waits for a unit again, as a
+    triaged case does."""
+    incident = state.incidents[e.payload["case"]]
+    if incident.status not in REOPENABLE:
+        raise IllegalTransition(incident.case, incident.status, IncidentStatus.TRIAGED)
+    incident.status = IncidentStatus.TRIAGED
+    incident.history.append((e.time, IncidentStatus.TRIAGED))
+    incident.reopened.append(e.payload["reason"])
+    incident.disposition = incident.unit_id = None
+    state.incident_version += 1
 
 
 def _position(state: CenterState, e: Event) -> None:
@@ -354,6 +376,7 @@ _HANDLERS = {
     ev.UNIT_EN_ROUTE: _en_route,
     ev.UNIT_ARRIVED: _arrived,
     ev.INCIDENT_CLOSED: _closed,
+    ev.INCIDENT_REOPENED: _reopened,
     ev.UNIT_RECALLED: _recalled,
     ev.UNIT_POSITION: _position,
     ev.CLOCK_ALARM: _clock_alarm,

@@ -128,7 +128,8 @@ VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
     "override_triage": ("override_triage", (str, str)),
     "answer_question": ("answer_question", (str, str)),
     "refer": ("refer", (str, IncidentStatus)),
-    "close": ("close", (str,)),
+    "close": ("close", (str, str)),
+    "reopen": ("reopen", (str, str)),
     "recall": ("recall", (str, str)),
     "merge": ("merge", (str, str)),
     "keep_apart": ("keep_apart", (str, str)),
@@ -143,7 +144,7 @@ VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
 }
 # verbs whose first argument is a case: the console may name the version it acted on
 CASE_VERBS = frozenset({"triage", "override_triage", "answer_question", "refer", "close",
-                        "recall", "merge", "keep_apart", "dispatch"})
+                        "reopen", "recall", "merge", "keep_apart", "dispatch"})
 
 
 def _plain(value: Any) -> Any:

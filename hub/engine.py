@@ -454,9 +454,15 @@ class Engine:
         return await self._decide_one(lambda state: commands.refer(state, case, to, actor),
                                       case=case, based_on=based_on)
 
-    async def close(self, case: str, actor: commands.Actor, *,
+    async def close(self, case: str, disposition: str, actor: commands.Actor, *,
                     based_on: int | None = None) -> Event:
-        return await self._decide_one(lambda state: commands.close(state, case, actor),
+        return await self._decide_one(
+            lambda state: commands.close(state, case, disposition, actor),
+            case=case, based_on=based_on)
+
+    async def reopen(self, case: str, reason: str, actor: commands.Actor, *,
+                     based_on: int | None = None) -> Event:
+        return await self._decide_one(lambda state: commands.reopen(state, case, reason, actor),
                                       case=case, based_on=based_on)
 
     async def recall(self, case: str, reason: str, actor: commands.Actor, *,

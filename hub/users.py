@@ -47,7 +47,8 @@ class Role(StrEnum):
 
 
 DISPATCH_VERBS = frozenset({"triage", "override_triage", "answer_question", "refer", "close",
-                            "recall", "merge", "keep_apart", "dispatch", "set_unit_status"})
+                            "reopen", "recall", "merge", "keep_apart", "dispatch",
+                            "set_unit_status"})
 RADIO_VERBS = frozenset({"page", "group_page", "poll", "map_radio", "acknowledge_emergency",
                          "push_to_talk"})
 _DISPATCHER = DISPATCH_VERBS | {"page", "poll", "acknowledge_emergency"}

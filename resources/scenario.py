@@ -265,5 +265,6 @@ def _scenario(path: Path, doc: dict, model: ScenarioModel, zones_geo: dict,
         basemap=(path.parent / model.basemap) if model.basemap else None,
         radio_ports=tuple(PortConfig(**p.model_dump()) for p in model.radio_ports),
         radio_status=RadioStatusCodes(frozenset(model.radio_status.arrived),
-                                      frozenset(model.radio_status.emergency)),
+                                      frozenset(model.radio_status.emergency),
+                                      frozenset(model.radio_status.free)),
     )

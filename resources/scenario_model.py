@@ -161,13 +161,16 @@ class RadioPortModel(_Strict):
 
 
 class RadioStatusModel(_Strict):
-    """The fleet's status-code plan: which codes a radio sends for "arrived" and for its
-    emergency key. Code plans differ between fleets, so they are configuration."""
+    """The fleet's status-code plan: which codes a radio sends for "arrived", for "job done /
+    free" and for its emergency key. Code plans differ between fleets, so they are configuration."""
 
     arrived: list[Annotated[int, Field(ge=0, le=99)]] = Field(
         default_factory=lambda: sorted(DEFAULT_RADIO_STATUS.arrived))
     emergency: list[Annotated[int, Field(ge=0, le=99)]] = Field(
         default_factory=lambda: sorted(DEFAULT_RADIO_STATUS.emergency))
+    free: list[Annotated[int, Field(ge=0, le=99)]] = Field(
+        default_factory=lambda: sorted(DEFAULT_RADIO_STATUS.free),
+        description='the guide\'s "job done / free" key: closes the case on the scene')
 
 
 class ScenarioModel(_Strict):

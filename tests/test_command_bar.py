@@ -21,7 +21,9 @@ UNITS = ["G01", "G07", "P01"]
     ("/r 1023 120", Parsed("refer", ("1023", "referred_120"))),
     ("  /m 1023 1001 ", Parsed("merge", ("1023", "1001"))),
     ("/t 1002", Parsed("triage", ("1002",))),
-    ("/c 1002", Parsed("close", ("1002",))),
+    ("/c 1002 settled", Parsed("close", ("1002", "settled"))),
+    ("/c 1002 NO_ACCIDENT", Parsed("close", ("1002", "no_accident"))),
+    ("/o 1002 交警退回 需派引导员", Parsed("reopen", ("1002", "交警退回 需派引导员"))),
     ("/p G07 请到 解放路 口", Parsed("page", ("G07", "请到 解放路 口"))),
     ("/p G07 #2", Parsed("page", ("G07", "请报告当前位置"))),
     ("/g all #4", Parsed("group_page", ("all", "请返回执勤点"))),
@@ -50,12 +52,14 @@ def test_errors_say_what_is_wrong(line, message) -> None:
 
 def test_completion_follows_the_grammar() -> None:
     assert completions("/", CASES, UNITS) == ["/d ", "/t ", "/a ", "/r ", "/m ", "/k ", "/c ",
-                                              "/u ", "/s ", "/p ", "/g ", "/map ", "/f ",
+                                              "/o ", "/u ", "/s ", "/p ", "/g ", "/map ", "/f ",
                                               "/z ", "/poll ", "/find "]
     assert completions("/d 10", CASES, UNITS) == ["/d 1001", "/d 1002", "/d 1023"]
     assert completions("/d 1023 G", CASES, UNITS) == ["/d 1023 G01", "/d 1023 G07"]
     assert completions("/s G07 o", CASES, UNITS) == ["/s G07 off"]
     assert completions("/c 1001 x", CASES, UNITS) == []
+    assert completions("/c 1001 s", CASES, UNITS) == ["/c 1001 settled"]
+    assert completions("/c 1001 settled x", CASES, UNITS) == []
 
 
 @given(st.text(max_size=40))

@@ -278,7 +278,7 @@ def test_garbage_and_floods_are_answered_and_cost_the_others_nothing(hub) -> Non
                          "x" * 100_000, json.dumps({"type": "command", "id": 1,
                                                     "verb": "rm -rf", "args": []}),
                          json.dumps({"type": "command", "id": 2, "verb": "close",
-                                     "args": ["'; DROP TABLE events; --"]})):
+                                     "args": ["'; DROP TABLE events; --", "settled"]})):
                 await ws.send(junk)
                 replies.append(json.loads(await ws.recv()))
             return replies

@@ -175,7 +175,7 @@ def test_full_path_through_commands(state, actor) -> None:
     assert [e.type for e in arrival] == [ev.UNIT_ARRIVED]
     assert arrival[0].payload["fixes_inside"] == 2
     state.apply(arrival[0])
-    state.apply(commands.close(state, case, actor))
+    state.apply(commands.close(state, case, "settled", actor))
     incident = state.incidents[case]
     assert incident.status == IncidentStatus.CLOSED
     assert [s for _, s in incident.history] == [
@@ -186,7 +186,7 @@ def test_full_path_through_commands(state, actor) -> None:
 def test_illegal_transition_raises_and_changes_nothing(state, actor) -> None:
     case = receive(state, actor)
     with pytest.raises(IllegalTransition, match="cannot go from received to closed"):
-        commands.close(state, case, actor)
+        commands.close(state, case, "settled", actor)
     with pytest.raises(IllegalTransition):
         commands.dispatch_unit(state, case, "G01", 60, actor)
     assert state.incidents[case].status == IncidentStatus.RECEIVED
@@ -279,3 +279,77 @@ def test_a_guide_recalled_before_arrival_frees_the_case_for_another(state, actor
     assert state.units["G01"].jobs == 0  # a recalled dispatch is not a job done
     state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))  # reassigned
     assert state.units["G02"].incident == case
+
+
+def _on_scene(state, actor) -> str:
+    """A case with G02 on the scene (its radio's "arrived" key)."""
+    case = receive(state, actor)
+    state.apply(commands.triage(state, case, assess(slip(state.incidents[case].structured),
+                                                    ALWAYS, zone_everywhere), actor))
+    state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G02", "lon": 122.125, "lat": 30.011,
+                                               "radio_status": 3}))
+    [arrived] = commands.progress_from_position(state, "G02", actor)
+    state.apply(arrived)
+    return case
+
+
+def test_the_job_done_key_closes_the_case_on_the_scene_as_settled(state, actor) -> None:
+    case = _on_scene(state, actor)
+    at = {"unit": "G02", "lon": 122.125, "lat": 30.011}
+    state.apply(actor.event(ev.UNIT_POSITION, {**at, "radio_status": 4}))  # "job done" key
+    [closed] = commands.progress_from_position(state, "G02", actor)
+    assert (closed.type, closed.actor) == (ev.INCIDENT_CLOSED, "radio:G02")
+    assert closed.payload == {"case": case, "disposition": "settled", "by": "radio_status"}
+    state.apply(closed)
+    assert state.incidents[case].disposition == "settled"
+    assert state.units["G02"].status == UnitStatus.AVAILABLE
+    state.apply(actor.event(ev.UNIT_POSITION, {**at, "radio_status": 4}))  # held: nothing
+    assert commands.progress_from_position(state, "G02", actor) == []
+
+
+def test_the_job_done_key_on_the_way_changes_nothing_and_frees_a_busy_unit(state, actor) -> None:
+    case = receive(state, actor)
+    state.apply(commands.triage(state, case, assess(slip(state.incidents[case].structured),
+                                                    ALWAYS, zone_everywhere), actor))
+    state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G02", "lon": 122.3, "lat": 30.1,
+                                               "radio_status": 4}))
+    assert commands.progress_from_position(state, "G02", actor) == []  # not there yet
+    state.apply(actor.event(ev.UNIT_STATUS_SET, {"unit": "G01", "status": "busy"}))
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1, "lat": 30.0,
+                                               "radio_status": 4}))
+    [free] = commands.progress_from_position(state, "G01", actor)
+    assert free.payload == {"unit": "G01", "status": "available", "by": "radio_status"}
+
+
+def test_closing_names_how_the_case_ended(state, actor) -> None:
+    case = _on_scene(state, actor)
+    with pytest.raises(Refusal) as refused:
+        commands.close(state, case, "fixed", actor)
+    assert refused.value.code == "unknown_disposition"
+    state.apply(commands.close(state, case, "claim", actor))
+    assert state.incidents[case].disposition == "claim"
+
+
+def test_an_ended_case_is_reopened_with_a_reason_and_waits_for_a_unit(state, actor) -> None:
+    closed = _on_scene(state, actor)
+    state.apply(commands.close(state, closed, "left", actor))
+    referred = receive(state, actor, {**SLIP, "alert_id": "110-REOPEN-2"})
+    state.apply(commands.refer(state, referred, IncidentStatus.REFERRED_POLICE, actor))
+    for case in (closed, referred):
+        event = commands.reopen(state, case, " 交警退回,需派引导员 ", actor)
+        assert event.payload["reason"] == "交警退回,需派引导员"
+        state.apply(event)
+        incident = state.incidents[case]
+        assert incident.status == IncidentStatus.TRIAGED and incident.unit_id is None
+        assert incident.reopened == ["交警退回,需派引导员"] and incident.disposition is None
+    assert state.incidents[closed].history[-1][1] == IncidentStatus.TRIAGED
+    state.apply(commands.dispatch_unit(state, closed, "G02", 60, actor))  # sent again
+    for case, reason, code in ((closed, "x", "not_reopenable"), (referred, "  ",
+                                                                  "reopen_needs_reason")):
+        if code == "reopen_needs_reason":
+            state.apply(commands.refer(state, case, IncidentStatus.REFERRED_120, actor))
+        with pytest.raises(Refusal) as refused:
+            commands.reopen(state, case, reason, actor)
+        assert refused.value.code == code

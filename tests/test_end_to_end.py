@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from websockets.asyncio.client import connect
 
 from console.main_window import MainWindow
+from console.texts import disposition_text
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.service_hours import CHINA_TZ
@@ -29,7 +30,7 @@ from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios
 from tests.recorder import Recorder
 from tests.test_map_view import drag, widget_pos
-from tests.test_quit import answer_next_question
+from tests.test_quit import answer_next_question, choose_in_next_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -106,6 +107,8 @@ def test_alert_to_closed_incident(qtbot, open_console, center) -> None:
     qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
     assert (sim.pages[0].unit, sim.pages[0].lon, sim.pages[0].lat) == ("1001", *SCENE)
     qtbot.waitUntil(lambda: status() == "on_scene", timeout=20000)
+    asked: list[str] = []
+    choose_in_next_dialog(disposition_text("settled"), asked)  # as the list shows it
     qtbot.keyClick(window.queue, Qt.Key.Key_C)
     qtbot.waitUntil(lambda: status() == "closed", timeout=5000)
     assert window.state.units["G01"].status == "available"
@@ -122,6 +125,7 @@ def test_alert_to_closed_incident(qtbot, open_console, center) -> None:
     assert all(e.time.tzinfo is not None for e in log)
     assert [e.time for e in log] == sorted(e.time for e in log)
     assert log[6].payload["distance_m"] <= 50
+    assert log[7].payload["disposition"] == "settled" and case in asked[0]
     history = [s for _, s in window.state.incidents[case].history]
     assert history == ["received", "triaged", "dispatched", "acknowledged", "en_route",
                        "on_scene", "closed"]

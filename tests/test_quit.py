@@ -7,7 +7,7 @@ import asyncio
 import socket
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from db.store import EventStore
 from hub.engine import Engine
@@ -24,6 +24,23 @@ def answer_next_question(button: QMessageBox.StandardButton, asked: list[str]) -
             return
         asked.append(box.text())
         box.button(button).click()
+
+    QTimer.singleShot(20, answer)
+
+
+def choose_in_next_dialog(value: str | None, asked: list[str]) -> None:
+    """Answer the next input dialog (a choice or a text) with `value`, or cancel it (None)."""
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        asked.append(box.labelText())
+        if value is None:
+            box.reject()
+            return
+        box.setTextValue(value)
+        box.accept()
 
     QTimer.singleShot(20, answer)
 
