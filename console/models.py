@@ -300,6 +300,11 @@ class QueueModel(_RowsModel):
 
 
 class UnitBoardModel(_RowsModel):
+    """The unit board, repainted only where it changed: a row's signal when what the row
+    shows changed, every row's when the fix ages' second turned (their text is whole
+    seconds), so a frame where no unit changed repaints nothing (tests/test_board_counts.py
+    counts it)."""
+
     @staticmethod
     def _status(unit: Unit) -> str:
         notes = [status_text("emergency")] if unit.emergency else []
@@ -313,7 +318,9 @@ class UnitBoardModel(_RowsModel):
         super().__init__()
         self.state = state
         self.rows: list[Unit] = list(state.units.values())
+        self._shown = [_unit_signature(u) for u in self.rows]
         self.now = datetime.now(UTC)
+        self._second = int(self.now.timestamp())
 
     def samples(self) -> tuple[str, ...]:
         return ("G000", "舟山定海引导员", " · ".join(
@@ -322,8 +329,26 @@ class UnitBoardModel(_RowsModel):
 
     def refresh(self) -> None:
         self.now = datetime.now(UTC)
-        self.rows = list(self.state.units.values())
-        self._changed_all()
+        units = self.state.units.values()
+        if len(units) != len(self.rows) or any(
+                a is not b for a, b in zip(units, self.rows, strict=True)):
+            self.beginResetModel()  # a new snapshot or roster: other unit objects
+            self.rows = list(units)
+            self._shown = [_unit_signature(u) for u in self.rows]
+            self.endResetModel()
+            return
+        second = int(self.now.timestamp())
+        changed = [n for n, unit in enumerate(self.rows)
+                   if _unit_signature(unit) != self._shown[n]]
+        for n in changed:
+            self._shown[n] = _unit_signature(self.rows[n])
+        if second != self._second:
+            self._second = second
+            self._changed_all()
+            return
+        last = len(self.HEADERS) - 1
+        for n in changed:
+            self.dataChanged.emit(self.index(n, 0), self.index(n, last))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         unit = self.rows[index.row()]
@@ -337,3 +362,10 @@ class UnitBoardModel(_RowsModel):
                 or (self.now - unit.fix_time).total_seconds() > STALE_AFTER_S):
             return QColor("#c00")
         return None
+
+
+def _unit_signature(unit: Unit) -> tuple:
+    """What a board row shows, besides the fix age's ticking (the replica changes units in
+    place, so the values are kept, not the object)."""
+    return (unit.name, unit.status, unit.emergency, unit.frozen_fixes >= STUCK_AFTER_FIXES,
+            unit.fix_time, unit.incident)
