@@ -107,6 +107,18 @@ def _unit_brush(unit: Unit, now: datetime) -> QBrush:
     return _brush("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status], stale)
 
 
+def _move_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
+    """The same points in the same styles at new places. setData would rebuild every point's
+    style and look each up again in the symbol atlas (most of a frame's update with 300 units
+    moving); here the positions are written in place and the item told what setData tells it
+    afterwards: its bounds changed and its picture is stale."""
+    item.data["x"], item.data["y"] = x, y
+    item.prepareGeometryChange()
+    item.informViewBoundsChanged()
+    item.bounds = [None, None]
+    item.invalidate()
+
+
 def _legend_html() -> str:
     """Symbols explained: incident colours by status, units by status."""
     def swatch(colour: str, shape: str) -> str:
@@ -196,6 +208,7 @@ class MapView(QWidget):
         self.selected_unit: str | None = None  # the board's selection, ringed on the map
         self.unit_selection = pg.ScatterPlotItem(size=28, symbol="s", brush=None,
                                                  pen=pg.mkPen("#000", width=2.5))
+        self._unit_looks: list[tuple] = []  # each drawn unit's id and style, in order
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=2))
         self._trails: dict[str, deque] = {}
         self._trails_built = 0.0
@@ -404,10 +417,15 @@ class MapView(QWidget):
         ux, uy = self.display([u.lon for u in units], [u.lat for u in units])
         self._draw_trails(units, ux, uy, now)
         ux, uy = fan_out(ux, uy, *self.plot.getViewBox().viewPixelSize())  # none hides another
-        self.units.setData(x=ux, y=uy, data=[u.unit_id for u in units],
-                           brush=[_unit_brush(u, now) for u in units],
-                           size=[22 if u.emergency else 14 for u in units],
-                           symbol=[_unit_symbol(u) for u in units])
+        looks = [(u.unit_id, _unit_brush(u, now), u.emergency, _unit_symbol(u)) for u in units]
+        if looks == self._unit_looks:
+            _move_points(self.units, ux, uy)
+        else:
+            self._unit_looks = looks
+            self.units.setData(x=ux, y=uy, data=[u.unit_id for u in units],
+                               brush=[brush for _id, brush, _e, _s in looks],
+                               size=[22 if u.emergency else 14 for u in units],
+                               symbol=[symbol for _id, _b, _e, symbol in looks])
         ringed = [n for n, u in enumerate(units) if u.unit_id == self.selected_unit]
         self.unit_selection.setData(x=ux[ringed], y=uy[ringed])
         self._label_units(units, ux, uy)

@@ -14,8 +14,9 @@ import pyqtgraph as pg
 import pytest
 
 from bench.map_render import scene
+from dispatch.state import UnitStatus
 from map.clusters import CELL_PX
-from map.view import MapView
+from map.view import UNIT_COLOURS, MapView
 
 
 @pytest.fixture
@@ -68,8 +69,11 @@ def test_a_frame_costs_the_same_with_1000_or_5000_incidents(qtbot, counted, inci
     view.show_state(state, None)  # the incidents' one-time cost, not counted
     per_frame = frames(view, state, now, counted)
     incident_items = len(view.incident_layer.items)
-    # units, their selection ring, the selected incident; the incident layer is not updated
-    assert per_frame["setData"] <= 3, per_frame
+    # the selection rings only: the units are moved in place (their styles did not change)
+    # and the incident layer is not updated
+    assert per_frame["setData"] <= 2, per_frame
+    xs, ys = view.units.getData()
+    assert xs[7] == pytest.approx(122.05 + 7 * 0.012 + 2e-4) and ys[7] == pytest.approx(29.95)
     # every scatter item painted once; a bounded number of points: clusters, not incidents
     assert per_frame["paint"] <= incident_items + 5, per_frame
     # bounded by the screen, not the day: a cell is ≥ CELL_PX / 2 wide, and holds a bubble
@@ -95,3 +99,20 @@ def test_a_new_incident_updates_the_incident_layer_once(qtbot, counted) -> None:
     layer = view.incident_layer
     # markers, bubbles and counts once each, the clock rings once each, units and rings
     assert counted["setData"] <= 3 + len(layer.rings) + 3, counted
+
+
+def test_a_unit_that_changes_status_is_restyled(qtbot, counted) -> None:
+    """Moving in place must not keep an old colour: a changed status goes through setData."""
+    scenario, state, now = scene()
+    view = MapView(scenario)
+    qtbot.addWidget(view)
+    view.resize(1600, 1000)
+    view.show()
+    frames(view, state, now, counted, n=2)
+    unit = state.units["U005"]
+    unit.status = UnitStatus.DISPATCHED
+    counted.clear()
+    view.show_state(state, None)
+    assert counted["setData"] == 3, counted  # the units, and the two selection rings
+    spot = next(p for p in view.units.points() if p.data() == "U005")
+    assert spot.brush().color().name() == UNIT_COLOURS[UnitStatus.DISPATCHED]
