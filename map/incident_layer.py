@@ -74,6 +74,7 @@ class IncidentLayer:
         self._starts = np.array([])
         self._steps = np.array([], dtype=int)
         self._rings_built = 0.0
+        self._drawn: dict[int, tuple] = {}  # id of an item → what it was last given
 
     def show(self, open_incidents: Sequence[Incident] | None) -> None:
         """New incidents (a list) or just another frame (None): redraw only what changed."""
@@ -101,12 +102,16 @@ class IncidentLayer:
             single = clusters.singletons()
             multi = np.flatnonzero(clusters.counts > 1)
         self.shown = [i for i, alone in zip(self.open, single.tolist(), strict=True) if alone]
-        self.markers.setData(
-            x=self._x[single], y=self._y[single], data=[i.case for i in self.shown],
-            brush=[self._brush(self._colours.get(i.status, "#999")) for i in self.shown])
+        x, y = self._x[single], self._y[single]
+        colours = [self._colours.get(i.status, "#999") for i in self.shown]
+        cases = [i.case for i in self.shown]
+        if self._changed(self.markers, x, y, cases, colours):
+            self.markers.setData(x=x, y=y, data=cases,
+                                 brush=[self._brush(c) for c in colours])
         if clusters is None or not len(multi):
-            self.bubbles.setData(x=[], y=[])
-            self.counts.setData(x=[], y=[])
+            if self._changed(self.bubbles):
+                self.bubbles.setData(x=[], y=[])
+                self.counts.setData(x=[], y=[])
             return
         rank = {s: n for n, s in enumerate(URGENCY)}
         urgency = np.array([rank.get(i.status, len(URGENCY)) for i in self.open])
@@ -115,13 +120,25 @@ class IncidentLayer:
         counts = clusters.counts[multi]
         colours = [self._colours.get(URGENCY[k], "#999") if k < len(URGENCY) else "#999"
                    for k in most[multi].tolist()]
-        sizes = 20 + 7 * np.log10(counts)
-        self.bubbles.setData(x=clusters.x[multi], y=clusters.y[multi], size=sizes,
-                             brush=[self._brush(c) for c in colours],
-                             data=counts.tolist())
-        self.counts.setData(x=clusters.x[multi], y=clusters.y[multi],
+        x, y = clusters.x[multi], clusters.y[multi]
+        if not self._changed(self.bubbles, x, y, counts, colours):
+            return
+        self.bubbles.setData(x=x, y=y, size=20 + 7 * np.log10(counts),
+                             brush=[self._brush(c) for c in colours], data=counts.tolist())
+        self.counts.setData(x=x, y=y,
                             size=[5.5 * min(len(str(c)), 4) for c in counts.tolist()],
                             symbol=[count_symbol(c) for c in counts.tolist()])
+
+    def _changed(self, item: pg.ScatterPlotItem, *drawn) -> bool:
+        """Whether `item` would show something else than it does: an alert changes one
+        marker or one bubble, and setData on an unchanged item costs as much as on a changed
+        one (every point's style is looked up again) and repaints it."""
+        before = self._drawn.get(id(item))
+        same = before is not None and len(before) == len(drawn) and all(
+            np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+            for a, b in zip(before, drawn, strict=True))
+        self._drawn[id(item)] = drawn
+        return not same
 
     def _draw_rings(self, force: bool) -> None:
         """Rings move in half-minute steps: checked once a second, redrawn when a step or the
@@ -140,7 +157,8 @@ class IncidentLayer:
                              [self.shown[n].lat for n in running])
         for step, item in enumerate(self.rings):
             at_step = steps == step
-            item.setData(x=x[at_step], y=y[at_step])
+            if self._changed(item, x[at_step], y[at_step]):
+                item.setData(x=x[at_step], y=y[at_step])
 
     def _zoom_into(self, _item, points, _event=None) -> None:
         """A click on a bubble zooms in four times around it."""
