@@ -96,8 +96,7 @@ def open_console(args: argparse.Namespace) -> tuple[Center, HubClient, MainWindo
     client, window = attach_window(center.scenario, engine.url, Credentials(token=token),
                                    center.actor.workstation, voice=engine.voice is not None,
                                    tiles=tile_source(args.tiles, center.scenario))
-    window.resize(1600, 1000)
-    window.show()
+    window.show_restored()
     return center, client, window
 
 
@@ -129,8 +128,7 @@ def _run_remote_console(app: QApplication, args: argparse.Namespace) -> int:
     if opened is None:
         return 1
     client, window = opened
-    window.resize(1600, 1000)
-    window.show()
+    window.show_restored()
     try:
         return app.exec()
     finally:

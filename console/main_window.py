@@ -12,6 +12,7 @@ what the dispatcher sees is what the log holds.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,13 +22,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDockWidget,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -76,6 +77,7 @@ FRAME_MS = 100
 
 
 EMERGENCY_REPEAT_S = 3  # an unacknowledged emergency sounds again every few seconds
+LAYOUT_VERSION = 1  # of the saved dock layout: raise it when the docks change
 # the sound of a batch of events: the most urgent kind in it
 ALARM_ORDER = (RADIO_EMERGENCY, BREACH, PAGE_FAILED, WARN, ALERT_RECEIVED)
 ALARM_OF = {RADIO_EMERGENCY: "emergency", BREACH: "breach", PAGE_FAILED: "page_failed",
@@ -86,6 +88,12 @@ def _alarm_kind(event: Event) -> str | None:
     if event.type == CLOCK_ALARM:
         return event.payload.get("level")
     return event.type if event.type in ALARM_OF else None
+
+
+def compact_rows(table: QTableView) -> None:
+    """Rows a line of text high: the style's default leaves room for seven units where a
+    control room wants the whole roster in view."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +109,7 @@ class MainWindow(QMainWindow):
         self.ranked: list[Recommendation] = []
         self._dirty = True
         self._refresh_queued = False
+        self._drawn_at = 0.0  # monotonic time of the last refresh that drew
         self._build(scenario, tiles)
         self._connect_signals()
         self._build_actions()
@@ -122,6 +131,7 @@ class MainWindow(QMainWindow):
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue.verticalHeader().hide()
+        compact_rows(self.queue)
         header = self.queue.horizontalHeader()  # fixed widths: rows are never measured
         for column, width in enumerate(self.queue_model.column_widths(self.queue.fontMetrics())):
             header.resizeSection(column, width)
@@ -142,6 +152,7 @@ class MainWindow(QMainWindow):
         self.board = QTableView(objectName="unitBoard")
         self.board.setModel(self.board_model)
         self.board.verticalHeader().hide()
+        compact_rows(self.board)
         header = self.board.horizontalHeader()  # fixed widths: 300 rows are never measured
         for column, width in enumerate(self.board_model.column_widths(self.board.fontMetrics())):
             header.resizeSection(column, width)
@@ -155,17 +166,6 @@ class MainWindow(QMainWindow):
         self.ptt_button.pressed.connect(lambda: self._ptt(True))
         self.ptt_button.released.connect(lambda: self._ptt(False))
         self.radio_log.layout().itemAt(0).layout().addWidget(self.ptt_button)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (self.queue, self.map, self.panel):
-            top.addWidget(widget)
-        top.setSizes([470, 830, 300])
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.board)
-        bottom.addWidget(self.radio_log)
-        outer = QSplitter(Qt.Orientation.Vertical)
-        outer.addWidget(top)
-        outer.addWidget(bottom)
-        outer.setSizes([720, 240])
         self.emergency_banner = QLabel(objectName="emergencyBanner")
         self.emergency_banner.setStyleSheet(
             "background:#d00000;color:white;font-size:16px;font-weight:bold;padding:6px;")
@@ -174,9 +174,10 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.emergency_banner)
-        column.addWidget(outer)
+        column.addWidget(self.map)
         self.setCentralWidget(page)
         self.central = page
+        self._build_docks()
         self.command_bar = CommandBar(self._names)
         self.command_bar.command.connect(self.run_command)
         self.command_bar.rejected.connect(self._on_command_failed)
@@ -194,6 +195,51 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.chain_label)
         self.statusBar().addPermanentWidget(self.mute_label)
         self.statusBar().addPermanentWidget(self.clock)
+
+    def _build_docks(self) -> None:
+        """The map is the window; the queue, the incident, the unit board and the radio log
+        are docks around it that a dispatcher can move, stack or float onto a second screen.
+        They cannot be closed: a queue closed by a stray click would hide new alerts."""
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, widget, area in (
+                ("queueDock", self.tr("Queue"), self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+                ("incidentDock", self.tr("Incident"), self.panel,
+                 Qt.DockWidgetArea.RightDockWidgetArea),
+                ("unitsDock", self.tr("Units"), self.board, Qt.DockWidgetArea.BottomDockWidgetArea),
+                ("radioDock", self.tr("Radio log"), self.radio_log,
+                 Qt.DockWidgetArea.BottomDockWidgetArea)):
+            dock = QDockWidget(title, self, objectName=name)
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.splitDockWidget(self.docks["unitsDock"], self.docks["radioDock"],
+                             Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["queueDock"], self.docks["incidentDock"]], [470, 300],
+                         Qt.Orientation.Horizontal)
+        rows = len(self.state.units) + 1  # the whole roster and the header, up to a screenful
+        height = min(rows, 16) * self.board.verticalHeader().defaultSectionSize() + 40
+        self.resizeDocks([self.docks["unitsDock"]], [height], Qt.Orientation.Vertical)
+
+    def show_restored(self) -> None:
+        """Open as this workstation left it (size, screen, docks), or maximised the first
+        time: a control-room PC has one job and the whole screen for it."""
+        prefs = appearance.settings()
+        geometry, layout = prefs.value("window/geometry"), prefs.value("window/docks")
+        if geometry is not None and self.restoreGeometry(geometry):
+            if layout is not None:
+                self.restoreState(layout, LAYOUT_VERSION)
+            self.show()
+        else:  # the screen's size too: without a window manager "maximised" is only a wish
+            self.setGeometry(self.screen().availableGeometry())
+            self.showMaximized()
+
+    def _keep_layout(self) -> None:
+        prefs = appearance.settings()
+        prefs.setValue("window/geometry", self.saveGeometry())
+        prefs.setValue("window/docks", self.saveState(LAYOUT_VERSION))
+        prefs.sync()
 
     def _connect_signals(self) -> None:
         self.signals.session_opened.connect(
@@ -228,14 +274,15 @@ class MainWindow(QMainWindow):
             (self.tr("Save the map as PNG"), ["Ctrl+S"], self.save_map_png),
             (self.tr("Map: all open incidents"), ["Z"], self.zoom_to_open),
         ]
-        # single keys act only where the dispatcher works (queue, map, panels), so typing in
-        # the command bar is never taken for a shortcut
+        # single keys act only where the dispatcher works (queue, map, panels, wherever their
+        # docks are), so typing in the command bar is never taken for a shortcut
         for text, keys, slot in actions:
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
-            self.central.addAction(action)
+            for area in (self.central, *self.docks.values()):
+                area.addAction(action)
         self.users_action = QAction(self.tr("Users…"), self)
         self.users_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.users_action.setEnabled(False)  # an administrator's session enables it
@@ -275,9 +322,11 @@ class MainWindow(QMainWindow):
             _alarm_kind(e) == kind for e in events)), None)
         if alarm is not None:
             self._sound(alarm)
-        if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
+        if not self._refresh_queued and (any(e.type != UNIT_POSITION for e in events)
+                                         or time.monotonic() - self._drawn_at > FRAME_MS / 1e3):
             # A new alert or status change is painted on the next loop turn, not the next
-            # frame; position bursts wait for the frame timer so they cost one repaint.
+            # frame; so are positions after a quiet frame (a burst's first reports), while
+            # the rest of a burst waits for the frame timer so it costs one repaint.
             self._refresh_queued = True
             QTimer.singleShot(0, self.refresh)
 
@@ -346,8 +395,10 @@ class MainWindow(QMainWindow):
         if not self._dirty:
             return
         self._dirty = False
+        self._drawn_at = time.monotonic()
         selected = self.selected
-        self.queue_model.refresh()
+        if self.queue_model.refresh():  # a new alert reaches the screen before the map moves
+            self.queue.viewport().repaint()
         self.board_model.refresh()
         if selected is not None:
             self._select_row(selected)
@@ -708,6 +759,7 @@ class MainWindow(QMainWindow):
         if event.spontaneous() and not self._quitting and not self.may_quit():
             event.ignore()
             return
+        self._keep_layout()
         self.frame.stop()
         self.ticker.stop()
         self.sounds.stop()

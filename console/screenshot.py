@@ -34,6 +34,8 @@ def take_screenshot(args: argparse.Namespace) -> int:
     app = make_app(args.lang)
     args.demo = True
     center, client, window = open_console(args)
+    window.showNormal()  # the README's picture has one size, whatever this PC's screen
+    window.resize(1600, 1000)
     actor = QTimer(window, interval=700, timeout=lambda: _act_like_a_dispatcher(window))
     actor.start()
     QTimer.singleShot(int(args.seconds * 1000) - 1500, actor.stop)

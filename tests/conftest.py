@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# windows keep their layout and colours in the user's config folder: never the tester's own
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="jingbao-test-config-")
 
 from dispatch.commands import Actor  # noqa: E402
 from dispatch.state import CenterState, Unit  # noqa: E402
