@@ -184,13 +184,16 @@ class QueueModel(_RowsModel):
         return ("100000", "88:88 ✓", status_text("evidence_collected"), "舟山市定海区环城南路",
                 "两车追尾无人受伤车可移动", "G000")
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Bring the rows up to the state: called every frame, it does work only when the
         incidents changed (a scan of signatures, then one signal per changed row) or when the
-        clocks' second turned (one dataChanged for the clock column)."""
+        clocks' second turned (one dataChanged for the clock column). Returns whether a case
+        came, went or changed, so the window can paint the queue before anything else."""
         self.now = time.time()
+        changed = False
         if self.state.incidents is not self._source:
             self._reset()
+            changed = True
         elif self.state.incident_version != self._version or len(self._seen) != len(
                 self.state.incidents):
             self._version = self.state.incident_version
@@ -198,13 +201,16 @@ class QueueModel(_RowsModel):
                 seen = self._seen.get(case)
                 if seen is None or seen[0] != _signature(incident):
                     self._update(incident, seen)
+                    changed = True
             for case in self._seen.keys() - self.state.incidents.keys():
                 self._forget(case)
+                changed = True
             self._page_out()
         if int(self.now) != self._second and self.rows:
             self._second = int(self.now)
             column = self.CLOCK_COLUMN
             self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
+        return changed
 
     def _reset(self) -> None:
         self.beginResetModel()
