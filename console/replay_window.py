@@ -138,6 +138,7 @@ class ReplayWindow(QMainWindow):
         self.milestone_list.itemClicked.connect(self._on_milestone)
         self.summary = QLabel(objectName="replaySummary")
         side = QWidget()
+        side.setMinimumWidth(280)  # "1001  已到场  6:40(已停止)" whole
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
         for widget in (QLabel(self.tr("Open incidents at this moment (8-minute clock)")),
