@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSlider,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -170,10 +171,16 @@ class MainWindow(QMainWindow):
         self.emergency_banner.setStyleSheet(
             "background:#d00000;color:white;font-size:16px;font-weight:bold;padding:6px;")
         self.emergency_banner.hide()
+        self.breach_banner = QLabel(objectName="breachBanner")
+        self.breach_banner.setStyleSheet(
+            "background:#e85d04;color:white;font-size:15px;font-weight:bold;padding:5px;")
+        self.breach_banner.hide()
+        self.breaches: list[str] = []  # breached cases this desk has not acknowledged yet
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.emergency_banner)
+        column.addWidget(self.breach_banner)
         column.addWidget(self.map)
         self.setCentralWidget(page)
         self.central = page
@@ -190,10 +197,17 @@ class MainWindow(QMainWindow):
         self.links: dict[str, QLabel] = {}
         self.clock = QLabel()
         self.sounds = AlarmSounds()
+        self.volume = QSlider(Qt.Orientation.Horizontal, objectName="alarmVolume",
+                              minimum=0, maximum=100, maximumWidth=110)
+        self.volume.setToolTip(self.tr("Alarm volume"))
+        self.volume.setValue(int(appearance.settings().value("sound/volume", 80)))
+        self.sounds.volume = self.volume.value() / 100
+        self.volume.valueChanged.connect(self._set_volume)
         self.mute_label = QLabel(self.tr("Sound on"))
         self.chain_label = QLabel(objectName="chainHead")  # for shift leads: the log's head
         self.statusBar().addPermanentWidget(self.chain_label)
         self.statusBar().addPermanentWidget(self.mute_label)
+        self.statusBar().addPermanentWidget(self.volume)
         self.statusBar().addPermanentWidget(self.clock)
 
     def _build_docks(self) -> None:
@@ -299,7 +313,9 @@ class MainWindow(QMainWindow):
                                   self.toggle_night),
                                  (self.tr("Keyboard help"), ["F1"], self.show_help),
                                  (self.tr("Acknowledge emergency"), ["Ctrl+E"],
-                                  self.acknowledge_emergency)):
+                                  self.acknowledge_emergency),
+                                 (self.tr("Acknowledge breaches"), ["Ctrl+B"],
+                                  self.acknowledge_breaches)):
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(slot)
@@ -318,6 +334,10 @@ class MainWindow(QMainWindow):
         for event in events:  # the client hands them on in order, after the snapshot
             self.state.apply(event)
         self._dirty = True
+        breached = [e.payload["case"] for e in events if _alarm_kind(e) == BREACH]
+        if breached:
+            self.breaches.extend(c for c in breached if c not in self.breaches)
+            self._show_breaches()
         alarm = next((ALARM_OF[kind] for kind in ALARM_ORDER if any(
             _alarm_kind(e) == kind for e in events)), None)
         if alarm is not None:
@@ -387,6 +407,26 @@ class MainWindow(QMainWindow):
         units = self.emergencies()
         if units:
             self._send(self.tr("Acknowledge"), "acknowledge_emergency", units[0])
+
+    def _show_breaches(self) -> None:
+        """An 8-minute breach stays on screen until this desk acknowledges it (Ctrl+B): a
+        dispatcher away for a minute must still learn which cases ran late."""
+        self.breach_banner.setVisible(bool(self.breaches))
+        if self.breaches:
+            self.breach_banner.setText(
+                self.tr("8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge")
+                .replace("%1", "、".join(self.breaches)))
+
+    def acknowledge_breaches(self) -> None:
+        self.breaches.clear()
+        self._show_breaches()
+
+    def _set_volume(self, percent: int) -> None:
+        """The alarms' loudness, 0–100 %, kept for this workstation."""
+        self.sounds.volume = percent / 100
+        prefs = appearance.settings()
+        prefs.setValue("sound/volume", percent)
+        prefs.sync()
 
     def refresh(self) -> None:
         """Repaint the views from the replica if anything changed (the frame timer calls
