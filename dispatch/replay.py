@@ -73,6 +73,26 @@ class Tracks:
         found = np.searchsorted(self.keys, wanted, side="right") - 1
         return np.where(found >= self.first, found, -1)
 
+    def at(self, at_s: float) -> tuple[np.ndarray, ...]:
+        """Per unit at `at_s`: lon, lat (NaN before its first fix), age of that fix (inf),
+        course towards it from the fix before (degrees from north) and whether it moved."""
+        units = len(self.units)
+        if not len(self):
+            nan = np.full(units, np.nan)
+            return nan, nan.copy(), np.full(units, np.inf), np.zeros(units), np.zeros(units, bool)
+        last = self.last_fix(at_s)
+        known = last >= 0
+        pick = np.where(known, last, 0)
+        before = np.where(known & (last > self.first), pick - 1, pick)
+        lon = np.where(known, self.lon[pick], np.nan)
+        lat = np.where(known, self.lat[pick], np.nan)
+        age = np.where(known, at_s - self.t[pick], np.inf)
+        dx = (self.lon[pick] - self.lon[before]) * np.cos(np.radians(self.lat[pick]))
+        dy = self.lat[pick] - self.lat[before]
+        course = np.degrees(np.arctan2(dx, dy)) % 360.0
+        moving = known & (np.hypot(dx, dy) * _M_PER_DEG >= MOVING_M)
+        return lon, lat, age, course, moving
+
     def trails(self, at_s: float, span_s: float = TRAIL_S) -> tuple[np.ndarray, np.ndarray]:
         """Every unit's path over the `span_s` before `at_s` as one NaN-separated pair of
         arrays (one plot item draws them all)."""
@@ -177,28 +197,13 @@ class Replay:
         """State and every unit's position at `moment`. A unit without a fix in the range yet
         stands where the start state last saw it, aged from that fix."""
         state = self.state_at(moment)
-        tracks = self.tracks
-        at_s = tracks.seconds(moment)
-        last = tracks.last_fix(at_s)
-        known = last >= 0
-        pick = np.where(known, last, 0)
-        lon = np.where(known, tracks.lon[pick] if len(tracks) else np.nan, np.nan)
-        lat = np.where(known, tracks.lat[pick] if len(tracks) else np.nan, np.nan)
-        age = np.where(known, at_s - (tracks.t[pick] if len(tracks) else 0.0), np.inf)
-        has_previous = known & (last > tracks.first)
-        before = np.where(has_previous, pick - 1, pick)
-        dx = (lon - (tracks.lon[before] if len(tracks) else lon)) * np.cos(np.radians(
-            np.nan_to_num(lat)))
-        dy = lat - (tracks.lat[before] if len(tracks) else lat)
-        course = np.degrees(np.arctan2(dx, dy)) % 360.0
-        moving = has_previous & (np.hypot(dx, dy) * _M_PER_DEG >= MOVING_M)
-        self._seed_from_state(state, moment, known, lon, lat, age)
-        return Frame(moment, state, lon, lat, age, np.nan_to_num(course), moving,
-                     tracks.units)
+        lon, lat, age, course, moving = self.tracks.at(self.tracks.seconds(moment))
+        self._seed_from_state(state, moment, lon, lat, age)
+        return Frame(moment, state, lon, lat, age, course, moving, self.tracks.units)
 
-    def _seed_from_state(self, state: CenterState, moment: datetime, known: np.ndarray,
-                         lon: np.ndarray, lat: np.ndarray, age: np.ndarray) -> None:
-        for n in np.flatnonzero(~known).tolist():
+    def _seed_from_state(self, state: CenterState, moment: datetime, lon: np.ndarray,
+                         lat: np.ndarray, age: np.ndarray) -> None:
+        for n in np.flatnonzero(np.isnan(lon)).tolist():
             unit = state.units.get(self.tracks.units[n])
             if unit is None or unit.lon is None or unit.lat is None:
                 continue

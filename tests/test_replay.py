@@ -149,3 +149,12 @@ def test_playback_runs_at_its_rate_and_stops_at_the_end():
     assert not clock.playing
     assert clock.faster(True) == 600  # the top of the ladder
     assert clock.seek(END + timedelta(hours=1)) == END
+
+
+def test_a_range_without_any_fix_shows_the_units_where_the_start_state_left_them():
+    empty = as_tracks({"G01": [], "G02": [], "P01": []})
+    replay = Replay(CenterState(make_units()), morning_events(), empty, START, END)
+    frame = replay.frame(at(10, 3))
+    assert frame.position("G01") == pytest.approx((122.1060, 30.0180))
+    assert frame.position("G02") == pytest.approx((122.1300, 30.0100))
+    assert not frame.moving.any()
