@@ -16,10 +16,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import folium
 import numpy as np
-from branca.element import Template
+from branca.element import Element, Template
 from folium.map import Layer
 from folium.plugins import HeatMap
 
@@ -77,7 +78,7 @@ class TrackLayer(Layer):
     _template = Template("""
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.featureGroup();
-            {{ this.document }}.forEach(function (t) {
+            {{ this.get_name() }}_data.forEach(function (t) {
                 var x = 0, y = 0, points = new Array(t.x.length);
                 for (var i = 0; i < t.x.length; i++) {
                     x += t.x[i];
@@ -105,6 +106,24 @@ class TrackLayer(Layer):
                 n % len(TRACK_COLOURS)]}, ensure_ascii=False).replace("<", "\\u003c")
             drawn.append(f'{head[:-1]},"x":[{_steps(lons)}],"y":[{_steps(lats)}]}}')
         self.document = "[" + ",".join(drawn) + "]"
+
+    def render(self, **kwargs: Any) -> None:
+        """The tracks go into the page as text apart from the layer's script: branca compiles
+        every rendered script as a template, which for the tracks' megabytes took seconds."""
+        self.get_root().script.add_child(
+            _Text(f"var {self.get_name()}_data = {self.document};"), name=f"{self.get_name()}_data")
+        super().render(**kwargs)
+
+
+class _Text(Element):
+    """Text put into the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
 
 
 def _steps(degrees: Sequence[float]) -> str:

@@ -60,7 +60,7 @@ def test_export_shows_the_day_only_and_needs_no_internet(tmp_path) -> None:
 
 def drawn_tracks(page: str) -> dict[str, list[tuple[float, float]]]:
     """The tracks as the page's script draws them: running sums of millionths of a degree."""
-    document = re.search(r"L\.featureGroup\(\);\s*(\[.*?\])\.forEach", page, re.S)
+    document = re.search(r"var \w+_data = (\[.*?\]);", page, re.S)
     assert document is not None
     return {t["unit"]: list(zip(accumulate(x / 1e6 for x in t["x"]),
                                 accumulate(y / 1e6 for y in t["y"]), strict=True))
