@@ -8,9 +8,9 @@ state); the tracks come from the track store's overview fixes of the day, by ind
 
 from __future__ import annotations
 
-from array import array
 from datetime import date
 
+import numpy as np
 from sqlalchemy import Engine, select
 
 from db import tracks
@@ -34,6 +34,7 @@ def day_log(engine: Engine, roster: Roster, day: date) -> tuple[CenterState, lis
         return state, [tracks.to_event(row) for row in rows]
 
 
-def day_tracks(engine: Engine, day: date) -> dict[str, tuple[array, array]]:
-    """Each unit's overview fixes of the day (db/tracks.py `OVERVIEW_S`), in time order."""
+def day_tracks(engine: Engine, day: date) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each unit's overview fixes of the day, in time order: every fix of the day lies within
+    db/tracks.py `OVERVIEW_M` of the line through them."""
     return tracks.overview_tracks(engine, *tracks.day_bounds(day))
