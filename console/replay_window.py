@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.texts import status_text
-from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy
 from dispatch.replay import SPEEDS, Frame, Playback, Replay
 from dispatch.service_hours import CHINA_TZ
 from dispatch.state import Unit
@@ -69,11 +68,11 @@ class ReplayWindow(QMainWindow):
     """Time slider, playback, follow, milestones and event steps over one `Replay`."""
 
     def __init__(self, scenario: Scenario, replay: Replay | None = None,
-                 tiles: TileSource | None = None, clock: ClockPolicy = DEFAULT_CLOCK) -> None:
+                 tiles: TileSource | None = None) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Day replay") + (self.tr(" — DEMO DATA")
                                                      if scenario.demo else ""))
-        self.scenario, self.clock = scenario, clock
+        self.scenario, self.clock = scenario, scenario.clock_policy()  # the center's 6/8 min
         self.replay: Replay | None = None
         self.playback: Playback | None = None
         self.frame: Frame | None = None
