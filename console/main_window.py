@@ -41,6 +41,7 @@ from console.command_bar import CommandBar
 from console.hub_client import HubClient
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
+from console.queue_anchor import PointerAnchor
 from console.settings import ConsoleSettings
 from console.signals import HubSignals
 from console.texts import disposition_text, refusal_text, status_text
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self._quitting = False  # the dispatcher said yes to quitting
         self._apply_appearance()
         self._ticks = 0  # seconds since the window opened, for repeating alarms
+        self._queue_waits = False  # the queue's rows are held (console/queue_anchor.py)
         self.ticker.start()
         self.refresh()
 
@@ -133,6 +135,7 @@ class MainWindow(QMainWindow):
         self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue.verticalHeader().hide()
         compact_rows(self.queue)
+        self.queue_anchor = PointerAnchor(self.queue)
         header = self.queue.horizontalHeader()  # fixed widths: rows are never measured
         for column, width in enumerate(self.queue_model.column_widths(self.queue.fontMetrics())):
             header.resizeSection(column, width)
@@ -432,13 +435,16 @@ class MainWindow(QMainWindow):
         """Repaint the views from the replica if anything changed (the frame timer calls
         it; a caller about to read the views can call it to have them current)."""
         self._refresh_queued = False
+        selected = self.selected
+        if self._dirty or self._queue_waits:  # rows wait while the dispatcher aims at one
+            self._queue_waits = self.queue_anchor.holding()
+            # a new alert reaches the screen before the map moves
+            if not self._queue_waits and self.queue_model.refresh():
+                self.queue.viewport().repaint()
         if not self._dirty:
             return
         self._dirty = False
         self._drawn_at = time.monotonic()
-        selected = self.selected
-        if self.queue_model.refresh():  # a new alert reaches the screen before the map moves
-            self.queue.viewport().repaint()
         self.board_model.refresh()
         if selected is not None:
             self._select_row(selected)

@@ -1,0 +1,89 @@
+"""The case under the pointer stays under it when a new alert sorts in above it (a click meant
+for one case used to land on the next): the rows wait while the pointer aims, then a long queue
+scrolls to keep the case in place; with the pointer away, new rows come in at once."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from types import SimpleNamespace
+
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView
+
+from console.queue_anchor import HOLD_S, PointerAnchor
+from db.store import EventStore
+from dispatch.commands import Actor
+from hub.engine import Engine
+from resources import scenario as scenarios
+from tests.recorder import Recorder
+from tests.test_faults import send, slip
+
+
+def test_the_pointed_case_stays_under_the_pointer(qtbot, open_console, tmp_path) -> None:
+    scenario = scenarios.load()
+    engine = Engine(EventStore.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", scenario.roster),
+                    scenario, Recorder(), workstation=socket.gethostname())
+    engine.start()
+    window = open_console(scenario, engine)
+    queue = window.queue
+    try:
+        asyncio.run(send(f"{engine.url}/feed", [slip(n) for n in range(1, 6)]))
+        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 5, timeout=5000)
+        desk = Actor("dispatcher:test", "ws")
+        for case in ("1001", "1002", "1003"):  # triaged cases sort below the new alerts
+            engine.submit(engine.triage, case, desk).result(5)
+        qtbot.waitUntil(lambda: window.state.incidents["1003"].status != "received",
+                        timeout=5000)
+        window.refresh()
+        height = queue.verticalHeader().defaultSectionSize()
+        at = QPoint(20, 2 * height + height // 2)  # the third row
+        window.queue_anchor.pointer = lambda: at
+        pointed = queue.indexAt(at).data()
+        assert pointed == "1001"
+        window.refresh()  # the pointer arrived: the rows wait from now
+        asyncio.run(send(f"{engine.url}/feed", [slip(6), slip(7)]))
+        qtbot.waitUntil(lambda: len(window.state.incidents) == 7, timeout=5000)
+        window.refresh()
+        assert window.queue_model.rowCount() == 5 and queue.indexAt(at).data() == pointed
+        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 7, timeout=HOLD_S * 1000 + 2000)
+        window.queue_anchor.pointer = lambda: QPoint(-50, -50)  # the pointer went elsewhere
+        asyncio.run(send(f"{engine.url}/feed", [slip(8)]))
+        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 8, timeout=2000)
+    finally:
+        engine.stop()
+
+
+class _Rows:
+    def __init__(self, model: QStandardItemModel) -> None:
+        self.model = model
+
+    def __len__(self) -> int:
+        return self.model.rowCount()
+
+    def __getitem__(self, row: int) -> SimpleNamespace:
+        return SimpleNamespace(case=self.model.item(row).text())
+
+    def __iter__(self):
+        return (self[row] for row in range(len(self)))
+
+
+def test_a_long_queue_scrolls_to_keep_the_pointed_case(qtbot) -> None:
+    """Rows that change while the pointer rests (past HOLD_S) move the view, not the case."""
+    model = QStandardItemModel()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(300, 200)
+    model.rows = _Rows(model)  # what the queue model offers: its rows, each with a case
+    for n in range(100):
+        model.appendRow(QStandardItem(str(n)))
+    view.show()
+    height = view.verticalHeader().defaultSectionSize()
+    at = QPoint(10, 3 * height + height // 2)
+    anchor = PointerAnchor(view, pointer=lambda: at)
+    assert view.indexAt(at).data() == "3"
+    for n in range(2):  # two new cases sort in at the top
+        model.insertRow(0, QStandardItem(f"new{n}"))
+    assert view.indexAt(at).data() == "3" and anchor.view.verticalScrollBar().value() == 2 * height
