@@ -108,7 +108,9 @@ def run_console(args: argparse.Namespace) -> int:
         center, client, _window = open_console(args)
     except LeaseHeld as exc:  # a second console on one database would fork its picture
         log.error("%s", exc)
-        QMessageBox.critical(None, app.translate("MainWindow", "Jingbao Console"), str(exc))
+        QMessageBox.critical(None, app.translate("MainWindow", "Jingbao Console"), app.translate(
+            "MainWindow", "Another console or hub already serves %1. Connect to it with "
+            "--hub URL, or stop it first.").replace("%1", exc.database))
         return 2
     try:
         return app.exec()

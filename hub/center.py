@@ -133,7 +133,12 @@ def fail_stop() -> None:
 
 
 class LeaseHeld(RuntimeError):
-    """Another hub serves this database."""
+    """Another hub serves this database; `database` names it (password hidden), for a
+    message in the user's language."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__(f"another hub serves {database}; connect to it (--hub URL) or stop it")
+        self.database = database
 
 
 def demo_db_url() -> str:
@@ -160,7 +165,7 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
     if not lease.try_acquire():
         shown = make_url(url).render_as_string(hide_password=True)
         if standby is None:
-            raise LeaseHeld(f"another hub serves {shown}; connect to it (--hub URL) or stop it")
+            raise LeaseHeld(shown)
         if standing_by is not None:
             standing_by(shown)
         if not lease.wait(standby):
