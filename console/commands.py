@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 
 from console.cli import command
@@ -250,6 +251,8 @@ def export_map(args: argparse.Namespace) -> int:
     from datetime import date
     from pathlib import Path
 
+    from sqlalchemy import make_url
+
     from db import days
     from db.schema import default_url, make_engine, upgrade
     from map.day_map import export_day_map
@@ -259,16 +262,24 @@ def export_map(args: argparse.Namespace) -> int:
     scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
     pack = args.tiles or scenario.basemap
     tiles = open_pack(pack) if pack and str(pack) != "none" else None
-    engine = make_engine(args.db or default_url())
+    url = args.db or default_url()
+    shown = make_url(url).render_as_string(hide_password=True)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        print(f"no database at {shown} (name one with --db); nothing exported", file=sys.stderr)
+        return 2  # an export never creates an empty database to read nothing from
+    engine = make_engine(url)
     upgrade(engine)
     day = date.fromisoformat(args.day)
     try:  # range reads from the snapshot before the day, no replay of the hub's state
         state, events = days.day_log(engine, scenario.roster, day)
+        tracks = days.day_tracks(engine, day)
         count = export_day_map(events, scenario, day, Path(args.out), tiles, state=state,
-                               tracks=days.day_tracks(engine, day))
+                               tracks=tracks)
     finally:
         engine.dispose()
-    print(f"{args.out}: {count} incidents on {args.day}")
+    if not events and not tracks:
+        print(f"{shown} holds no events on {args.day}: the map is empty", file=sys.stderr)
+    print(f"{args.out}: {count} incidents on {args.day}, read from {shown}")
     return 0
 
 

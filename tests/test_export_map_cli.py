@@ -1,0 +1,37 @@
+"""`jingbao export-map` as a new user runs it: it names the database it read, says when the day
+is empty, and never creates a database it was not given (it used to create an empty SQLite file
+in the data folder and export nothing, without a word)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from db.schema import make_engine, upgrade
+
+JINGBAO = str(Path(sys.executable).with_name("jingbao"))
+
+
+def run(*argv: str, data: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "XDG_DATA_HOME": str(data), "XDG_STATE_HOME": str(data / "state")}
+    return subprocess.run([JINGBAO, "export-map", "--day", "2026-11-25", "--tiles", "none",
+                           *argv], capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_no_database_is_created_and_an_empty_day_is_said(tmp_path) -> None:
+    out = tmp_path / "day.html"
+    missing = tmp_path / "nowhere.sqlite3"
+    result = run("--out", str(out), "--db", f"sqlite:///{missing}", data=tmp_path / "data")
+    assert result.returncode == 2 and "no database at" in result.stderr
+    assert str(missing) in result.stderr
+    assert not missing.exists() and not out.exists()
+    result = run("--out", str(out), data=tmp_path / "data")  # the default: not there either
+    assert result.returncode == 2 and not list((tmp_path / "data").rglob("*.sqlite3"))
+    empty = tmp_path / "empty.sqlite3"
+    upgrade(make_engine(f"sqlite:///{empty}"))
+    result = run("--out", str(out), "--db", f"sqlite:///{empty}", data=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    assert "holds no events on 2026-11-25" in result.stderr
+    assert f"read from sqlite:///{empty}" in result.stdout and out.exists()
