@@ -5,8 +5,9 @@ the position churn; this answers the narrower question behind "is the hub's memo
 a warm-up, how many bytes of Python objects stay alive per 110 alert (an open incident: its
 slip, reasons and history), per position fix (nothing should: a unit keeps only its latest
 fix), and per alert whose case a desk ended and the hub then retired (dispatch/retirement.py:
-nothing should stay, or a center's memory grows by the day). A real engine on a temporary SQLite file, slips over the real feed websocket, fixes
-through the engine's own fact path. Repeats and prints the median and spread.
+nothing should stay, or a center's memory grows by the day). A real engine on a temporary
+SQLite file, slips over the real feed websocket, fixes through the engine's own fact path.
+Repeats and prints the median and spread.
 
     .venv/bin/python bench/hub_memory.py [--alerts 1000] [--fixes 30000] [--repeats 3]
 """

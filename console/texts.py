@@ -26,6 +26,7 @@ STATUS_LABELS = {
     "available": QT_TRANSLATE_NOOP("Status", "Available"),
     "busy": QT_TRANSLATE_NOOP("Status", "Busy"),
     "off_duty": QT_TRANSLATE_NOOP("Status", "Off duty"),
+    "on_break": QT_TRANSLATE_NOOP("Status", "On break"),
     "emergency": QT_TRANSLATE_NOOP("Status", "EMERGENCY"),
     "gps_stuck": QT_TRANSLATE_NOOP("Status", "GPS stuck"),
 }

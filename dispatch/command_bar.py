@@ -38,7 +38,8 @@ VERBS: dict[str, Verb] = {
               "left 当事人已离开 no_accident 无事故)"),
     "o": Verb("reopen", ("case", "text"), "/o 案件号 理由 — 重开已结、已移交或已取消的案件"),
     "u": Verb("recall", ("case", "text"), "/u 案件号 理由 — 撤回派遣(电台通知引导员),可改派"),
-    "s": Verb("status", ("unit", "status"), "/s 单位 av|bz|off — 设置单位状态"),
+    "s": Verb("status", ("unit", "status"),
+              "/s 单位 av|bz|br|off — 设置单位状态(空闲/忙/休息/下班)"),
     "p": Verb("page", ("unit", "text"), "/p 单位 文字|#编号 — 呼叫单位(#1…常用语)"),
     "g": Verb("group_page", ("group", "text"), "/g 服务区|all 文字|#编号 — 群呼"),
     "map": Verb("map_radio", ("radio", "unit"), "/map 队号/台号 单位 — 登记电台编号"),
@@ -47,7 +48,8 @@ VERBS: dict[str, Verb] = {
     "poll": Verb("poll", ("unit",), "/poll 单位 — 查询单位当前位置"),
     "find": Verb("find", ("text",), "/find 案件号|车牌|单位|地址 — 查找并定位"),
 }
-STATUS_WORDS = {"av": UnitStatus.AVAILABLE, "bz": UnitStatus.BUSY, "off": UnitStatus.OFF_DUTY}
+STATUS_WORDS = {"av": UnitStatus.AVAILABLE, "bz": UnitStatus.BUSY, "br": UnitStatus.ON_BREAK,
+                "off": UnitStatus.OFF_DUTY}
 TARGET_WORDS = {"police": "referred_police", "120": "referred_120"}
 # the caller's answer to the question exactly as asked ("有没有人受伤?" — n: nobody is hurt)
 ANSWER_WORDS = {"y": "yes", "yes": "yes", "是": "yes", "有": "yes", "n": "no", "no": "no",

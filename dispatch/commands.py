@@ -245,15 +245,15 @@ DONE_ON_SCENE = frozenset({S.ON_SCENE, S.EVIDENCE_COLLECTED, S.CLAIM_FILED})
 
 def job_done(state: CenterState, unit_id: str, actor: Actor) -> list[Event]:
     """The guide's "job done / free" key: on the scene it closes the case as settled on the
-    spot (the dispatcher can reopen it); a unit marked busy (a page it never answered) is free
-    again. Pressed on the way, it changes nothing: the guide has not arrived."""
+    spot (the dispatcher can reopen it); a unit marked busy (a page it never answered) or on
+    break is free again. Pressed on the way, it changes nothing: the guide has not arrived."""
     unit = state.units[unit_id]
     incident = state.incident_of(unit_id)
     actor = Actor(f"radio:{unit_id}", actor.workstation)  # the guide pressed it
     if incident is not None and incident.status in DONE_ON_SCENE:
         return [actor.event(ev.INCIDENT_CLOSED, {"case": incident.case, "disposition": SETTLED,
                                                  "by": "radio_status"})]
-    if incident is None and unit.status == UnitStatus.BUSY:
+    if incident is None and unit.status in (UnitStatus.BUSY, UnitStatus.ON_BREAK):
         return [actor.event(ev.UNIT_STATUS_SET, {"unit": unit_id, "status": "available",
                                                  "by": "radio_status"})]
     return []
@@ -283,7 +283,8 @@ def keep_apart(state: CenterState, case: str, of: str, actor: Actor) -> Event:
     return actor.event(ev.DUPLICATE_KEPT_APART, {"case": case, "of": of})
 
 
-SETTABLE_STATUSES = (UnitStatus.AVAILABLE, UnitStatus.BUSY, UnitStatus.OFF_DUTY)
+SETTABLE_STATUSES = (UnitStatus.AVAILABLE, UnitStatus.BUSY, UnitStatus.ON_BREAK,
+                     UnitStatus.OFF_DUTY)
 
 
 def set_unit_status(state: CenterState, unit_id: str, status: UnitStatus, actor: Actor) -> Event:

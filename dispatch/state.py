@@ -40,6 +40,7 @@ class UnitStatus(StrEnum):
     ON_SCENE = "on_scene"
     BUSY = "busy"
     OFF_DUTY = "off_duty"
+    ON_BREAK = "on_break"  # a meal, a rest: back soon, not to be sent meanwhile
 
 
 @dataclass

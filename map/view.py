@@ -59,6 +59,7 @@ UNIT_COLOURS = {
     UnitStatus.ON_SCENE: "#8c564b",
     UnitStatus.BUSY: "#7f7f7f",
     UnitStatus.OFF_DUTY: "#c7c7c7",
+    UnitStatus.ON_BREAK: "#9467bd",
 }
 
 

@@ -22,6 +22,7 @@ UNITS = ["G01", "G07", "P01"]
     ("  /m 1023 1001 ", Parsed("merge", ("1023", "1001"))),
     ("/t 1002", Parsed("triage", ("1002",))),
     ("/c 1002 settled", Parsed("close", ("1002", "settled"))),
+    ("/s g07 br", Parsed("status", ("G07", "on_break"))),
     ("/c 1002 NO_ACCIDENT", Parsed("close", ("1002", "no_accident"))),
     ("/o 1002 交警退回 需派引导员", Parsed("reopen", ("1002", "交警退回 需派引导员"))),
     ("/p G07 请到 解放路 口", Parsed("page", ("G07", "请到 解放路 口"))),

@@ -321,6 +321,16 @@ def test_the_job_done_key_on_the_way_changes_nothing_and_frees_a_busy_unit(state
                                                "radio_status": 4}))
     [free] = commands.progress_from_position(state, "G01", actor)
     assert free.payload == {"unit": "G01", "status": "available", "by": "radio_status"}
+    state.apply(commands.set_unit_status(state, "G01", UnitStatus.ON_BREAK, actor))
+    assert state.units["G01"].status == "on_break"
+    assert "G01" not in {r.unit_id for r in recommend(
+        state.units.values(), 122.1, 30.0, datetime.now(UTC), TravelModel())}  # resting
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1, "lat": 30.0,
+                                               "radio_status": 0}))
+    state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G01", "lon": 122.1, "lat": 30.0,
+                                               "radio_status": 4}))  # back from the break
+    [back] = commands.progress_from_position(state, "G01", actor)
+    assert back.payload["status"] == "available"
 
 
 def test_closing_names_how_the_case_ended(state, actor) -> None:
