@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dispatch import events as ev
+from dispatch import geodesy
 from dispatch.alerts import AlertSlip
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy, due_alarms
 from dispatch.config import ARRIVAL_DWELL_FIXES, DEFAULT_RADIO_STATUS, RadioStatusCodes
@@ -24,7 +25,6 @@ from dispatch.lifecycle import REOPENABLE, TERMINAL, check_transition
 from dispatch.lifecycle import IncidentStatus as S
 from dispatch.refusals import Refusal
 from dispatch.state import CenterState, Incident, UnitStatus
-from map import geodesy
 
 
 class UnknownUnit(Refusal, KeyError):

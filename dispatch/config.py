@@ -82,3 +82,8 @@ class RadioStatusCodes:
 
 
 DEFAULT_RADIO_STATUS = RadioStatusCodes()
+
+# highway=* values an e-motorcycle rides on, with their class index into the speed tables: the
+# core's vocabulary, which scenarios (resources/) and road graphs (map/) both speak
+ROAD_CLASSES = ("trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
+                "living_street", "service")

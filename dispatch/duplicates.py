@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from dispatch import geodesy
 from dispatch.lifecycle import TERMINAL
 from dispatch.state import Incident
-from map import geodesy
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from datetime import datetime
 
 import numpy as np
 
+from dispatch import geodesy
 from dispatch.config import TravelModel
 from dispatch.shifts import on_shift, seconds_left
 from dispatch.state import STALE_AFTER_S, Unit, UnitStatus
-from map import geodesy
 
 # (units, incident lon, lat, when) → seconds per unit, inf where unreachable
 EtaFunction = Callable[[Sequence[Unit], float, float, datetime], Sequence[float]]

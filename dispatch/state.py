@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from dispatch import events as ev
+from dispatch import geodesy
 from dispatch.config import ARRIVAL_GEOFENCE_M
 from dispatch.events import Event
 from dispatch.lifecycle import (
@@ -25,7 +26,6 @@ from dispatch.lifecycle import (
 )
 from dispatch.shifts import Shift
 from dispatch.trusted_time import FixTiming, clock_start, judge_fix
-from map import geodesy
 
 FIRST_CASE_NUMBER = 1001
 STUCK_SPEED_KMH = 5.0  # above this, a fix that does not change means a stuck receiver

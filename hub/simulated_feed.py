@@ -16,7 +16,7 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 
-from map import geodesy
+from dispatch import geodesy
 from resources.scenario import Scenario
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Geography: Qt-free geodesy and zones here; the Qt map widget lives in map/view.py.
+"""Geography: roads, routing, zones, tiles and maps; the Qt map widget lives in map/view.py
+(pure geodesy is the core's: dispatch/geodesy.py).
 
-Import modules by name (`from map import geodesy`): the package shares its name with the builtin.
+Import modules by name (`from map import routing`): the package shares its name with the builtin.
 """

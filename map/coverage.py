@@ -16,7 +16,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from map.geodesy import EARTH_RADIUS_M
+from dispatch.geodesy import EARTH_RADIUS_M
 from map.roads import RoadGraph
 from map.routing import Router
 

@@ -20,11 +20,11 @@ import numpy as np
 from dispatch import kpi, planning
 from dispatch.config import TravelModel
 from dispatch.events import Event
+from dispatch.geodesy import distance_m
 from dispatch.recommend import EtaFunction
 from dispatch.simulation import Accident, RideFunction, Setup, simulate
 from map import coverage
 from map.accident_points import AccidentPoints, accidents_on
-from map.geodesy import distance_m
 from map.roads import RoadGraph, load_osm
 from map.routing import Router, UnitEtas, time_band
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import folium
 import numpy as np
 
+from dispatch.config import ROAD_CLASSES
 from map.day_map import WEB
-from map.roads import ROAD_CLASSES, RoadGraph
+from map.roads import RoadGraph
 
 MAIN_ROADS = {ROAD_CLASSES.index(c) for c in ("trunk", "primary", "secondary", "tertiary")}
 REACH_COLOURS = {(True, True): ("#2ca02c", "两者可达 both reach"),

@@ -15,11 +15,9 @@ import osmium
 import shapely
 from shapely.geometry import MultiLineString
 
-from map import geodesy
+from dispatch import geodesy
+from dispatch.config import ROAD_CLASSES
 
-# highway=* values an e-motorcycle rides on, with their class index into the speed tables
-ROAD_CLASSES = ("trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
-                "living_street", "service")
 _LINKS = {f"{c}_link": c for c in ("trunk", "primary", "secondary", "tertiary")}
 _CLASS_INDEX = {c: n for n, c in enumerate(ROAD_CLASSES)}
 _ONEWAY_BY_DEFAULT = {"trunk_link", "primary_link"}

@@ -17,9 +17,10 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from dispatch.config import ROAD_CLASSES
+from dispatch.geodesy import EARTH_RADIUS_M
 from dispatch.recommend import ROAD_SEARCH_FLOOR_S
-from map.geodesy import EARTH_RADIUS_M
-from map.roads import ROAD_CLASSES, RoadGraph
+from map.roads import RoadGraph
 
 # e-motorcycle speeds in km/h by road class, per time band (a center tunes these)
 SPEEDS_KMH: Mapping[str, Mapping[str, float]] = {

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch import geodesy
 from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
-from map import geodesy
 from map.clusters import fan_out
 from map.hot_spots import HotSpots
 from map.incident_layer import IncidentLayer

@@ -18,7 +18,7 @@ import tty
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from map import geodesy
+from dispatch import geodesy
 from radio.framing import LineFramer
 from radio.protocols import fleetsync, paging
 

@@ -20,6 +20,7 @@ from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy
 from dispatch.config import (
     DEFAULT_RADIO_STATUS,
     FIX_REGION_MARGIN_M,
+    ROAD_CLASSES,
     ProgramRules,
     RadioStatusCodes,
     Region,
@@ -30,7 +31,6 @@ from dispatch.retirement import DEFAULT_KEPT
 from dispatch.service_hours import DEFAULT_SCHEDULES, schedules_from_config
 from dispatch.shifts import Shift, parse_shift
 from dispatch.state import Unit
-from map.roads import ROAD_CLASSES
 from radio.ports import PortConfig
 from resources.scenario_checks import (
     Loc,

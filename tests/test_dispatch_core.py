@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dispatch import commands
+from dispatch import commands, geodesy
 from dispatch import events as ev
 from dispatch.alerts import SlipRejected, parse_alert_slip
 from dispatch.config import ZHOUSHAN, ProgramRules, TravelModel
@@ -19,7 +19,6 @@ from dispatch.refusals import Refusal
 from dispatch.search import search
 from dispatch.service_hours import ServiceWindow
 from dispatch.state import UnitStatus
-from map import geodesy
 
 SLIP = {
     "alert_id": "A-1",

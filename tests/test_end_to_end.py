@@ -22,9 +22,9 @@ from console.main_window import MainWindow
 from console.texts import disposition_text
 from db.store import EventStore
 from dispatch import events as ev
+from dispatch import geodesy
 from dispatch.service_hours import CHINA_TZ
 from hub.engine import Engine
-from map import geodesy
 from radio.ports import PortConfig
 from radio.simulator import GatewaySimulator, SimGuide
 from resources import scenario as scenarios

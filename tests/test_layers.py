@@ -55,3 +55,19 @@ def test_dispatch_modules_import_no_io_module() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
                 offenders.append(f"{path.name}: open()")
     assert offenders == []
+
+
+def test_the_core_and_the_scenario_import_nothing_above_them() -> None:
+    """dispatch/ is the bottom layer (geodesy included) and resources/ reads scenarios for
+    map/ and hub/, never the other way: no import cycle between folders."""
+    above = {"dispatch": {"map", "resources", "hub", "console", "db", "radio"},
+             "resources": {"map", "hub", "console", "db"}}
+    offenders = []
+    for folder, forbidden in above.items():
+        for path in sorted((ROOT / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                offenders += [f"{folder}/{path.name}: {n}" for n in names
+                              if n.split(".")[0] in forbidden]
+    assert offenders == []

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from dispatch import geodesy
 from dispatch.config import TravelModel
 from dispatch.recommend import recommend
 from dispatch.state import Unit
-from map import geodesy
 
 
 def test_an_unreached_guide_ranks_behind_one_six_minutes_away_by_road() -> None:

@@ -8,7 +8,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from map.roads import ROAD_CLASSES, graph_from_lines, load_osm
+from dispatch.config import ROAD_CLASSES
+from map.roads import graph_from_lines, load_osm
 from map.routing import SPEEDS_KMH, Router
 from resources import scenario as scenarios
 from tests import needs

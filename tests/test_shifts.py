@@ -12,14 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatch import snapshot
+from dispatch import geodesy, snapshot
 from dispatch.assignment import joint_plan, propose
 from dispatch.config import TravelModel
 from dispatch.recommend import recommend
 from dispatch.service_hours import CHINA_TZ
 from dispatch.shifts import DAY_NAMES, ShiftWindow, on_shift, parse_shift, seconds_left
 from dispatch.state import CenterState, Incident
-from map import geodesy
 from resources import scenario as scenarios
 from tests.conftest import make_units
 

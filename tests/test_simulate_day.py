@@ -10,10 +10,10 @@ import pytest
 
 from console.cli import main
 from dispatch import kpi
+from dispatch.geodesy import distance_m
 from dispatch.simulation import Accident, Setup, simulate
 from dispatch.state import CenterState, Unit
 from map import day_simulation as ds
-from map.geodesy import distance_m
 from tests import needs
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 
-from map import geodesy
+from dispatch import geodesy
 from map.projection import tile_of, wgs84_to_gcj02
 from map.tiles import GCJ02, MBTilesSource, XyzSource
 from map.view import MapView
