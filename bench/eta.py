@@ -18,10 +18,7 @@ import networkx as nx
 import numpy as np
 
 from dispatch.assignment import greedy_plan, joint_plan
-from dispatch.config import (
-    ROAD_CLASSES,  # noqa: E402
-    TravelModel,
-)
+from dispatch.config import ROAD_CLASSES, TravelModel
 from dispatch.recommend import recommend
 from dispatch.state import Unit
 from map.roads import RoadGraph, load_osm
