@@ -253,9 +253,7 @@ def export_map(args: argparse.Namespace) -> int:
 
     from sqlalchemy import make_url
 
-    from db import days
     from db.schema import default_url, make_engine, upgrade
-    from map.day_map import export_day_map
     from map.tiles import open_pack
     from resources import scenario as scenarios
 
@@ -269,18 +267,28 @@ def export_map(args: argparse.Namespace) -> int:
         return 2  # an export never creates an empty database to read nothing from
     engine = make_engine(url)
     upgrade(engine)
-    day = date.fromisoformat(args.day)
-    try:  # range reads from the snapshot before the day, no replay of the hub's state
-        state, events = days.day_log(engine, scenario.roster, day)
-        tracks = days.day_tracks(engine, day)
-        count = export_day_map(events, scenario, day, Path(args.out), tiles, state=state,
-                               tracks=tracks)
+    try:
+        count, empty = _write_day_map(engine, scenario, tiles, date.fromisoformat(args.day),
+                                      Path(args.out))
     finally:
         engine.dispose()
-    if not events and not tracks:
+    if empty:
         print(f"{shown} holds no events on {args.day}: the map is empty", file=sys.stderr)
     print(f"{args.out}: {count} incidents on {args.day}, read from {shown}")
     return 0
+
+
+def _write_day_map(engine, scenario, tiles, day, out) -> tuple[int, bool]:
+    """A day's map from the database (export-map, and each day of a report): its incidents,
+    and whether the day held nothing at all. Range reads from the snapshot before the day, no
+    replay of the hub's state."""
+    from db import days
+    from map.day_map import export_day_map
+
+    state, events = days.day_log(engine, scenario.roster, day)
+    tracks = days.day_tracks(engine, day)
+    count = export_day_map(events, scenario, day, out, tiles, state=state, tracks=tracks)
+    return count, not events and not tracks
 
 
 def _replay_options(p: argparse.ArgumentParser) -> None:
@@ -771,6 +779,12 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="last", required=True, help="last day, inclusive")
     p.add_argument("--out", required=True, help="folder for report.html and report.xlsx")
     p.add_argument("--db", help="database URL (default: SQLite file in the user data folder)")
+    p.add_argument("--scenario", help="scenario JSON: its service zones and map (default: the "
+                                      "Zhoushan demo region)")
+    p.add_argument("--tiles", metavar="PACK",
+                   help="basemap pack for the day maps (default: the scenario's; `none` for "
+                        "no basemap)")
+    p.add_argument("--no-maps", action="store_true", help="leave out the day maps")
 
 
 @command("report", "KPI report of a date range: an HTML page with charts and an Excel workbook",
@@ -783,6 +797,9 @@ def report(args: argparse.Namespace) -> int:
     from db.event_range import events_between
     from db.schema import default_url, make_engine, upgrade
     from dispatch.service_hours import CHINA_TZ
+    from map.tiles import open_pack
+    from map.zones import ServiceZones
+    from resources import scenario as scenarios
 
     first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
     if last < first:
@@ -793,7 +810,18 @@ def report(args: argparse.Namespace) -> int:
     print("读取事件 reading the events", flush=True)
     before, events = events_between(engine, *kpi_report.local_range(first, last, CHINA_TZ))
     print(f"{len(events)} events", flush=True)
-    page, book = kpi_report.write(events, before, CHINA_TZ, first, last, Path(args.out),
-                                  lambda step: print(step, flush=True))
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    zones = ServiceZones(scenario.zones)
+    pack = args.tiles or scenario.basemap
+    tiles = open_pack(pack) if pack and str(pack) != "none" and not args.no_maps else None
+    try:
+        page, book = kpi_report.write(
+            events, before, CHINA_TZ, first, last, Path(args.out),
+            lambda step: print(step, flush=True),
+            zone_of=lambda lon, lat: [name for name, _kind in zones.zones_at(lon, lat)],
+            day_map=None if args.no_maps else
+            lambda day, path: _write_day_map(engine, scenario, tiles, day, path)[0])
+    finally:
+        engine.dispose()
     print(f"{page}\n{book}")
     return 0

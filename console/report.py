@@ -9,6 +9,7 @@ tables for the people who answer for the figures and want to sort and filter the
 from __future__ import annotations
 
 import html
+import logging
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,11 +21,19 @@ import xlsxwriter
 from dispatch import kpi
 from dispatch.events import Event
 
+log = logging.getLogger(__name__)
 Table = tuple[list[str], list[list[object]]]
 CAUSE_LABELS = {kpi.NO_UNIT_FREE: "无空闲引导员 no unit free", kpi.FAR: "距离远 far",
                 kpi.LATE_ACK: "应答迟 late acknowledgement", kpi.OTHER: "其他 other"}
 STAGE_LABELS = {"receipt_to_dispatch": "接警→派警", "dispatch_to_ack": "派警→应答",
                 "ack_to_arrival": "应答→到达", "arrival_to_clearance": "到达→处置完毕"}
+DISPOSITION_LABELS = {"settled": "现场协商处理 settled on the spot",
+                      "claim": "报保险理赔 claim filed", "police": "交警接手 police took over",
+                      "left": "当事人已离开 parties had left",
+                      "no_accident": "无事故 no accident", kpi.UNKNOWN: "未记录 not recorded"}
+GROUP_HEADER = ["已处置 handled", "8分钟到达率", "p50 (s)", "p90 (s)"]
+ZoneOf = Callable[[float, float], list[str]]
+DayMap = Callable[[date, Path], int]  # writes the day's map to the path, returns its incidents
 
 
 def _seconds(value: float) -> object:
@@ -46,8 +55,15 @@ class Report:
     charts: dict[str, list[tuple[str, float]]]  # chart title → (label, value) bars
 
 
-def build(events: Iterable[Event], cases_before: int, tz: tzinfo, title: str) -> Report:
-    """The report's tables and charts from the range's events."""
+def _group_rows(groups: dict[str, list[kpi.Timeline]], unknown: str) -> list[list[object]]:
+    return [[g.name or unknown, g.handled, _percent(g.arrival_rate), _seconds(g.p50_s),
+             _seconds(g.p90_s)] for g in kpi.group_figures(groups)]
+
+
+def build(events: Iterable[Event], cases_before: int, tz: tzinfo, title: str,
+          zone_of: ZoneOf | None = None) -> Report:
+    """The report's tables and charts from the range's events; per service zone too when
+    `zone_of` names the zones of a place."""
     lines = list(kpi.timelines(events, cases_before).values())
     percentiles = kpi.response_percentiles(lines)
     peak = kpi.peak_day(lines, tz)
@@ -69,15 +85,21 @@ def build(events: Iterable[Event], cases_before: int, tz: tzinfo, title: str) ->
         "环节 stages": (["环节 stage", "p50 (s)", "p90 (s)", "p95 (s)"], stages),
         "每日 per day": (["日期 day", "已处置 handled"], [[str(d), n] for d, n in per_day.items()]),
         "时段 per hour": (["小时 hour", "已处置 handled"], [[h, n] for h, n in per_hour.items()]),
-        "引导员 per unit": (["单位 unit", "已处置 handled", "8分钟到达率", "p50 (s)", "p90 (s)"],
-                           [[unit, len(jobs), _percent(kpi.arrival_rate(jobs)),
-                             *map(_seconds, kpi.response_percentiles(jobs, (50, 90)).values())]
-                            for unit, jobs in kpi.by_unit(lines).items()]),
+        "引导员 per unit": (["单位 unit", *GROUP_HEADER],
+                           _group_rows(kpi.by_unit(lines), "—")),
+        "保险公司 per insurer": (["保险公司 insurer", *GROUP_HEADER],
+                              _group_rows(kpi.by_insurer(lines), "未注明 not named")),
+        "结案方式 dispositions": (["结案方式 disposition", "件数 count"],
+                               [[DISPOSITION_LABELS.get(d, d), n]
+                                for d, n in kpi.dispositions(lines).items()]),
         "移交 referrals": (["理由 reason", "次数 count"], [[r, n] for r, n in referrals.items()]),
         "超时 breaches": (["案件 case", "用时 (s)", "原因 causes"],
                           [[b.case, _seconds(b.response_s),
                             ", ".join(CAUSE_LABELS[c] for c in b.causes)] for b in found]),
     }
+    if zone_of is not None:
+        tables["服务区 per area"] = (["服务区 area", *GROUP_HEADER],
+                                  _group_rows(kpi.by_area(lines, zone_of), "区外 outside"))
     charts = {
         "每日已处置 handled per day": [(str(d)[5:], n) for d, n in per_day.items()],
         "各时段已处置 handled by hour": [(f"{h:02d}", n) for h, n in per_hour.items()],
@@ -126,9 +148,25 @@ def _html_table(header: list[str], rows: list[list[object]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def write_html(report: Report, path: Path) -> None:
+def _maps_section(maps: dict[date, Path], shown: date | None, page: Path) -> str:
+    """The day maps: the busiest day's in the page, every day's a link (each an offline HTML
+    file beside the report)."""
+    if not maps:
+        return ""
+    links = " · ".join(f'<a href="{html.escape(p.relative_to(page.parent).as_posix())}">'
+                       f"{d}</a>" for d, p in maps.items())
+    day = shown if shown in maps else next(iter(maps))
+    frame = maps[day].relative_to(page.parent).as_posix()
+    return (f"<h2>当日地图 day map: {day}</h2><p>{links}</p>"
+            f'<iframe src="{html.escape(frame)}" title="{day}" '
+            'style="width:100%;height:640px;border:1px solid #bbb"></iframe>')
+
+
+def write_html(report: Report, path: Path, maps: dict[date, Path] | None = None,
+               shown: date | None = None) -> None:
     sections = [f"<h2>{html.escape(t)}</h2>{_svg_bars(bars)}"
                 for t, bars in report.charts.items()]
+    sections.append(_maps_section(maps or {}, shown, path))
     sections += [f"<h2>{html.escape(name)}</h2>{_html_table(*table)}"
                  for name, table in report.tables.items()]
     path.write_text(
@@ -159,14 +197,32 @@ def write_workbook(report: Report, path: Path) -> None:
 
 
 def write(events: Iterable[Event], cases_before: int, tz: tzinfo, first: date, last: date,
-          out: Path, progress: Callable[[str], None] = print) -> tuple[Path, Path]:
-    """Both files into `out`; `progress` hears each step (a long range takes a while)."""
+          out: Path, progress: Callable[[str], None] = print, *, zone_of: ZoneOf | None = None,
+          day_map: DayMap | None = None) -> tuple[Path, Path]:
+    """Both files into `out`, and with `day_map` each day's map in out/maps; `progress` hears
+    each step (a long range takes a while)."""
     out.mkdir(parents=True, exist_ok=True)
+    events = list(events)
     progress("计算指标 computing the figures")
-    report = build(events, cases_before, tz, f"警保联动 KPI 报告 {first} — {last}")
+    report = build(events, cases_before, tz, f"警保联动 KPI 报告 {first} — {last}", zone_of)
     page, book = out / "report.html", out / "report.xlsx"
+    maps: dict[date, Path] = {}
+    days = (last - first).days + 1
+    for n in range(days if day_map is not None else 0):
+        day = first + timedelta(days=n)
+        path = out / "maps" / f"{day}.html"
+        path.parent.mkdir(exist_ok=True)
+        try:
+            count = day_map(day, path)
+        except Exception:  # one unreadable day must not cost the whole report
+            log.exception("the map of %s could not be drawn", day)
+            progress(f"地图 day map {n + 1}/{days}: {day} 失败 failed (see the log)")
+            continue
+        maps[day] = path
+        progress(f"地图 day map {n + 1}/{days}: {day} ({count} incidents)")
+    peak = kpi.peak_day(kpi.timelines(events, cases_before).values(), tz)
     progress(f"写入 {page}")
-    write_html(report, page)
+    write_html(report, page, maps, peak[0] if peak else None)
     progress(f"写入 {book}")
     write_workbook(report, book)
     return page, book

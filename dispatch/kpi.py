@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
@@ -46,6 +46,10 @@ class Timeline:
     page_failed: bool = False
     duplicate: bool = False
     units: list[str] = field(default_factory=list)
+    lon: float = math.nan  # where it happened, as the slip said
+    lat: float = math.nan
+    insurers: tuple[str, ...] = ()  # of the vehicles involved, as the slip named them
+    disposition: str | None = None  # how it ended (dispatch/dispositions.py), when closed
 
     def response_s(self) -> float:
         """Receipt → first unit on scene; inf for a dispatched incident never reached."""
@@ -66,7 +70,10 @@ def timelines(events: Iterable[Event], cases_before: int = 0) -> dict[str, Timel
     for e in events:
         if e.type == ev.ALERT_RECEIVED:
             case = str(FIRST_CASE_NUMBER + cases_before + len(out))
-            out[case] = Timeline(case, _receipt(e))
+            place = e.payload.get("location") or {}
+            named = (e.payload.get("structured") or {}).get("insurers") or ()
+            out[case] = Timeline(case, _receipt(e), lon=place.get("lon", math.nan),
+                                 lat=place.get("lat", math.nan), insurers=tuple(named))
             continue
         line = out.get(e.payload.get("case") or "")
         if line is not None:
@@ -96,7 +103,9 @@ def _apply(line: Timeline, e: Event) -> None:
     elif e.type == ev.UNIT_ARRIVED and line.arrived is None:
         line.arrived = e.time
     elif e.type == ev.INCIDENT_CLOSED:
-        line.closed = e.time
+        line.closed, line.disposition = e.time, p.get("disposition")
+    elif e.type == ev.INCIDENT_REOPENED:  # it ends again later: that is its clearance
+        line.closed = line.disposition = line.referred_to = None
     elif e.type == ev.PAGE_FAILED:
         line.page_failed = True
     elif e.type == ev.INCIDENT_MERGED:
@@ -232,3 +241,54 @@ def by_unit(lines: Iterable[Timeline]) -> dict[str, list[Timeline]]:
     for t in handled(lines):
         groups.setdefault(t.units[0], []).append(t)
     return dict(sorted(groups.items()))
+
+
+UNKNOWN = ""  # outside every zone, or no insurer on the slip: the UI names it
+
+
+def by_area(lines: Iterable[Timeline],
+            zone_of: Callable[[float, float], Sequence[str]]) -> dict[str, list[Timeline]]:
+    """Handled incidents grouped by the service zone they happened in (`zone_of` gives the
+    zones containing a place, e.g. map/zones.py's; the first counts), UNKNOWN outside all."""
+    groups: dict[str, list[Timeline]] = {}
+    for t in handled(lines):
+        zones = zone_of(t.lon, t.lat) if not math.isnan(t.lon) else ()
+        groups.setdefault(zones[0] if zones else UNKNOWN, []).append(t)
+    return dict(sorted(groups.items()))
+
+
+def by_insurer(lines: Iterable[Timeline]) -> dict[str, list[Timeline]]:
+    """Handled incidents grouped by the insurers the slip named: a crash of two cars insured
+    by two companies counts for both (each answers for its own claim), none under UNKNOWN."""
+    groups: dict[str, list[Timeline]] = {}
+    for t in handled(lines):
+        for insurer in dict.fromkeys(t.insurers) or (UNKNOWN,):
+            groups.setdefault(insurer, []).append(t)
+    return dict(sorted(groups.items()))
+
+
+def dispositions(lines: Iterable[Timeline]) -> dict[str, int]:
+    """Closed incidents by how they ended; a close recorded before dispositions existed
+    counts under UNKNOWN."""
+    return dict(Counter(t.disposition or UNKNOWN for t in lines
+                        if t.closed is not None and not t.duplicate).most_common())
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One row of a per-area, per-insurer or per-unit table."""
+
+    name: str
+    handled: int
+    arrival_rate: float
+    p50_s: float
+    p90_s: float
+
+
+def group_figures(groups: dict[str, list[Timeline]]) -> list[GroupFigures]:
+    """The same few figures for every group, so areas, insurers and guides read alike."""
+    rows = []
+    for name, jobs in groups.items():
+        q = response_percentiles(jobs, (50, 90))
+        rows.append(GroupFigures(name, len(handled(jobs)), arrival_rate(jobs), q[50], q[90]))
+    return rows

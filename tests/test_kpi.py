@@ -27,6 +27,20 @@ Success: 1001 1002 1003 1005 settled on scene → 4/7.
 Referrals: 车辆无法移动 2, 有人受伤 1, 损失超限 1, on-scene → police 1.
 Breaches: 1003 540 no unit free (300 s to dispatch > 120); 1004 640 far (ETA 560 > 480, ride
 580 > 300); 1005 500 late ack (170 s > 60); 1011 inf late ack (page failed).
+
+Places, insurers and dispositions (handled cases only in the groups):
+| case | lon | insurers | closed as |
+| 1001 | 122.1 (west) | 人保 | settled |
+| 1002 | 122.1 (west) | 平安 | claim |
+| 1003 | 122.1 (west) | 人保, 平安 | settled |
+| 1004 | 122.2 (east) | — | (referred) |
+| 1005 | 122.2 (east) | 人保 | left |
+| 1010 | 122.2 (east) | 太保 | open |
+| 1011 | 122.2 (east) | — | never reached |
+West: 400 300 540 → 3, rate 2/3, p50 2nd 400, p90 3rd 540. East: 640 500 200 inf → 4, rate
+1/4, p50 2nd 500, p90 inf. 人保: 400 540 500 → 3, 1/3, p50 500; 平安: 300 540 → 2, 1/2,
+p50 1st 300, p90 540; 太保: 200 → 1, 1/1; none (1004, 1011): 640 inf → 2, 0.
+Dispositions: settled 2, claim 1, left 1 (1004 was referred, not closed).
 """
 
 from __future__ import annotations
@@ -54,38 +68,42 @@ class Day:
     def add(self, type_: str, at: datetime, **payload) -> None:
         self.events.append(Event(type_, "desk", "ws1", payload, at))
 
-    def alert(self, case: str, at: datetime, hub_delay_s: float = 0.0) -> None:
+    def alert(self, case: str, at: datetime, hub_delay_s: float = 0.0, lon: float = 122.1,
+              insurers: tuple[str, ...] = ()) -> None:
         self.add(ev.ALERT_RECEIVED, at + timedelta(seconds=hub_delay_s), alert_id=f"A{case}",
-                 received_at=at.isoformat(), location={"lon": 122.1, "lat": 30.0})
+                 received_at=at.isoformat(), location={"lon": lon, "lat": 30.0},
+                 structured={"insurers": list(insurers)})
 
     def job(self, case: str, at: datetime, dispatch: int, eta: int, ack: int | None,
-            arrive: int | None, close: int | None) -> None:
+            arrive: int | None, close: int | None, disposition: str = "settled") -> None:
         unit = f"G{case}"
         self.add(ev.INCIDENT_TRIAGED, at + timedelta(seconds=dispatch - 5), case=case,
                  outcome="triaged", reasons=[])
         self.add(ev.UNIT_DISPATCHED, at + timedelta(seconds=dispatch), case=case, unit=unit,
                  eta_s=eta)
-        for kind, offset in ((ev.PAGE_ACKED, ack), (ev.UNIT_ARRIVED, arrive),
-                             (ev.INCIDENT_CLOSED, close)):
+        for kind, offset in ((ev.PAGE_ACKED, ack), (ev.UNIT_ARRIVED, arrive)):
             if offset is not None:
                 self.add(kind, at + timedelta(seconds=offset), case=case, unit=unit)
+        if close is not None:
+            self.add(ev.INCIDENT_CLOSED, at + timedelta(seconds=close), case=case,
+                     disposition=disposition)
 
 
 def hand_built_day() -> list[Event]:
     d = Day()
     h = [BASE + timedelta(hours=n) for n in range(24)]
-    d.alert("1001", h[0])
+    d.alert("1001", h[0], insurers=("人保",))
     d.job("1001", h[0], 60, 300, 80, 400, 1600)
-    d.alert("1002", h[1], hub_delay_s=30)
-    d.job("1002", h[1], 90, 240, 100, 300, 1500)
-    d.alert("1003", h[2])
+    d.alert("1002", h[1], hub_delay_s=30, insurers=("平安",))
+    d.job("1002", h[1], 90, 240, 100, 300, 1500, "claim")
+    d.alert("1003", h[2], insurers=("人保", "平安"))
     d.job("1003", h[2], 300, 200, 320, 540, 2000)
-    d.alert("1004", h[3])
+    d.alert("1004", h[3], lon=122.2)
     d.job("1004", h[3], 40, 560, 60, 640, None)
     d.add(ev.INCIDENT_REFERRED, h[3] + timedelta(seconds=900), case="1004",
           to="referred_police")
-    d.alert("1005", h[4])
-    d.job("1005", h[4], 30, 200, 200, 500, 1800)
+    d.alert("1005", h[4], lon=122.2, insurers=("人保",))
+    d.job("1005", h[4], 30, 200, 200, 500, 1800, "left")
     for case, at, to, reasons in (
             ("1006", h[5], "referred_120", ["有人受伤:移交120"]),
             ("1007", h[6], "referred_police", ["车辆无法移动:移交交警"]),
@@ -96,9 +114,9 @@ def hand_built_day() -> list[Event]:
               reasons=reasons)
     d.alert("1009", h[7])
     d.add(ev.INCIDENT_MERGED, h[7] + timedelta(seconds=15), case="1009", into="1001")
-    d.alert("1010", h[17])
+    d.alert("1010", h[17], lon=122.2, insurers=("太保",))
     d.job("1010", h[17], 45, 120, 50, 200, None)
-    d.alert("1011", h[18])
+    d.alert("1011", h[18], lon=122.2)
     d.job("1011", h[18], 60, 100, None, None, None)
     d.add(ev.PAGE_FAILED, h[18] + timedelta(seconds=300), case="1011", unit="G1011")
     return sorted(d.events, key=lambda e: e.time)
@@ -191,3 +209,38 @@ def test_figures_per_unit(day) -> None:
     assert sorted(groups) == ["G1001", "G1002", "G1003", "G1004", "G1005", "G1010", "G1011"]
     assert kpi.arrival_rate(groups["G1003"]) == 0.0
     assert kpi.response_percentiles(groups["G1003"], (50,)) == {50: 540.0}
+
+
+def test_figures_per_area(day) -> None:
+    def side(lon: float, _lat: float) -> list[str]:
+        return ["west"] if lon < 122.15 else ["east"]
+
+    rows = {r.name: r for r in kpi.group_figures(kpi.by_area(day.values(), side))}
+    assert rows["west"] == kpi.GroupFigures("west", 3, pytest.approx(2 / 3), 400.0, 540.0)
+    assert rows["east"] == kpi.GroupFigures("east", 4, 0.25, 500.0, math.inf)
+    assert kpi.by_area(day.values(), lambda lon, lat: []).keys() == {kpi.UNKNOWN}
+
+
+def test_figures_per_insurer(day) -> None:
+    rows = {r.name: r for r in kpi.group_figures(kpi.by_insurer(day.values()))}
+    assert rows.keys() == {"人保", "平安", "太保", kpi.UNKNOWN}
+    assert rows["人保"] == kpi.GroupFigures("人保", 3, pytest.approx(1 / 3), 500.0, 540.0)
+    assert rows["平安"] == kpi.GroupFigures("平安", 2, 0.5, 300.0, 540.0)
+    assert rows["太保"] == kpi.GroupFigures("太保", 1, 1.0, 200.0, 200.0)
+    assert (rows[kpi.UNKNOWN].handled, rows[kpi.UNKNOWN].arrival_rate) == (2, 0.0)
+
+
+def test_dispositions(day) -> None:
+    assert kpi.dispositions(day.values()) == {"settled": 2, "claim": 1, "left": 1}
+
+
+def test_a_reopened_case_clears_when_it_ends_again(day) -> None:
+    events = hand_built_day()
+    later = BASE + timedelta(hours=2)
+    events += [Event(ev.INCIDENT_REOPENED, "desk", "ws1", {"case": "1001", "reason": "r",
+                                                          "from": "closed"}, later),
+               Event(ev.INCIDENT_CLOSED, "desk", "ws1", {"case": "1001",
+                                                        "disposition": "claim"},
+                     later + timedelta(minutes=10))]
+    line = kpi.timelines(events)["1001"]
+    assert (line.closed, line.disposition) == (later + timedelta(minutes=10), "claim")
