@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from db.lease import Lease
 from db.schema import default_url
 from db.store import EventStore
-from dispatch import geodesy, roads
+from dispatch import geodesy
 from dispatch.commands import Actor
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
@@ -32,6 +32,7 @@ from hub.radio_log import RadioLogEntry
 from hub.server import tls_context
 from hub.simulated_feed import SlipFactory, run_simulated_feed
 from hub.users import UserStore
+from map import roads
 from map.routing import Router, UnitEtas
 from radio.ports import PortConfig, parse_port_spec
 from radio.simulator import GatewaySimulator, SimGuide
