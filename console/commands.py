@@ -825,3 +825,50 @@ def report(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"{page}\n{book}")
     return 0
+
+
+def _kpi_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="database URL (default: SQLite file in the user data folder)")
+    p.add_argument("--scenario", help="scenario JSON: its service zones (default: the Zhoushan "
+                                      "demo region)")
+    p.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: today)")
+    p.add_argument("--period", choices=["day", "week", "month"], default="day",
+                   help="how long a range the dashboard shows")
+    p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="interface language")
+
+
+@command("kpi", "the KPI dashboard: a day, week or month of the program's figures on screen",
+         _kpi_options)
+def kpi_dashboard(args: argparse.Namespace) -> int:
+    from datetime import date, datetime
+    from pathlib import Path
+
+    from console import report as kpi_report
+    from console.app import make_app
+    from console.kpi_dashboard import KpiDashboard
+    from db.event_range import events_between
+    from db.schema import default_url, make_engine, upgrade
+    from dispatch.service_hours import CHINA_TZ
+    from map.zones import ServiceZones
+    from resources import scenario as scenarios
+
+    app = make_app(args.lang)
+    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    zones = ServiceZones(scenario.zones)
+    engine = make_engine(args.db or default_url())
+    upgrade(engine)
+
+    def build(first: date, last: date) -> kpi_report.Report:
+        before, events = events_between(engine, *kpi_report.local_range(first, last, CHINA_TZ))
+        return kpi_report.build(
+            events, before, CHINA_TZ, f"警保联动 KPI {first} — {last}",
+            lambda lon, lat: [name for name, _kind in zones.zones_at(lon, lat)])
+
+    first = date.fromisoformat(args.first) if args.first else datetime.now(CHINA_TZ).date()
+    window = KpiDashboard(build, first, args.period)
+    window.show()
+    window.load()
+    try:
+        return app.exec()
+    finally:
+        engine.dispose()
