@@ -7,9 +7,9 @@ of the day and its figures scaled to the 25.9 million fixes of a full one: every
 per row) is written in each format in chunks as the archive streams it from the database,
 then read back into rows and checked (count, each row's link to the one before, and a sum
 over every value). Formats:
-- `jsonl.gz`: what the archive wrote so far, one JSON document per row (the payload as the
-  chain hashed it) through gzip at Python's default level (9);
-- `csv.gz`: the positions table's columns as text, stdlib csv through gzip level 6;
+- `jsonl.gz`: what the archive writes, one JSON document per row (the payload as the chain
+  hashed it) through gzip, at Python's default level (9, what it wrote at first) and at 1;
+- `csv.gz`: the positions table's columns as text, stdlib csv through gzip at 6 and at 1;
 - `parquet`: the same columns typed, pyarrow, zstd, one row group per chunk.
 The chain's SHA-256 check of every row, which the archive does whatever the format, is timed
 once apart. Timings are wall seconds on a machine shared with other jobs.
@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -89,8 +90,8 @@ def check(rows: Iterator[Row]) -> tuple[int, str, float]:
 
 
 # -- formats -------------------------------------------------------------------------------------
-def jsonl_write(path: Path, source: Iterator[list[Row]]) -> None:
-    with gzip.open(path, "wt", encoding="utf-8") as file:
+def jsonl_write(path: Path, source: Iterator[list[Row]], level: int) -> None:
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=level) as file:
         for chunk in source:
             file.writelines(json.dumps({
                 "id": r[0], "time": r[1].isoformat(), "type": ev.UNIT_POSITION, "actor": r[9],
@@ -109,8 +110,8 @@ def jsonl_read(path: Path) -> Iterator[Row]:
                    d["workstation"], d["idempotency_key"], None, d["prev_hash"], d["hash"])
 
 
-def csv_write(path: Path, source: Iterator[list[Row]]) -> None:
-    with gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=6) as file:
+def csv_write(path: Path, source: Iterator[list[Row]], level: int) -> None:
+    with gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=level) as file:
         writer = csv.writer(file)
         writer.writerow(COLUMNS)
         for chunk in source:
@@ -148,7 +149,10 @@ def parquet_read(path: Path) -> Iterator[Row]:
 
 FORMATS: dict[str, tuple[Callable[[Path, Iterator[list[Row]]], None],
                          Callable[[Path], Iterator[Row]]]] = {
-    "jsonl.gz": (jsonl_write, jsonl_read), "csv.gz": (csv_write, csv_read),
+    "jsonl.gz level 9": (partial(jsonl_write, level=9), jsonl_read),
+    "jsonl.gz level 1": (partial(jsonl_write, level=1), jsonl_read),
+    "csv.gz level 6": (partial(csv_write, level=6), csv_read),
+    "csv.gz level 1": (partial(csv_write, level=1), csv_read),
     "parquet": (parquet_write, parquet_read)}
 
 
@@ -180,7 +184,7 @@ def main() -> None:
           f"{per_row * FULL_DAY:.0f} s for a full day", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         for name, (write, read) in FORMATS.items():
-            path = Path(folder) / f"day.{name}"
+            path = Path(folder) / name.replace(" ", "-")
             writes, reads = [], []
             for _ in range(args.repeats):
                 start = time.perf_counter()
