@@ -12,7 +12,6 @@ what the dispatcher sees is what the log holds.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -111,7 +110,6 @@ class MainWindow(QMainWindow):
         self.ranked: list[Recommendation] = []
         self._dirty = True
         self._refresh_queued = False
-        self._drawn_at = 0.0  # monotonic time of the last refresh that drew
         self._build(scenario, tiles)
         self._connect_signals()
         self._build_actions()
@@ -345,11 +343,10 @@ class MainWindow(QMainWindow):
             _alarm_kind(e) == kind for e in events)), None)
         if alarm is not None:
             self._sound(alarm)
-        if not self._refresh_queued and (any(e.type != UNIT_POSITION for e in events)
-                                         or time.monotonic() - self._drawn_at > FRAME_MS / 1e3):
+        if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
             # A new alert or status change is painted on the next loop turn, not the next
-            # frame; so are positions after a quiet frame (a burst's first reports), while
-            # the rest of a burst waits for the frame timer so it costs one repaint.
+            # frame; position bursts wait for the frame timer so they cost one repaint (drawn
+            # sooner, they slowed the rest of the burst: the hub shares this process's GIL).
             self._refresh_queued = True
             QTimer.singleShot(0, self.refresh)
 
@@ -444,7 +441,6 @@ class MainWindow(QMainWindow):
         if not self._dirty:
             return
         self._dirty = False
-        self._drawn_at = time.monotonic()
         self.board_model.refresh()
         if selected is not None:
             self._select_row(selected)

@@ -154,32 +154,3 @@ def test_a_days_finished_cases_page_out_of_the_queue(qtbot, window) -> None:
     assert shown.count(-1) == 50 and all(row >= 10 for row in shown if row != -1)
     assert len(window.state.incidents) == MAX_CLOSED_ROWS + 60  # the replica keeps them
 
-
-def test_a_bursts_first_positions_are_drawn_on_the_next_turn_the_rest_at_the_frame(
-        qtbot, window) -> None:
-    """Positions after a quiet frame do not wait up to a frame for the timer (a radio burst's
-    latency); more positions within the frame wait for it, so a burst costs one more draw."""
-    window.frame.stop()
-    window.ticker.stop()
-    settle(qtbot, window, window.queue_model.rowCount())
-    draws: list[int] = []
-    show_state = window.map.show_state
-    window.map.show_state = lambda *args: (draws.append(1), show_state(*args))
-    feed = Feed(window)
-    units = list(window.state.units)
-
-    def positions(k: int) -> None:
-        now = datetime.now(UTC)
-        window.signals.events_appended.emit([feed.event(ev.UNIT_POSITION, {
-            "unit": unit, "lon": 122.1 + k * 1e-4, "lat": 30.0, "speed_kmh": 20.0,
-            "course": 90.0, "radio_status": 0, "fix_time": now.isoformat()})
-            for unit in units])
-
-    window._drawn_at = 0.0  # the last draw long ago: a quiet frame
-    positions(1)
-    QApplication.processEvents()
-    assert len(draws) == 1
-    positions(2)
-    for _ in range(3):
-        QApplication.processEvents()
-    assert len(draws) == 1  # within the frame: left to the frame timer
