@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from console import appearance
 from console.alarm_sounds import AlarmSounds
 from console.command_bar import CommandBar
+from console.desk import Desk
 from console.hub_client import HubClient
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
@@ -46,28 +47,19 @@ from console.signals import HubSignals
 from console.texts import disposition_text, refusal_text, status_text
 from console.users_dialog import UsersDialog
 from db.schema import default_url
-from dispatch.assignment import Proposal, propose
-from dispatch.clocks import BREACH, WARN
 from dispatch.command_bar import CANNED, VERBS, Parsed
 from dispatch.commands import page_text
 from dispatch.dispositions import DISPOSITIONS
-from dispatch.duplicates import DuplicateCandidate, duplicate_candidates
-from dispatch.eligibility import assess_incident
 from dispatch.events import (
-    ALERT_RECEIVED,
-    CLOCK_ALARM,
-    PAGE_FAILED,
-    RADIO_EMERGENCY,
     UNIT_POSITION,
     Event,
     utc_now,
 )
-from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
-from dispatch.recommend import Recommendation, recommend
-from dispatch.retirement import REPLICA_MARGIN, SWEEP_EVERY_S, retirable
+from dispatch.lifecycle import TERMINAL, IncidentStatus
+from dispatch.retirement import SWEEP_EVERY_S
 from dispatch.search import search
 from dispatch.service_hours import CHINA_TZ
-from dispatch.state import CenterState, UnitStatus
+from dispatch.state import CenterState
 from map.tiles import TileSource
 from map.view import MapView
 from resources.scenario import Scenario
@@ -79,17 +71,6 @@ FRAME_MS = 100
 
 EMERGENCY_REPEAT_S = 3  # an unacknowledged emergency sounds again every few seconds
 LAYOUT_VERSION = 1  # of the saved dock layout: raise it when the docks change
-# the sound of a batch of events: the most urgent kind in it
-ALARM_ORDER = (RADIO_EMERGENCY, BREACH, PAGE_FAILED, WARN, ALERT_RECEIVED)
-ALARM_OF = {RADIO_EMERGENCY: "emergency", BREACH: "breach", PAGE_FAILED: "page_failed",
-            WARN: "warning", ALERT_RECEIVED: "new_alert"}
-
-
-def _alarm_kind(event: Event) -> str | None:
-    if event.type == CLOCK_ALARM:
-        return event.payload.get("level")
-    return event.type if event.type in ALARM_OF else None
-
 
 def compact_rows(table: QTableView) -> None:
     """Rows a line of text high: the style's default leaves room for seven units where a
@@ -105,9 +86,8 @@ class MainWindow(QMainWindow):
         self.scenario = scenario
         self.setWindowTitle(self.tr("Jingbao Console") + (self.tr(" — DEMO DATA")
                                                           if scenario.demo else ""))
-        self.state = CenterState(scenario.roster())  # the hub's snapshot replaces it
-        self.selected: str | None = None
-        self.ranked: list[Recommendation] = []
+        self.desk = Desk(scenario, settings)  # what the console knows and decides, no Qt
+        self.state = self.desk.state  # the replica, replaced in place by the hub's snapshots
         self._dirty = True
         self._refresh_queued = False
         self._build(scenario, tiles)
@@ -326,22 +306,15 @@ class MainWindow(QMainWindow):
     def _on_snapshot(self, state: CenterState) -> None:
         """The hub's state as of a sequence number: on connecting, or when the line could not
         be resumed. The models keep their reference: the replica is replaced in place."""
-        self.state.reset_to(state)
+        self.desk.reset(state)
         self._dirty = True
         self.refresh()
 
     def _on_events(self, events: list[Event]) -> None:
-        events = [e for e in events if e.id is None or e.id > self.state.last_event_id]
-        for event in events:  # the client hands them on in order, after the snapshot
-            self.state.apply(event)
+        events, alarm = self.desk.take(events)  # in order, after the snapshot
         self._dirty = True
-        breached = [e.payload["case"] for e in events if _alarm_kind(e) == BREACH]
-        if breached:
-            self.breaches.extend(c for c in breached if c not in self.breaches)
-            self._show_breaches()
-        alarm = next((ALARM_OF[kind] for kind in ALARM_ORDER if any(
-            _alarm_kind(e) == kind for e in events)), None)
         if alarm is not None:
+            self._show_breaches()
             self._sound(alarm)
         if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
             # A new alert or status change is painted on the next loop turn, not the next
@@ -386,17 +359,13 @@ class MainWindow(QMainWindow):
                                         .replace("%1", digest))
         self._dirty = True
         if self._ticks % SWEEP_EVERY_S == 0:  # the hub lets them go first (retirement.py)
-            self.state.retire(retirable(self.state, utc_now(),
-                                        self.scenario.ended_kept() + REPLICA_MARGIN))
-        if self.emergencies() and self._ticks % EMERGENCY_REPEAT_S == 0:
+            self.desk.retire(utc_now())
+        if self.desk.emergencies() and self._ticks % EMERGENCY_REPEAT_S == 0:
             self._sound("emergency")  # an emergency rings until acknowledged
         self._ticks += 1
 
-    def emergencies(self) -> list[str]:
-        return [u.unit_id for u in self.state.units.values() if u.emergency]
-
     def _show_emergencies(self) -> None:
-        units = self.emergencies()
+        units = self.desk.emergencies()
         self.emergency_banner.setVisible(bool(units))
         if units:
             names = "、".join(f"{u} {self.state.units[u].name}" for u in units)
@@ -404,21 +373,22 @@ class MainWindow(QMainWindow):
                 self.tr("EMERGENCY from %1 — Ctrl+E to acknowledge").replace("%1", names))
 
     def acknowledge_emergency(self) -> None:
-        units = self.emergencies()
+        units = self.desk.emergencies()
         if units:
             self._send(self.tr("Acknowledge"), "acknowledge_emergency", units[0])
 
     def _show_breaches(self) -> None:
         """An 8-minute breach stays on screen until this desk acknowledges it (Ctrl+B): a
         dispatcher away for a minute must still learn which cases ran late."""
-        self.breach_banner.setVisible(bool(self.breaches))
-        if self.breaches:
+        breaches = self.desk.breaches
+        self.breach_banner.setVisible(bool(breaches))
+        if breaches:
             self.breach_banner.setText(
                 self.tr("8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge")
-                .replace("%1", "、".join(self.breaches)))
+                .replace("%1", "、".join(breaches)))
 
     def acknowledge_breaches(self) -> None:
-        self.breaches.clear()
+        self.desk.acknowledge_breaches()
         self._show_breaches()
 
     def _set_volume(self, percent: int) -> None:
@@ -432,7 +402,7 @@ class MainWindow(QMainWindow):
         """Repaint the views from the replica if anything changed (the frame timer calls
         it; a caller about to read the views can call it to have them current)."""
         self._refresh_queued = False
-        selected = self.selected
+        selected = self.desk.selected
         if self._dirty or self._queue_waits:  # rows wait while the dispatcher aims at one
             self._queue_waits = self.queue_anchor.holding()
             # a new alert reaches the screen before the map moves
@@ -444,27 +414,20 @@ class MainWindow(QMainWindow):
         self.board_model.refresh()
         if selected is not None:
             self._select_row(selected)
-        self.map.show_state(self.state, self.selected)
+        self.map.show_state(self.state, self.desk.selected)
         self._show_selected()
         self._show_emergencies()
 
     def _show_selected(self) -> None:
-        incident = self.state.incidents.get(self.selected or "")
-        needs_unit = incident is not None and incident.status in AWAITING_UNIT
-        self.ranked = (recommend(self.state.units.values(), incident.lon, incident.lat,
-                                 utc_now(), self.settings.travel, self.settings.road_etas)
-                       if needs_unit else [])
-        verdict = (assess_incident(incident, self.settings.rules,
-                                   self.settings.zones.zones_at)
-                   if incident is not None else None)
-        self.panel.show_incident(incident, self.ranked, verdict, self.duplicates())
+        self.panel.show_incident(self.desk.selected_incident(), self.desk.recommend(utc_now()),
+                                 self.desk.verdict(), self.desk.duplicates())
 
     # -- selection ----------------------------------------------------------------------------
     def _on_current_row(self, current, _previous) -> None:
         if current.isValid():
-            self.selected = self.queue_model.rows[current.row()].case
-            self.map.show_state(self.state, self.selected)
-            incident = self.state.incidents.get(self.selected)
+            self.desk.selected = self.queue_model.rows[current.row()].case
+            self.map.show_state(self.state, self.desk.selected)
+            incident = self.state.incidents.get(self.desk.selected)
             if incident is not None:  # in view, at the dispatcher's zoom
                 self.map.show_point(incident.lon, incident.lat)
             self._show_selected()
@@ -472,7 +435,7 @@ class MainWindow(QMainWindow):
     def _on_board_row(self, current, _previous) -> None:
         if current.isValid() and current.row() < len(self.board_model.rows):
             self.map.selected_unit = self.board_model.rows[current.row()].unit_id
-            self.map.show_state(self.state, self.selected)
+            self.map.show_state(self.state, self.desk.selected)
 
     def select_unit(self, unit_id: str) -> None:
         """A unit clicked on the map: its row on the board becomes current (and it is ringed)."""
@@ -481,7 +444,7 @@ class MainWindow(QMainWindow):
             self.board.selectRow(row)
             self.board.scrollTo(self.board_model.index(row, 0))
         self.map.selected_unit = unit_id
-        self.map.show_state(self.state, self.selected)
+        self.map.show_state(self.state, self.desk.selected)
 
     def _select_row(self, case: str) -> None:
         row = self.queue_model.row_of(case)
@@ -494,13 +457,13 @@ class MainWindow(QMainWindow):
                 | QItemSelectionModel.SelectionFlag.Rows)
 
     def select_case(self, case: str) -> None:
-        self.selected = case
+        self.desk.selected = case
         self._select_row(case)
         self._dirty = True
 
     # -- commands out -------------------------------------------------------------------------
     def _command(self, what: str, verb: str, *args) -> None:
-        if self.selected is None:
+        if self.desk.selected is None:
             self.statusBar().showMessage(self.tr("Select an alert first"), 4000)
             return
         self._send(what, verb, *args)
@@ -509,9 +472,7 @@ class MainWindow(QMainWindow):
         """One command to the hub. When it acts on an incident it names the version this
         console saw, so acting on a case someone else has just changed is refused and told,
         never silently applied to a case the dispatcher has not seen."""
-        incident = self.state.incidents.get(str(args[0])) if args else None
-        based_on = incident.version if incident is not None else None
-        self.hub.submit(verb, *args, based_on=based_on).add_done_callback(
+        self.hub.submit(verb, *args, based_on=self.desk.based_on(args)).add_done_callback(
             self._report_failure(what))
 
     def help_text(self) -> str:
@@ -536,7 +497,7 @@ class MainWindow(QMainWindow):
         self.refresh()
         menu = QMenu(self)
         menu.addAction(self.tr("Triage"), self.triage_selected)
-        for n, rec in enumerate(self.ranked):
+        for n, rec in enumerate(self.desk.ranked):
             menu.addAction(self.tr("Dispatch %1 (ETA %2 min)").replace("%1", rec.unit_id)
                            .replace("%2", f"{rec.eta_s / 60:.1f}"),
                            lambda n=n: self.dispatch_choice(n))
@@ -573,7 +534,7 @@ class MainWindow(QMainWindow):
         self._send("PTT", "push_to_talk", on)
 
     def _names(self) -> tuple[list[str], list[str], list[str]]:
-        return list(self.state.incidents), list(self.state.units), list(self.scenario.zones)
+        return self.desk.names(self.scenario.zones)
 
     def focus_command(self) -> None:
         self.command_bar.summon()
@@ -630,7 +591,7 @@ class MainWindow(QMainWindow):
 
     def zoom_to_open(self) -> None:
         self.map.follow(None)
-        open_incidents = [i for i in self.state.incidents.values() if i.status not in TERMINAL]
+        open_incidents = self.desk.open_incidents()
         self.map.zoom_to([i.lon for i in open_incidents], [i.lat for i in open_incidents])
 
     def save_map_png(self) -> None:
@@ -641,49 +602,40 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Map saved to %1").replace("%1", str(path)),
                                          8000)
 
-    def duplicates(self) -> list[DuplicateCandidate]:
-        incident = self.state.incidents.get(self.selected or "")
-        if incident is None or incident.status not in AWAITING_UNIT:
-            return []
-        etas = self.settings.road_etas
-        if etas is None:
-            return duplicate_candidates(incident, self.state.incidents.values())
-        return duplicate_candidates(incident, self.state.incidents.values(),
-                                    distance=etas.router.road_distance_m)
-
     def merge_selected(self) -> None:
-        found = self.duplicates()
+        found = self.desk.duplicates()
         if not found:
             self.statusBar().showMessage(self.tr("No likely duplicate"), 4000)
             return
-        self._command(self.tr("Merge"), "merge", self.selected, found[0].case)
+        self._command(self.tr("Merge"), "merge", self.desk.selected, found[0].case)
 
     def keep_apart_selected(self) -> None:
-        found = self.duplicates()
+        found = self.desk.duplicates()
         if found:
-            self._command(self.tr("Not a duplicate"), "keep_apart", self.selected,
+            self._command(self.tr("Not a duplicate"), "keep_apart", self.desk.selected,
                           found[0].case)
 
     def triage_selected(self) -> None:
-        self._command(self.tr("Triage"), "triage", self.selected)
+        self._command(self.tr("Triage"), "triage", self.desk.selected)
 
     def override_selected(self) -> None:
         """Take an alert into the program against the rules; the reason is required."""
-        if self.selected is None:
+        if self.desk.selected is None:
             return
         reason, ok = QInputDialog.getText(
             self, self.tr("Override triage"),
-            self.tr("Why does case %1 qualify despite the rules?").replace("%1", self.selected))
+            self.tr("Why does case %1 qualify despite the rules?").replace(
+                "%1", self.desk.selected))
         if ok and reason.strip():
-            self._command(self.tr("Override"), "override_triage", self.selected,
+            self._command(self.tr("Override"), "override_triage", self.desk.selected,
                           reason.strip())
 
     def dispatch_choice(self, n: int) -> None:
-        if n >= len(self.ranked):
+        if n >= len(self.desk.ranked):
             self.statusBar().showMessage(self.tr("No such recommendation"), 4000)
             return
-        self._command(self.tr("Dispatch"), "dispatch", self.selected,
-                      self.ranked[n].unit_id)
+        self._command(self.tr("Dispatch"), "dispatch", self.desk.selected,
+                      self.desk.ranked[n].unit_id)
 
     def dispatch_dropped(self, unit_id: str, case: str) -> None:
         """A unit dragged onto an incident on the map: the same dispatch as `/d case unit`."""
@@ -692,17 +644,9 @@ class MainWindow(QMainWindow):
             self.tr("Dispatching %1 to case %2").replace("%1", unit_id).replace("%2", case), 4000)
         self._command(self.tr("Dispatch"), "dispatch", case, unit_id)
 
-    def joint_proposal(self) -> Proposal | None:
-        now = utc_now()
-        pending = sorted((i for i in self.state.incidents.values()
-                          if i.status == IncidentStatus.TRIAGED), key=lambda i: i.received_at)
-        units = [u for u in self.state.units.values() if u.status == UnitStatus.AVAILABLE
-                 and u.kind == "guide" and u.lon is not None]
-        return propose(pending, units, now, self.settings.travel, self.settings.road_etas)
-
     def propose_joint(self) -> None:
         """Show the joint plan for all triaged incidents; Enter dispatches it."""
-        proposal = self.joint_proposal()
+        proposal = self.desk.joint_proposal(utc_now())
         if proposal is None or not proposal.assignments:
             self.statusBar().showMessage(self.tr("No triaged incidents or no free guides"), 4000)
             return
@@ -731,30 +675,30 @@ class MainWindow(QMainWindow):
         return done
 
     def refer_selected(self, to: IncidentStatus) -> None:
-        self._command(self.tr("Refer"), "refer", self.selected, to)
+        self._command(self.tr("Refer"), "refer", self.desk.selected, to)
 
     def close_selected(self) -> None:
         """Closing asks how the case ended (the reports count by it); Esc closes nothing."""
-        if self.selected is None:
+        if self.desk.selected is None:
             return
         labels = [disposition_text(code) for code in DISPOSITIONS]
         label, ok = QInputDialog.getItem(
             self, self.tr("Close incident"),
-            self.tr("How did case %1 end?").replace("%1", self.selected), labels, 0, False)
+            self.tr("How did case %1 end?").replace("%1", self.desk.selected), labels, 0, False)
         if ok:
-            self._command(self.tr("Close"), "close", self.selected,
+            self._command(self.tr("Close"), "close", self.desk.selected,
                           DISPOSITIONS[labels.index(label)])
 
     def reopen_selected(self) -> None:
         """Back to the queue from closed, referred or cancelled; the reason is required and
         stays in the case's timeline."""
-        if self.selected is None:
+        if self.desk.selected is None:
             return
         reason, ok = QInputDialog.getText(
             self, self.tr("Reopen incident"),
-            self.tr("Why reopen case %1?").replace("%1", self.selected))
+            self.tr("Why reopen case %1?").replace("%1", self.desk.selected))
         if ok and reason.strip():
-            self._command(self.tr("Reopen"), "reopen", self.selected, reason.strip())
+            self._command(self.tr("Reopen"), "reopen", self.desk.selected, reason.strip())
 
     def _apply_appearance(self) -> None:
         """The workstation's own choice of colours and text size (console/appearance.py)."""
@@ -775,13 +719,10 @@ class MainWindow(QMainWindow):
         prefs.sync()
         self._apply_appearance()
 
-    def open_count(self) -> int:
-        return sum(1 for i in self.state.incidents.values() if i.status not in TERMINAL)
-
     def may_quit(self) -> bool:
         """Asked before a dispatcher's own quit while cases are open: the cases stay with the
         hub, but a workstation that goes dark unnoticed leaves them unwatched."""
-        count = self.open_count()
+        count = self.desk.open_count()
         if count == 0:
             return True
         answer = QMessageBox.question(

@@ -25,7 +25,7 @@ def _act_like_a_dispatcher(window: MainWindow) -> None:
             window.refresh()
             if incident.status == IncidentStatus.RECEIVED:
                 window.triage_selected()
-            elif window.ranked:
+            elif window.desk.ranked:
                 window.dispatch_choice(0)
             return
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -96,12 +96,12 @@ def test_alert_to_closed_incident(qtbot, open_console, center) -> None:
 
     window.queue.setFocus()
     qtbot.keyClick(window.queue, Qt.Key.Key_Down)
-    assert window.selected == case
+    assert window.desk.selected == case
     status = lambda: window.state.incidents[case].status  # noqa: E731
     qtbot.keyClick(window.queue, Qt.Key.Key_T)
     qtbot.waitUntil(lambda: status() == "triaged", timeout=5000)
-    qtbot.waitUntil(lambda: bool(window.ranked), timeout=2000)
-    assert window.ranked[0].unit_id == "G01"  # the nearer guide is recommended first
+    qtbot.waitUntil(lambda: bool(window.desk.ranked), timeout=2000)
+    assert window.desk.ranked[0].unit_id == "G01"  # the nearer guide is recommended first
 
     qtbot.keyClick(window.queue, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(sim.pages) == 1, timeout=5000)
@@ -173,7 +173,7 @@ def test_joint_assignment_dispatches_every_triaged_incident(qtbot, open_console,
         window.select_case(case)
         qtbot.keyClick(window.queue, Qt.Key.Key_T)
         qtbot.waitUntil(lambda c=case: window.state.incidents[c].status == "triaged", timeout=5000)
-    proposal = window.joint_proposal()
+    proposal = window.desk.joint_proposal(datetime.now(UTC))
     assert len(proposal.assignments) == 2
     assert proposal.joint.lateness_s <= proposal.greedy.lateness_s
     monkeypatch.setattr("console.main_window.QMessageBox.question",
@@ -199,7 +199,7 @@ def test_command_bar_duplicates_and_unit_status(qtbot, open_console, center) -> 
 
     window.select_case(newer)
     window.refresh()
-    [candidate] = window.duplicates()
+    [candidate] = window.desk.duplicates()
     assert candidate.case == older and "同一车牌浙LA12345、浙LB00001" in candidate.reasons
     qtbot.keyClick(window.queue, Qt.Key.Key_M)
     qtbot.waitUntil(lambda: window.state.incidents[newer].status == "duplicate", timeout=5000)

@@ -64,7 +64,7 @@ def test_ctrl_q_asks_while_cases_are_open(qtbot, open_console, tmp_path) -> None
         assert not window.isVisible()  # nothing open: quits without a question
         window.show()
         asyncio.run(send(f"{engine.url}/feed", [slip(1)]))
-        qtbot.waitUntil(lambda: window.open_count() == 1, timeout=5000)
+        qtbot.waitUntil(lambda: window.desk.open_count() == 1, timeout=5000)
         asked: list[str] = []
         answer_next_question(QMessageBox.StandardButton.No, asked)
         quit_key.trigger()
