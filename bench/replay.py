@@ -12,8 +12,8 @@ Figures, each the median and spread over repeats:
   events, every fix as arrays, keyframes): from the database, and from the cache a day that is
   over is kept in after its first opening;
 - scrub step: the replay window offscreen at 1600×1000 moved to a random time of the day
-  and repainted (`set_time`, a synchronous repaint of the map's viewport, then the window's
-  other pending paints), p50 and p95 of 200 steps;
+  and repainted (`set_time`, then the event loop runs the paints it asked for), p50 and p95
+  of 200 steps;
   the model's part alone (`Replay.frame`) is printed too.
 
     .venv/bin/python bench/replay.py [--repeats 5] [--db sqlite postgresql] [--steps 200]
@@ -164,8 +164,7 @@ def scrub_times(replay, scenario: scenarios.Scenario, steps: int) -> tuple[list,
     for moment in moments:
         begun = time.perf_counter()
         window.set_time(moment)
-        window.map.plot.viewport().repaint()  # the map, rendered now
-        app.processEvents()  # and the rest of the window's pending paints
+        app.processEvents()  # the paints it asked for: map, time, lists
         drawn.append((time.perf_counter() - begun) * 1000)
     window.close()
     return model, drawn
