@@ -12,11 +12,10 @@ what the dispatcher sees is what the log holds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import appearance
+from console.actions import ACTIONS, MENUS
 from console.alarm_sounds import AlarmSounds
 from console.command_bar import CommandBar
 from console.desk import Desk
@@ -237,8 +237,7 @@ class MainWindow(QMainWindow):
         prefs.sync()
 
     def _connect_signals(self) -> None:
-        self.signals.session_opened.connect(
-            lambda _user, _role, verbs: self.users_action.setEnabled("users" in verbs))
+        self.signals.session_opened.connect(lambda _user, _role, verbs: self._allow(verbs))
         self.signals.snapshot_received.connect(self._on_snapshot)
         self.signals.events_appended.connect(self._on_events)
         self.signals.radio_logged.connect(self.radio_log.append_entry)
@@ -248,59 +247,33 @@ class MainWindow(QMainWindow):
             self._on_link(link, status, detail)
 
     def _build_actions(self) -> None:
-        actions: list[tuple[str, list[str], Callable[[], None]]] = [
-            (self.tr("Triage"), ["T"], self.triage_selected),
-            (self.tr("Override triage"), ["O"], self.override_selected),
-            (self.tr("Dispatch recommended guide"), ["Return", "Enter", "D"],
-             lambda: self.dispatch_choice(0)),
-            (self.tr("Dispatch choice 1"), ["1"], lambda: self.dispatch_choice(0)),
-            (self.tr("Dispatch choice 2"), ["2"], lambda: self.dispatch_choice(1)),
-            (self.tr("Dispatch choice 3"), ["3"], lambda: self.dispatch_choice(2)),
-            (self.tr("Refer to police"), ["P"],
-             lambda: self.refer_selected(IncidentStatus.REFERRED_POLICE)),
-            (self.tr("Refer to 120"), ["A"],
-             lambda: self.refer_selected(IncidentStatus.REFERRED_120)),
-            (self.tr("Close incident…"), ["C"], self.close_selected),
-            (self.tr("Reopen incident…"), ["R"], self.reopen_selected),
-            (self.tr("Joint assignment of pending incidents"), ["J"], self.propose_joint),
-            (self.tr("Merge into the likely duplicate"), ["M"], self.merge_selected),
-            (self.tr("Not a duplicate"), ["K"], self.keep_apart_selected),
-            (self.tr("Mute sounds"), ["Ctrl+M"], self.toggle_mute),
-            (self.tr("Save the map as PNG"), ["Ctrl+S"], self.save_map_png),
-            (self.tr("Map: all open incidents"), ["Z"], self.zoom_to_open),
-        ]
-        # single keys act only where the dispatcher works (queue, map, panels, wherever their
-        # docks are), so typing in the command bar is never taken for a shortcut
-        for text, keys, slot in actions:
-            action = QAction(text, self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            for area in (self.central, *self.docks.values()):
-                area.addAction(action)
-        self.users_action = QAction(self.tr("Users…"), self)
-        self.users_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
-        self.users_action.setEnabled(False)  # an administrator's session enables it
-        self.users_action.triggered.connect(self.manage_users)
-        self.addAction(self.users_action)
-        for text, keys, slot in ((self.tr("Command line"), ["/", "Ctrl+L"], self.focus_command),
-                                 (self.tr("Focus queue"), ["Ctrl+1"], self.queue.setFocus),
-                                 (self.tr("Quit"), ["Ctrl+Q"], self.quit_asking),
-                                 (self.tr("Larger text"), ["Ctrl+=", "Ctrl++"],
-                                  lambda: self.scale_text(+1)),
-                                 (self.tr("Smaller text"), ["Ctrl+-"],
-                                  lambda: self.scale_text(-1)),
-                                 (self.tr("Night colours"), ["Ctrl+Shift+N"],
-                                  self.toggle_night),
-                                 (self.tr("Keyboard help"), ["F1"], self.show_help),
-                                 (self.tr("Acknowledge emergency"), ["Ctrl+E"],
-                                  self.acknowledge_emergency),
-                                 (self.tr("Acknowledge breaches"), ["Ctrl+B"],
-                                  self.acknowledge_breaches)):
-            action = QAction(text, self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(slot)
-            self.addAction(action)
+        """Keys, menus and the F1 help from one table (console/actions.py)."""
+        menus = {key: self.menuBar().addMenu(QCoreApplication.translate("Actions", text))
+                 for key, text in MENUS.items()}
+        self.verb_actions: list[tuple[str, QAction]] = []
+        for spec in ACTIONS:
+            action = QAction(QCoreApplication.translate("Actions", spec.text), self)
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            handler = getattr(self, spec.handler)
+            action.triggered.connect(lambda _checked=False, h=handler, a=spec.args: h(*a))
+            if spec.work_key:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                for area in (self.central, *self.docks.values()):
+                    area.addAction(action)
+            else:
+                self.addAction(action)
+            menus[spec.menu].addAction(action)
+            if spec.verb is not None:
+                action.setEnabled(spec.verb != "users")  # the session says (`_allow`)
+                self.verb_actions.append((spec.verb, action))
+
+    def _allow(self, verbs: list[str]) -> None:
+        """Only what this session's role may send: the hub would refuse the rest anyway."""
+        for verb, action in self.verb_actions:
+            action.setEnabled(verb in verbs)
+
+    def focus_queue(self) -> None:
+        self.queue.setFocus()
 
     # -- events in ----------------------------------------------------------------------------
     def _on_snapshot(self, state: CenterState) -> None:
@@ -476,10 +449,9 @@ class MainWindow(QMainWindow):
             self._report_failure(what))
 
     def help_text(self) -> str:
-        """Every key and command, read from the actions and the command grammar themselves."""
-        actions = [*self.central.actions(), *self.actions()]
-        keys = [f"{' / '.join(k.toString() for k in a.shortcuts())}\t{a.text()}"
-                for a in actions]
+        """Every key and command, read from the action table and the command grammar."""
+        keys = [f"{' / '.join(spec.keys)}\t{QCoreApplication.translate('Actions', spec.text)}"
+                for spec in ACTIONS]
         verbs = [v.help for v in VERBS.values()]
         canned = [f"#{k}\t{text}" for k, text in CANNED.items()]
         return "\n".join([*keys, "", *verbs, "", self.tr("Canned pages (/p G07 #2):"),

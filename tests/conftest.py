@@ -45,8 +45,9 @@ def open_console(qtbot):
 
     clients = []
 
-    def open_(scenario, engine, name: str = "dispatcher:test", workstation: str = "ws-test"):
-        token = engine.console_link.local_session(name, workstation)
+    def open_(scenario, engine, name: str = "dispatcher:test", workstation: str = "ws-test",
+              role=None):
+        token = engine.console_link.local_session(name, workstation, *(role,) if role else ())
         client, window = attach_window(scenario, engine.url, Credentials(token=token),
                                        workstation, voice=engine.voice is not None)
         clients.append(client)
