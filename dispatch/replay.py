@@ -33,6 +33,10 @@ KEYFRAME_S = 300.0  # a scrub folds at most this much replay time of events
 SPEEDS = (1, 10, 30, 60, 120, 300, 600)  # playback rates, × real time
 MOVING_M = 3.0  # a unit that moved at least this far since its previous fix is moving
 TRAIL_S = 10 * 60.0  # how far back a unit's trail reaches (as on the live map)
+# A trail shows one fix per this many seconds (and the last): the track store's overview
+# cadence, which "still follows every street a rider took" (db/tracks.py); at 5 s reports
+# 300 ten-minute trails are 36,000 points, and their stroke was most of a scrub step's paint
+TRAIL_STEP_S = 15.0
 _M_PER_DEG = 111_320.0
 
 
@@ -93,27 +97,30 @@ class Tracks:
         moving = known & (np.hypot(dx, dy) * _M_PER_DEG >= MOVING_M)
         return lon, lat, age, course, moving
 
-    def trails(self, at_s: float, span_s: float = TRAIL_S) -> tuple[np.ndarray, np.ndarray]:
-        """Every unit's path over the `span_s` before `at_s` as one NaN-separated pair of
-        arrays (one plot item draws them all)."""
+    def trails(self, at_s: float, span_s: float = TRAIL_S,
+               step_s: float = TRAIL_STEP_S) -> tuple[np.ndarray, np.ndarray]:
+        """Every unit's path over the `span_s` before `at_s`, one fix per `step_s` and the
+        last, as one NaN-separated pair of arrays (one plot item draws them all)."""
         base = np.arange(len(self.units), dtype=np.float64) * self.stride
         lo = np.searchsorted(self.keys, base + max(at_s - span_s, 0.0), side="left")
         hi = np.searchsorted(self.keys, base + at_s, side="right")
         keep = hi - lo > 1
-        if not keep.any():
-            return np.empty(0), np.empty(0)
         lo, hi = lo[keep], hi[keep]
-        lengths = hi - lo + 1  # each run and its NaN
+        if not len(lo):
+            return np.empty(0), np.empty(0)
+        lengths = hi - lo
         ends = np.cumsum(lengths)
-        total = int(ends[-1])
-        source = np.arange(total) - np.repeat(ends - lengths, lengths) + np.repeat(lo, lengths)
-        gap = np.zeros(total, dtype=bool)
-        gap[ends - 1] = True
-        source[gap] = 0
-        xs, ys = self.lon[source], self.lat[source]
-        xs[gap] = np.nan
-        ys[gap] = np.nan
-        return xs, ys
+        run = np.repeat(np.arange(len(lo)), lengths)
+        source = np.arange(int(ends[-1])) - np.repeat(ends - lengths, lengths) + np.repeat(
+            lo, lengths)
+        bucket = np.floor(self.t[source] / step_s)
+        shown = np.ones(len(source), dtype=bool)
+        shown[1:] = (bucket[1:] != bucket[:-1]) | (run[1:] != run[:-1])
+        shown[ends - 1] = True
+        source, run = source[shown], run[shown]
+        breaks = np.flatnonzero(np.append(run[1:] != run[:-1], True)) + 1
+        return (np.insert(self.lon[source], breaks, np.nan),
+                np.insert(self.lat[source], breaks, np.nan))
 
 
 @dataclass

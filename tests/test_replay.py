@@ -158,3 +158,12 @@ def test_a_range_without_any_fix_shows_the_units_where_the_start_state_left_them
     assert frame.position("G01") == pytest.approx((122.1060, 30.0180))
     assert frame.position("G02") == pytest.approx((122.1300, 30.0100))
     assert not frame.moving.any()
+
+
+def test_a_trail_keeps_one_fix_per_quarter_minute_and_the_last():
+    every_five = {"G01": [(START + timedelta(seconds=s), 122.0 + s / 1000, 30.0)
+                          for s in range(0, 35, 5)], "G02": [], "P01": []}
+    xs, _ = as_tracks(every_five).trails(32.0)
+    np.testing.assert_allclose(xs, [122.000, 122.015, 122.030, np.nan])  # 0 s, 15 s, 30 s
+    xs, _ = as_tracks(every_five).trails(27.0)
+    np.testing.assert_allclose(xs, [122.000, 122.015, 122.025, np.nan])  # and the last, 25 s
