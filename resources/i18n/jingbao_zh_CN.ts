@@ -2,6 +2,169 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../console/actions.py" line="32"/>
+        <source>Triage</source>
+        <translation>初分</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="34"/>
+        <source>Override triage</source>
+        <translation>改判初分</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="36"/>
+        <source>Dispatch recommended guide</source>
+        <translation>派遣推荐引导员</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="38"/>
+        <source>Dispatch choice 1</source>
+        <translation>派遣推荐1</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="40"/>
+        <source>Dispatch choice 2</source>
+        <translation>派遣推荐2</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="42"/>
+        <source>Dispatch choice 3</source>
+        <translation>派遣推荐3</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="45"/>
+        <source>Joint assignment of pending incidents</source>
+        <translation>待派案件联合分配</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="47"/>
+        <source>Refer to police</source>
+        <translation>移交交警</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="49"/>
+        <source>Refer to 120</source>
+        <translation>移交120</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="51"/>
+        <source>Merge into the likely duplicate</source>
+        <translation>并入可能重复的案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="53"/>
+        <source>Not a duplicate</source>
+        <translation>不是重复</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="55"/>
+        <source>Close incident…</source>
+        <translation>结案…</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="57"/>
+        <source>Reopen incident…</source>
+        <translation>重新开案…</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="59"/>
+        <source>Acknowledge breaches</source>
+        <translation>确认超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="61"/>
+        <source>Acknowledge emergency</source>
+        <translation>确认紧急报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="63"/>
+        <source>Map: all open incidents</source>
+        <translation>地图:显示全部未结案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="65"/>
+        <source>Save the map as PNG</source>
+        <translation>地图另存为PNG</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="67"/>
+        <source>Command line</source>
+        <translation>命令行</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="69"/>
+        <source>Focus queue</source>
+        <translation>焦点到警单队列</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="71"/>
+        <source>Mute sounds</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="73"/>
+        <source>Larger text</source>
+        <translation>放大文字</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="75"/>
+        <source>Smaller text</source>
+        <translation>缩小文字</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="77"/>
+        <source>Night colours</source>
+        <translation>夜间配色</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="79"/>
+        <source>Users…</source>
+        <translation>用户管理…</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="81"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="83"/>
+        <source>Keyboard help</source>
+        <translation>键盘帮助</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="88"/>
+        <source>&amp;Console</source>
+        <translation>控制台(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="89"/>
+        <source>C&amp;ase</source>
+        <translation>案件(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="90"/>
+        <source>&amp;Radio</source>
+        <translation>电台(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="91"/>
+        <source>&amp;Map</source>
+        <translation>地图(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="92"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="93"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+</context>
+<context>
     <name>CommandBar</name>
     <message>
         <location filename="../../console/command_bar.py" line="33"/>
@@ -12,27 +175,27 @@
 <context>
     <name>Disposition</name>
     <message>
-        <location filename="../../console/texts.py" line="34"/>
+        <location filename="../../console/texts.py" line="35"/>
         <source>Settled on the spot</source>
         <translation>现场处理完毕</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="35"/>
+        <location filename="../../console/texts.py" line="36"/>
         <source>Insurance claim filed</source>
         <translation>已报保险理赔</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="36"/>
+        <location filename="../../console/texts.py" line="37"/>
         <source>Taken over by traffic police</source>
         <translation>交警接手处理</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="37"/>
+        <location filename="../../console/texts.py" line="38"/>
         <source>Parties had left</source>
         <translation>当事人已离开</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="38"/>
+        <location filename="../../console/texts.py" line="39"/>
         <source>No accident (false call)</source>
         <translation>无事故(误报)</translation>
     </message>
@@ -40,37 +203,37 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../console/texts.py" line="51"/>
+        <location filename="../../console/texts.py" line="52"/>
         <source>injuries</source>
         <translation>人员受伤</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="52"/>
+        <location filename="../../console/texts.py" line="53"/>
         <source>vehicles_movable</source>
         <translation>车辆可移动</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="53"/>
+        <location filename="../../console/texts.py" line="54"/>
         <source>estimated_loss_cny</source>
         <translation>估损(元)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="54"/>
+        <location filename="../../console/texts.py" line="55"/>
         <source>vehicles</source>
         <translation>车辆数</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="55"/>
+        <location filename="../../console/texts.py" line="56"/>
         <source>plates</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="56"/>
+        <location filename="../../console/texts.py" line="57"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="57"/>
+        <location filename="../../console/texts.py" line="58"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -78,47 +241,47 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../console/texts.py" line="42"/>
+        <location filename="../../console/texts.py" line="43"/>
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="43"/>
+        <location filename="../../console/texts.py" line="44"/>
         <source>Age</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="44"/>
+        <location filename="../../console/texts.py" line="45"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="45"/>
+        <location filename="../../console/texts.py" line="46"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="46"/>
+        <location filename="../../console/texts.py" line="47"/>
         <source>Slip</source>
         <translation>警单摘要</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="47"/>
+        <location filename="../../console/texts.py" line="48"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="48"/>
+        <location filename="../../console/texts.py" line="49"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="49"/>
+        <location filename="../../console/texts.py" line="50"/>
         <source>Fix age</source>
         <translation>定位时效</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="50"/>
+        <location filename="../../console/texts.py" line="51"/>
         <source>Job</source>
         <translation>当前任务</translation>
     </message>
@@ -207,6 +370,54 @@
     </message>
 </context>
 <context>
+    <name>KpiDashboard</name>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="61"/>
+        <source>KPI dashboard</source>
+        <translation>指标看板</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="68"/>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="68"/>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="69"/>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="74"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="75"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="106"/>
+        <source>Reading %1 — %2…</source>
+        <translation>正在读取 %1 — %2…</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="124"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/kpi_dashboard.py" line="136"/>
+        <source>Could not read the range: %1</source>
+        <translation>无法读取该时段:%1</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <location filename="../../console/login_dialog.py" line="30"/>
@@ -227,344 +438,278 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/app.py" line="112"/>
-        <location filename="../../console/main_window.py" line="97"/>
+        <location filename="../../console/app.py" line="111"/>
+        <location filename="../../console/main_window.py" line="87"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="97"/>
+        <location filename="../../console/app.py" line="111"/>
+        <source>Another console or hub already serves %1. Connect to it with --hub URL, or stop it first.</source>
+        <translation>已有其他控制台或中心服务正在使用 %1。请用 --hub 地址连接它,或先停止它。</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="87"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="139"/>
+        <location filename="../../console/main_window.py" line="131"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152"/>
+        <location filename="../../console/main_window.py" line="145"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="154"/>
+        <location filename="../../console/main_window.py" line="147"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="185"/>
+        <location filename="../../console/main_window.py" line="174"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="192"/>
-        <location filename="../../console/main_window.py" line="292"/>
+        <location filename="../../console/main_window.py" line="183"/>
+        <source>Alarm volume</source>
+        <translation>报警音量</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="187"/>
+        <location filename="../../console/main_window.py" line="307"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="211"/>
-        <location filename="../../console/main_window.py" line="445"/>
-        <location filename="../../console/main_window.py" line="575"/>
+        <location filename="../../console/main_window.py" line="200"/>
+        <source>Queue</source>
+        <translation>警单队列</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="201"/>
+        <source>Incident</source>
+        <translation>警情详情</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="203"/>
+        <source>Units</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="204"/>
+        <source>Radio log</source>
+        <translation>电台日志</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="471"/>
+        <location filename="../../console/main_window.py" line="591"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="212"/>
-        <location filename="../../console/main_window.py" line="582"/>
+        <location filename="../../console/main_window.py" line="598"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="213"/>
-        <source>Dispatch recommended guide</source>
-        <translation>派遣推荐引导员</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="215"/>
-        <source>Dispatch choice 1</source>
-        <translation>派遣推荐1</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="216"/>
-        <source>Dispatch choice 2</source>
-        <translation>派遣推荐2</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="217"/>
-        <source>Dispatch choice 3</source>
-        <translation>派遣推荐3</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="218"/>
-        <location filename="../../console/main_window.py" line="456"/>
+        <location filename="../../console/main_window.py" line="482"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="220"/>
-        <source>Refer to 120</source>
-        <translation>移交120</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="458"/>
-        <location filename="../../console/main_window.py" line="649"/>
+        <location filename="../../console/main_window.py" line="484"/>
+        <location filename="../../console/main_window.py" line="658"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="224"/>
-        <source>Joint assignment of pending incidents</source>
-        <translation>待派案件联合分配</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="225"/>
-        <source>Merge into the likely duplicate</source>
-        <translation>并入可能重复的案件</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="226"/>
-        <location filename="../../console/main_window.py" line="571"/>
+        <location filename="../../console/main_window.py" line="587"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="228"/>
-        <source>Save the map as PNG</source>
-        <translation>地图另存为PNG</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="229"/>
-        <source>Map: all open incidents</source>
-        <translation>地图:显示全部未结案件</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="244"/>
-        <source>Command line</source>
-        <translation>命令行</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="245"/>
-        <source>Focus queue</source>
-        <translation>焦点到警单队列</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="227"/>
-        <source>Mute sounds</source>
-        <translation>静音</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="222"/>
-        <source>Close incident…</source>
-        <translation>结案…</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="223"/>
-        <source>Reopen incident…</source>
-        <translation>重新开案…</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="239"/>
-        <source>Users…</source>
-        <translation>用户管理…</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="246"/>
-        <location filename="../../console/main_window.py" line="695"/>
+        <location filename="../../console/main_window.py" line="701"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="247"/>
-        <source>Larger text</source>
-        <translation>放大文字</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="249"/>
-        <source>Smaller text</source>
-        <translation>缩小文字</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="251"/>
-        <source>Night colours</source>
-        <translation>夜间配色</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="253"/>
-        <location filename="../../console/main_window.py" line="438"/>
+        <location filename="../../console/main_window.py" line="464"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="254"/>
-        <source>Acknowledge emergency</source>
-        <translation>确认紧急报警</translation>
-    </message>
-    <message>
-        <location filename="../../console/main_window.py" line="292"/>
+        <location filename="../../console/main_window.py" line="307"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="313"/>
+        <location filename="../../console/main_window.py" line="328"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="315"/>
+        <location filename="../../console/main_window.py" line="330"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="335"/>
+        <location filename="../../console/main_window.py" line="346"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="340"/>
+        <location filename="../../console/main_window.py" line="351"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="411"/>
+        <location filename="../../console/main_window.py" line="360"/>
+        <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
+        <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="440"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="431"/>
+        <location filename="../../console/main_window.py" line="457"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="447"/>
+        <location filename="../../console/main_window.py" line="473"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="452"/>
+        <location filename="../../console/main_window.py" line="478"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="453"/>
+        <location filename="../../console/main_window.py" line="479"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="460"/>
+        <location filename="../../console/main_window.py" line="486"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="473"/>
+        <location filename="../../console/main_window.py" line="499"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="513"/>
+        <location filename="../../console/main_window.py" line="539"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="515"/>
+        <location filename="../../console/main_window.py" line="541"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="529"/>
+        <location filename="../../console/main_window.py" line="555"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="548"/>
+        <location filename="../../console/main_window.py" line="574"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="564"/>
+        <location filename="../../console/main_window.py" line="580"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="566"/>
+        <location filename="../../console/main_window.py" line="582"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="583"/>
+        <location filename="../../console/main_window.py" line="599"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="585"/>
+        <location filename="../../console/main_window.py" line="602"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="590"/>
+        <location filename="../../console/main_window.py" line="607"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="592"/>
-        <location filename="../../console/main_window.py" line="600"/>
-        <location filename="../../console/main_window.py" line="628"/>
+        <location filename="../../console/main_window.py" line="609"/>
+        <location filename="../../console/main_window.py" line="617"/>
+        <location filename="../../console/main_window.py" line="637"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="599"/>
+        <location filename="../../console/main_window.py" line="616"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="614"/>
+        <location filename="../../console/main_window.py" line="623"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="619"/>
+        <location filename="../../console/main_window.py" line="628"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="623"/>
+        <location filename="../../console/main_window.py" line="632"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="641"/>
+        <location filename="../../console/main_window.py" line="650"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="650"/>
+        <location filename="../../console/main_window.py" line="659"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="652"/>
+        <location filename="../../console/main_window.py" line="661"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="661"/>
+        <location filename="../../console/main_window.py" line="670"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="662"/>
+        <location filename="../../console/main_window.py" line="671"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="664"/>
+        <location filename="../../console/main_window.py" line="673"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="696"/>
+        <location filename="../../console/main_window.py" line="702"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -572,62 +717,62 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="217"/>
+        <location filename="../../map/view.py" line="231"/>
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="257"/>
+        <location filename="../../map/view.py" line="271"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="261"/>
+        <location filename="../../map/view.py" line="275"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="261"/>
+        <location filename="../../map/view.py" line="275"/>
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="262"/>
+        <location filename="../../map/view.py" line="276"/>
         <source>History hot spots</source>
         <translation>历史热点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="263"/>
+        <location filename="../../map/view.py" line="277"/>
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="263"/>
+        <location filename="../../map/view.py" line="277"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="264"/>
+        <location filename="../../map/view.py" line="278"/>
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="264"/>
+        <location filename="../../map/view.py" line="278"/>
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="265"/>
+        <location filename="../../map/view.py" line="279"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="265"/>
+        <location filename="../../map/view.py" line="279"/>
         <source>Trails</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="266"/>
+        <location filename="../../map/view.py" line="280"/>
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
@@ -653,102 +798,102 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../console/texts.py" line="83"/>
+        <location filename="../../console/texts.py" line="84"/>
         <source>Case %1 cannot go from %2 to %3</source>
         <translation>案件 %1 不能从「%2」转为「%3」</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="85"/>
+        <location filename="../../console/texts.py" line="86"/>
         <source>Case %1 changed meanwhile (now %2): look again before acting</source>
         <translation>案件 %1 已被他人处理(现为「%2」),请查看后再操作</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="87"/>
+        <location filename="../../console/texts.py" line="88"/>
         <source>No unit %1</source>
         <translation>没有单位 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="88"/>
+        <location filename="../../console/texts.py" line="89"/>
         <source>No case %1</source>
         <translation>没有案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="89"/>
+        <location filename="../../console/texts.py" line="90"/>
         <source>An override needs a reason</source>
         <translation>改判纳入须填写理由</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="90"/>
+        <location filename="../../console/texts.py" line="91"/>
         <source>Answer %1 is neither yes nor no</source>
         <translation>回答「%1」不是 是/否</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="92"/>
+        <location filename="../../console/texts.py" line="93"/>
         <source>Case %1 has no open question; triage it first</source>
         <translation>案件 %1 没有待核实的问题,请先初分</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="94"/>
+        <location filename="../../console/texts.py" line="95"/>
         <source>A case cannot be merged into itself</source>
         <translation>案件不能合并到自身</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="96"/>
+        <location filename="../../console/texts.py" line="97"/>
         <source>Case %1 is %2, not open</source>
         <translation>案件 %1 为「%2」,已不在处理中</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="98"/>
+        <location filename="../../console/texts.py" line="99"/>
         <source>%1 is %2, not available</source>
         <translation>%1 为「%2」,不可派遣</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="100"/>
+        <location filename="../../console/texts.py" line="101"/>
         <source>Status %1 is set by the job, not by hand</source>
         <translation>状态「%1」由出警流程设置,不能手动设置</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="102"/>
+        <location filename="../../console/texts.py" line="103"/>
         <source>%1 is on case %2: close or refer it first</source>
         <translation>%1 正在处理案件 %2:请先结案或移交</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="104"/>
+        <location filename="../../console/texts.py" line="105"/>
         <source>%1 has no emergency to acknowledge</source>
         <translation>%1 没有需要确认的紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="106"/>
+        <location filename="../../console/texts.py" line="107"/>
         <source>Radio %1 already belongs to %2</source>
         <translation>电台 %1 已登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="108"/>
+        <location filename="../../console/texts.py" line="109"/>
         <source>Case %1 is %2: no guide on the way to recall</source>
         <translation>案件 %1 为「%2」,没有在途引导员可撤回</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="110"/>
+        <location filename="../../console/texts.py" line="111"/>
         <source>A recall needs a reason (the guide is told it)</source>
         <translation>撤回派遣须填写理由(会通过电台告知引导员)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="112"/>
+        <location filename="../../console/texts.py" line="113"/>
         <source>The text is %1 characters; a radio page takes at most %2</source>
         <translation>文字共 %1 字,电台呼叫最多 %2 字</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="114"/>
+        <location filename="../../console/texts.py" line="115"/>
         <source>“%1” is not how a case ends; one of: %2</source>
         <translation>“%1”不是结案方式,可选:%2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="116"/>
+        <location filename="../../console/texts.py" line="117"/>
         <source>Case %1 is %2: only a closed, referred or cancelled case can be reopened</source>
         <translation>案件 %1 当前为%2:只有已结案、已移交或已取消的案件可以重开</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="119"/>
+        <location filename="../../console/texts.py" line="120"/>
         <source>Reopening needs a reason (it stays in the case&apos;s timeline)</source>
         <translation>重开需填写原因(记入案件时间线)</translation>
     </message>
@@ -756,19 +901,19 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../console/replay_window.py" line="74"/>
+        <location filename="../../console/replay_window.py" line="73"/>
         <source>Day replay</source>
         <translation>当日回放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="74"/>
+        <location filename="../../console/replay_window.py" line="73"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
         <location filename="../../console/replay_window.py" line="115"/>
-        <location filename="../../console/replay_window.py" line="326"/>
-        <location filename="../../console/replay_window.py" line="340"/>
+        <location filename="../../console/replay_window.py" line="338"/>
+        <location filename="../../console/replay_window.py" line="352"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -788,97 +933,97 @@
         <translation>下一事件 ▶</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="143"/>
+        <location filename="../../console/replay_window.py" line="144"/>
         <source>Open incidents at this moment (8-minute clock)</source>
         <translation>此刻未结警情(8分钟计时)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="144"/>
+        <location filename="../../console/replay_window.py" line="145"/>
         <source>Milestones (click to jump)</source>
         <translation>处置节点(点击跳转)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="158"/>
+        <location filename="../../console/replay_window.py" line="159"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="167"/>
+        <location filename="../../console/replay_window.py" line="168"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="168"/>
+        <location filename="../../console/replay_window.py" line="169"/>
         <source>Next event</source>
         <translation>下一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="169"/>
+        <location filename="../../console/replay_window.py" line="170"/>
         <source>Previous event</source>
         <translation>上一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="170"/>
+        <location filename="../../console/replay_window.py" line="171"/>
         <source>One minute on</source>
         <translation>前进一分钟</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="171"/>
+        <location filename="../../console/replay_window.py" line="172"/>
         <source>One minute back</source>
         <translation>后退一分钟</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="172"/>
+        <location filename="../../console/replay_window.py" line="173"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="173"/>
+        <location filename="../../console/replay_window.py" line="174"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="174"/>
+        <location filename="../../console/replay_window.py" line="175"/>
         <source>Start of the range</source>
         <translation>回到开始</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="175"/>
+        <location filename="../../console/replay_window.py" line="176"/>
         <source>End of the range</source>
         <translation>跳到结束</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="176"/>
+        <location filename="../../console/replay_window.py" line="177"/>
         <source>Close replay</source>
         <translation>关闭回放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="194"/>
+        <location filename="../../console/replay_window.py" line="195"/>
         <source>Loading the day…</source>
         <translation>正在加载当日数据…</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="223"/>
+        <location filename="../../console/replay_window.py" line="224"/>
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="225"/>
+        <location filename="../../console/replay_window.py" line="226"/>
         <source>Loading failed: %1</source>
         <translation>加载失败:%1</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="236"/>
+        <location filename="../../console/replay_window.py" line="237"/>
         <source>%1 fixes, %2 events, %3 incidents</source>
         <translation>定位 %1 条,事件 %2 条,警情 %3 起</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="304"/>
+        <location filename="../../console/replay_window.py" line="316"/>
         <source> (stopped)</source>
         <translation>(已停止)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="326"/>
+        <location filename="../../console/replay_window.py" line="338"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -972,11 +1117,16 @@
     </message>
     <message>
         <location filename="../../console/texts.py" line="29"/>
+        <source>On break</source>
+        <translation>休息中</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="30"/>
         <source>EMERGENCY</source>
         <translation>紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="30"/>
+        <location filename="../../console/texts.py" line="31"/>
         <source>GPS stuck</source>
         <translation>GPS卡滞</translation>
     </message>
