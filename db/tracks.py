@@ -253,13 +253,7 @@ def overview_tracks(engine: Engine, start: datetime, end: datetime,
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             return _overview_packed(connection, bounds)
-        units, lons, lats = _overview_rows(connection, bounds)
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    first = 0
-    for unit, count in units:
-        out[unit] = (lons[first:first + count], lats[first:first + count])
-        first += count
-    return out
+        return _overview_rows(connection, bounds)
 
 
 def _overview_packed(connection: Connection, bounds: tuple[datetime, datetime],
@@ -270,19 +264,22 @@ def _overview_packed(connection: Connection, bounds: tuple[datetime, datetime],
             "SELECT unit, string_agg(float8send(lon) || float8send(lat), ''::bytea"
             " ORDER BY time) FROM positions WHERE overview AND time >= %s AND time < %s"
             " GROUP BY unit", bounds)
-        out = {}
-        for unit, packed in cursor:
-            pairs = np.frombuffer(packed, ">f8").reshape(-1, 2).astype(float)
-            out[unit] = (pairs[:, 0], pairs[:, 1])
-    return out
+        return {unit: _columns(np.frombuffer(packed, ">f8")) for unit, packed in cursor}
 
 
 def _overview_rows(connection: Connection, bounds: tuple[datetime, datetime],
-                   ) -> tuple[list[tuple[str, int]], np.ndarray, np.ndarray]:
+                   ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """SQLite, streamed: one unit's rows at a time become its arrays."""
     query = (select(POSITIONS.c.unit, POSITIONS.c.lon, POSITIONS.c.lat)
              .where(POSITIONS.c.overview, POSITIONS.c.time >= bounds[0],
                     POSITIONS.c.time < bounds[1])
              .order_by(POSITIONS.c.unit, POSITIONS.c.time))
-    rows = connection.execute(query).all()
-    units = [(unit, len(list(group))) for unit, group in groupby(r.unit for r in rows)]
-    return (units, np.array([r.lon for r in rows], float), np.array([r.lat for r in rows], float))
+    rows = connection.execution_options(yield_per=20_000).execute(query)
+    return {unit: _columns(np.array([(r.lon, r.lat) for r in group], float))
+            for unit, group in groupby(rows, key=lambda r: r.unit)}
+
+
+def _columns(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes from (lon, lat) pairs, flat or not, in native doubles."""
+    pairs = pairs.reshape(-1, 2).astype(float)
+    return pairs[:, 0], pairs[:, 1]
