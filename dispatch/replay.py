@@ -54,7 +54,6 @@ class Tracks:
                  per_unit: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
         self.origin = origin
         self.units = list(per_unit)
-        self.index = {unit: n for n, unit in enumerate(self.units)}
         self.stride = float(span_s) + 1.0  # a unit's keys never reach the next unit's
         runs = [per_unit[u] for u in self.units]
         self.counts = np.array([len(r[0]) for r in runs], dtype=np.int64)
@@ -187,7 +186,8 @@ class Replay:
 
     def state_at(self, moment: datetime) -> CenterState:
         """The state with every event at or before `moment` applied, folded from the nearest
-        keyframe; the keyframes stay untouched."""
+        keyframe; the keyframes stay untouched. Read it, never change it: with no event since
+        its keyframe, it is the keyframe."""
         at = min(max(epoch(moment), epoch(self.start)), epoch(self.end))
         k = bisect.bisect_right(self.keyframes, at, key=lambda f: f[0]) - 1
         _, done, state = self.keyframes[max(k, 0)]
