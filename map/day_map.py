@@ -71,9 +71,9 @@ class TrackLayer(Layer):
     and latitudes in millionths of a degree (0.1 m, far under a pixel at any zoom), the first
     in full and each next one as the step from the one before, which a few lines of script
     add up into polylines. numpy does the arithmetic and the text is one join of integers per
-    track: GeoJSON of 1.7 million points as repr'd floats took most of export-map's time and
-    made an 80 MB page (measured, bench/export_day.py); a step between overview fixes is a few
-    digits."""
+    track: GeoJSON with repr'd floats took about 40 bytes a point and most of export-map's
+    time, these steps take 8 (a day of 2.27 million overview fixes: 17.9 MB; measured with
+    bench/export_day.py)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -128,7 +128,7 @@ class _Text(Element):
 
 def _steps(degrees: Sequence[float]) -> str:
     """The track's first coordinate in millionths of a degree, then each step from the one
-    before: their running sum gives every point back exactly."""
+    before: their running sum gives every point back, to the millionth."""
     whole = np.rint(np.asarray(degrees, dtype=float) * TRACK_SCALE).astype(np.int64)
     return ",".join(map(str, np.diff(whole, prepend=0).tolist()))
 
