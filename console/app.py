@@ -14,6 +14,7 @@ import ssl
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.hub_client import Credentials, HubClient
@@ -35,6 +36,7 @@ from resources import scenario as scenarios
 log = logging.getLogger(__name__)
 
 I18N = Path(scenarios.__file__).with_name("i18n")
+ICON = Path(scenarios.__file__).with_name("icons") / "jingbao.svg"
 
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
@@ -69,6 +71,8 @@ def make_app(language: str) -> QApplication:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("jingbao")
+    app.setDesktopFileName("jingbao")  # the .desktop entry: its icon in the task bar
+    app.setWindowIcon(QIcon(str(ICON)))  # every window's, the taskbar's where it asks Qt
     app.translators = install_translators(app, language)
     return app
 

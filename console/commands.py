@@ -622,8 +622,9 @@ def backup(args: argparse.Namespace) -> int:
 def _radio_bridge_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--hub", required=True, metavar="URL[,URL2]",
                    help="the hub, ws://host:8765 (with a standby hub, both, comma-separated)")
-    p.add_argument("--radio", action="append", default=[], required=True, metavar="NAME=URL",
-                   help="a serial port with its options, as for the hub (repeatable)")
+    p.add_argument("--radio", action="append", default=[], metavar="NAME=URL",
+                   help="a serial port with its options, as for the hub (repeatable; default: "
+                        "the `radio` list of config.toml)")
     p.add_argument("--name", default=None, help="this bridge's name (default: the host name)")
     p.add_argument("--token", help="the token from `jingbao feed-token add NAME` on the hub "
                                    "(or the JINGBAO_TOKEN environment variable)")
@@ -643,10 +644,15 @@ def radio_bridge(args: argparse.Namespace) -> int:
 
     import platformdirs
 
+    from console.user_config import config_path
     from radio.hub_bridge import HubBridge
     from radio.ports import parse_port_spec
     from radio.voice import pager_from_spec
 
+    if not args.radio:
+        log.error("no radio port: give --radio NAME=DEVICE or list them as `radio` in %s",
+                  config_path())
+        return 2
     ports = [parse_port_spec(spec) for spec in args.radio]
     tls = ssl.create_default_context(cafile=args.tls_ca) if args.tls_ca else None
     voice = pager_from_spec(args.voice, Path(platformdirs.user_data_dir(

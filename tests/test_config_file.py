@@ -50,6 +50,16 @@ def test_the_file_fills_options_the_command_line_leaves_out(config) -> None:
         assert parse(config, argv).db == "postgresql://jingbao@center/jingbao", argv
 
 
+def test_the_radio_pc_takes_its_ports_from_the_file(config, tmp_path) -> None:
+    """The radio operator's PC names its cable once, in config.toml, not on every start."""
+    args = parse(config, ["radio-bridge", "--hub", "ws://hub:8765"])
+    assert args.radio == ["gw1=/dev/ttyUSB0,baud=4800", "gw2=/dev/ttyUSB1"]
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "empty")}
+    told = subprocess.run([*JINGBAO, "radio-bridge", "--hub", "ws://127.0.0.1:9"],
+                          capture_output=True, text=True, timeout=60, env=env, cwd=ROOT)
+    assert told.returncode == 2 and "no radio port" in told.stderr
+
+
 def test_a_demo_keeps_apart_from_the_centers_database_and_radios(config) -> None:
     for argv in (["console", "--demo"], ["hub", "--demo"], ["screenshot", "--out", "x.png"]):
         args = parse(config, argv)

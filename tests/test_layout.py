@@ -35,3 +35,12 @@ def test_docks_come_back_where_they_were_left(qtbot, open_console, tmp_path) -> 
         assert {"T", "C", "R", "D"} <= keys  # the dispatcher's keys, wherever the dock is
     finally:
         engine.stop()
+
+
+def test_the_application_has_its_icon(qtbot) -> None:
+    """The window and the task bar show the product's icon, not a blank one."""
+    from console.app import ICON, make_app
+
+    app = make_app("en")  # "en": no translator installed that later tests would inherit
+    assert ICON.exists() and not app.windowIcon().isNull()
+    assert app.windowIcon().pixmap(32, 32).toImage().pixelColor(16, 16).alpha() > 0
