@@ -64,6 +64,8 @@ ACTIONS: tuple[ActionSpec, ...] = (  # handler, text, keys, menu, verb, ...
                ("Z",), "map", None),
     ActionSpec("save_map_png", QT_TRANSLATE_NOOP("Actions", "Save the map as PNG"),
                ("Ctrl+S",), "map", None),
+    ActionSpec("toggle_ended", QT_TRANSLATE_NOOP("Actions", "Show or hide ended cases"),
+               ("Ctrl+H",), "view", None, work_key=False),
     ActionSpec("focus_command", QT_TRANSLATE_NOOP("Actions", "Command line"),
                ("/", "Ctrl+L"), "view", None, work_key=False),
     ActionSpec("focus_queue", QT_TRANSLATE_NOOP("Actions", "Focus queue"),

@@ -275,6 +275,13 @@ class MainWindow(QMainWindow):
     def focus_queue(self) -> None:
         self.queue.setFocus()
 
+    def toggle_ended(self) -> None:
+        """Ended cases are out of the live queue; this brings the latest back, and hides them."""
+        shown = not self.queue_model.ended_rows
+        self.queue_model.show_ended(shown)
+        self.statusBar().showMessage(self.tr("Ended cases shown at the bottom") if shown
+                                     else self.tr("Ended cases hidden"), 4000)
+
     # -- events in ----------------------------------------------------------------------------
     def _on_snapshot(self, state: CenterState) -> None:
         """The hub's state as of a sequence number: on connecting, or when the line could not

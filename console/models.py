@@ -1,8 +1,9 @@
 """Qt item models over the console's replica of the center state (views, no state of their own).
 
-The queue puts new alerts first, then open incidents by urgency (oldest first), then the
-latest MAX_CLOSED_ROWS incidents closed or referred at the bottom, so nothing just finished
-vanishes from sight, and a day's thousands of finished cases do not make the queue grow.
+The queue puts new alerts first, then open incidents by urgency (oldest first). Ended cases
+(closed, referred, duplicate, cancelled) leave it; a filter (`show_ended`) brings the latest
+MAX_CLOSED_ROWS of them back at the bottom, so a day's thousands of finished cases never make
+the queue grow.
 """
 
 from __future__ import annotations
@@ -179,6 +180,7 @@ class QueueModel(_RowsModel):
         self._version = -1
         self._second = 0
         self.now = time.time()
+        self.ended_rows = 0  # ended cases shown at the bottom: none, or MAX_CLOSED_ROWS
 
     def samples(self) -> tuple[str, ...]:
         return ("100000", "88:88 ✓", status_text("evidence_collected"), "舟山市定海区环城南路",
@@ -225,10 +227,16 @@ class QueueModel(_RowsModel):
         self.endResetModel()
         self._page_out()
 
+    def show_ended(self, shown: bool) -> None:
+        """The filter: the latest ended cases at the bottom, or none; rebuilt from the state,
+        so cases paged out before come back."""
+        self.ended_rows = MAX_CLOSED_ROWS if shown else 0
+        self._reset()
+
     def _page_out(self) -> None:
-        """Finished rows beyond MAX_CLOSED_ROWS leave the queue, the oldest first: they are
-        its last rows, as finished cases sort newest first at the bottom."""
-        first = bisect.bisect_left(self._keys, (True,)) + MAX_CLOSED_ROWS
+        """Finished rows beyond `ended_rows` leave the queue, the oldest first: they are its
+        last rows, as finished cases sort newest first at the bottom."""
+        first = bisect.bisect_left(self._keys, (True,)) + self.ended_rows
         if first >= len(self.rows):
             return
         self.beginRemoveRows(QModelIndex(), first, len(self.rows) - 1)
@@ -250,9 +258,11 @@ class QueueModel(_RowsModel):
         self.endRemoveRows()
 
     def _update(self, incident: Incident, seen: tuple[tuple, tuple | None] | None) -> None:
-        if seen is not None and seen[1] is None:  # finished and paged out: stays out
-            self._seen[incident.case] = (_signature(incident), None)
-            return
+        if seen is not None and seen[1] is None:  # paged out: stays out while it is ended
+            if incident.status in TERMINAL:
+                self._seen[incident.case] = (_signature(incident), None)
+                return
+            seen = None  # reopened: back in the queue as a new row
         key = _queue_order(incident)
         cells = _QueueRow.of(incident, self.now, self.clock)
         self._seen[incident.case] = (_signature(incident), key)

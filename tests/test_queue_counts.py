@@ -140,7 +140,9 @@ def test_an_alert_costs_the_same_with_100_or_1000_incidents_open(qtbot, data_cal
 
 
 def test_a_days_finished_cases_page_out_of_the_queue(qtbot, window) -> None:
-    """Open cases all stay; of the finished, MAX_CLOSED_ROWS stay (the latest received)."""
+    """Open cases all stay; of the finished, with the filter on (Ctrl+H), MAX_CLOSED_ROWS stay
+    (the latest received)."""
+    window.queue_model.show_ended(True)
     feed = Feed(window)
     feed.backlog(MAX_CLOSED_ROWS + 60)
     settle(qtbot, window, MAX_CLOSED_ROWS + 60)

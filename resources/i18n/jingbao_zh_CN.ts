@@ -90,76 +90,81 @@
     </message>
     <message>
         <location filename="../../console/actions.py" line="67"/>
+        <source>Show or hide ended cases</source>
+        <translation>显示/隐藏已结案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="69"/>
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="69"/>
+        <location filename="../../console/actions.py" line="71"/>
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="71"/>
+        <location filename="../../console/actions.py" line="73"/>
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="73"/>
+        <location filename="../../console/actions.py" line="75"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="75"/>
+        <location filename="../../console/actions.py" line="77"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="77"/>
+        <location filename="../../console/actions.py" line="79"/>
         <source>Night colours</source>
         <translation>夜间配色</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="79"/>
+        <location filename="../../console/actions.py" line="81"/>
         <source>Users…</source>
         <translation>用户管理…</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="81"/>
+        <location filename="../../console/actions.py" line="83"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="83"/>
+        <location filename="../../console/actions.py" line="85"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="88"/>
+        <location filename="../../console/actions.py" line="90"/>
         <source>&amp;Console</source>
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="89"/>
+        <location filename="../../console/actions.py" line="91"/>
         <source>C&amp;ase</source>
         <translation>案件(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="90"/>
+        <location filename="../../console/actions.py" line="92"/>
         <source>&amp;Radio</source>
         <translation>电台(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="91"/>
+        <location filename="../../console/actions.py" line="93"/>
         <source>&amp;Map</source>
         <translation>地图(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="92"/>
+        <location filename="../../console/actions.py" line="94"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="93"/>
+        <location filename="../../console/actions.py" line="95"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -438,13 +443,13 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/app.py" line="111"/>
+        <location filename="../../console/app.py" line="115"/>
         <location filename="../../console/main_window.py" line="87"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="111"/>
+        <location filename="../../console/app.py" line="115"/>
         <source>Another console or hub already serves %1. Connect to it with --hub URL, or stop it first.</source>
         <translation>已有其他控制台或中心服务正在使用 %1。请用 --hub 地址连接它,或先停止它。</translation>
     </message>
@@ -480,7 +485,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="187"/>
-        <location filename="../../console/main_window.py" line="307"/>
+        <location filename="../../console/main_window.py" line="314"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
@@ -505,211 +510,221 @@
         <translation>电台日志</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="471"/>
-        <location filename="../../console/main_window.py" line="591"/>
+        <location filename="../../console/main_window.py" line="478"/>
+        <location filename="../../console/main_window.py" line="598"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="598"/>
+        <location filename="../../console/main_window.py" line="605"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="482"/>
+        <location filename="../../console/main_window.py" line="489"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="484"/>
-        <location filename="../../console/main_window.py" line="658"/>
+        <location filename="../../console/main_window.py" line="491"/>
+        <location filename="../../console/main_window.py" line="665"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="587"/>
+        <location filename="../../console/main_window.py" line="594"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="701"/>
+        <location filename="../../console/main_window.py" line="708"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="464"/>
+        <location filename="../../console/main_window.py" line="471"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="307"/>
+        <location filename="../../console/main_window.py" line="282"/>
+        <source>Ended cases shown at the bottom</source>
+        <translation>已结案件显示在队列底部</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="283"/>
+        <source>Ended cases hidden</source>
+        <translation>已隐藏已结案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="314"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="328"/>
+        <location filename="../../console/main_window.py" line="335"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="330"/>
+        <location filename="../../console/main_window.py" line="337"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="346"/>
+        <location filename="../../console/main_window.py" line="353"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="351"/>
+        <location filename="../../console/main_window.py" line="358"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="360"/>
+        <location filename="../../console/main_window.py" line="367"/>
         <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
         <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="440"/>
+        <location filename="../../console/main_window.py" line="447"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="457"/>
+        <location filename="../../console/main_window.py" line="464"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="473"/>
+        <location filename="../../console/main_window.py" line="480"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="478"/>
+        <location filename="../../console/main_window.py" line="485"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="479"/>
+        <location filename="../../console/main_window.py" line="486"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="486"/>
+        <location filename="../../console/main_window.py" line="493"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="499"/>
+        <location filename="../../console/main_window.py" line="506"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="539"/>
+        <location filename="../../console/main_window.py" line="546"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="541"/>
+        <location filename="../../console/main_window.py" line="548"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="555"/>
+        <location filename="../../console/main_window.py" line="562"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="574"/>
+        <location filename="../../console/main_window.py" line="581"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="580"/>
+        <location filename="../../console/main_window.py" line="587"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="582"/>
+        <location filename="../../console/main_window.py" line="589"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="599"/>
+        <location filename="../../console/main_window.py" line="606"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="602"/>
+        <location filename="../../console/main_window.py" line="609"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="607"/>
+        <location filename="../../console/main_window.py" line="614"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="609"/>
-        <location filename="../../console/main_window.py" line="617"/>
-        <location filename="../../console/main_window.py" line="637"/>
+        <location filename="../../console/main_window.py" line="616"/>
+        <location filename="../../console/main_window.py" line="624"/>
+        <location filename="../../console/main_window.py" line="644"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="616"/>
+        <location filename="../../console/main_window.py" line="623"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="623"/>
+        <location filename="../../console/main_window.py" line="630"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="628"/>
+        <location filename="../../console/main_window.py" line="635"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="632"/>
+        <location filename="../../console/main_window.py" line="639"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="650"/>
+        <location filename="../../console/main_window.py" line="657"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="659"/>
+        <location filename="../../console/main_window.py" line="666"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="661"/>
+        <location filename="../../console/main_window.py" line="668"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="670"/>
+        <location filename="../../console/main_window.py" line="677"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="671"/>
+        <location filename="../../console/main_window.py" line="678"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="673"/>
+        <location filename="../../console/main_window.py" line="680"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="702"/>
+        <location filename="../../console/main_window.py" line="709"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -717,62 +732,62 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="231"/>
+        <location filename="../../map/view.py" line="234"/>
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="271"/>
+        <location filename="../../map/view.py" line="274"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="275"/>
+        <location filename="../../map/view.py" line="278"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="275"/>
+        <location filename="../../map/view.py" line="278"/>
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="276"/>
+        <location filename="../../map/view.py" line="279"/>
         <source>History hot spots</source>
         <translation>历史热点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="277"/>
+        <location filename="../../map/view.py" line="280"/>
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="277"/>
+        <location filename="../../map/view.py" line="280"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="278"/>
+        <location filename="../../map/view.py" line="281"/>
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="278"/>
+        <location filename="../../map/view.py" line="281"/>
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="279"/>
+        <location filename="../../map/view.py" line="282"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="279"/>
+        <location filename="../../map/view.py" line="282"/>
         <source>Trails</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="280"/>
+        <location filename="../../map/view.py" line="283"/>
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
