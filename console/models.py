@@ -326,9 +326,11 @@ class UnitBoardModel(_RowsModel):
         notes = [status_text("emergency")] if unit.emergency else []
         if unit.frozen_fixes >= STUCK_AFTER_FIXES:
             notes.append(status_text("gps_stuck"))
-        return " · ".join([status_text(unit.status), *notes])
+        shown = status_text("returning") if unit.returning() else status_text(unit.status)
+        return " · ".join([shown, *notes])
 
-    HEADERS = ("Unit", "Name", "Status", "Fix age", "Job")
+    HEADERS = ("Unit", "Name", "Insurer", "Status", "Fix age", "Job")
+    STATUS_COLUMN, AGE_COLUMN = 3, 4
 
     def __init__(self, state: CenterState) -> None:
         super().__init__()
@@ -339,7 +341,7 @@ class UnitBoardModel(_RowsModel):
         self._second = int(self.now.timestamp())
 
     def samples(self) -> tuple[str, ...]:
-        return ("G000", "舟山定海引导员", " · ".join(
+        return ("G000", "舟山定海引导员", "中国人保财险", " · ".join(
             status_text(s) for s in ("dispatched", "emergency", "gps_stuck")), "888:88",
                 "100000")
 
@@ -369,11 +371,11 @@ class UnitBoardModel(_RowsModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         unit = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (unit.unit_id, unit.name, self._status(unit),
+            return (unit.unit_id, unit.name, unit.insurer or "", self._status(unit),
                     _age(unit.fix_time, self.now), unit.incident or "")[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.STATUS_COLUMN:
             return QColor("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status])
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3 and (
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.AGE_COLUMN and (
                 unit.fix_time is None
                 or (self.now - unit.fix_time).total_seconds() > STALE_AFTER_S):
             return QColor("#c00")
@@ -384,4 +386,4 @@ def _unit_signature(unit: Unit) -> tuple:
     """What a board row shows, besides the fix age's ticking (the replica changes units in
     place, so the values are kept, not the object)."""
     return (unit.name, unit.status, unit.emergency, unit.frozen_fixes >= STUCK_AFTER_FIXES,
-            unit.fix_time, unit.incident)
+            unit.fix_time, unit.incident, unit.returning())

@@ -27,6 +27,7 @@ STATUS_LABELS = {
     "busy": QT_TRANSLATE_NOOP("Status", "Busy"),
     "off_duty": QT_TRANSLATE_NOOP("Status", "Off duty"),
     "on_break": QT_TRANSLATE_NOOP("Status", "On break"),
+    "returning": QT_TRANSLATE_NOOP("Status", "Returning to post"),
     "emergency": QT_TRANSLATE_NOOP("Status", "EMERGENCY"),
     "gps_stuck": QT_TRANSLATE_NOOP("Status", "GPS stuck"),
 }
@@ -47,6 +48,7 @@ OTHER_TEXTS = (
     QT_TRANSLATE_NOOP("Header", "Slip"),
     QT_TRANSLATE_NOOP("Header", "Unit"),
     QT_TRANSLATE_NOOP("Header", "Name"),
+    QT_TRANSLATE_NOOP("Header", "Insurer"),
     QT_TRANSLATE_NOOP("Header", "Fix age"),
     QT_TRANSLATE_NOOP("Header", "Job"),
     QT_TRANSLATE_NOOP("Field", "injuries"),

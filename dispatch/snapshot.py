@@ -19,7 +19,7 @@ from dispatch.state import CenterState, Incident, Unit, UnitStatus
 
 VERSION = 2
 # Unit fields taken from the roster, never from a snapshot
-ROSTER_ONLY = ("name", "kind", "post", "shift")
+ROSTER_ONLY = ("name", "kind", "post", "shift", "insurer")
 
 
 def _plain(value: Any) -> Any:

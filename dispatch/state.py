@@ -31,6 +31,8 @@ FIRST_CASE_NUMBER = 1001
 STUCK_SPEED_KMH = 5.0  # above this, a fix that does not change means a stuck receiver
 STUCK_AFTER_FIXES = 5
 STALE_AFTER_S = 120.0  # a position older than this is dimmed and penalised
+AT_POST_M = 300.0  # a free unit this far from its post and moving is on its way back
+RETURNING_SPEED_KMH = 5.0
 
 
 class UnitStatus(StrEnum):
@@ -95,6 +97,16 @@ class Unit:
     emergency: bool = False  # the radio's emergency alarm, until an operator acknowledges it
     radio_status: int = 0  # the status code the radio sent with its last report
     radio_status_changed: bool = False  # that code differs from the report before
+    insurer: str | None = None  # the company a guide works for (roster): its cases, its KPIs
+
+    def returning(self) -> bool:
+        """Free again but still away from its post and on the move: back from a job. Shown
+        apart from "available" on the board, as a dispatcher reads "free, but not at its
+        post" differently; it is dispatched like any available unit."""
+        return (self.status == UnitStatus.AVAILABLE and self.incident is None
+                and self.post is not None and self.lon is not None
+                and self.speed_kmh > RETURNING_SPEED_KMH
+                and geodesy.distance_m(self.lon, self.lat, *self.post) > AT_POST_M)
 
 
 class CenterState:

@@ -112,7 +112,7 @@ class Scenario:
         without a "shift" entry is always on duty."""
         return [
             Unit(s["unit_id"], s["name"], s["kind"], s["fleet"], s["radio_id"],
-                 post=self.posts[s["post"]], shift=_shift(s))
+                 post=self.posts[s["post"]], shift=_shift(s), insurer=s.get("insurer"))
             for s in self.unit_specs
         ]
 

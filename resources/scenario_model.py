@@ -147,6 +147,7 @@ class UnitModel(_Strict):
     post: Name = Field(description="the name of a post under `posts` or `posts_geojson`")
     shift: str | list[str] | None = Field(
         None, description="'07:00-19:00' or a list like ['Mon-Fri 19:00-07:00']")
+    insurer: Name | None = Field(None, description="the insurer a guide works for")
 
 
 class RadioPortModel(_Strict):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTableView
 
 from console import models
 from console.models import UnitBoardModel
+from console.texts import status_text
 from dispatch.state import CenterState
 from resources import scenario as scenarios
 
@@ -80,3 +81,22 @@ def test_a_new_roster_resets(board) -> None:
     state.reset_to(CenterState(scenarios.load().roster()))
     model.refresh()
     assert resets == [1] and model.rows == list(state.units.values())
+
+
+def test_the_board_shows_the_insurer_and_a_guide_returning(board) -> None:
+    """G01 works for 人保 (the demo roster); free, moving and 1.4 km from its post it is
+    returning, standing there it is only available, and so is one at its post."""
+    state, model, _rows, _resets = board
+    unit = state.units["G01"]
+    row = model.rows.index(unit)
+    lon, lat = unit.post
+    unit.lon, unit.lat, unit.speed_kmh, unit.fix_time = lon + 0.0146, lat, 30.0, NOW
+    model.refresh()
+    cell = lambda column: model.index(row, column).data()  # noqa: E731
+    assert cell(2) == "人保" and cell(3) == status_text("returning")
+    unit.speed_kmh = 0.0
+    model.refresh()
+    assert cell(3) == status_text("available")
+    unit.lon, unit.speed_kmh = lon + 0.001, 30.0  # 96 m: at its post
+    model.refresh()
+    assert cell(3) == status_text("available")

@@ -175,10 +175,10 @@ def test_a_missing_geojson_file_names_the_key_that_names_it(tmp_path) -> None:
 
 
 def test_a_unit_or_radio_used_twice_is_refused(tmp_path) -> None:
-    second = '"name": "引导员02 平安", "kind": "guide", "fleet": 100'
+    second = '"name": "引导员02", "insurer": "平安", "kind": "guide", "fleet": 100'
     text, problems = refused(tmp_path, f'{{"unit_id": "G02", {second}, "radio_id": "1002"',
                              f'{{"unit_id": "G01", {second}, "radio_id": "1001"')
-    line = line_of(text, '"name": "引导员02 平安"')
+    line = line_of(text, '"name": "引导员02", "insurer": "平安"')
     assert problems == [(line, "units.1.unit_id", "unit id 'G01' is used twice"),
                         (line, "units.1.radio_id", "unit G01: radio 100-1001 is already unit "
                                                    "G01's")]

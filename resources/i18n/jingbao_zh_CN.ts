@@ -180,27 +180,27 @@
 <context>
     <name>Disposition</name>
     <message>
-        <location filename="../../console/texts.py" line="35"/>
+        <location filename="../../console/texts.py" line="36"/>
         <source>Settled on the spot</source>
         <translation>现场处理完毕</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="36"/>
+        <location filename="../../console/texts.py" line="37"/>
         <source>Insurance claim filed</source>
         <translation>已报保险理赔</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="37"/>
+        <location filename="../../console/texts.py" line="38"/>
         <source>Taken over by traffic police</source>
         <translation>交警接手处理</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="38"/>
+        <location filename="../../console/texts.py" line="39"/>
         <source>Parties had left</source>
         <translation>当事人已离开</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="39"/>
+        <location filename="../../console/texts.py" line="40"/>
         <source>No accident (false call)</source>
         <translation>无事故(误报)</translation>
     </message>
@@ -208,37 +208,37 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../console/texts.py" line="52"/>
+        <location filename="../../console/texts.py" line="54"/>
         <source>injuries</source>
         <translation>人员受伤</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="53"/>
+        <location filename="../../console/texts.py" line="55"/>
         <source>vehicles_movable</source>
         <translation>车辆可移动</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="54"/>
+        <location filename="../../console/texts.py" line="56"/>
         <source>estimated_loss_cny</source>
         <translation>估损(元)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="55"/>
+        <location filename="../../console/texts.py" line="57"/>
         <source>vehicles</source>
         <translation>车辆数</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="56"/>
+        <location filename="../../console/texts.py" line="58"/>
         <source>plates</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="57"/>
+        <location filename="../../console/texts.py" line="59"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="58"/>
+        <location filename="../../console/texts.py" line="60"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -246,47 +246,52 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../console/texts.py" line="43"/>
+        <location filename="../../console/texts.py" line="44"/>
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="44"/>
+        <location filename="../../console/texts.py" line="45"/>
         <source>Age</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="45"/>
+        <location filename="../../console/texts.py" line="46"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="46"/>
+        <location filename="../../console/texts.py" line="47"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="47"/>
+        <location filename="../../console/texts.py" line="48"/>
         <source>Slip</source>
         <translation>警单摘要</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="48"/>
+        <location filename="../../console/texts.py" line="49"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="49"/>
+        <location filename="../../console/texts.py" line="50"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="50"/>
+        <location filename="../../console/texts.py" line="51"/>
+        <source>Insurer</source>
+        <translation type="unfinished">保险公司</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="52"/>
         <source>Fix age</source>
         <translation>定位时效</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="51"/>
+        <location filename="../../console/texts.py" line="53"/>
         <source>Job</source>
         <translation>当前任务</translation>
     </message>
@@ -813,102 +818,102 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../console/texts.py" line="84"/>
+        <location filename="../../console/texts.py" line="86"/>
         <source>Case %1 cannot go from %2 to %3</source>
         <translation>案件 %1 不能从「%2」转为「%3」</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="86"/>
+        <location filename="../../console/texts.py" line="88"/>
         <source>Case %1 changed meanwhile (now %2): look again before acting</source>
         <translation>案件 %1 已被他人处理(现为「%2」),请查看后再操作</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="88"/>
+        <location filename="../../console/texts.py" line="90"/>
         <source>No unit %1</source>
         <translation>没有单位 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="89"/>
+        <location filename="../../console/texts.py" line="91"/>
         <source>No case %1</source>
         <translation>没有案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="90"/>
+        <location filename="../../console/texts.py" line="92"/>
         <source>An override needs a reason</source>
         <translation>改判纳入须填写理由</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="91"/>
+        <location filename="../../console/texts.py" line="93"/>
         <source>Answer %1 is neither yes nor no</source>
         <translation>回答「%1」不是 是/否</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="93"/>
+        <location filename="../../console/texts.py" line="95"/>
         <source>Case %1 has no open question; triage it first</source>
         <translation>案件 %1 没有待核实的问题,请先初分</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="95"/>
+        <location filename="../../console/texts.py" line="97"/>
         <source>A case cannot be merged into itself</source>
         <translation>案件不能合并到自身</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="97"/>
+        <location filename="../../console/texts.py" line="99"/>
         <source>Case %1 is %2, not open</source>
         <translation>案件 %1 为「%2」,已不在处理中</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="99"/>
+        <location filename="../../console/texts.py" line="101"/>
         <source>%1 is %2, not available</source>
         <translation>%1 为「%2」,不可派遣</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="101"/>
+        <location filename="../../console/texts.py" line="103"/>
         <source>Status %1 is set by the job, not by hand</source>
         <translation>状态「%1」由出警流程设置,不能手动设置</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="103"/>
+        <location filename="../../console/texts.py" line="105"/>
         <source>%1 is on case %2: close or refer it first</source>
         <translation>%1 正在处理案件 %2:请先结案或移交</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="105"/>
+        <location filename="../../console/texts.py" line="107"/>
         <source>%1 has no emergency to acknowledge</source>
         <translation>%1 没有需要确认的紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="107"/>
+        <location filename="../../console/texts.py" line="109"/>
         <source>Radio %1 already belongs to %2</source>
         <translation>电台 %1 已登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="109"/>
+        <location filename="../../console/texts.py" line="111"/>
         <source>Case %1 is %2: no guide on the way to recall</source>
         <translation>案件 %1 为「%2」,没有在途引导员可撤回</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="111"/>
+        <location filename="../../console/texts.py" line="113"/>
         <source>A recall needs a reason (the guide is told it)</source>
         <translation>撤回派遣须填写理由(会通过电台告知引导员)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="113"/>
+        <location filename="../../console/texts.py" line="115"/>
         <source>The text is %1 characters; a radio page takes at most %2</source>
         <translation>文字共 %1 字,电台呼叫最多 %2 字</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="115"/>
+        <location filename="../../console/texts.py" line="117"/>
         <source>“%1” is not how a case ends; one of: %2</source>
         <translation>“%1”不是结案方式,可选:%2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="117"/>
+        <location filename="../../console/texts.py" line="119"/>
         <source>Case %1 is %2: only a closed, referred or cancelled case can be reopened</source>
         <translation>案件 %1 当前为%2:只有已结案、已移交或已取消的案件可以重开</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="120"/>
+        <location filename="../../console/texts.py" line="122"/>
         <source>Reopening needs a reason (it stays in the case&apos;s timeline)</source>
         <translation>重开需填写原因(记入案件时间线)</translation>
     </message>
@@ -1137,11 +1142,16 @@
     </message>
     <message>
         <location filename="../../console/texts.py" line="30"/>
+        <source>Returning to post</source>
+        <translation>返回岗点</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="31"/>
         <source>EMERGENCY</source>
         <translation>紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="31"/>
+        <location filename="../../console/texts.py" line="32"/>
         <source>GPS stuck</source>
         <translation>GPS卡滞</translation>
     </message>
