@@ -283,7 +283,7 @@
     <message>
         <location filename="../../console/texts.py" line="51"/>
         <source>Insurer</source>
-        <translation type="unfinished">保险公司</translation>
+        <translation>保险公司</translation>
     </message>
     <message>
         <location filename="../../console/texts.py" line="52"/>
