@@ -21,7 +21,7 @@ from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, PAGE_FAILED, RADIO_EMER
 from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.retirement import REPLICA_MARGIN, retirable
-from dispatch.state import CenterState, Incident, UnitStatus
+from dispatch.state import FIRST_CASE_NUMBER, CenterState, Incident, UnitStatus
 from resources.scenario import Scenario
 
 # the loudest first: one sound per batch of events, the most urgent one
@@ -65,6 +65,12 @@ class Desk:
             if kind == BREACH and e.payload["case"] not in self.breaches))
         alarm = next((ALARM_OF[kind] for kind in ALARM_ORDER if kind in kinds), None)
         return fresh, alarm
+
+    def newest_alert(self, events: Iterable[Event]) -> Incident | None:
+        """The incident the latest new alert among these events opened, if still held."""
+        if not any(e.type == ALERT_RECEIVED for e in events):
+            return None
+        return self.state.incidents.get(str(FIRST_CASE_NUMBER + self.state.cases_opened - 1))
 
     def acknowledge_breaches(self) -> None:
         self.breaches.clear()

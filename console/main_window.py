@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self._apply_appearance()
         self._ticks = 0  # seconds since the window opened, for repeating alarms
         self._queue_waits = False  # the queue's rows are held (console/queue_anchor.py)
+        self.go_to_new_alerts = appearance.settings().value("queue/go_to_new_alerts", False,
+                                                            type=bool)
         self.ticker.start()
         self.refresh()
 
@@ -275,6 +277,17 @@ class MainWindow(QMainWindow):
     def focus_queue(self) -> None:
         self.queue.setFocus()
 
+    def toggle_new_alerts(self) -> None:
+        """The option to select each new alert as it comes and bring it into view on the map
+        (for a desk that works alerts one by one); kept for the workstation."""
+        self.go_to_new_alerts = not self.go_to_new_alerts
+        prefs = appearance.settings()
+        prefs.setValue("queue/go_to_new_alerts", self.go_to_new_alerts)
+        prefs.sync()
+        self.statusBar().showMessage(self.tr("New alerts are selected as they come")
+                                     if self.go_to_new_alerts
+                                     else self.tr("New alerts wait in the queue"), 4000)
+
     def toggle_ended(self) -> None:
         """Ended cases are out of the live queue; this brings the latest back, and hides them."""
         shown = not self.queue_model.ended_rows
@@ -296,6 +309,10 @@ class MainWindow(QMainWindow):
         if alarm is not None:
             self._show_breaches()
             self._sound(alarm)
+        newest = self.desk.newest_alert(events)
+        if newest is not None and self.go_to_new_alerts:
+            self.select_case(newest.case)
+            self.map.show_point(newest.lon, newest.lat)
         if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
             # A new alert or status change is painted on the next loop turn, not the next
             # frame; position bursts wait for the frame timer so they cost one repaint (drawn

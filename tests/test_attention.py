@@ -50,3 +50,23 @@ def test_the_alarm_volume_is_kept_for_the_workstation(qtbot, open_console, tmp_p
         assert second.volume.value() == 35 and second.sounds.volume == 0.35
     finally:
         engine.stop()
+
+
+def test_new_alerts_can_be_selected_as_they_come(qtbot, open_console, tmp_path) -> None:
+    """Ctrl+G: each new alert becomes the selected case (the map brings it into view); the
+    choice is kept for the workstation; off, the selection stays where the dispatcher put it."""
+    scenario = scenarios.load()
+    engine = Engine(EventStore.open(f"sqlite:///{tmp_path / 'g.sqlite3'}", scenario.roster),
+                    scenario, Recorder(), workstation=socket.gethostname())
+    engine.start()
+    try:
+        window = open_console(scenario, engine)
+        asyncio.run(send(f"{engine.url}/feed", [slip(1)]))
+        qtbot.waitUntil(lambda: "1001" in window.state.incidents, timeout=5000)
+        assert window.desk.selected is None  # off by default
+        action(window, "Ctrl+G").trigger()
+        asyncio.run(send(f"{engine.url}/feed", [slip(2)]))
+        qtbot.waitUntil(lambda: window.desk.selected == "1002", timeout=5000)
+        assert open_console(scenario, engine).go_to_new_alerts  # kept
+    finally:
+        engine.stop()

@@ -89,82 +89,87 @@
         <translation>地图另存为PNG</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="67"/>
+        <location filename="../../console/actions.py" line="68"/>
+        <source>Select each new alert as it comes</source>
+        <translation>新警单到达时自动选中</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="70"/>
         <source>Show or hide ended cases</source>
         <translation>显示/隐藏已结案件</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="69"/>
+        <location filename="../../console/actions.py" line="72"/>
         <source>Command line</source>
         <translation>命令行</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="71"/>
+        <location filename="../../console/actions.py" line="74"/>
         <source>Focus queue</source>
         <translation>焦点到警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="73"/>
+        <location filename="../../console/actions.py" line="76"/>
         <source>Mute sounds</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="75"/>
+        <location filename="../../console/actions.py" line="78"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="77"/>
+        <location filename="../../console/actions.py" line="80"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="79"/>
+        <location filename="../../console/actions.py" line="82"/>
         <source>Night colours</source>
         <translation>夜间配色</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="81"/>
+        <location filename="../../console/actions.py" line="84"/>
         <source>Users…</source>
         <translation>用户管理…</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="83"/>
+        <location filename="../../console/actions.py" line="86"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="85"/>
+        <location filename="../../console/actions.py" line="88"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="90"/>
+        <location filename="../../console/actions.py" line="93"/>
         <source>&amp;Console</source>
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="91"/>
+        <location filename="../../console/actions.py" line="94"/>
         <source>C&amp;ase</source>
         <translation>案件(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="92"/>
+        <location filename="../../console/actions.py" line="95"/>
         <source>&amp;Radio</source>
         <translation>电台(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="93"/>
+        <location filename="../../console/actions.py" line="96"/>
         <source>&amp;Map</source>
         <translation>地图(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="94"/>
+        <location filename="../../console/actions.py" line="97"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="95"/>
+        <location filename="../../console/actions.py" line="98"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -464,272 +469,282 @@
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="131"/>
+        <location filename="../../console/main_window.py" line="133"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="145"/>
+        <location filename="../../console/main_window.py" line="147"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="147"/>
+        <location filename="../../console/main_window.py" line="149"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="174"/>
+        <location filename="../../console/main_window.py" line="176"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="183"/>
+        <location filename="../../console/main_window.py" line="185"/>
         <source>Alarm volume</source>
         <translation>报警音量</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="187"/>
-        <location filename="../../console/main_window.py" line="314"/>
+        <location filename="../../console/main_window.py" line="189"/>
+        <location filename="../../console/main_window.py" line="331"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="200"/>
+        <location filename="../../console/main_window.py" line="202"/>
         <source>Queue</source>
         <translation>警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="201"/>
+        <location filename="../../console/main_window.py" line="203"/>
         <source>Incident</source>
         <translation>警情详情</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="203"/>
+        <location filename="../../console/main_window.py" line="205"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="204"/>
+        <location filename="../../console/main_window.py" line="206"/>
         <source>Radio log</source>
         <translation>电台日志</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="478"/>
-        <location filename="../../console/main_window.py" line="598"/>
+        <location filename="../../console/main_window.py" line="495"/>
+        <location filename="../../console/main_window.py" line="615"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="605"/>
+        <location filename="../../console/main_window.py" line="622"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="489"/>
+        <location filename="../../console/main_window.py" line="506"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="491"/>
-        <location filename="../../console/main_window.py" line="665"/>
+        <location filename="../../console/main_window.py" line="508"/>
+        <location filename="../../console/main_window.py" line="682"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="594"/>
+        <location filename="../../console/main_window.py" line="611"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="708"/>
+        <location filename="../../console/main_window.py" line="725"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="471"/>
+        <location filename="../../console/main_window.py" line="488"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="282"/>
+        <location filename="../../console/main_window.py" line="287"/>
+        <source>New alerts are selected as they come</source>
+        <translation>新警单到达时将自动选中并在地图上显示</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="289"/>
+        <source>New alerts wait in the queue</source>
+        <translation>新警单在队列中等待处理</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="295"/>
         <source>Ended cases shown at the bottom</source>
         <translation>已结案件显示在队列底部</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="283"/>
+        <location filename="../../console/main_window.py" line="296"/>
         <source>Ended cases hidden</source>
         <translation>已隐藏已结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="314"/>
+        <location filename="../../console/main_window.py" line="331"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="335"/>
+        <location filename="../../console/main_window.py" line="352"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="337"/>
+        <location filename="../../console/main_window.py" line="354"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="353"/>
+        <location filename="../../console/main_window.py" line="370"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="358"/>
+        <location filename="../../console/main_window.py" line="375"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="367"/>
+        <location filename="../../console/main_window.py" line="384"/>
         <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
         <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="447"/>
+        <location filename="../../console/main_window.py" line="464"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="464"/>
+        <location filename="../../console/main_window.py" line="481"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="480"/>
+        <location filename="../../console/main_window.py" line="497"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="485"/>
+        <location filename="../../console/main_window.py" line="502"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="486"/>
+        <location filename="../../console/main_window.py" line="503"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="493"/>
+        <location filename="../../console/main_window.py" line="510"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="506"/>
+        <location filename="../../console/main_window.py" line="523"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="546"/>
+        <location filename="../../console/main_window.py" line="563"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="548"/>
+        <location filename="../../console/main_window.py" line="565"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="562"/>
+        <location filename="../../console/main_window.py" line="579"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="581"/>
+        <location filename="../../console/main_window.py" line="598"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="587"/>
+        <location filename="../../console/main_window.py" line="604"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="589"/>
+        <location filename="../../console/main_window.py" line="606"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="606"/>
+        <location filename="../../console/main_window.py" line="623"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="609"/>
+        <location filename="../../console/main_window.py" line="626"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="614"/>
+        <location filename="../../console/main_window.py" line="631"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="616"/>
-        <location filename="../../console/main_window.py" line="624"/>
-        <location filename="../../console/main_window.py" line="644"/>
+        <location filename="../../console/main_window.py" line="633"/>
+        <location filename="../../console/main_window.py" line="641"/>
+        <location filename="../../console/main_window.py" line="661"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="623"/>
+        <location filename="../../console/main_window.py" line="640"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="630"/>
+        <location filename="../../console/main_window.py" line="647"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="635"/>
+        <location filename="../../console/main_window.py" line="652"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="639"/>
+        <location filename="../../console/main_window.py" line="656"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="657"/>
+        <location filename="../../console/main_window.py" line="674"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="666"/>
+        <location filename="../../console/main_window.py" line="683"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="668"/>
+        <location filename="../../console/main_window.py" line="685"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="677"/>
+        <location filename="../../console/main_window.py" line="694"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="678"/>
+        <location filename="../../console/main_window.py" line="695"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="680"/>
+        <location filename="../../console/main_window.py" line="697"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="709"/>
+        <location filename="../../console/main_window.py" line="726"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
