@@ -9,15 +9,17 @@ machine. The scene is bench/map_render.py's: 300 units, 30 zones, 1,000 then 5,0
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pyqtgraph as pg
 import pytest
 
 from bench.map_render import scene
 from dispatch.lifecycle import IncidentStatus
-from dispatch.state import Incident, UnitStatus
+from dispatch.state import CenterState, Incident, UnitStatus
 from map.clusters import CELL_PX
-from map.view import UNIT_COLOURS, MapView
+from map.view import TRAIL_S, TRAIL_STEP_S, UNIT_COLOURS, MapView
+from resources import scenario as scenarios
 
 
 @pytest.fixture
@@ -165,3 +167,26 @@ def test_a_unit_that_changes_status_is_restyled(qtbot, counted) -> None:
     assert counted["setData"] == 3, counted  # the units, and the two selection rings
     spot = next(p for p in view.units.points() if p.data() == "U005")
     assert spot.brush().color().name() == UNIT_COLOURS[UnitStatus.DISPATCHED]
+
+
+def test_ten_minutes_of_fixes_keep_a_trail_short_and_thin(qtbot) -> None:
+    """A trail of every fix was 600 points a unit after ten minutes (180,000 for 300 units)
+    drawn with a 2 px pen: 180 ms a frame. Counted: a point every TRAIL_STEP_S, plus where
+    the unit is, drawn 1 px wide (a thin cosmetic line is not stroked as a polygon)."""
+    scenario = scenarios.load()
+    state = CenterState(scenario.roster())
+    view = MapView(scenario)
+    qtbot.addWidget(view)
+    start = datetime.now(UTC) - timedelta(seconds=TRAIL_S)
+    units = list(state.units.values())
+    for second in range(int(TRAIL_S)):
+        for k, unit in enumerate(units):
+            unit.lon, unit.lat = 122.05 + k * 0.01 + second * 1e-5, 30.0
+            unit.fix_time = start + timedelta(seconds=second)
+        view._trails_built = 0.0  # as if a second had passed between frames
+        view.show_state(state, None)
+    xs, _ys = view.trails.getData()
+    per_unit = TRAIL_S / TRAIL_STEP_S + 2
+    assert len(units) * (per_unit - 2) <= len(xs) <= len(units) * per_unit
+    pen = view.trails.opts["pen"]
+    assert pen.isCosmetic() and pen.widthF() <= 1

@@ -87,8 +87,8 @@ def test_unit_symbols_show_kind_heading_and_trail(view) -> None:
     assert _unit_symbol(replace(g01, emergency=True)) == "star"
     assert _unit_symbol(replace(g01, kind="police_moto")) == "t1"
     now = datetime.now(UTC)
-    for step in range(3):
-        g01.lon, g01.fix_time = 122.30 + step * 0.001, now
+    for step in range(3):  # fixes TRAIL_STEP_S apart: each one a point of the trail
+        g01.lon, g01.fix_time = 122.30 + step * 0.001, now + timedelta(seconds=5.0 * step)
         view._trails_built = 0.0  # as if a second had passed between fixes
         view.show_state(state, None)
     xs, _ys = view.trails.getData()
