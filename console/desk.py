@@ -21,7 +21,7 @@ from dispatch.events import ALERT_RECEIVED, CLOCK_ALARM, PAGE_FAILED, RADIO_EMER
 from dispatch.lifecycle import AWAITING_UNIT, TERMINAL, IncidentStatus
 from dispatch.recommend import Recommendation, recommend
 from dispatch.retirement import REPLICA_MARGIN, retirable
-from dispatch.state import FIRST_CASE_NUMBER, CenterState, Incident, UnitStatus
+from dispatch.state import FIRST_CASE_NUMBER, CenterState, Incident, Unit, UnitStatus
 from resources.scenario import Scenario
 
 # the loudest first: one sound per batch of events, the most urgent one
@@ -71,6 +71,12 @@ class Desk:
         if not any(e.type == ALERT_RECEIVED for e in events):
             return None
         return self.state.incidents.get(str(FIRST_CASE_NUMBER + self.state.cases_opened - 1))
+
+    def new_emergency(self, events: Iterable[Event]) -> Unit | None:
+        """The unit whose emergency key these events bring, the latest, if still pressed."""
+        units = [e.payload["unit"] for e in events if e.type == RADIO_EMERGENCY]
+        unit = self.state.units.get(units[-1]) if units else None
+        return unit if unit is not None and unit.emergency else None
 
     def acknowledge_breaches(self) -> None:
         self.breaches.clear()

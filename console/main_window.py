@@ -309,6 +309,11 @@ class MainWindow(QMainWindow):
         if alarm is not None:
             self._show_breaches()
             self._sound(alarm)
+        calling = self.desk.new_emergency(events)
+        if calling is not None:  # the map goes to the guide in trouble, the board rings it
+            self.select_unit(calling.unit_id)
+            if calling.lon is not None:
+                self.map.show_point(calling.lon, calling.lat)
         newest = self.desk.newest_alert(events)
         if newest is not None and self.go_to_new_alerts:
             self.select_case(newest.case)

@@ -89,3 +89,12 @@ def test_a_second_call_nearby_is_a_likely_duplicate(desk) -> None:
     assert [d.case for d in desk.duplicates()] == ["1001"]
     desk.selected = None
     assert desk.duplicates() == [] and desk.verdict() is None
+
+
+def test_an_emergency_names_the_unit_to_show(desk) -> None:
+    desk.take([alert(1)])
+    assert desk.new_emergency([]) is None
+    fresh, _ = desk.take([event(2, ev.RADIO_EMERGENCY, 1, unit="G02")])
+    assert desk.new_emergency(fresh).unit_id == "G02"
+    fresh, _ = desk.take([event(3, ev.EMERGENCY_ACKED, 2, unit="G02")])
+    assert desk.new_emergency(fresh) is None
