@@ -676,7 +676,16 @@ class MainWindow(QMainWindow):
         return done
 
     def refer_selected(self, to: IncidentStatus) -> None:
-        self._command(self.tr("Refer"), "refer", self.desk.selected, to)
+        """A referral hands the case to others and ends it here: asked first (one key is easy
+        to hit by mistake); a wrong one is undone by reopening (R)."""
+        if self.desk.selected is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Refer"), self.tr("Refer case %1: %2?").replace(
+                "%1", self.desk.selected).replace("%2", status_text(to)),
+            defaultButton=QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._command(self.tr("Refer"), "refer", self.desk.selected, to)
 
     def close_selected(self) -> None:
         """Closing asks how the case ended (the reports count by it); Esc closes nothing."""

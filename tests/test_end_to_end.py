@@ -150,7 +150,16 @@ def test_override_and_referral_from_the_keyboard(qtbot, open_console, center, mo
     qtbot.waitUntil(lambda: window.state.incidents[by_alert["110-E2E-0002"]].status == "triaged",
                     timeout=5000)
     window.select_case(by_alert["110-E2E-0003"])
-    qtbot.keyClick(window.queue, Qt.Key.Key_P)
+    asked: list[str] = []
+    answer_next_question(QMessageBox.StandardButton.No, asked)
+    qtbot.keyClick(window.queue, Qt.Key.Key_P)  # asked first; No sends nothing
+    assert window.state.incidents[by_alert["110-E2E-0003"]].status == "received"
+    answer_next_question(QMessageBox.StandardButton.Yes, asked)
+    # the same action again (after a dialog an offscreen window may not be active for keys)
+    (refer,) = [a for a in window.central.actions() if "P" in [k.toString()
+                                                               for k in a.shortcuts()]]
+    refer.trigger()
+    assert len(asked) == 2 and by_alert["110-E2E-0003"] in asked[0]
     qtbot.waitUntil(
         lambda: window.state.incidents[by_alert["110-E2E-0003"]].status == "referred_police",
         timeout=5000)

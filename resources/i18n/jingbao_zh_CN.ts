@@ -495,7 +495,7 @@
     </message>
     <message>
         <location filename="../../console/main_window.py" line="189"/>
-        <location filename="../../console/main_window.py" line="331"/>
+        <location filename="../../console/main_window.py" line="336"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
@@ -520,39 +520,39 @@
         <translation>电台日志</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="495"/>
-        <location filename="../../console/main_window.py" line="615"/>
+        <location filename="../../console/main_window.py" line="500"/>
+        <location filename="../../console/main_window.py" line="620"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="622"/>
+        <location filename="../../console/main_window.py" line="627"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="506"/>
+        <location filename="../../console/main_window.py" line="511"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="508"/>
-        <location filename="../../console/main_window.py" line="682"/>
+        <location filename="../../console/main_window.py" line="513"/>
+        <location filename="../../console/main_window.py" line="696"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="611"/>
+        <location filename="../../console/main_window.py" line="616"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="725"/>
+        <location filename="../../console/main_window.py" line="739"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="488"/>
+        <location filename="../../console/main_window.py" line="493"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
@@ -577,174 +577,180 @@
         <translation>已隐藏已结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="331"/>
+        <location filename="../../console/main_window.py" line="336"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="352"/>
+        <location filename="../../console/main_window.py" line="357"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="354"/>
+        <location filename="../../console/main_window.py" line="359"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="370"/>
+        <location filename="../../console/main_window.py" line="375"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="375"/>
+        <location filename="../../console/main_window.py" line="380"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="384"/>
+        <location filename="../../console/main_window.py" line="389"/>
         <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
         <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="464"/>
+        <location filename="../../console/main_window.py" line="469"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="481"/>
+        <location filename="../../console/main_window.py" line="486"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="497"/>
+        <location filename="../../console/main_window.py" line="502"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="502"/>
+        <location filename="../../console/main_window.py" line="507"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="503"/>
+        <location filename="../../console/main_window.py" line="508"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="510"/>
+        <location filename="../../console/main_window.py" line="515"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="523"/>
+        <location filename="../../console/main_window.py" line="528"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="563"/>
+        <location filename="../../console/main_window.py" line="568"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="565"/>
+        <location filename="../../console/main_window.py" line="570"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="579"/>
+        <location filename="../../console/main_window.py" line="584"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="598"/>
+        <location filename="../../console/main_window.py" line="603"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="604"/>
+        <location filename="../../console/main_window.py" line="609"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="606"/>
+        <location filename="../../console/main_window.py" line="611"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="623"/>
+        <location filename="../../console/main_window.py" line="628"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="626"/>
+        <location filename="../../console/main_window.py" line="631"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="631"/>
+        <location filename="../../console/main_window.py" line="636"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="633"/>
-        <location filename="../../console/main_window.py" line="641"/>
-        <location filename="../../console/main_window.py" line="661"/>
+        <location filename="../../console/main_window.py" line="638"/>
+        <location filename="../../console/main_window.py" line="646"/>
+        <location filename="../../console/main_window.py" line="666"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="640"/>
+        <location filename="../../console/main_window.py" line="645"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="647"/>
+        <location filename="../../console/main_window.py" line="652"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="652"/>
+        <location filename="../../console/main_window.py" line="657"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="656"/>
+        <location filename="../../console/main_window.py" line="661"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="674"/>
+        <location filename="../../console/main_window.py" line="684"/>
+        <location filename="../../console/main_window.py" line="688"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="683"/>
+        <location filename="../../console/main_window.py" line="684"/>
+        <source>Refer case %1: %2?</source>
+        <translation>将案件 %1 移交:%2?</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="697"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="685"/>
+        <location filename="../../console/main_window.py" line="699"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="694"/>
+        <location filename="../../console/main_window.py" line="708"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="695"/>
+        <location filename="../../console/main_window.py" line="709"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="697"/>
+        <location filename="../../console/main_window.py" line="711"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="726"/>
+        <location filename="../../console/main_window.py" line="740"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
