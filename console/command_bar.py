@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from console.texts import command_error_text
 from dispatch.command_bar import CommandError, Parsed, completions, parse
 
 MAX_HISTORY = 200
@@ -66,7 +67,7 @@ class CommandBar(QLineEdit):
         try:
             parsed: Parsed = parse(line, cases, units, groups)
         except CommandError as exc:
-            self.rejected.emit(str(exc))
+            self.rejected.emit(command_error_text(exc.code, exc.values))
             return
         self.history = [h for h in self.history if h != line][-MAX_HISTORY + 1:] + [line]
         self._cursor = len(self.history)

@@ -44,7 +44,7 @@ from console.panels import IncidentPanel, RadioLogPanel
 from console.queue_anchor import PointerAnchor
 from console.settings import ConsoleSettings
 from console.signals import HubSignals
-from console.texts import disposition_text, refusal_text, status_text
+from console.texts import disposition_text, refusal_text, status_text, verb_help
 from console.users_dialog import UsersDialog
 from db.schema import default_url
 from dispatch.command_bar import CANNED, VERBS, Parsed
@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
         """Every key and command, read from the action table and the command grammar."""
         keys = [f"{' / '.join(spec.keys)}\t{QCoreApplication.translate('Actions', spec.text)}"
                 for spec in ACTIONS]
-        verbs = [v.help for v in VERBS.values()]
+        verbs = [verb_help(letter) for letter in VERBS]
         canned = [f"#{k}\t{text}" for k, text in CANNED.items()]
         return "\n".join([*keys, "", *verbs, "", self.tr("Canned pages (/p G07 #2):"),
                           *canned])

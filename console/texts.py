@@ -143,3 +143,67 @@ def disposition_text(code: str | None) -> str:
     if code not in DISPOSITION_LABELS:
         return code or ""
     return QCoreApplication.translate("Disposition", DISPOSITION_LABELS[code])
+
+
+VERB_HELP = {  # the command line's verbs (dispatch/command_bar.py), one help line each
+    "d": QT_TRANSLATE_NOOP("CommandBar", "/d CASE UNIT — dispatch and page"),
+    "t": QT_TRANSLATE_NOOP("CommandBar", "/t CASE — triage"),
+    "a": QT_TRANSLATE_NOOP("CommandBar", "/a CASE y|n — the caller's answer to the question"),
+    "r": QT_TRANSLATE_NOOP("CommandBar", "/r CASE police|120 — refer"),
+    "m": QT_TRANSLATE_NOOP("CommandBar", "/m CASE INTO — merge a duplicate alert"),
+    "k": QT_TRANSLATE_NOOP("CommandBar", "/k CASE CASE — not a duplicate"),
+    "c": QT_TRANSLATE_NOOP("CommandBar", "/c CASE HOW — close (settled, claim, police, left, "
+                                         "no_accident)"),
+    "o": QT_TRANSLATE_NOOP("CommandBar", "/o CASE REASON — reopen a closed, referred or "
+                                         "cancelled case"),
+    "u": QT_TRANSLATE_NOOP("CommandBar", "/u CASE REASON — recall the guide (told by radio); "
+                                         "send another"),
+    "s": QT_TRANSLATE_NOOP("CommandBar", "/s UNIT av|bz|br|off — set a unit's status "
+                                         "(available, busy, on break, off duty)"),
+    "p": QT_TRANSLATE_NOOP("CommandBar", "/p UNIT TEXT|#N — page a unit (#1… canned)"),
+    "g": QT_TRANSLATE_NOOP("CommandBar", "/g ZONE|all TEXT|#N — page a group"),
+    "map": QT_TRANSLATE_NOOP("CommandBar", "/map FLEET/ID UNIT — register a radio id"),
+    "f": QT_TRANSLATE_NOOP("CommandBar", "/f UNIT — follow a unit on the map"),
+    "z": QT_TRANSLATE_NOOP("CommandBar", "/z — the map shows every open incident (stops "
+                                         "following)"),
+    "poll": QT_TRANSLATE_NOOP("CommandBar", "/poll UNIT — ask a unit's radio for its position"),
+    "find": QT_TRANSLATE_NOOP("CommandBar", "/find CASE|PLATE|UNIT|ADDRESS — find and show"),
+}
+COMMAND_ERRORS = {  # dispatch/command_bar.CommandError codes → text, with its values' keys
+    "not_a_command": (QT_TRANSLATE_NOOP("CommandBar", "A command starts with /, e.g. "
+                                                      "/d 1023 G07"), ()),
+    "unknown_verb": (QT_TRANSLATE_NOOP("CommandBar", "Unknown command %1; known: %2"),
+                     ("word", "known")),
+    "unknown_word": (QT_TRANSLATE_NOOP("CommandBar", "Unknown %1: %2"), ("kind", "word")),
+    "no_canned": (QT_TRANSLATE_NOOP("CommandBar", "No canned message %1; known: %2"),
+                  ("word", "known")),
+}
+KIND_LABELS = {  # what a command's argument is, for "unknown …"
+    "case": QT_TRANSLATE_NOOP("CommandBar", "case"),
+    "unit": QT_TRANSLATE_NOOP("CommandBar", "unit"),
+    "status": QT_TRANSLATE_NOOP("CommandBar", "status"),
+    "target": QT_TRANSLATE_NOOP("CommandBar", "referral target"),
+    "group": QT_TRANSLATE_NOOP("CommandBar", "group"),
+    "radio": QT_TRANSLATE_NOOP("CommandBar", "radio id"),
+    "answer": QT_TRANSLATE_NOOP("CommandBar", "answer (y or n)"),
+    "disposition": QT_TRANSLATE_NOOP("CommandBar", "way a case ends"),
+}
+
+
+def verb_help(letter: str) -> str:
+    return QCoreApplication.translate("CommandBar", VERB_HELP[letter])
+
+
+def command_error_text(code: str, values: dict[str, str]) -> str:
+    """A command line the bar cannot read, said in this console's language."""
+    if code == "usage":
+        return QCoreApplication.translate("CommandBar", "Usage: %1").replace(
+            "%1", verb_help(values["verb"]))
+    template, keys = COMMAND_ERRORS[code]
+    text = QCoreApplication.translate("CommandBar", template)
+    for n, key in enumerate(keys, 1):
+        value = values.get(key, "")
+        if key == "kind":
+            value = QCoreApplication.translate("CommandBar", KIND_LABELS.get(value, value))
+        text = text.replace(f"%{n}", value)
+    return text

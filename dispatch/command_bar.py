@@ -16,37 +16,46 @@ from dispatch.state import UnitStatus
 
 
 class CommandError(ValueError):
-    """A command line that cannot be understood; the message tells the dispatcher why."""
+    """A command line that cannot be understood: a code and its values, which the console
+    says in the dispatcher's language (console/texts.py); the English message is for logs."""
+
+    MESSAGES = {
+        "not_a_command": "a command starts with /, e.g. /d 1023 G07",
+        "unknown_verb": "unknown command {word}; known: {known}",
+        "usage": "usage of /{verb}",
+        "unknown_word": "unknown {kind}: {word}",
+        "no_canned": "no canned message {word}; known: {known}",
+    }
+
+    def __init__(self, code: str, **values: str) -> None:
+        self.code, self.values = code, values
+        super().__init__(self.MESSAGES[code].format(**values))
 
 
 @dataclass(frozen=True)
 class Verb:
     action: str
-    args: tuple[str, ...]  # argument kinds: case, unit, status, target
-    help: str
+    args: tuple[str, ...]  # argument kinds: case, unit, status, target, ...
 
 
-VERBS: dict[str, Verb] = {
-    "d": Verb("dispatch", ("case", "unit"), "/d 案件号 单位 — 派遣并呼叫"),
-    "t": Verb("triage", ("case",), "/t 案件号 — 初分"),
-    "a": Verb("answer_question", ("case", "answer"), "/a 案件号 y|n — 记录报警人对核实问题的回答"),
-    "r": Verb("refer", ("case", "target"), "/r 案件号 police|120 — 移交"),
-    "m": Verb("merge", ("case", "case"), "/m 案件号 并入案件号 — 合并重复警单"),
-    "k": Verb("keep_apart", ("case", "case"), "/k 案件号 案件号 — 不是重复"),
-    "c": Verb("close", ("case", "disposition"),
-              "/c 案件号 处理结果 — 结案(settled 现场协商 claim 理赔 police 交警接手 "
-              "left 当事人已离开 no_accident 无事故)"),
-    "o": Verb("reopen", ("case", "text"), "/o 案件号 理由 — 重开已结、已移交或已取消的案件"),
-    "u": Verb("recall", ("case", "text"), "/u 案件号 理由 — 撤回派遣(电台通知引导员),可改派"),
-    "s": Verb("status", ("unit", "status"),
-              "/s 单位 av|bz|br|off — 设置单位状态(空闲/忙/休息/下班)"),
-    "p": Verb("page", ("unit", "text"), "/p 单位 文字|#编号 — 呼叫单位(#1…常用语)"),
-    "g": Verb("group_page", ("group", "text"), "/g 服务区|all 文字|#编号 — 群呼"),
-    "map": Verb("map_radio", ("radio", "unit"), "/map 队号/台号 单位 — 登记电台编号"),
-    "f": Verb("follow", ("unit",), "/f 单位 — 地图跟随单位"),
-    "z": Verb("zoom_fit", (), "/z — 地图显示全部未结案件(停止跟随)"),
-    "poll": Verb("poll", ("unit",), "/poll 单位 — 查询单位当前位置"),
-    "find": Verb("find", ("text",), "/find 案件号|车牌|单位|地址 — 查找并定位"),
+VERBS: dict[str, Verb] = {  # the letter typed → the action and its arguments' kinds
+    "d": Verb("dispatch", ("case", "unit")),
+    "t": Verb("triage", ("case",)),
+    "a": Verb("answer_question", ("case", "answer")),
+    "r": Verb("refer", ("case", "target")),
+    "m": Verb("merge", ("case", "case")),
+    "k": Verb("keep_apart", ("case", "case")),
+    "c": Verb("close", ("case", "disposition")),
+    "o": Verb("reopen", ("case", "text")),
+    "u": Verb("recall", ("case", "text")),
+    "s": Verb("status", ("unit", "status")),
+    "p": Verb("page", ("unit", "text")),
+    "g": Verb("group_page", ("group", "text")),
+    "map": Verb("map_radio", ("radio", "unit")),
+    "f": Verb("follow", ("unit",)),
+    "z": Verb("zoom_fit", ()),
+    "poll": Verb("poll", ("unit",)),
+    "find": Verb("find", ("text",)),
 }
 STATUS_WORDS = {"av": UnitStatus.AVAILABLE, "bz": UnitStatus.BUSY, "br": UnitStatus.ON_BREAK,
                 "off": UnitStatus.OFF_DUTY}
@@ -54,9 +63,6 @@ TARGET_WORDS = {"police": "referred_police", "120": "referred_120"}
 # the caller's answer to the question exactly as asked ("有没有人受伤?" — n: nobody is hurt)
 ANSWER_WORDS = {"y": "yes", "yes": "yes", "是": "yes", "有": "yes", "n": "no", "no": "no",
                 "否": "no", "没有": "no"}
-KIND_WORDS = {"case": "案件", "unit": "单位", "status": "状态", "target": "移交对象",
-              "group": "群组", "radio": "电台编号", "answer": "回答(y 或 n)",
-              "disposition": "处理结果"}
 CANNED = {  # canned pages, `#1` in the command line
     "1": "请回电指挥中心", "2": "请报告当前位置", "3": "注意安全,减速慢行", "4": "请返回执勤点",
 }
@@ -72,7 +78,7 @@ class Parsed:
 def _text(word: str, canned: dict[str, str]) -> str:
     if word.startswith("#"):
         if word[1:] not in canned:
-            raise CommandError(f"没有常用语 {word};可用:" + " ".join(f"#{k}" for k in canned))
+            raise CommandError("no_canned", word=word, known=" ".join(f"#{k}" for k in canned))
         return canned[word[1:]]
     return word
 
@@ -81,13 +87,14 @@ def parse(line: str, cases: Iterable[str], units: Iterable[str], groups: Iterabl
           canned: dict[str, str] = CANNED) -> Parsed:
     words = line.strip().split()
     if not words or not words[0].startswith("/"):
-        raise CommandError("命令以 / 开头,例如 /d 1023 G07")
-    verb = VERBS.get(words[0][1:].lower())
+        raise CommandError("not_a_command")
+    letter = words[0][1:].lower()
+    verb = VERBS.get(letter)
     if verb is None:
-        raise CommandError(f"未知命令 {words[0]};可用:" + " ".join(f"/{v}" for v in VERBS))
+        raise CommandError("unknown_verb", word=words[0], known=" ".join(f"/{v}" for v in VERBS))
     free_text = bool(verb.args) and verb.args[-1] == "text"
     if len(words) - 1 < len(verb.args) or (not free_text and len(words) - 1 > len(verb.args)):
-        raise CommandError(f"用法:{verb.help}")
+        raise CommandError("usage", verb=letter)
     if free_text:  # the text is the rest of the line, spaces and all
         words = [*words[:len(verb.args)], " ".join(words[len(verb.args):])]
     known = {"case": {c: c for c in cases}, "unit": {u.upper(): u for u in units},
@@ -103,7 +110,7 @@ def parse(line: str, cases: Iterable[str], units: Iterable[str], groups: Iterabl
         else:
             value = known[kind].get(word.upper() if kind == "unit" else word.lower())
         if value is None:
-            raise CommandError(f"未知{KIND_WORDS[kind]} {word}")
+            raise CommandError("unknown_word", kind=kind, word=word)
         args.append(value)
     return Parsed(verb.action, tuple(args))
 

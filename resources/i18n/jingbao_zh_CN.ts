@@ -177,9 +177,159 @@
 <context>
     <name>CommandBar</name>
     <message>
-        <location filename="../../console/command_bar.py" line="33"/>
+        <location filename="../../console/command_bar.py" line="34"/>
         <source>/d 1023 G07 dispatch · /s G07 av status · /r 1023 police refer · /m 1023 1019 merge · Tab</source>
         <translation>/d 1023 G07 派遣 · /s G07 av 状态 · /r 1023 police 移交 · /m 1023 1019 合并 · Tab 补全</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="149"/>
+        <source>/d CASE UNIT — dispatch and page</source>
+        <translation>/d 案件号 单位 — 派遣并呼叫</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="150"/>
+        <source>/t CASE — triage</source>
+        <translation>/t 案件号 — 初分</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="151"/>
+        <source>/a CASE y|n — the caller&apos;s answer to the question</source>
+        <translation>/a 案件号 y|n — 记录报警人对核实问题的回答</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="152"/>
+        <source>/r CASE police|120 — refer</source>
+        <translation>/r 案件号 police|120 — 移交</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="153"/>
+        <source>/m CASE INTO — merge a duplicate alert</source>
+        <translation>/m 案件号 并入案件号 — 合并重复警单</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="154"/>
+        <source>/k CASE CASE — not a duplicate</source>
+        <translation>/k 案件号 案件号 — 不是重复</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="155"/>
+        <source>/c CASE HOW — close (settled, claim, police, left, no_accident)</source>
+        <translation>/c 案件号 处理结果 — 结案(settled 现场协商 claim 理赔 police 交警接手 left 当事人已离开 no_accident 无事故)</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="157"/>
+        <source>/o CASE REASON — reopen a closed, referred or cancelled case</source>
+        <translation>/o 案件号 理由 — 重开已结、已移交或已取消的案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="159"/>
+        <source>/u CASE REASON — recall the guide (told by radio); send another</source>
+        <translation>/u 案件号 理由 — 撤回派遣(电台通知引导员),可改派</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="161"/>
+        <source>/s UNIT av|bz|br|off — set a unit&apos;s status (available, busy, on break, off duty)</source>
+        <translation>/s 单位 av|bz|br|off — 设置单位状态(空闲/忙/休息/下班)</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="163"/>
+        <source>/p UNIT TEXT|#N — page a unit (#1… canned)</source>
+        <translation>/p 单位 文字|#编号 — 呼叫单位(#1…常用语)</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="164"/>
+        <source>/g ZONE|all TEXT|#N — page a group</source>
+        <translation>/g 服务区|all 文字|#编号 — 群呼</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="165"/>
+        <source>/map FLEET/ID UNIT — register a radio id</source>
+        <translation>/map 队号/台号 单位 — 登记电台编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="166"/>
+        <source>/f UNIT — follow a unit on the map</source>
+        <translation>/f 单位 — 地图跟随单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="167"/>
+        <source>/z — the map shows every open incident (stops following)</source>
+        <translation>/z — 地图显示全部未结案件(停止跟随)</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="169"/>
+        <source>/poll UNIT — ask a unit&apos;s radio for its position</source>
+        <translation>/poll 单位 — 查询单位当前位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="170"/>
+        <source>/find CASE|PLATE|UNIT|ADDRESS — find and show</source>
+        <translation>/find 案件号|车牌|单位|地址 — 查找并定位</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="173"/>
+        <source>A command starts with /, e.g. /d 1023 G07</source>
+        <translation>命令以 / 开头,例如 /d 1023 G07</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="175"/>
+        <source>Unknown command %1; known: %2</source>
+        <translation>未知命令 %1;可用:%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="177"/>
+        <source>Unknown %1: %2</source>
+        <translation>未知%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="178"/>
+        <source>No canned message %1; known: %2</source>
+        <translation>没有常用语 %1;可用:%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="182"/>
+        <source>case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="183"/>
+        <source>unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="184"/>
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="185"/>
+        <source>referral target</source>
+        <translation>移交对象</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="186"/>
+        <source>group</source>
+        <translation>群组</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="187"/>
+        <source>radio id</source>
+        <translation>电台编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="188"/>
+        <source>answer (y or n)</source>
+        <translation>回答(y 或 n)</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="189"/>
+        <source>way a case ends</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <location filename="../../console/texts.py" line="200"/>
+        <source>Usage: %1</source>
+        <translation>用法:%1</translation>
     </message>
 </context>
 <context>
