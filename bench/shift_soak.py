@@ -9,7 +9,12 @@ up; meanwhile 300 units report over a pty at 1 Hz (real time: positions cannot b
 without changing what the engine does with them). Per hour: the process's RSS, its CPU share
 over that hour's wall time, the replica's incidents, the queue's rows and the radio log lines.
 
-    .venv/bin/python bench/shift_soak.py [--hours 8] [--per-hour 1000]
+Ended cases leave memory `program.ended_kept_hours` after they end (dispatch/retirement.py):
+12 real hours in a center, which an accelerated shift never reaches, so the bench keeps them
+`--kept-s` real seconds instead (0: never, as before retirement) and sweeps the hub and the
+window at each hour's end; the incidents column then shows what a real shift holds.
+
+    .venv/bin/python bench/shift_soak.py [--hours 8] [--per-hour 1000] [--kept-s 30]
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import os
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,6 +39,7 @@ from websockets.asyncio.client import connect  # noqa: E402
 from bench.alert_to_row import UNITS, open_window_rig, radios  # noqa: E402
 from dispatch.commands import Actor  # noqa: E402
 from dispatch.lifecycle import IncidentStatus  # noqa: E402
+from dispatch.retirement import REPLICA_MARGIN  # noqa: E402
 from hub.simulated_feed import SlipFactory  # noqa: E402
 
 
@@ -59,9 +66,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=int, default=8)
     parser.add_argument("--per-hour", type=int, default=1000)
+    parser.add_argument("--kept-s", type=float, default=30.0,
+                        help="real seconds an ended case stays in memory (0: kept all shift)")
     args = parser.parse_args()
     app = QApplication([])
     scenario, master, engine, hub, window = open_window_rig("soak")
+    if args.kept_s > 0:  # both sweeps at each hour's end, the console's after the hub's
+        engine.ended_kept = timedelta(seconds=args.kept_s)
+        window.desk.ended_kept = timedelta(seconds=args.kept_s) - REPLICA_MARGIN
     stop = threading.Event()
     threading.Thread(target=radios, args=(master, stop), daemon=True).start()
     hour_sent = threading.Semaphore(0)
@@ -87,14 +99,17 @@ def main() -> None:
     for hour in range(1, args.hours + 1):
         cpu0, wall0 = time.process_time(), time.perf_counter()
         wait_until(lambda: hour_sent.acquire(blocking=False))
-        wait_until(lambda h=hour: len(window.state.incidents) >= h * args.per_hour)
-        cases = [c for n, c in enumerate(window.state.incidents) if n % 10 and c not in referred]
+        wait_until(lambda h=hour: window.state.cases_opened >= h * args.per_hour)
+        cases = [c for c in window.state.incidents if int(c) % 10 and c not in referred]
         # nine in ten end as referrals, by other desks at the hub (one console may send only
         # 20 commands a second: the console link's flood guard)
         futures = [engine.submit(engine.refer, case, IncidentStatus.REFERRED_POLICE, desk)
                    for case in cases]
         wait_until(lambda fs=futures: all(f.done() for f in fs))
         referred.update(cases)
+        if args.kept_s > 0:
+            engine.submit(engine.retire_ended).result(30)
+            window.desk.retire(datetime.now(UTC))
         window.refresh()
         app.processEvents()  # the hour's last repaint is part of its cost
         cpu = 100 * (time.process_time() - cpu0) / (time.perf_counter() - wall0)

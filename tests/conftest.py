@@ -8,8 +8,15 @@ import tempfile
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# windows keep their layout and colours in the user's config folder: never the tester's own
+# windows keep their layout and colours in the user's config folder: never the tester's own,
+# and each test its own (a choice one test makes, such as selecting new alerts, must not
+# change how the next test's window behaves)
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="jingbao-test-config-")
+
+
+@pytest.fixture(autouse=True)
+def own_config_folder(tmp_path_factory, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 from dispatch.commands import Actor  # noqa: E402
 from dispatch.state import CenterState, Unit  # noqa: E402
