@@ -4,7 +4,8 @@ A ratio taken from two runs minutes apart on a shared machine says more about th
 than about the maps, so each repeat runs bench/map_render.py --all-markers (every incident
 drawn as itself, as the Leaflet page draws them) and then bench/map_render_webengine.py on the
 same scene and window size, and the ratio is taken within the repeat; the median and spread
-(min–max) of the repeats are printed.
+(min–max) of the repeats are printed. The native frame also draws the units' ten-minute trails,
+which the Leaflet page does not: the ratio leans against the native map.
 
 QtWebEngine lives in a separate venv (see bench/map_render_webengine.py) and needs a display:
 
