@@ -4,10 +4,11 @@ real window, as fast as the machine allows, printing the console's memory and CP
 What grows with a day is what this watches: finished incidents, the queue, the radio log, the
 trails. Each simulated hour sends `--per-hour` alerts over the 110 websocket (the demo's busy
 rate, one every 2–5 s, is ~1,000 an hour) and refers 90% of them to the police at the hub (as
-other desks do), so the open incidents stay at a working level while the finished pile
-up; meanwhile 300 units report over a pty at 1 Hz (real time: positions cannot be accelerated
-without changing what the engine does with them). Per hour: the process's RSS, its CPU share
-over that hour's wall time, the replica's incidents, the queue's rows and the radio log lines.
+other desks do) and the rest an hour later, so the open incidents stay at a working level
+while the finished pile up; meanwhile 300 units report over a pty at 1 Hz (real time:
+positions cannot be accelerated without changing what the engine does with them). Per hour:
+the process's RSS, its CPU share over that hour's wall time, the replica's incidents, the
+queue's rows and the radio log lines.
 
 Ended cases leave memory `program.ended_kept_hours` after they end (dispatch/retirement.py):
 12 real hours in a center, which an accelerated shift never reaches, so the bench keeps them
@@ -95,12 +96,15 @@ def main() -> None:
           f"(alerts per hour: {args.per_hour}; {UNITS} units at 1 Hz)")
     print(f"   0  {rss_mb():6.0f}")
     referred: set[str] = set()
+    held: list[str] = []  # the tenth left open for an hour
     desk = Actor("soak-desk", "soak")
     for hour in range(1, args.hours + 1):
         cpu0, wall0 = time.process_time(), time.perf_counter()
         wait_until(lambda: hour_sent.acquire(blocking=False))
         wait_until(lambda h=hour: window.state.cases_opened >= h * args.per_hour)
-        cases = [c for c in window.state.incidents if int(c) % 10 and c not in referred]
+        fresh = [c for c in window.state.incidents if c not in referred and c not in held]
+        cases = [c for c in fresh if int(c) % 10] + held  # last hour's tenth ends now
+        held = [c for c in fresh if not int(c) % 10]
         # nine in ten end as referrals, by other desks at the hub (one console may send only
         # 20 commands a second: the console link's flood guard)
         futures = [engine.submit(engine.refer, case, IncidentStatus.REFERRED_POLICE, desk)
