@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QPainterPath, QTransform
 
 from dispatch.clocks import DEFAULT_CLOCK, ClockPolicy
@@ -49,6 +49,20 @@ def count_symbol(count: int) -> QPainterPath:
     return _COUNT_SYMBOLS[text]
 
 
+class AnyButtonScatter(pg.ScatterPlotItem):
+    """pyqtgraph's scatter answers the left button only, so a right-click on an incident never
+    reached its menu; this one reports left and right clicks (the handler reads which)."""
+
+    def mouseClickEvent(self, ev) -> None:  # pyqtgraph override
+        if ev.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            points = self.pointsAt(ev.pos())
+            if len(points):
+                ev.accept()
+                self.sigClicked.emit(self, points, ev)
+                return
+        ev.ignore()
+
+
 class IncidentLayer:
     """Owns the incident items of one plot; `display` converts WGS-84 to the plot's datum."""
 
@@ -57,8 +71,8 @@ class IncidentLayer:
                  clock: ClockPolicy = DEFAULT_CLOCK) -> None:
         self.plot, self._brush, self._colours, self._display = plot, brush, colours, display
         self.clock = clock
-        self.markers = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5),
-                                          hoverable=True, tip=tip)
+        self.markers = AnyButtonScatter(size=16, symbol="o", pen=pg.mkPen("#222", width=1.5),
+                                        hoverable=True, tip=tip)
         self.bubbles = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen("#fff", width=2))
         self.counts = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush("#fff"))
         self.rings = [pg.ScatterPlotItem(size=26, brush=None, symbol=ARCS[k],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime
 
 import numpy as np
@@ -195,6 +196,8 @@ class MapView(QWidget):
         self._draw_static(scenario, draw_land=tiles is None)
         self._incident_signature: tuple[int, int, int] | None = None
         self._state: CenterState | None = None  # the last state shown: hover texts read it
+        # a status in the user's language for hover texts (the console gives its translation)
+        self.status_text: Callable[[str], str] = str
         tip = self._tip
         self.incident_layer = IncidentLayer(self.plot, _brush, STATUS_COLOURS, self.display, tip,
                                             scenario.clock_policy())
@@ -346,10 +349,11 @@ class MapView(QWidget):
         state, key = self._state, str(data)
         if state is None:
             return ""
+        said = self.status_text
         if (i := state.incidents.get(key)) is not None:
-            return f"{i.case} {i.address}\n{i.description[:40]}\n{i.status} {i.unit_id or ''}"
+            return f"{i.case} {i.address}\n{i.description[:40]}\n{said(i.status)} {i.unit_id or ''}"
         if (u := state.units.get(key)) is not None:
-            return f"{u.unit_id} {u.name}\n{u.status} {u.incident or ''}"
+            return f"{u.unit_id} {u.name}\n{said(u.status)} {u.incident or ''}"
         return ""
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:

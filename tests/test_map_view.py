@@ -278,3 +278,17 @@ def test_showing_a_place_pans_at_the_same_zoom(view) -> None:
     (w2, e2), (s2, n2) = view.plot.viewRange()
     assert (w2 + e2) / 2 == pytest.approx(122.30) and (s2 + n2) / 2 == pytest.approx(29.95)
     assert e2 - w2 == pytest.approx(east - west) and n2 - s2 == pytest.approx(north - south)
+
+
+def test_a_real_right_click_on_an_incident_asks_for_its_menu(view, qtbot) -> None:
+    """A right-button click on the marker (not a call of the handler) reaches the menu; the
+    hover text names the status in the console's words."""
+    state = g01_beside_the_incidents(view, qtbot)
+    case, incident = next(iter(state.incidents.items()))
+    at = widget_pos(view, incident.lon, incident.lat)
+    with qtbot.waitSignal(view.incident_menu, timeout=2000) as asked:
+        QTest.mouseClick(view.plot.viewport(), Qt.MouseButton.RightButton,
+                         Qt.KeyboardModifier.NoModifier, at)
+    assert asked.args[0] == case
+    view.status_text = lambda status: f"«{status}»"
+    assert f"«{incident.status}»" in view._tip(incident.lon, incident.lat, case)
