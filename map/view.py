@@ -164,6 +164,20 @@ def _nan_joined(lines: list[Line]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(xs), np.array(ys)
 
 
+def _first_view(scenario: Scenario, display: Callable) -> dict[str, tuple[float, float]]:
+    """Where the map opens: around the scenario's service zones (where the work is), or its
+    whole region when it has none; every scenario opens on its own ground."""
+    rings = [ring for _kind, ring in scenario.zones.values()]
+    if rings:
+        lons, lats = display([p[0] for ring in rings for p in ring],
+                             [p[1] for ring in rings for p in ring])
+    else:
+        r = scenario.region
+        lons, lats = display([r.min_lon, r.max_lon], [r.min_lat, r.max_lat])
+    return {"xRange": (float(lons.min()), float(lons.max())),
+            "yRange": (float(lats.min()), float(lats.max()))}
+
+
 class MapView(QWidget):
     """Emits `incident_clicked(case)` when the dispatcher clicks an incident marker."""
 
@@ -261,7 +275,7 @@ class MapView(QWidget):
         self.legend.setObjectName("legend")
         self.legend.setStyleSheet("background:rgba(255,255,255,200);padding:3px;font-size:11px;")
         r = scenario.region
-        self.plot.setRange(xRange=(122.03, 122.34), yRange=(29.93, 30.07), padding=0)
+        self.plot.setRange(**_first_view(scenario, self.display), padding=0.03)
         self.plot.setLimits(xMin=r.min_lon, xMax=r.max_lon, yMin=r.min_lat, yMax=r.max_lat)
 
     def display(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:

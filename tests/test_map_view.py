@@ -292,3 +292,23 @@ def test_a_real_right_click_on_an_incident_asks_for_its_menu(view, qtbot) -> Non
     assert asked.args[0] == case
     view.status_text = lambda status: f"«{status}»"
     assert f"«{incident.status}»" in view._tip(incident.lon, incident.lat, case)
+
+
+def test_a_scenario_elsewhere_opens_on_its_own_ground(qtbot) -> None:
+    """An Andorra scenario (no zones yet) opens on Andorra, not clamped to Zhoushan; the demo
+    opens around its service zones."""
+    import dataclasses
+
+    from dispatch.config import Region
+
+    andorra = Region("Andorra", 1.40, 42.42, 1.79, 42.66)
+    widget = MapView(dataclasses.replace(scenarios.load(), region=andorra, zones={}))
+    qtbot.addWidget(widget)
+    widget.resize(800, 500)
+    widget.show()
+    (x0, x1), (y0, y1) = widget.plot.viewRange()
+    assert 1.39 <= x0 < x1 <= 1.80 and 42.41 <= y0 < y1 <= 42.67
+    demo = MapView(scenarios.load())
+    qtbot.addWidget(demo)
+    (x0, x1), (y0, y1) = demo.plot.viewRange()
+    assert x0 < 122.10 < 122.30 < x1 and y0 < 29.96 < 30.04 < y1  # 定海, 临城 and 沈家门 zones
