@@ -100,11 +100,11 @@ class Unit:
     insurer: str | None = None  # the company a guide works for (roster): its cases, its KPIs
 
     def returning(self) -> bool:
-        """Free again but still away from its post and on the move: back from a job. Shown
-        apart from "available" on the board, as a dispatcher reads "free, but not at its
-        post" differently; it is dispatched like any available unit."""
+        """Free again after a job of this shift, still away from its post and on the move:
+        on its way back. Shown apart from "available" on the board, as a dispatcher reads
+        "free, but not at its post" differently; it is dispatched like any available unit."""
         return (self.status == UnitStatus.AVAILABLE and self.incident is None
-                and self.post is not None and self.lon is not None
+                and self.jobs > 0 and self.post is not None and self.lon is not None
                 and self.speed_kmh > RETURNING_SPEED_KMH
                 and geodesy.distance_m(self.lon, self.lat, *self.post) > AT_POST_M)
 

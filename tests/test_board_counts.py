@@ -84,8 +84,9 @@ def test_a_new_roster_resets(board) -> None:
 
 
 def test_the_board_shows_the_insurer_and_a_guide_returning(board) -> None:
-    """G01 works for 人保 (the demo roster); free, moving and 1.4 km from its post it is
-    returning, standing there it is only available, and so is one at its post."""
+    """G01 works for 人保 (the demo roster); free after a job, moving and 1.4 km from its post
+    it is returning, standing there it is only available, and so is one at its post; a guide
+    on patrol that has had no job is available wherever it rides."""
     state, model, _rows, _resets = board
     unit = state.units["G01"]
     row = model.rows.index(unit)
@@ -93,7 +94,10 @@ def test_the_board_shows_the_insurer_and_a_guide_returning(board) -> None:
     unit.lon, unit.lat, unit.speed_kmh, unit.fix_time = lon + 0.0146, lat, 30.0, NOW
     model.refresh()
     cell = lambda column: model.index(row, column).data()  # noqa: E731
-    assert cell(2) == "人保" and cell(3) == status_text("returning")
+    assert cell(2) == "人保" and cell(3) == status_text("available")  # no job yet: patrolling
+    unit.jobs = 1
+    model.refresh()
+    assert cell(3) == status_text("returning")
     unit.speed_kmh = 0.0
     model.refresh()
     assert cell(3) == status_text("available")
