@@ -39,6 +39,8 @@ from map.view import STATUS_COLOURS, UNIT_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_CLOSED_ROWS = 200
+FLASH_S = 20.0  # a new alert's row flashes this long after its receipt
+FLASH_QCOLOUR = QColor("#ffb3b3")
 _PAINTED_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
                             Qt.ItemDataRole.BackgroundRole})
 
@@ -80,6 +82,7 @@ class _QueueRow:
     status_colour: QColor
     clock_start: float | None  # epoch seconds of a running clock; None: `clock` is fixed
     clock: Clock  # a stopped, not-counted or not-yet-started clock
+    received: float | None = None  # epoch seconds of a new alert's receipt; None: not new
 
     @classmethod
     def of(cls, incident: Incident, now: float, policy: ClockPolicy) -> _QueueRow:
@@ -88,8 +91,14 @@ class _QueueRow:
             incident, policy)
         texts = (incident.case, "", status_text(incident.status), incident.address,
                  incident.description[:40], incident.unit_id or "")
+        new = incident.status == IncidentStatus.RECEIVED
         return cls(texts, QColor(STATUS_COLOURS.get(incident.status, "#777")),
-                   now - clock.elapsed_s if running else None, clock)
+                   now - clock.elapsed_s if running else None, clock,
+                   incident.received_at.timestamp() if new else None)
+
+    def flashing(self, now: float) -> bool:
+        """A new alert's row, for its first FLASH_S: lit every other second."""
+        return self.received is not None and now - self.received < FLASH_S
 
     def clock_at(self, now: float, policy: ClockPolicy) -> Clock:
         if self.clock_start is None:
@@ -212,7 +221,17 @@ class QueueModel(_RowsModel):
             self._second = int(self.now)
             column = self.CLOCK_COLUMN
             self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
+            self._flash()
         return changed
+
+    def _flash(self) -> None:
+        """One more signal a second, over the new alerts' rows still flashing (they sit at
+        the top, oldest first: the block ends where the new alerts end)."""
+        new = bisect.bisect_left(self._keys, (False, True))
+        lit = [n for n in range(new) if self._cells[n].flashing(self.now)]
+        if lit:
+            self.dataChanged.emit(self.index(lit[0], 0),
+                                  self.index(lit[-1], len(self.HEADERS) - 1))
 
     def _reset(self) -> None:
         self.beginResetModel()
@@ -310,6 +329,9 @@ class QueueModel(_RowsModel):
             return cells.status_colour
         if role == Qt.ItemDataRole.BackgroundRole and column == self.CLOCK_COLUMN:
             return CLOCK_QCOLOURS.get(cells.clock_at(self.now, self.clock).level)
+        if role == Qt.ItemDataRole.BackgroundRole and int(self.now) % 2 == 0 and (
+                cells.flashing(self.now)):
+            return FLASH_QCOLOUR
         if role == Qt.ItemDataRole.UserRole:
             return cells.texts[0]
         return None

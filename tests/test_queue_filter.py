@@ -40,3 +40,25 @@ def test_ended_cases_leave_the_queue_and_the_filter_brings_them_back(qtbot) -> N
     assert cases() == ["1002"]
     apply(ev.INCIDENT_REOPENED, case="1001", reason="交警退回", **{"from": "referred_police"})
     assert cases() == ["1002", "1001"]  # reopened: waits for a unit again, in the queue
+
+
+def test_a_new_alerts_row_flashes_for_its_first_seconds(qtbot, monkeypatch) -> None:
+    """Lit every other second for FLASH_S after receipt, then plain; the clock cell keeps its
+    own colour."""
+    from console import models
+
+    state = CenterState(make_units())
+    model = QueueModel(state)
+    state.apply(Event(ev.ALERT_RECEIVED, "t", "ws", {
+        "alert_id": "F-1", "received_at": T0.isoformat(),
+        "location": {"lon": 122.1, "lat": 30.0}}, T0, 1))
+    background = models.Qt.ItemDataRole.BackgroundRole
+    start = T0.timestamp()
+    seen = {}
+    for dt in (0, 1, 2, 3, models.FLASH_S + 1, models.FLASH_S + 2):
+        monkeypatch.setattr(models.time, "time", lambda dt=dt: start + dt)
+        model.refresh()
+        seen[dt] = model.index(0, 3).data(background)
+    lit = [dt for dt, colour in seen.items() if colour == models.FLASH_QCOLOUR]
+    assert lit == [0, 2] and seen[models.FLASH_S + 1] is None
+    assert seen[models.FLASH_S + 2] is None
