@@ -715,8 +715,10 @@ class MainWindow(QMainWindow):
         """The workstation's own choice of colours and text size (console/appearance.py)."""
         prefs = appearance.settings()
         points = prefs.value("text_points")
-        appearance.apply(QApplication.instance(), prefs.value("night", False, type=bool),
+        night = prefs.value("night", False, type=bool)
+        appearance.apply(QApplication.instance(), night,
                          float(points) if points is not None else None)
+        self.map.set_night(night)
 
     def toggle_night(self) -> None:
         prefs = appearance.settings()

@@ -15,10 +15,11 @@ from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
+    QGraphicsRectItem,
     QLabel,
     QMenu,
     QToolButton,
@@ -50,6 +51,10 @@ STATUS_COLOURS = {
     IncidentStatus.ESCALATED: "#9400d3",
 }
 MAX_LABELS = 60
+DAY_SEA, NIGHT_SEA = "#cfe3f3", "#0d1822"
+DAY_LAND, NIGHT_LAND = "#f4f1e8", "#2a2e35"
+DAY_LEGEND = "background:rgba(255,255,255,200);padding:3px;font-size:11px;"
+NIGHT_LEGEND = "background:rgba(30,30,34,220);color:#ddd;padding:3px;font-size:11px;"
 TRAIL_S = 10 * 60.0  # how far back a unit's trail reaches
 TRAIL_STEP_S = 5.0  # a trail keeps a point every this many seconds, plus where the unit is
 TRAIL_POINTS = int(TRAIL_S / TRAIL_STEP_S) + 1
@@ -193,7 +198,7 @@ class MapView(QWidget):
         # overlays are WGS-84; on a GCJ-02 basemap they are drawn where its tiles put them
         self.gcj02 = tiles is not None and tiles.datum == GCJ02
         self.drag = UnitDragViewBox()
-        self.plot = pg.PlotWidget(background="#cfe3f3", viewBox=self.drag)
+        self.plot = pg.PlotWidget(background=DAY_SEA, viewBox=self.drag)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         for axis in ("left", "bottom"):
@@ -273,8 +278,18 @@ class MapView(QWidget):
         scale.text.setColor("#333")
         self.legend = QLabel(_legend_html(), self)
         self.legend.setObjectName("legend")
-        self.legend.setStyleSheet("background:rgba(255,255,255,200);padding:3px;font-size:11px;")
+        self.legend.setStyleSheet(DAY_LEGEND)
         r = scenario.region
+        # over the basemap, under everything drawn on it; shown at night (`set_night`)
+        self.night_veil = QGraphicsRectItem(QRectF(r.min_lon - 1, r.min_lat - 1,
+                                                   r.max_lon - r.min_lon + 2,
+                                                   r.max_lat - r.min_lat + 2))
+        self.night_veil.setBrush(QBrush(QColor(0, 0, 10, 150)))
+        self.night_veil.setPen(QPen(Qt.PenStyle.NoPen))
+        self.night_veil.setZValue(-50)
+        self.night_veil.setVisible(False)
+        self.plot.addItem(self.night_veil)
+        self.night = False
         self.plot.setRange(**_first_view(scenario, self.display), padding=0.03)
         self.plot.setLimits(xMin=r.min_lon, xMax=r.max_lon, yMin=r.min_lat, yMax=r.max_lat)
 
@@ -321,6 +336,16 @@ class MapView(QWidget):
             self.attribution.move(self.width() - self.attribution.width() - 4,
                                   self.height() - self.attribution.height() - 4)
 
+    def set_night(self, night: bool) -> None:
+        """The night shift's map: dark sea and land, the basemap dimmed under a dark veil, so
+        incidents and units keep their colours and stand out in a darkened room."""
+        self.night = night
+        self.plot.setBackground(NIGHT_SEA if night else DAY_SEA)
+        for land in self.layers.get("land", []):
+            land.setBrush(QBrush(QColor(NIGHT_LAND if night else DAY_LAND)))
+        self.night_veil.setVisible(night)
+        self.legend.setStyleSheet(NIGHT_LEGEND if night else DAY_LEGEND)
+
     def _add(self, layer: str, item) -> None:
         self.layers.setdefault(layer, []).append(item)
         self.plot.addItem(item)
@@ -328,7 +353,7 @@ class MapView(QWidget):
     def _draw_static(self, scenario: Scenario, draw_land: bool) -> None:
         if scenario.coastline and draw_land:
             land = _polygon_item(scenario.coastline, QPen(QColor("#9aa"), 0),
-                                 QBrush(QColor("#f4f1e8")))
+                                 QBrush(QColor(DAY_LAND)))
             self._add("land", land)
         for _kind, ring in ((k, self._ring(r)) for k, r in scenario.zones.values()):
             pen = QPen(QColor("#2a7"), 0)

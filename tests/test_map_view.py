@@ -312,3 +312,19 @@ def test_a_scenario_elsewhere_opens_on_its_own_ground(qtbot) -> None:
     qtbot.addWidget(demo)
     (x0, x1), (y0, y1) = demo.plot.viewRange()
     assert x0 < 122.10 < 122.30 < x1 and y0 < 29.96 < 30.04 < y1  # 定海, 临城 and 沈家门 zones
+
+
+def test_the_night_map_darkens_sea_land_and_basemap(view) -> None:
+    """Night colours reach the map: a dark sea and land and a veil over the basemap, under the
+    incidents and units (which keep their colours); day brings the day back."""
+    view.set_night(True)
+    assert view.plot.backgroundBrush().color().name() == "#0d1822"
+    (land,) = view.layers["land"]
+    assert land.brush().color().name() == "#2a2e35"
+    assert view.night_veil.isVisible() and view.night_veil.zValue() < view.units.zValue()
+    image = view.grab().toImage()
+    middle = image.pixelColor(image.width() // 2, image.height() // 2)
+    assert middle.lightness() < 90  # a dark map, not a light one under a dark window
+    view.set_night(False)
+    assert not view.night_veil.isVisible()
+    assert view.plot.backgroundBrush().color().name() == "#cfe3f3"
