@@ -159,7 +159,6 @@ class MainWindow(QMainWindow):
         self.breach_banner.setStyleSheet(
             "background:#e85d04;color:white;font-size:15px;font-weight:bold;padding:5px;")
         self.breach_banner.hide()
-        self.breaches: list[str] = []  # breached cases this desk has not acknowledged yet
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
