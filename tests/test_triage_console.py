@@ -16,8 +16,9 @@ from tests.test_end_to_end import center, send_doc, slip  # noqa: F401 (a fixtur
 def test_the_answer_verb_takes_a_case_and_yes_or_no() -> None:
     assert parse("/a 1001 n", ["1001"], []) == Parsed("answer_question", ("1001", "no"))
     assert parse("/a 1001 是", ["1001"], []) == Parsed("answer_question", ("1001", "yes"))
-    with pytest.raises(CommandError, match="回答"):
+    with pytest.raises(CommandError) as error:
         parse("/a 1001 maybe", ["1001"], [])
+    assert (error.value.code, error.value.values["kind"]) == ("unknown_word", "answer")
     assert completions("/a 1001 ", ["1001"], []) == ["/a 1001 y", "/a 1001 n"]
 
 
