@@ -21,6 +21,7 @@ from console.hub_client import Credentials, HubClient
 from console.main_window import MainWindow
 from console.settings import ConsoleSettings
 from console.signals import HubSignals, SignalListener
+from console.texts import I18N
 from db.schema import default_url
 from hub.center import (
     Center,
@@ -35,7 +36,6 @@ from resources import scenario as scenarios
 
 log = logging.getLogger(__name__)
 
-I18N = Path(scenarios.__file__).with_name("i18n")
 ICON = Path(scenarios.__file__).with_name("icons") / "jingbao.svg"
 
 

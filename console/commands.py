@@ -243,6 +243,8 @@ def _export_map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tiles", metavar="PACK",
                    help="basemap pack (.mbtiles or .pmtiles) whose tiles the page carries "
                         "(default: the scenario's pack; `none` for no basemap)")
+    p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"],
+                   help="the language of the page's statuses")
 
 
 @command("export-map", "the day on one offline HTML map: incidents, tracks, heat map, posts, "
@@ -269,7 +271,7 @@ def export_map(args: argparse.Namespace) -> int:
     upgrade(engine)
     try:
         count, empty = _write_day_map(engine, scenario, tiles, date.fromisoformat(args.day),
-                                      Path(args.out))
+                                      Path(args.out), args.lang)
     finally:
         engine.dispose()
     if empty:
@@ -278,16 +280,18 @@ def export_map(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_day_map(engine, scenario, tiles, day, out) -> tuple[int, bool]:
+def _write_day_map(engine, scenario, tiles, day, out, lang: str = "zh_CN") -> tuple[int, bool]:
     """A day's map from the database (export-map, and each day of a report): its incidents,
     and whether the day held nothing at all. Range reads from the snapshot before the day, no
     replay of the hub's state."""
+    from console.texts import status_words
     from db import days
     from map.day_map import export_day_map
 
     state, events = days.day_log(engine, scenario.roster, day)
     tracks = days.day_tracks(engine, day)
-    count = export_day_map(events, scenario, day, out, tiles, state=state, tracks=tracks)
+    count = export_day_map(events, scenario, day, out, tiles, state=state, tracks=tracks,
+                           status_text=status_words(lang))
     return count, not events and not tracks
 
 

@@ -6,8 +6,12 @@ Qt's lupdate only sees literal strings; listing these here lets the .ts file car
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from collections.abc import Callable
+from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTranslator
+
+I18N = Path(__file__).resolve().parents[1] / "resources" / "i18n"
 STATUS_LABELS = {
     "received": QT_TRANSLATE_NOOP("Status", "New alert"),
     "triaged": QT_TRANSLATE_NOOP("Status", "Triaged"),
@@ -207,3 +211,17 @@ def command_error_text(code: str, values: dict[str, str]) -> str:
             value = QCoreApplication.translate("CommandBar", KIND_LABELS.get(value, value))
         text = text.replace(f"%{n}", value)
     return text
+
+
+def status_words(language: str) -> Callable[[str], str]:
+    """Status names for pages written outside any window (the day map): read straight from
+    the catalogue, since a command without a QApplication has no installed translator."""
+    translator = QTranslator()
+    if language == "en" or not translator.load(str(I18N / f"jingbao_{language}.qm")):
+        return lambda status: STATUS_LABELS.get(status, status)
+
+    def said(status: str) -> str:
+        source = STATUS_LABELS.get(status, status)
+        return translator.translate("Status", source) or source
+
+    return said

@@ -13,7 +13,7 @@ import base64
 import html
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -58,9 +58,9 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(CHINA_TZ).date()
 
 
-def _popup(incident: Incident) -> str:
+def _popup(incident: Incident, said: Callable[[str], str]) -> str:
     e = html.escape
-    steps = "<br>".join(f"{when.astimezone(CHINA_TZ):%H:%M:%S} {e(str(status))}"
+    steps = "<br>".join(f"{when.astimezone(CHINA_TZ):%H:%M:%S} {e(said(status))}"
                         for when, status in incident.history)
     return (f"<b>{e(incident.case)}</b> {e(incident.address)}<br>{e(incident.description)}"
             f"<br>{e(incident.unit_id or '')}<br><small>{steps}</small>")
@@ -136,8 +136,9 @@ def _steps(degrees: Sequence[float]) -> str:
 def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
                   tiles: TileSource | None = None, *, state: CenterState | None = None,
                   tracks: Mapping[str, Track] = {},  # noqa: B006 - read only
-                  ) -> tuple[folium.Map, int]:
+                  status_text: Callable[[str], str] = str) -> tuple[folium.Map, int]:
     """The folium map of `day` (China time) and how many incidents of that day it shows.
+    Statuses are named by `status_text` (the export passes the user's language).
     `events` are folded onto `state` (a snapshot from before the day; by default the roster's
     empty state), `tracks` are the day's fixes read from the track store; fixes among the
     events are drawn too. With a tile pack its tiles are inlined as the basemap (overlays moved
@@ -190,8 +191,9 @@ def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
     for i, spot in zip(incidents, spots, strict=True):
         folium.CircleMarker(spot, radius=7, weight=1, color="#222", fill=True,
                             fill_color=OUTCOME_COLOURS.get(i.status, OPEN_COLOUR), fill_opacity=0.9,
-                            tooltip=f"{i.case} {i.status}",
-                            popup=folium.Popup(_popup(i), max_width=320)).add_to(marks)
+                            tooltip=f"{i.case} {status_text(i.status)}",
+                            popup=folium.Popup(_popup(i, status_text),
+                                               max_width=320)).add_to(marks)
     heat = HeatMap(spots or [(r.min_lat, r.min_lon, 0)], name="热力 heat map", radius=18)
     for layer in (*layers, zones, posts, ways, heat, marks):
         layer.add_to(fmap)
@@ -208,8 +210,9 @@ def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
 def export_day_map(events: Iterable[Event], scenario: Scenario, day: date, out: Path,
                    tiles: TileSource | None = None, *, state: CenterState | None = None,
                    tracks: Mapping[str, Track] = {},  # noqa: B006 - read only
-                   ) -> int:
+                   status_text: Callable[[str], str] = str) -> int:
     """Write the page; returns how many incidents of the day it shows."""
-    fmap, count = build_day_map(events, scenario, day, tiles, state=state, tracks=tracks)
+    fmap, count = build_day_map(events, scenario, day, tiles, state=state, tracks=tracks,
+                                status_text=status_text)
     fmap.save(str(out))
     return count

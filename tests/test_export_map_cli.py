@@ -35,3 +35,13 @@ def test_no_database_is_created_and_an_empty_day_is_said(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert "holds no events on 2026-11-25" in result.stderr
     assert f"read from sqlite:///{empty}" in result.stdout and out.exists()
+
+
+def test_the_day_map_names_statuses_in_the_users_language() -> None:
+    """Pop-ups and hover texts of the exported page said "closed" and "referred_police";
+    they use the catalogue now, with no window (export-map has no QApplication)."""
+    from console.texts import status_words
+
+    chinese, english = status_words("zh_CN"), status_words("en")
+    assert (chinese("closed"), chinese("referred_police")) == ("已结案", "移交交警")
+    assert english("closed") == "Closed"
