@@ -121,8 +121,7 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.queue.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.map = MapView(scenario, tiles)
-        self.map.status_text = status_text
+        self.map = MapView(scenario, tiles, status_text=status_text)
         self.map.incident_clicked.connect(self.select_case)
         self.map.incident_menu.connect(self.show_incident_menu)
         self.map.unit_dropped.connect(self.dispatch_dropped)

@@ -91,7 +91,7 @@ class ReplayWindow(QMainWindow):
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self, tiles: TileSource | None) -> None:
-        self.map = MapView(self.scenario, tiles)
+        self.map = MapView(self.scenario, tiles, status_text=status_text, live=False)
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=1))
         self.rings = [pg.ScatterPlotItem(size=26, brush=None, symbol=arc,
                                          pen=step_pen(k, self.clock))

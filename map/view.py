@@ -127,25 +127,6 @@ def _move_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None
     item.invalidate()
 
 
-def _legend_html() -> str:
-    """Symbols explained: incident colours by status, units by status."""
-    def swatch(colour: str, shape: str) -> str:
-        return f"<span style='color:{colour}'>{shape}</span>"
-
-    incident = {"received": "新警单", "triaged": "已初分", "dispatched": "已派遣",
-                "en_route": "赶赴中", "on_scene": "已到场"}
-    unit = {"available": "空闲", "dispatched": "已派遣", "en_route": "赶赴中",
-            "on_scene": "已到场"}
-    rows = ["案件 " + " ".join(swatch(STATUS_COLOURS[IncidentStatus(k)], "●") + v
-                               for k, v in incident.items()),
-            "单位 " + " ".join(swatch(UNIT_COLOURS[UnitStatus(k)], "◆") + v
-                               for k, v in unit.items()) + " 淡色=定位陈旧 "
-            + swatch("#ff0000", "★") + "紧急",
-            "环 8分钟时钟 " + swatch("#2ca02c", "◔") + "计时 " + swatch("#ff9900", "◕")
-            + "6分钟预警 " + swatch("#e00000", "○") + "超时 · 拖动单位到案件即派遣"]
-    return "<br>".join(rows)
-
-
 def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
     path = QPainterPath()
     path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
@@ -193,8 +174,13 @@ class MapView(QWidget):
     measured = Signal(float)  # metres between two Shift+clicks
 
     def __init__(self, scenario: Scenario, tiles: TileSource | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 status_text: Callable[[str], str] = str, live: bool = True) -> None:
+        """`status_text` names a status in the user's language (the console's translation);
+        `live` False: a map that only shows (the replay), whose legend offers no drag."""
         super().__init__(parent)
+        # a status in the user's language, for the legend and hover texts
+        self.status_text = status_text
         # overlays are WGS-84; on a GCJ-02 basemap they are drawn where its tiles put them
         self.gcj02 = tiles is not None and tiles.datum == GCJ02
         self.drag = UnitDragViewBox()
@@ -215,8 +201,6 @@ class MapView(QWidget):
         self._draw_static(scenario, draw_land=tiles is None)
         self._incident_signature: tuple[int, int, int] | None = None
         self._state: CenterState | None = None  # the last state shown: hover texts read it
-        # a status in the user's language for hover texts (the console gives its translation)
-        self.status_text: Callable[[str], str] = str
         tip = self._tip
         self.incident_layer = IncidentLayer(self.plot, _brush, STATUS_COLOURS, self.display, tip,
                                             scenario.clock_policy())
@@ -276,7 +260,7 @@ class MapView(QWidget):
         scale.anchor((1, 1), (1, 1), offset=(-70, -40))
         scale.text.setText("1 km")
         scale.text.setColor("#333")
-        self.legend = QLabel(_legend_html(), self)
+        self.legend = QLabel(self._legend_html(live), self)
         self.legend.setObjectName("legend")
         self.legend.setStyleSheet(DAY_LEGEND)
         r = scenario.region
@@ -335,6 +319,26 @@ class MapView(QWidget):
             self.attribution.adjustSize()
             self.attribution.move(self.width() - self.attribution.width() - 4,
                                   self.height() - self.attribution.height() - 4)
+
+    def _legend_html(self, live: bool) -> str:
+        """Symbols explained: incident and unit colours by status, the clock rings."""
+        def swatch(colour: str, shape: str) -> str:
+            return f"<span style='color:{colour}'>{shape}</span>"
+
+        said = self.status_text
+        incidents = " ".join(swatch(STATUS_COLOURS[IncidentStatus(k)], "●") + said(k) for k in (
+            "received", "triaged", "dispatched", "en_route", "on_scene"))
+        units = " ".join(swatch(UNIT_COLOURS[UnitStatus(k)], "◆") + said(k) for k in (
+            "available", "dispatched", "en_route", "on_scene"))
+        rings = (swatch("#2ca02c", "◔") + self.tr("running") + " "
+                 + swatch("#ff9900", "◕") + self.tr("6-minute warning") + " "
+                 + swatch("#e00000", "○") + self.tr("breach"))
+        drag = " · " + self.tr("drag a unit onto a case to dispatch") if live else ""
+        return "<br>".join([
+            self.tr("Cases") + " " + incidents,
+            self.tr("Units") + " " + units + " " + self.tr("faded = old fix") + " "
+            + swatch("#ff0000", "★") + self.tr("emergency"),
+            self.tr("Rings: 8-minute clock") + " " + rings + drag])
 
     def set_night(self, night: bool) -> None:
         """The night shift's map: dark sea and land, the basemap dimmed under a dark veil, so

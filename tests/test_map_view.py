@@ -48,7 +48,7 @@ def test_layers_toggle_from_the_menu(view) -> None:
     assert not roads.isVisible() and "roads" in view.hidden
     view.layer_actions["roads"].setChecked(True)
     assert roads.isVisible()
-    assert "新警单" in view.legend.text() and "紧急" in view.legend.text()
+    assert "received" in view.legend.text() and "emergency" in view.legend.text()  # no translator
 
 
 def test_zoom_follow_and_png(view, tmp_path) -> None:
@@ -328,3 +328,12 @@ def test_the_night_map_darkens_sea_land_and_basemap(view) -> None:
     view.set_night(False)
     assert not view.night_veil.isVisible()
     assert view.plot.backgroundBrush().color().name() == "#cfe3f3"
+
+
+def test_the_legend_speaks_the_consoles_words_and_a_replay_offers_no_drag(qtbot) -> None:
+    live = MapView(scenarios.load(), status_text=lambda status: f"«{status}»")
+    replay = MapView(scenarios.load(), live=False)
+    for widget in (live, replay):
+        qtbot.addWidget(widget)
+    assert "«received»" in live.legend.text() and "«available»" in live.legend.text()
+    assert "drag a unit" in live.legend.text() and "drag a unit" not in replay.legend.text()

@@ -182,152 +182,152 @@
         <translation>/d 1023 G07 派遣 · /s G07 av 状态 · /r 1023 police 移交 · /m 1023 1019 合并 · Tab 补全</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="149"/>
+        <location filename="../../console/texts.py" line="153"/>
         <source>/d CASE UNIT — dispatch and page</source>
         <translation>/d 案件号 单位 — 派遣并呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="150"/>
+        <location filename="../../console/texts.py" line="154"/>
         <source>/t CASE — triage</source>
         <translation>/t 案件号 — 初分</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="151"/>
+        <location filename="../../console/texts.py" line="155"/>
         <source>/a CASE y|n — the caller&apos;s answer to the question</source>
         <translation>/a 案件号 y|n — 记录报警人对核实问题的回答</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="152"/>
+        <location filename="../../console/texts.py" line="156"/>
         <source>/r CASE police|120 — refer</source>
         <translation>/r 案件号 police|120 — 移交</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="153"/>
+        <location filename="../../console/texts.py" line="157"/>
         <source>/m CASE INTO — merge a duplicate alert</source>
         <translation>/m 案件号 并入案件号 — 合并重复警单</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="154"/>
+        <location filename="../../console/texts.py" line="158"/>
         <source>/k CASE CASE — not a duplicate</source>
         <translation>/k 案件号 案件号 — 不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="155"/>
+        <location filename="../../console/texts.py" line="159"/>
         <source>/c CASE HOW — close (settled, claim, police, left, no_accident)</source>
         <translation>/c 案件号 处理结果 — 结案(settled 现场协商 claim 理赔 police 交警接手 left 当事人已离开 no_accident 无事故)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="157"/>
+        <location filename="../../console/texts.py" line="161"/>
         <source>/o CASE REASON — reopen a closed, referred or cancelled case</source>
         <translation>/o 案件号 理由 — 重开已结、已移交或已取消的案件</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="159"/>
+        <location filename="../../console/texts.py" line="163"/>
         <source>/u CASE REASON — recall the guide (told by radio); send another</source>
         <translation>/u 案件号 理由 — 撤回派遣(电台通知引导员),可改派</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="161"/>
+        <location filename="../../console/texts.py" line="165"/>
         <source>/s UNIT av|bz|br|off — set a unit&apos;s status (available, busy, on break, off duty)</source>
         <translation>/s 单位 av|bz|br|off — 设置单位状态(空闲/忙/休息/下班)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="163"/>
+        <location filename="../../console/texts.py" line="167"/>
         <source>/p UNIT TEXT|#N — page a unit (#1… canned)</source>
         <translation>/p 单位 文字|#编号 — 呼叫单位(#1…常用语)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="164"/>
+        <location filename="../../console/texts.py" line="168"/>
         <source>/g ZONE|all TEXT|#N — page a group</source>
         <translation>/g 服务区|all 文字|#编号 — 群呼</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="165"/>
+        <location filename="../../console/texts.py" line="169"/>
         <source>/map FLEET/ID UNIT — register a radio id</source>
         <translation>/map 队号/台号 单位 — 登记电台编号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="166"/>
+        <location filename="../../console/texts.py" line="170"/>
         <source>/f UNIT — follow a unit on the map</source>
         <translation>/f 单位 — 地图跟随单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="167"/>
+        <location filename="../../console/texts.py" line="171"/>
         <source>/z — the map shows every open incident (stops following)</source>
         <translation>/z — 地图显示全部未结案件(停止跟随)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="169"/>
+        <location filename="../../console/texts.py" line="173"/>
         <source>/poll UNIT — ask a unit&apos;s radio for its position</source>
         <translation>/poll 单位 — 查询单位当前位置</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="170"/>
+        <location filename="../../console/texts.py" line="174"/>
         <source>/find CASE|PLATE|UNIT|ADDRESS — find and show</source>
         <translation>/find 案件号|车牌|单位|地址 — 查找并定位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="173"/>
+        <location filename="../../console/texts.py" line="177"/>
         <source>A command starts with /, e.g. /d 1023 G07</source>
         <translation>命令以 / 开头,例如 /d 1023 G07</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="175"/>
+        <location filename="../../console/texts.py" line="179"/>
         <source>Unknown command %1; known: %2</source>
         <translation>未知命令 %1;可用:%2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="177"/>
+        <location filename="../../console/texts.py" line="181"/>
         <source>Unknown %1: %2</source>
         <translation>未知%1 %2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="178"/>
+        <location filename="../../console/texts.py" line="182"/>
         <source>No canned message %1; known: %2</source>
         <translation>没有常用语 %1;可用:%2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="182"/>
+        <location filename="../../console/texts.py" line="186"/>
         <source>case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="183"/>
+        <location filename="../../console/texts.py" line="187"/>
         <source>unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="184"/>
+        <location filename="../../console/texts.py" line="188"/>
         <source>status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="185"/>
+        <location filename="../../console/texts.py" line="189"/>
         <source>referral target</source>
         <translation>移交对象</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="186"/>
+        <location filename="../../console/texts.py" line="190"/>
         <source>group</source>
         <translation>群组</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="187"/>
+        <location filename="../../console/texts.py" line="191"/>
         <source>radio id</source>
         <translation>电台编号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="188"/>
+        <location filename="../../console/texts.py" line="192"/>
         <source>answer (y or n)</source>
         <translation>回答(y 或 n)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="189"/>
+        <location filename="../../console/texts.py" line="193"/>
         <source>way a case ends</source>
         <translation>处理结果</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="200"/>
+        <location filename="../../console/texts.py" line="204"/>
         <source>Usage: %1</source>
         <translation>用法:%1</translation>
     </message>
@@ -335,27 +335,27 @@
 <context>
     <name>Disposition</name>
     <message>
-        <location filename="../../console/texts.py" line="36"/>
+        <location filename="../../console/texts.py" line="40"/>
         <source>Settled on the spot</source>
         <translation>现场处理完毕</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="37"/>
+        <location filename="../../console/texts.py" line="41"/>
         <source>Insurance claim filed</source>
         <translation>已报保险理赔</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="38"/>
+        <location filename="../../console/texts.py" line="42"/>
         <source>Taken over by traffic police</source>
         <translation>交警接手处理</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="39"/>
+        <location filename="../../console/texts.py" line="43"/>
         <source>Parties had left</source>
         <translation>当事人已离开</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="40"/>
+        <location filename="../../console/texts.py" line="44"/>
         <source>No accident (false call)</source>
         <translation>无事故(误报)</translation>
     </message>
@@ -363,37 +363,37 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../console/texts.py" line="54"/>
+        <location filename="../../console/texts.py" line="58"/>
         <source>injuries</source>
         <translation>人员受伤</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="55"/>
+        <location filename="../../console/texts.py" line="59"/>
         <source>vehicles_movable</source>
         <translation>车辆可移动</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="56"/>
+        <location filename="../../console/texts.py" line="60"/>
         <source>estimated_loss_cny</source>
         <translation>估损(元)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="57"/>
+        <location filename="../../console/texts.py" line="61"/>
         <source>vehicles</source>
         <translation>车辆数</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="58"/>
+        <location filename="../../console/texts.py" line="62"/>
         <source>plates</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="59"/>
+        <location filename="../../console/texts.py" line="63"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="60"/>
+        <location filename="../../console/texts.py" line="64"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -401,52 +401,52 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../console/texts.py" line="44"/>
+        <location filename="../../console/texts.py" line="48"/>
         <source>Case</source>
         <translation>案件号</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="45"/>
+        <location filename="../../console/texts.py" line="49"/>
         <source>Age</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="46"/>
+        <location filename="../../console/texts.py" line="50"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="47"/>
+        <location filename="../../console/texts.py" line="51"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="48"/>
+        <location filename="../../console/texts.py" line="52"/>
         <source>Slip</source>
         <translation>警单摘要</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="49"/>
+        <location filename="../../console/texts.py" line="53"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="50"/>
+        <location filename="../../console/texts.py" line="54"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="51"/>
+        <location filename="../../console/texts.py" line="55"/>
         <source>Insurer</source>
         <translation>保险公司</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="52"/>
+        <location filename="../../console/texts.py" line="56"/>
         <source>Fix age</source>
         <translation>定位时效</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="53"/>
+        <location filename="../../console/texts.py" line="57"/>
         <source>Job</source>
         <translation>当前任务</translation>
     </message>
@@ -634,273 +634,273 @@
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="176"/>
+        <location filename="../../console/main_window.py" line="175"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="185"/>
+        <location filename="../../console/main_window.py" line="184"/>
         <source>Alarm volume</source>
         <translation>报警音量</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189"/>
-        <location filename="../../console/main_window.py" line="336"/>
+        <location filename="../../console/main_window.py" line="188"/>
+        <location filename="../../console/main_window.py" line="335"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="202"/>
+        <location filename="../../console/main_window.py" line="201"/>
         <source>Queue</source>
         <translation>警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="203"/>
+        <location filename="../../console/main_window.py" line="202"/>
         <source>Incident</source>
         <translation>警情详情</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="205"/>
+        <location filename="../../console/main_window.py" line="204"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="206"/>
+        <location filename="../../console/main_window.py" line="205"/>
         <source>Radio log</source>
         <translation>电台日志</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="500"/>
-        <location filename="../../console/main_window.py" line="620"/>
+        <location filename="../../console/main_window.py" line="499"/>
+        <location filename="../../console/main_window.py" line="619"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="627"/>
+        <location filename="../../console/main_window.py" line="626"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="511"/>
+        <location filename="../../console/main_window.py" line="510"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="513"/>
-        <location filename="../../console/main_window.py" line="696"/>
+        <location filename="../../console/main_window.py" line="512"/>
+        <location filename="../../console/main_window.py" line="695"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="616"/>
+        <location filename="../../console/main_window.py" line="615"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="739"/>
+        <location filename="../../console/main_window.py" line="740"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="493"/>
+        <location filename="../../console/main_window.py" line="492"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="287"/>
+        <location filename="../../console/main_window.py" line="286"/>
         <source>New alerts are selected as they come</source>
         <translation>新警单到达时将自动选中并在地图上显示</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="289"/>
+        <location filename="../../console/main_window.py" line="288"/>
         <source>New alerts wait in the queue</source>
         <translation>新警单在队列中等待处理</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="295"/>
+        <location filename="../../console/main_window.py" line="294"/>
         <source>Ended cases shown at the bottom</source>
         <translation>已结案件显示在队列底部</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="296"/>
+        <location filename="../../console/main_window.py" line="295"/>
         <source>Ended cases hidden</source>
         <translation>已隐藏已结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="336"/>
+        <location filename="../../console/main_window.py" line="335"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="357"/>
+        <location filename="../../console/main_window.py" line="356"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="359"/>
+        <location filename="../../console/main_window.py" line="358"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="375"/>
+        <location filename="../../console/main_window.py" line="374"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="380"/>
+        <location filename="../../console/main_window.py" line="379"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="389"/>
+        <location filename="../../console/main_window.py" line="388"/>
         <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
         <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="469"/>
+        <location filename="../../console/main_window.py" line="468"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="486"/>
+        <location filename="../../console/main_window.py" line="485"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="502"/>
+        <location filename="../../console/main_window.py" line="501"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="507"/>
+        <location filename="../../console/main_window.py" line="506"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="508"/>
+        <location filename="../../console/main_window.py" line="507"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="515"/>
+        <location filename="../../console/main_window.py" line="514"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="528"/>
+        <location filename="../../console/main_window.py" line="527"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="568"/>
+        <location filename="../../console/main_window.py" line="567"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="570"/>
+        <location filename="../../console/main_window.py" line="569"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="584"/>
+        <location filename="../../console/main_window.py" line="583"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="603"/>
+        <location filename="../../console/main_window.py" line="602"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="609"/>
+        <location filename="../../console/main_window.py" line="608"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="611"/>
+        <location filename="../../console/main_window.py" line="610"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="628"/>
+        <location filename="../../console/main_window.py" line="627"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="631"/>
+        <location filename="../../console/main_window.py" line="630"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="636"/>
+        <location filename="../../console/main_window.py" line="635"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="638"/>
-        <location filename="../../console/main_window.py" line="646"/>
-        <location filename="../../console/main_window.py" line="666"/>
+        <location filename="../../console/main_window.py" line="637"/>
+        <location filename="../../console/main_window.py" line="645"/>
+        <location filename="../../console/main_window.py" line="665"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="645"/>
+        <location filename="../../console/main_window.py" line="644"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="652"/>
+        <location filename="../../console/main_window.py" line="651"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="657"/>
+        <location filename="../../console/main_window.py" line="656"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="661"/>
+        <location filename="../../console/main_window.py" line="660"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="684"/>
-        <location filename="../../console/main_window.py" line="688"/>
+        <location filename="../../console/main_window.py" line="683"/>
+        <location filename="../../console/main_window.py" line="687"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="684"/>
+        <location filename="../../console/main_window.py" line="683"/>
         <source>Refer case %1: %2?</source>
         <translation>将案件 %1 移交:%2?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="697"/>
+        <location filename="../../console/main_window.py" line="696"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="699"/>
+        <location filename="../../console/main_window.py" line="698"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="708"/>
+        <location filename="../../console/main_window.py" line="707"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="709"/>
+        <location filename="../../console/main_window.py" line="708"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="711"/>
+        <location filename="../../console/main_window.py" line="710"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="740"/>
+        <location filename="../../console/main_window.py" line="741"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -908,64 +908,105 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="234"/>
+        <location filename="../../map/view.py" line="240"/>
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="274"/>
+        <location filename="../../map/view.py" line="290"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="278"/>
+        <location filename="../../map/view.py" line="294"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="278"/>
+        <location filename="../../map/view.py" line="294"/>
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="279"/>
+        <location filename="../../map/view.py" line="295"/>
         <source>History hot spots</source>
         <translation>历史热点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="280"/>
+        <location filename="../../map/view.py" line="296"/>
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="280"/>
+        <location filename="../../map/view.py" line="296"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="281"/>
+        <location filename="../../map/view.py" line="297"/>
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="281"/>
+        <location filename="../../map/view.py" line="297"/>
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="282"/>
+        <location filename="../../map/view.py" line="298"/>
+        <location filename="../../map/view.py" line="339"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="282"/>
+        <location filename="../../map/view.py" line="298"/>
         <source>Trails</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="283"/>
+        <location filename="../../map/view.py" line="299"/>
         <source>Unit names</source>
         <translation>单位名称</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="333"/>
+        <source>running</source>
+        <translation>计时</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="334"/>
+        <source>6-minute warning</source>
+        <translation>6分钟预警</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="335"/>
+        <source>breach</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="336"/>
+        <source>drag a unit onto a case to dispatch</source>
+        <translation>拖动单位到案件即派遣</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="338"/>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="339"/>
+        <source>faded = old fix</source>
+        <translation>淡色=定位陈旧</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="340"/>
+        <source>emergency</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../map/view.py" line="341"/>
+        <source>Rings: 8-minute clock</source>
+        <translation>环 8分钟时钟</translation>
     </message>
 </context>
 <context>
@@ -989,102 +1030,102 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../console/texts.py" line="86"/>
+        <location filename="../../console/texts.py" line="90"/>
         <source>Case %1 cannot go from %2 to %3</source>
         <translation>案件 %1 不能从「%2」转为「%3」</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="88"/>
+        <location filename="../../console/texts.py" line="92"/>
         <source>Case %1 changed meanwhile (now %2): look again before acting</source>
         <translation>案件 %1 已被他人处理(现为「%2」),请查看后再操作</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="90"/>
+        <location filename="../../console/texts.py" line="94"/>
         <source>No unit %1</source>
         <translation>没有单位 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="91"/>
+        <location filename="../../console/texts.py" line="95"/>
         <source>No case %1</source>
         <translation>没有案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="92"/>
+        <location filename="../../console/texts.py" line="96"/>
         <source>An override needs a reason</source>
         <translation>改判纳入须填写理由</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="93"/>
+        <location filename="../../console/texts.py" line="97"/>
         <source>Answer %1 is neither yes nor no</source>
         <translation>回答「%1」不是 是/否</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="95"/>
+        <location filename="../../console/texts.py" line="99"/>
         <source>Case %1 has no open question; triage it first</source>
         <translation>案件 %1 没有待核实的问题,请先初分</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="97"/>
+        <location filename="../../console/texts.py" line="101"/>
         <source>A case cannot be merged into itself</source>
         <translation>案件不能合并到自身</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="99"/>
+        <location filename="../../console/texts.py" line="103"/>
         <source>Case %1 is %2, not open</source>
         <translation>案件 %1 为「%2」,已不在处理中</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="101"/>
+        <location filename="../../console/texts.py" line="105"/>
         <source>%1 is %2, not available</source>
         <translation>%1 为「%2」,不可派遣</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="103"/>
+        <location filename="../../console/texts.py" line="107"/>
         <source>Status %1 is set by the job, not by hand</source>
         <translation>状态「%1」由出警流程设置,不能手动设置</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="105"/>
+        <location filename="../../console/texts.py" line="109"/>
         <source>%1 is on case %2: close or refer it first</source>
         <translation>%1 正在处理案件 %2:请先结案或移交</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="107"/>
+        <location filename="../../console/texts.py" line="111"/>
         <source>%1 has no emergency to acknowledge</source>
         <translation>%1 没有需要确认的紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="109"/>
+        <location filename="../../console/texts.py" line="113"/>
         <source>Radio %1 already belongs to %2</source>
         <translation>电台 %1 已登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="111"/>
+        <location filename="../../console/texts.py" line="115"/>
         <source>Case %1 is %2: no guide on the way to recall</source>
         <translation>案件 %1 为「%2」,没有在途引导员可撤回</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="113"/>
+        <location filename="../../console/texts.py" line="117"/>
         <source>A recall needs a reason (the guide is told it)</source>
         <translation>撤回派遣须填写理由(会通过电台告知引导员)</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="115"/>
+        <location filename="../../console/texts.py" line="119"/>
         <source>The text is %1 characters; a radio page takes at most %2</source>
         <translation>文字共 %1 字,电台呼叫最多 %2 字</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="117"/>
+        <location filename="../../console/texts.py" line="121"/>
         <source>“%1” is not how a case ends; one of: %2</source>
         <translation>“%1”不是结案方式,可选:%2</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="119"/>
+        <location filename="../../console/texts.py" line="123"/>
         <source>Case %1 is %2: only a closed, referred or cancelled case can be reopened</source>
         <translation>案件 %1 当前为%2:只有已结案、已移交或已取消的案件可以重开</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="122"/>
+        <location filename="../../console/texts.py" line="126"/>
         <source>Reopening needs a reason (it stays in the case&apos;s timeline)</source>
         <translation>重开需填写原因(记入案件时间线)</translation>
     </message>
@@ -1222,107 +1263,107 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../console/texts.py" line="12"/>
+        <location filename="../../console/texts.py" line="16"/>
         <source>New alert</source>
         <translation>新警单</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="13"/>
+        <location filename="../../console/texts.py" line="17"/>
         <source>Triaged</source>
         <translation>已初分</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="14"/>
+        <location filename="../../console/texts.py" line="18"/>
         <source>Dispatched</source>
         <translation>已派遣</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="15"/>
+        <location filename="../../console/texts.py" line="19"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="16"/>
+        <location filename="../../console/texts.py" line="20"/>
         <source>En route</source>
         <translation>赶赴中</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="17"/>
+        <location filename="../../console/texts.py" line="21"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="18"/>
+        <location filename="../../console/texts.py" line="22"/>
         <source>Evidence collected</source>
         <translation>已取证</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="19"/>
+        <location filename="../../console/texts.py" line="23"/>
         <source>Claim filed</source>
         <translation>已报案理赔</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="20"/>
+        <location filename="../../console/texts.py" line="24"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="21"/>
+        <location filename="../../console/texts.py" line="25"/>
         <source>Referred to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="22"/>
+        <location filename="../../console/texts.py" line="26"/>
         <source>Referred to 120</source>
         <translation>移交120</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="23"/>
+        <location filename="../../console/texts.py" line="27"/>
         <source>Duplicate</source>
         <translation>重复警单</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="24"/>
+        <location filename="../../console/texts.py" line="28"/>
         <source>Escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="25"/>
+        <location filename="../../console/texts.py" line="29"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="26"/>
+        <location filename="../../console/texts.py" line="30"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="27"/>
+        <location filename="../../console/texts.py" line="31"/>
         <source>Busy</source>
         <translation>忙碌</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="28"/>
+        <location filename="../../console/texts.py" line="32"/>
         <source>Off duty</source>
         <translation>下班</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="29"/>
+        <location filename="../../console/texts.py" line="33"/>
         <source>On break</source>
         <translation>休息中</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="30"/>
+        <location filename="../../console/texts.py" line="34"/>
         <source>Returning to post</source>
         <translation>返回岗点</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="31"/>
+        <location filename="../../console/texts.py" line="35"/>
         <source>EMERGENCY</source>
         <translation>紧急报警</translation>
     </message>
     <message>
-        <location filename="../../console/texts.py" line="32"/>
+        <location filename="../../console/texts.py" line="36"/>
         <source>GPS stuck</source>
         <translation>GPS卡滞</translation>
     </message>
