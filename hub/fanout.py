@@ -11,14 +11,16 @@ answers.
 
 JetStream rather than PostgreSQL LISTEN/NOTIFY, measured on the center load's stream (300
 fixes a second in 3 gateway bursts and 5 alerts, 8 batches a second; `python
-bench/fanout_compare.py`, 3 repeats, medians, on 2 cores shared with other jobs): JetStream
-held each batch at the follower 1.5 ms after it was ready (p99 25 ms) and carried 60,000
-events/s flat out (54,000–80,000); NOTIFY with the batch split into payloads under its 8,000-
-byte limit (a burst of 100 fixes is 4 of them) 18.6 ms (p99 116 ms) and 7,600/s; NOTIFY with
-only the ids and the follower reading the rows back 29.5 ms (p99 113 ms) and 6,100/s. Beyond
-speed: a notification is lost while an edge is disconnected (it must re-read the log after
-every gap), whereas the stream keeps the batches for an edge that reconnects, and the ids-only
-way puts every edge's reads on the database the serving hub writes to.
+bench/fanout_compare.py`, 3 repeats, medians; latency is from the batch ready to the follower
+holding it, throughput is 100-fix bursts flat out). On a quiet machine JetStream held a batch
+in 1.4 ms (p99 4.6 ms) and carried 238,000 events/s; NOTIFY with the batch split into payloads
+under its 8,000-byte limit (a burst of 100 fixes is 4 of them) 1.9 ms (p99 4.5 ms) and 60,000/s;
+NOTIFY with only the ids and the follower reading the rows back 3.7 ms (p99 10.3 ms) and
+47,000/s. With the 2 cores shared by other jobs (load 6) JetStream kept 1.5 ms (p99 25 ms) and
+60,000/s, the two NOTIFY ways fell to 18.6 and 29.5 ms (p99 113-116 ms) and 6,100-7,600/s.
+Beyond speed: a notification is lost while an edge is disconnected (it must re-read the log
+after every gap), whereas the stream keeps the batches for an edge that reconnects, and the
+ids-only way puts every edge's reads on the database the serving hub writes to.
 """
 
 from __future__ import annotations
