@@ -14,16 +14,17 @@ anchor before them. Order of work, so nothing is lost:
 `jingbao export-map` work as on the live one.
 
 The format, measured (`python bench/archive_format.py`: 300 units' patrols with real SHA-256
-links, 180,000 fixes, 3 repeats, medians, scaled to a 25.9-million-fix day; 2 shared cores):
-Parquet (pyarrow, zstd) writes a day in 206 s and reads it back in 282 s, 2.03 GB; gzip'd
-CSV of the positions table's columns at level 6 in 926 s and 275 s, 1.69 GB, at level 1 in
-611 s and 207 s, 1.91 GB; the JSON lines written here at gzip's level 9 in 1,427 s and 535 s,
-1.76 GB. Whatever the format, checking the chain of every row read back costs 17–31 µs a row,
-7–13 minutes a day. Of the issue's two, compressed CSV is the one to keep: it reads back as
-fast as Parquet, is 6–17% smaller, and needs only the standard library, where Parquet's
-faster write (a day's archive once, offline) would bring pyarrow, a native package of about
-40 MB, into every install. The files are still JSON lines until `jingbao archive --load`
-(console/commands.py) finds `log-*.csv.gz` as well as the JSON lines already written.
+links, 180,000 fixes, 3 repeats, medians on a quiet machine, scaled to a 25.9-million-fix
+day): Parquet (pyarrow, zstd) writes a day in 69 s and reads it back in 118 s, 2.03 GB;
+gzip'd CSV of the positions table's columns at level 6 in 306 s and 97 s, 1.69 GB, at level 1
+in 220 s and 98 s, 1.91 GB; the JSON lines written here at gzip's level 9 in 475 s and 155 s,
+1.76 GB. Whatever the format, checking the chain of every row read back costs 8 µs a row,
+3.6 minutes a day. Of the issue's two, compressed CSV is the one to keep: it reads back
+faster than Parquet, is 6-17% smaller, and needs only the standard library, where Parquet's
+faster write (about 4 minutes saved on a day archived once, offline) would bring pyarrow, a
+native package of about 40 MB, into every install. The files are still JSON lines until
+`jingbao archive --load` (console/commands.py) finds `log-*.csv.gz` as well as the JSON
+lines already written.
 """
 
 from __future__ import annotations
