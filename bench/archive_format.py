@@ -14,6 +14,8 @@ over every value). Formats:
 The chain's SHA-256 check of every row, which the archive does whatever the format, is timed
 once apart. Timings are wall seconds on a machine shared with other jobs.
 
+Needs pyarrow, which the project does not depend on: `.venv/bin/pip install pyarrow`.
+
     .venv/bin/python bench/archive_format.py [--seconds 7200] [--repeats 3]
 """
 
