@@ -57,6 +57,7 @@ class PositionRow(Base):
                       Index("ix_positions_time", "time"),
                       Index("ix_positions_idempotency_key", "idempotency_key"),
                       Index("ix_positions_overview", "unit", "time",
+                            postgresql_include=["lon", "lat"],  # migration 0009: index-only
                             postgresql_where=text("overview"), sqlite_where=text("overview")))
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
