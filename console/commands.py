@@ -381,8 +381,7 @@ def archive(args: argparse.Namespace) -> int:
     upgrade(engine)
     try:
         if args.load:
-            files = sorted(Path(args.load).glob("log-*.jsonl.gz"),
-                           key=lambda f: int(f.name.split("-")[4]))
+            files = archives.archive_files(Path(args.load))
             print(f"{archives.load(engine, files)} rows loaded from {len(files)} file(s)")
             return 0
         done = archives.archive(engine, date.fromisoformat(args.before), Path(args.out))

@@ -50,7 +50,7 @@ def test_old_days_leave_for_files_and_come_back_for_review(db_url, tmp_path, act
     assert result.returncode == 0, result.stdout + result.stderr
     assert "42 rows up to event 42 archived in 2 file(s)" in result.stdout
     assert sorted(f.name for f in (tmp_path / "a").iterdir()) == [
-        "log-2026-11-23-1-21.jsonl.gz", "log-2026-11-24-22-42.jsonl.gz"]
+        "log-2026-11-23-1-21.csv.gz", "log-2026-11-24-22-42.csv.gz"]
 
     live = EventStore.open(db_url, make_units)
     assert [e.id for e in live.events()] == list(range(43, 64))
@@ -91,3 +91,33 @@ def test_nothing_is_archived_without_a_snapshot_after_the_cut(tmp_path, actor) -
     store = EventStore.open(url, make_units)
     assert len(store.events()) == 63
     store.close()
+
+
+def test_an_archive_written_as_json_lines_still_loads(tmp_path, actor) -> None:
+    """Archives written before the CSV format (one JSON object a line) load beside new ones,
+    in id order, and their chain checks out."""
+    import gzip
+    import json
+
+    from db import archive as archives
+
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    three_days(url, actor)
+    store = EventStore.open(url, make_units)
+    store.close()
+    folder = tmp_path / "a"
+    assert jingbao("archive", "--before", "2026-11-25", "--out", str(folder),
+                   "--db", url).returncode == 0
+    older = folder / "log-2026-11-23-1-21.csv.gz"
+    with gzip.open(folder / "log-2026-11-23-1-21.jsonl.gz", "wt", encoding="utf-8") as file:
+        for row in archives._read(older):
+            doc = {**row._asdict(), "time": row.time.isoformat()}
+            file.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    older.unlink()
+    review = f"sqlite:///{tmp_path / 'review.sqlite3'}"
+    result = jingbao("archive", "--load", str(folder), "--db", review)
+    assert result.returncode == 0 and "42 rows loaded from 2 file(s)" in result.stdout
+    engine = make_engine(review)
+    verdict = verify_chain(engine)
+    engine.dispose()
+    assert (verdict.checked, verdict.problems) == (42, [])
