@@ -34,7 +34,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from dispatch.state import CenterState, Incident  # noqa: E402
 from map import incident_layer  # noqa: E402
 from map.tiles import MBTilesSource  # noqa: E402
-from map.view import TRAIL_S, MapView  # noqa: E402
+from map.unit_layer import TRAIL_S  # noqa: E402
+from map.view import MapView  # noqa: E402
 from resources import scenario as scenarios  # noqa: E402
 from tests.test_tiles import make_mbtiles  # noqa: E402
 
@@ -85,7 +86,7 @@ def main() -> None:
             unit.lon = 122.05 + (n % 20) * 0.012 + second * 2e-5
             unit.lat = 29.95 + (n // 20) * 0.014 + 0.002 * np.sin(second / 30)
             unit.fix_time = start + timedelta(seconds=second)
-        view._trails_built = 0.0  # a second passed
+        view.unit_layer.trails_built = 0.0  # a second passed
         view.show_state(state, "1001")
     runs = []  # per repeat: (wall p50, wall p95, main-thread CPU p50, CPU p95)
     for _repeat in range(REPEATS):

@@ -76,8 +76,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, QUrl  # noqa:
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.map_render import scene  # noqa: E402
+from map.styles import STATUS_COLOURS, UNIT_COLOURS  # noqa: E402
 from map.tiles import MBTilesSource  # noqa: E402
-from map.view import STATUS_COLOURS, UNIT_COLOURS  # noqa: E402
 from tests.test_tiles import make_mbtiles  # noqa: E402
 
 LEAFLET = ROOT / "resources" / "web" / "leaflet-1.9.4"

@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
 
     def _on_board_row(self, current, _previous) -> None:
         if current.isValid() and current.row() < len(self.board_model.rows):
-            self.map.selected_unit = self.board_model.rows[current.row()].unit_id
+            self.map.unit_layer.selected = self.board_model.rows[current.row()].unit_id
             self.map.show_state(self.state, self.desk.selected)
 
     def select_unit(self, unit_id: str) -> None:
@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.board.selectRow(row)
             self.board.scrollTo(self.board_model.index(row, 0))
-        self.map.selected_unit = unit_id
+        self.map.unit_layer.selected = unit_id
         self.map.show_state(self.state, self.desk.selected)
 
     def _select_row(self, case: str) -> None:

@@ -35,7 +35,7 @@ from dispatch.clocks import (
 )
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import STALE_AFTER_S, STUCK_AFTER_FIXES, CenterState, Incident, Unit
-from map.view import STATUS_COLOURS, UNIT_COLOURS
+from map.styles import STATUS_COLOURS, UNIT_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_CLOSED_ROWS = 200

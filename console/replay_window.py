@@ -40,15 +40,11 @@ from dispatch.replay import SPEEDS, Frame, Playback, Replay
 from dispatch.service_hours import CHINA_TZ
 from dispatch.state import Unit
 from map.clock_rings import ARCS, clock_starts, ring_steps, step_pen
+from map.styles import STATUS_COLOURS, UNIT_COLOURS
+from map.styles import brush as _brush  # the live map's cache: symbols render once for both
 from map.tiles import TileSource
-from map.view import (
-    HEADINGS,
-    KIND_SYMBOLS,
-    STATUS_COLOURS,
-    UNIT_COLOURS,
-    MapView,
-    _brush,  # the live map's brush cache: shared, so symbols render once for both windows
-)
+from map.unit_layer import HEADINGS, KIND_SYMBOLS
+from map.view import MapView
 from resources.scenario import Scenario
 
 TICK_MS = 40  # playback frames: 25 a second

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
 from collections.abc import Callable
-from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsRectItem,
@@ -30,101 +28,23 @@ from PySide6.QtWidgets import (
 from dispatch import geodesy
 from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
-from dispatch.state import STALE_AFTER_S, CenterState, Unit, UnitStatus
-from map.clusters import fan_out
+from dispatch.state import CenterState, Unit, UnitStatus
 from map.hot_spots import HotSpots
 from map.incident_layer import IncidentLayer
 from map.projection import gcj02_to_wgs84, wgs84_to_gcj02
 from map.roads import RoadGraph
+from map.styles import STATUS_COLOURS, UNIT_COLOURS, brush
 from map.tile_layer import TileLayer
 from map.tiles import GCJ02, TileSource
 from map.unit_drag import UnitDragViewBox
+from map.unit_layer import UnitLayer
 from resources.scenario import Line, Scenario
 
-STATUS_COLOURS = {
-    IncidentStatus.RECEIVED: "#d62728",
-    IncidentStatus.TRIAGED: "#ff7f0e",
-    IncidentStatus.DISPATCHED: "#e6b800",
-    IncidentStatus.ACKNOWLEDGED: "#e6b800",
-    IncidentStatus.EN_ROUTE: "#1f77b4",
-    IncidentStatus.ON_SCENE: "#2ca02c",
-    IncidentStatus.ESCALATED: "#9400d3",
-}
-MAX_LABELS = 60
 DAY_SEA, NIGHT_SEA = "#cfe3f3", "#0d1822"
 DAY_LAND, NIGHT_LAND = "#f4f1e8", "#2a2e35"
 DAY_LEGEND = "background:rgba(255,255,255,200);padding:3px;font-size:11px;"
 NIGHT_LEGEND = "background:rgba(30,30,34,220);color:#ddd;padding:3px;font-size:11px;"
-TRAIL_S = 10 * 60.0  # how far back a unit's trail reaches
-TRAIL_STEP_S = 5.0  # a trail keeps a point every this many seconds, plus where the unit is
-TRAIL_POINTS = int(TRAIL_S / TRAIL_STEP_S) + 1
 HISTORY_RELOAD_S = 60.0  # the hidden hot-spot layer follows the day at most this often
-UNIT_COLOURS = {
-    UnitStatus.AVAILABLE: "#2ca02c",
-    UnitStatus.DISPATCHED: "#e6b800",
-    UnitStatus.EN_ROUTE: "#1f77b4",
-    UnitStatus.ON_SCENE: "#8c564b",
-    UnitStatus.BUSY: "#7f7f7f",
-    UnitStatus.OFF_DUTY: "#c7c7c7",
-    UnitStatus.ON_BREAK: "#9467bd",
-}
-
-
-_BRUSHES: dict[tuple[str, bool], QBrush] = {}
-
-
-def _brush(colour: str, faded: bool = False) -> QBrush:
-    """One QBrush object per colour: pyqtgraph's symbol atlas recognises reused brushes, so a
-    frame re-renders no symbol it has drawn before (new brushes cost a render per point)."""
-    key = (colour, faded)
-    if key not in _BRUSHES:
-        qcolour = QColor(colour)
-        if faded:
-            qcolour.setAlpha(70)
-        _BRUSHES[key] = pg.mkBrush(qcolour)
-    return _BRUSHES[key]
-
-
-def _arrow(course: float) -> QPainterPath:
-    """A heading arrow pointing along `course` (degrees from north, clockwise)."""
-    path = QPainterPath()
-    path.moveTo(0, -0.5)
-    path.lineTo(0.35, 0.4)
-    path.lineTo(0, 0.2)
-    path.lineTo(-0.35, 0.4)
-    path.closeSubpath()
-    return QTransform().rotate(course).map(path)
-
-
-HEADINGS = [_arrow(45.0 * n) for n in range(8)]  # eight arrows: symbols are rendered once each
-KIND_SYMBOLS = {"guide": "d", "police_moto": "t1", "survey_car": "s"}
-
-
-def _unit_symbol(unit: Unit):
-    """Emergency star; a heading arrow while moving; otherwise the unit's kind."""
-    if unit.emergency:
-        return "star"
-    if unit.speed_kmh > 3.0 and unit.kind == "guide":
-        return HEADINGS[int(((unit.course + 22.5) % 360) // 45)]
-    return KIND_SYMBOLS.get(unit.kind, "d")
-
-
-def _unit_brush(unit: Unit, now: datetime) -> QBrush:
-    """Status colour; red for an emergency; faded when the position is stale."""
-    stale = unit.fix_time is None or (now - unit.fix_time).total_seconds() > STALE_AFTER_S
-    return _brush("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status], stale)
-
-
-def _move_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
-    """The same points in the same styles at new places. setData would rebuild every point's
-    style and look each up again in the symbol atlas (most of a frame's update with 300 units
-    moving); here the positions are written in place and the item told what setData tells it
-    afterwards: its bounds changed and its picture is stale."""
-    item.data["x"], item.data["y"] = x, y
-    item.prepareGeometryChange()
-    item.informViewBoundsChanged()
-    item.bounds = [None, None]
-    item.invalidate()
 
 
 def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
@@ -202,26 +122,17 @@ class MapView(QWidget):
         self._incident_signature: tuple[int, int, int] | None = None
         self._state: CenterState | None = None  # the last state shown: hover texts read it
         tip = self._tip
-        self.incident_layer = IncidentLayer(self.plot, _brush, STATUS_COLOURS, self.display, tip,
+        self.incident_layer = IncidentLayer(self.plot, brush, STATUS_COLOURS, self.display, tip,
                                             scenario.clock_policy())
         self.incidents = self.incident_layer.markers
         self.incidents.sigClicked.connect(self._on_incident_clicked)
         self.selection = pg.ScatterPlotItem(size=30, symbol="o", brush=None,
                                             pen=pg.mkPen("#000", width=2.5))
-        self.units = pg.ScatterPlotItem(size=13, symbol="d", pen=pg.mkPen("#111", width=1),
-                                        hoverable=True, tip=tip)
+        self.unit_layer = UnitLayer(self.plot, tip)
+        self.units = self.unit_layer.units
         self.units.sigClicked.connect(
             lambda _item, points, _ev=None: len(points) and self.unit_clicked.emit(
                 str(points[0].data())))
-        self.selected_unit: str | None = None  # the board's selection, ringed on the map
-        self.unit_selection = pg.ScatterPlotItem(size=28, symbol="s", brush=None,
-                                                 pen=pg.mkPen("#000", width=2.5))
-        self._unit_looks: list[tuple] = []  # each drawn unit's id and style, in order
-        # one pixel wide: Qt draws thin lines directly, a wider pen is stroked as a polygon
-        # (300 ten-minute trails took 180 ms a frame at 2 px, 12 ms at 1 px)
-        self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 200, width=1))
-        self._trails: dict[str, deque] = {}
-        self._trails_built = 0.0
         self.hot_spots = HotSpots(self.plot, scenario.region, self.display)
         self._history_count = -1
         self._history_loaded = -math.inf  # monotonic time of the last reload
@@ -231,11 +142,9 @@ class MapView(QWidget):
         for item in self.incident_layer.items:
             self._add("incidents", item)
         for layer, item in (("incidents", self.selection),
-                            ("trails", self.trails), ("units", self.units),
-                            ("units", self.unit_selection)):
+                            ("trails", self.unit_layer.trails), ("units", self.units),
+                            ("units", self.unit_layer.selection)):
             self._add(layer, item)
-        self.unit_labels: dict[str, pg.TextItem] = {}
-        self._labelled: set[str] = set()  # units whose label is shown now
         if scenario.demo:
             self.banner = QLabel(self.tr("DEMO DATA · synthetic roads"), self)
             self.banner.setObjectName("demoBanner")
@@ -414,7 +323,7 @@ class MapView(QWidget):
             return
         for item in self.layers.get(layer, []):
             item.setVisible(visible)
-        for label in self.unit_labels.values():
+        for label in self.unit_layer.labels.values():
             label.setVisible(label.isVisible() and "labels" not in self.hidden)
 
     def zoom_to(self, lons: list[float], lats: list[float]) -> None:
@@ -464,22 +373,9 @@ class MapView(QWidget):
         sx, sy = self.display([chosen.lon] if chosen else [], [chosen.lat] if chosen else [])
         self.selection.setData(x=sx, y=sy)
         units = [u for u in state.units.values() if u.lon is not None]
-        now = utc_now()
         ux, uy = self.display([u.lon for u in units], [u.lat for u in units])
-        self._draw_trails(units, ux, uy, now)
-        ux, uy = fan_out(ux, uy, *self.plot.getViewBox().viewPixelSize())  # none hides another
-        looks = [(u.unit_id, _unit_brush(u, now), u.emergency, _unit_symbol(u)) for u in units]
-        if looks == self._unit_looks:
-            _move_points(self.units, ux, uy)
-        else:
-            self._unit_looks = looks
-            self.units.setData(x=ux, y=uy, data=[u.unit_id for u in units],
-                               brush=[brush for _id, brush, _e, _s in looks],
-                               size=[22 if u.emergency else 14 for u in units],
-                               symbol=[symbol for _id, _b, _e, symbol in looks])
-        ringed = [n for n, u in enumerate(units) if u.unit_id == self.selected_unit]
-        self.unit_selection.setData(x=ux[ringed], y=uy[ringed])
-        self._label_units(units, ux, uy)
+        ux, uy = self.unit_layer.show(units, ux, uy, utc_now(), "labels" not in self.hidden)
+        self._keep_followed_in_view(units, ux, uy)
 
     def _show_history(self, state: CenterState) -> None:
         """Finished incidents feed the hot-spot layer, reloaded when their number changes:
@@ -494,65 +390,20 @@ class MapView(QWidget):
             self._history_loaded = time.monotonic()
             self.hot_spots.load(np.array([i.lon for i in past]), np.array([i.lat for i in past]))
 
-    def _draw_trails(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray,
-                     now: datetime) -> None:
-        """Each unit's path over the last TRAIL_S seconds, all in one NaN-separated line,
-        rebuilt at most once a second (fixes come at 1 Hz; frames much faster). A point is
-        kept every TRAIL_STEP_S (and the line ends where the unit is now), not every fix: a
-        line of every fix of 300 units is 180,000 points to draw at every frame."""
-        if time.monotonic() - self._trails_built < 1.0:
-            return
-        self._trails_built = time.monotonic()
-        cutoff = now.timestamp() - TRAIL_S
-        xs: list[float] = []
-        ys: list[float] = []
-        for unit, x, y in zip(units, ux.tolist(), uy.tolist(), strict=True):
-            trail = self._trails.setdefault(unit.unit_id, deque(maxlen=TRAIL_POINTS))
-            stamp = unit.fix_time.timestamp() if unit.fix_time else now.timestamp()
-            if not trail or (stamp - trail[-1][0] >= TRAIL_STEP_S and trail[-1][1:] != (x, y)):
-                trail.append((stamp, x, y))
-            while trail and trail[0][0] < cutoff:
-                trail.popleft()
-            moved = bool(trail) and trail[-1][1:] != (x, y)
-            if len(trail) > 1 or moved:
-                xs.extend(p[1] for p in trail)
-                ys.extend(p[2] for p in trail)
-                xs.extend((x, math.nan) if moved else (math.nan,))
-                ys.extend((y, math.nan) if moved else (math.nan,))
-        self.trails.setData(np.array(xs), np.array(ys), connect="finite")
-
-    def _label_units(self, units: list[Unit], ux: np.ndarray, uy: np.ndarray) -> None:
-        """Names only when few units are in view: 300 labels at island scale are noise, and
-        each costs a text render per frame."""
-        (west, east), (south, north) = self.plot.viewRange()
-        inside = (ux >= west) & (ux <= east) & (uy >= south) & (uy <= north)
-        show = int(np.count_nonzero(inside)) <= MAX_LABELS and "labels" not in self.hidden
+    def _keep_followed_in_view(self, units: list[Unit], ux: np.ndarray,
+                               uy: np.ndarray) -> None:
+        """The followed unit stays in the middle half of the view: the map pans when it
+        nears an edge, at the dispatcher's zoom."""
         index = {u.unit_id: n for n, u in enumerate(units)}
-        if self.following in index:
-            n = index[self.following]
-            half_w, half_h = (east - west) / 2, (north - south) / 2
-            if not (west + half_w / 2 < ux[n] < east - half_w / 2
-                    and south + half_h / 2 < uy[n] < north - half_h / 2):
-                self.plot.setRange(xRange=(ux[n] - half_w, ux[n] + half_w),
-                                   yRange=(uy[n] - half_h, uy[n] + half_h), padding=0)
-        if not show:  # the usual island view: hide what was shown, touch nothing else
-            for unit_id in self._labelled:
-                self.unit_labels[unit_id].setVisible(False)
-            self._labelled.clear()
+        if self.following not in index:
             return
-        for unit, x, y, visible in zip(units, ux.tolist(), uy.tolist(), inside.tolist(),
-                                       strict=True):
-            label = self.unit_labels.get(unit.unit_id)
-            if label is None:
-                label = pg.TextItem(unit.unit_id, color="#123", anchor=(-0.15, 0.5))
-                self.plot.addItem(label)
-                self.unit_labels[unit.unit_id] = label
-            label.setVisible(visible)
-            if visible:
-                label.setPos(x, y)
-                self._labelled.add(unit.unit_id)
-            else:
-                self._labelled.discard(unit.unit_id)
+        n = index[self.following]
+        (west, east), (south, north) = self.plot.viewRange()
+        half_w, half_h = (east - west) / 2, (north - south) / 2
+        if not (west + half_w / 2 < ux[n] < east - half_w / 2
+                and south + half_h / 2 < uy[n] < north - half_h / 2):
+            self.plot.setRange(xRange=(ux[n] - half_w, ux[n] + half_w),
+                               yRange=(uy[n] - half_h, uy[n] + half_h), padding=0)
 
     @staticmethod
     def _marker_at(item: pg.ScatterPlotItem, scene_pos) -> str | None:

@@ -48,7 +48,7 @@ def test_emergency_banner_until_acknowledged(qtbot, open_console, tmp_path) -> N
         assert "G99" in window.emergency_banner.text()
         qtbot.waitUntil(lambda: window.state.units["G99"].lat is not None, timeout=5000)
         assert window.state.units["G99"].lat == pytest.approx(30.02, abs=1e-3)
-        assert window.map.selected_unit == "G99"  # the map and the board go to the guide
+        assert window.map.unit_layer.selected == "G99"  # the map and the board go to the guide
         qtbot.keyClick(window.queue, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: not window.emergency_banner.isVisible(), timeout=5000)
         kinds = [e.type for e in engine.snapshot()]

@@ -358,9 +358,10 @@ def test_a_unit_clicked_on_the_map_is_selected_on_the_board(qtbot, open_console,
                      Qt.KeyboardModifier.NoModifier, widget_pos(window.map, far.lon, far.lat))
     qtbot.waitUntil(lambda: window.board.currentIndex().isValid(), timeout=2000)
     assert window.board_model.rows[window.board.currentIndex().row()].unit_id == "G02"
-    assert window.map.selected_unit == "G02" and len(window.map.unit_selection.points()) == 1
+    assert window.map.unit_layer.selected == "G02" and len(
+        window.map.unit_layer.selection.points()) == 1
     window.board.selectRow(0)  # and back: the board's choice is ringed on the map
-    assert window.map.selected_unit == window.board_model.rows[0].unit_id
+    assert window.map.unit_layer.selected == window.board_model.rows[0].unit_id
 
 
 def test_incident_menu_pages_again_and_shows_details(qtbot, open_console, center) -> None:

@@ -18,7 +18,9 @@ from bench.map_render import scene
 from dispatch.lifecycle import IncidentStatus
 from dispatch.state import CenterState, Incident, UnitStatus
 from map.clusters import CELL_PX
-from map.view import TRAIL_S, TRAIL_STEP_S, UNIT_COLOURS, MapView
+from map.styles import UNIT_COLOURS
+from map.unit_layer import TRAIL_S, TRAIL_STEP_S
+from map.view import MapView
 from resources import scenario as scenarios
 
 
@@ -83,7 +85,7 @@ def test_a_frame_costs_the_same_with_1000_or_5000_incidents(qtbot, counted, inci
     # and its count, or one marker and its ring
     cells = (1600 / (CELL_PX / 2) + 1) * (1000 / (CELL_PX / 2) + 1)
     assert per_frame["points painted"] <= 300 + 2 * min(cells, incidents), per_frame
-    assert not view.unit_labels  # 300 units in view: no label item is even made
+    assert not view.unit_layer.labels  # 300 units in view: no label item is even made
 
 
 def shown_map(qtbot):
@@ -183,10 +185,10 @@ def test_ten_minutes_of_fixes_keep_a_trail_short_and_thin(qtbot) -> None:
         for k, unit in enumerate(units):
             unit.lon, unit.lat = 122.05 + k * 0.01 + second * 1e-5, 30.0
             unit.fix_time = start + timedelta(seconds=second)
-        view._trails_built = 0.0  # as if a second had passed between frames
+        view.unit_layer.trails_built = 0.0  # as if a second had passed between frames
         view.show_state(state, None)
-    xs, _ys = view.trails.getData()
+    xs, _ys = view.unit_layer.trails.getData()
     per_unit = TRAIL_S / TRAIL_STEP_S + 2
     assert len(units) * (per_unit - 2) <= len(xs) <= len(units) * per_unit
-    pen = view.trails.opts["pen"]
+    pen = view.unit_layer.trails.opts["pen"]
     assert pen.isCosmetic() and pen.widthF() <= 1

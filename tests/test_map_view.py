@@ -77,7 +77,7 @@ def test_shift_clicks_measure_a_distance(view, qtbot) -> None:
 def test_unit_symbols_show_kind_heading_and_trail(view) -> None:
     from dataclasses import replace
 
-    from map.view import HEADINGS, KIND_SYMBOLS, _unit_symbol
+    from map.unit_layer import HEADINGS, KIND_SYMBOLS, _unit_symbol
 
     state = state_with_incidents()
     g01 = state.units["G01"]
@@ -89,9 +89,9 @@ def test_unit_symbols_show_kind_heading_and_trail(view) -> None:
     now = datetime.now(UTC)
     for step in range(3):  # fixes TRAIL_STEP_S apart: each one a point of the trail
         g01.lon, g01.fix_time = 122.30 + step * 0.001, now + timedelta(seconds=5.0 * step)
-        view._trails_built = 0.0  # as if a second had passed between fixes
+        view.unit_layer.trails_built = 0.0  # as if a second had passed between fixes
         view.show_state(state, None)
-    xs, _ys = view.trails.getData()
+    xs, _ys = view.unit_layer.trails.getData()
     assert len([x for x in xs if x == x]) == 3  # three fixes, one trail
 
 
@@ -230,9 +230,9 @@ def test_clicking_a_unit_reports_it(view, qtbot) -> None:
         QTest.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton,
                          Qt.KeyboardModifier.NoModifier, widget_pos(view, 122.08, 30.00))
     assert clicked.args == ["G01"]
-    view.selected_unit = "G01"
+    view.unit_layer.selected = "G01"
     view.show_state(state, None)
-    ring = view.unit_selection.points()
+    ring = view.unit_layer.selection.points()
     assert len(ring) == 1 and abs(ring[0].pos().x() - 122.08) < 1e-9
 
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from dispatch.state import UnitStatus
-from map.view import UNIT_COLOURS
+from map.styles import UNIT_COLOURS
 from tests.test_replay_source import write_morning
 
 JINGBAO = [sys.executable, "-m", "console"]
