@@ -3,7 +3,8 @@
 New alerts sort in above the cases already triaged, so every insert pushed the rows below it
 down by one: a click aimed at one case landed on the next. Two things keep it still:
 - while the pointer moves over the queue (the dispatcher is aiming), the queue's rows wait, for
-  at most HOLD_S after the pointer last moved; the sound and the map still announce a new alert;
+  at most HOLD_S after the pointer last moved and never more than MAX_HOLD_S at a stretch (a
+  pointer wandering over the queue must not hide new alerts); the sound still announces them;
 - when rows change anyway (a pointer resting there), the view scrolls by as many rows as the
   pointed case moved, where the queue is long enough to scroll.
 With the pointer elsewhere the queue behaves as before.
@@ -19,6 +20,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 HOLD_S = 2.0  # long enough to aim and click, short enough that a resting pointer hides nothing
+MAX_HOLD_S = 3.0  # then the rows come in, however the pointer moves
 
 
 class PointerAnchor:
@@ -29,6 +31,7 @@ class PointerAnchor:
         self._held: tuple[str, int] | None = None  # (case, row) under the pointer
         self._last: QPoint | None = None  # where the pointer was at the last frame
         self._moved = 0.0  # when it last moved, on the monotonic clock
+        self._since: float | None = None  # when the rows began to wait
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # rows of px
         model = view.model()
         for before in (model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved,
@@ -41,13 +44,19 @@ class PointerAnchor:
         """True while the queue's rows should wait: the pointer is over them and moved within
         HOLD_S. Asked once per frame."""
         at = self.pointer()
-        if not self.view.viewport().rect().contains(at):
-            self._last = None
-            return False
         now = time.monotonic()
+        if not self.view.viewport().rect().contains(at):
+            self._last = self._since = None
+            return False
         if at != self._last:
             self._last, self._moved = at, now
-        return now - self._moved < HOLD_S
+        if now - self._moved >= HOLD_S or (self._since is not None
+                                           and now - self._since >= MAX_HOLD_S):
+            self._since = None  # released: the rows come in, a new stretch may begin
+            return False
+        if self._since is None:
+            self._since = now
+        return True
 
     def _hold(self, *_args) -> None:
         at = self.pointer()

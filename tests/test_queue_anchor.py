@@ -87,3 +87,26 @@ def test_a_long_queue_scrolls_to_keep_the_pointed_case(qtbot) -> None:
     for n in range(2):  # two new cases sort in at the top
         model.insertRow(0, QStandardItem(f"new{n}"))
     assert view.indexAt(at).data() == "3" and anchor.view.verticalScrollBar().value() == 2 * height
+
+
+def test_a_pointer_wandering_over_the_queue_does_not_hold_it_for_ever(qtbot, monkeypatch) -> None:
+    """Moving all the time, the pointer holds the rows for MAX_HOLD_S, then lets them in."""
+    from console import queue_anchor
+
+    model = QStandardItemModel()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.rows = _Rows(model)
+    view.resize(300, 200)
+    view.show()
+    clock = [100.0]
+    monkeypatch.setattr(queue_anchor.time, "monotonic", lambda: clock[0])
+    where = [QPoint(10, 10)]
+    anchor = PointerAnchor(view, pointer=lambda: where[0])
+    held = []
+    for step in range(8):  # a new place every half second, for four seconds
+        clock[0] = 100.0 + step * 0.5
+        where[0] = QPoint(10 + step, 10)
+        held.append(anchor.holding())
+    assert held == [True] * 6 + [False, True]  # released at 3 s, then a new stretch
