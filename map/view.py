@@ -13,10 +13,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import (
-    QGraphicsPathItem,
     QGraphicsRectItem,
     QLabel,
     QMenu,
@@ -29,6 +28,7 @@ from dispatch import geodesy
 from dispatch.events import utc_now
 from dispatch.lifecycle import TERMINAL, IncidentStatus
 from dispatch.state import CenterState, Unit, UnitStatus
+from map.ground_layers import DAY_LAND, GroundLayers
 from map.hot_spots import HotSpots
 from map.incident_layer import IncidentLayer
 from map.projection import gcj02_to_wgs84, wgs84_to_gcj02
@@ -38,36 +38,13 @@ from map.tile_layer import TileLayer
 from map.tiles import GCJ02, TileSource
 from map.unit_drag import UnitDragViewBox
 from map.unit_layer import UnitLayer
-from resources.scenario import Line, Scenario
+from resources.scenario import Scenario
 
 DAY_SEA, NIGHT_SEA = "#cfe3f3", "#0d1822"
-DAY_LAND, NIGHT_LAND = "#f4f1e8", "#2a2e35"
+NIGHT_LAND = "#2a2e35"
 DAY_LEGEND = "background:rgba(255,255,255,200);padding:3px;font-size:11px;"
 NIGHT_LEGEND = "background:rgba(30,30,34,220);color:#ddd;padding:3px;font-size:11px;"
 HISTORY_RELOAD_S = 60.0  # the hidden hot-spot layer follows the day at most this often
-
-
-def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
-    path = QPainterPath()
-    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
-    path.closeSubpath()
-    item = QGraphicsPathItem(path)
-    item.setPen(pen)
-    item.setBrush(brush)
-    return item
-
-
-def _nan_joined(lines: list[Line]) -> tuple[np.ndarray, np.ndarray]:
-    """All polylines as one array pair, NaN between them: one item draws every road."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for line in lines:
-        for x, y in line:
-            xs.append(x)
-            ys.append(y)
-        xs.append(math.nan)
-        ys.append(math.nan)
-    return np.array(xs), np.array(ys)
 
 
 def _first_view(scenario: Scenario, display: Callable) -> dict[str, tuple[float, float]]:
@@ -118,7 +95,7 @@ class MapView(QWidget):
         self.hidden: set[str] = set()
         self.following: str | None = None
         self.tiles = TileLayer(self.plot, tiles) if tiles is not None else None
-        self._draw_static(scenario, draw_land=tiles is None)
+        self.ground = GroundLayers(scenario, self.display, self._add, draw_land=tiles is None)
         self._incident_signature: tuple[int, int, int] | None = None
         self._state: CenterState | None = None  # the last state shown: hover texts read it
         tip = self._tip
@@ -191,10 +168,6 @@ class MapView(QWidget):
         lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
         return wgs84_to_gcj02(lon, lat) if self.gcj02 else (lon, lat)
 
-    def _ring(self, ring: Line) -> Line:
-        xs, ys = self.display([p[0] for p in ring], [p[1] for p in ring])
-        return list(zip(xs.tolist(), ys.tolist(), strict=True))
-
     def _build_layer_menu(self, with_tiles: bool) -> None:
         self.layer_button = QToolButton(self, text=self.tr("Layers"))
         self.layer_button.setObjectName("layersButton")
@@ -263,37 +236,8 @@ class MapView(QWidget):
         self.layers.setdefault(layer, []).append(item)
         self.plot.addItem(item)
 
-    def _draw_static(self, scenario: Scenario, draw_land: bool) -> None:
-        if scenario.coastline and draw_land:
-            land = _polygon_item(scenario.coastline, QPen(QColor("#9aa"), 0),
-                                 QBrush(QColor(DAY_LAND)))
-            self._add("land", land)
-        for _kind, ring in ((k, self._ring(r)) for k, r in scenario.zones.values()):
-            pen = QPen(QColor("#2a7"), 0)
-            pen.setStyle(Qt.PenStyle.DashLine)
-            self._add("zones", _polygon_item(ring, pen, QBrush(QColor(40, 170, 120, 28))))
-        for name, (_kind, ring) in scenario.zones.items():
-            label = pg.TextItem(name, color="#176", anchor=(0, 1))
-            label.setPos(*self._ring(ring)[0])
-            self._add("zones", label)
-        xs, ys = self.display(*_nan_joined([line for _, line in scenario.roads]))
-        self.roads = pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2))
-        self._add("roads", self.roads)
-        posts = np.array(list(scenario.posts.values()))
-        px, py = self.display(posts[:, 0], posts[:, 1])
-        self._add("posts", pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555",
-                                              pen=None))
-
     def show_road_graph(self, graph: RoadGraph) -> None:
-        """The roads layer from the routing graph (an OSM import): exactly the roads the ETAs
-        ride on, one segment per edge pair, NaN-separated in one item."""
-        a, b = graph.edge_from.astype(np.int64), graph.edge_to.astype(np.int64)  # a·n overflows
-        keep = a < b  # a two-way street is two directed edges: draw it once
-        one_way = ~np.isin(a * graph.node_count + b, b * graph.node_count + a)
-        a, b = a[keep | one_way], b[keep | one_way]
-        xs = np.column_stack([graph.lon[a], graph.lon[b], np.full(len(a), np.nan)]).ravel()
-        ys = np.column_stack([graph.lat[a], graph.lat[b], np.full(len(a), np.nan)]).ravel()
-        self.roads.setData(*self.display(xs, ys), connect="finite")
+        self.ground.show_road_graph(graph)
 
     def _tip(self, x: float, y: float, data: object) -> str:
         """The hover text of a case or unit, made when hovered: building 1,000 texts at

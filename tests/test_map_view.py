@@ -240,7 +240,7 @@ def test_the_roads_layer_shows_the_routing_graph(view) -> None:
     graph = graph_from_lines([("primary", [(122.10, 30.00), (122.12, 30.00)]),
                               ("tertiary", [(122.11, 29.99), (122.11, 30.01)])])
     view.show_road_graph(graph)
-    xs, ys = view.roads.getData()
+    xs, ys = view.ground.roads.getData()
     segments = np.count_nonzero(np.isnan(xs))
     assert segments == len(graph.edge_from) // 2  # each two-way street drawn once
     assert np.nanmin(xs) == 122.10 and np.nanmax(ys) == 30.01

@@ -1,0 +1,84 @@
+"""What does not move on the live map: land, service zones with their names, roads and duty
+posts, each registered under its layer name so the Layers menu can hide it. Drawn once; only
+the roads are redrawn when the routing graph (an OSM import) replaces the scenario's lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsPathItem
+
+from map.roads import RoadGraph
+from resources.scenario import Line, Scenario
+
+DAY_LAND = "#f4f1e8"
+Display = Callable[[object, object], tuple[np.ndarray, np.ndarray]]
+
+
+def _polygon_item(ring: Line, pen: QPen, brush: QBrush) -> QGraphicsPathItem:
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
+    path.closeSubpath()
+    item = QGraphicsPathItem(path)
+    item.setPen(pen)
+    item.setBrush(brush)
+    return item
+
+
+def _nan_joined(lines: list[Line]) -> tuple[np.ndarray, np.ndarray]:
+    """All polylines as one array pair, NaN between them: one item draws every road."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for line in lines:
+        for x, y in line:
+            xs.append(x)
+            ys.append(y)
+        xs.append(math.nan)
+        ys.append(math.nan)
+    return np.array(xs), np.array(ys)
+
+
+class GroundLayers:
+    def __init__(self, scenario: Scenario, display: Display,
+                 add: Callable[[str, object], None], draw_land: bool) -> None:
+        """`display` moves WGS-84 into the basemap's datum; `add(layer, item)` puts an item on
+        the plot under a layer name. Land is drawn only without a basemap, which has its own."""
+        self.display = display
+        if scenario.coastline and draw_land:
+            add("land", _polygon_item(scenario.coastline, QPen(QColor("#9aa"), 0),
+                                      QBrush(QColor(DAY_LAND))))
+        for name, (_kind, ring) in scenario.zones.items():
+            shown = self._ring(ring)
+            pen = QPen(QColor("#2a7"), 0)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            add("zones", _polygon_item(shown, pen, QBrush(QColor(40, 170, 120, 28))))
+            label = pg.TextItem(name, color="#176", anchor=(0, 1))
+            label.setPos(*shown[0])
+            add("zones", label)
+        xs, ys = display(*_nan_joined([line for _, line in scenario.roads]))
+        self.roads = pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2))
+        add("roads", self.roads)
+        posts = np.array(list(scenario.posts.values()))
+        px, py = display(posts[:, 0], posts[:, 1])
+        add("posts", pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555", pen=None))
+
+    def _ring(self, ring: Line) -> Line:
+        xs, ys = self.display([p[0] for p in ring], [p[1] for p in ring])
+        return list(zip(xs.tolist(), ys.tolist(), strict=True))
+
+    def show_road_graph(self, graph: RoadGraph) -> None:
+        """The roads layer from the routing graph (an OSM import): exactly the roads the ETAs
+        ride on, one segment per edge pair, NaN-separated in one item."""
+        a, b = graph.edge_from.astype(np.int64), graph.edge_to.astype(np.int64)  # a·n overflows
+        keep = a < b  # a two-way street is two directed edges: draw it once
+        one_way = ~np.isin(a * graph.node_count + b, b * graph.node_count + a)
+        a, b = a[keep | one_way], b[keep | one_way]
+        xs = np.column_stack([graph.lon[a], graph.lon[b], np.full(len(a), np.nan)]).ravel()
+        ys = np.column_stack([graph.lat[a], graph.lat[b], np.full(len(a), np.nan)]).ravel()
+        self.roads.setData(*self.display(xs, ys), connect="finite")
