@@ -43,6 +43,34 @@ def actor() -> Actor:
 
 
 @pytest.fixture
+def running_engine(tmp_path):
+    """Starts real engines on SQLite files of the test's folder (the demo scenario unless
+    given one) and stops them at the end. Ask for it before `open_console`, so the windows'
+    clients stop before their engine does."""
+    import socket
+
+    from db.store import EventStore
+    from hub.engine import Engine
+    from resources import scenario as scenarios
+    from tests.recorder import Recorder
+
+    engines = []
+
+    def start(scenario=None):
+        scenario = scenario or scenarios.load()
+        path = tmp_path / f"engine-{len(engines)}.sqlite3"
+        engine = Engine(EventStore.open(f"sqlite:///{path}", scenario.roster), scenario,
+                        Recorder(), workstation=socket.gethostname())
+        engine.start()
+        engines.append(engine)
+        return engine
+
+    yield start
+    for engine in engines:
+        engine.stop()
+
+
+@pytest.fixture
 def open_console(qtbot):
     """Opens real windows following an engine over the console link, as a workstation does
     (a local session from the engine), shown and holding the hub's snapshot; their clients

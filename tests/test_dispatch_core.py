@@ -281,12 +281,18 @@ def test_a_guide_recalled_before_arrival_frees_the_case_for_another(state, actor
     assert state.units["G02"].incident == case
 
 
-def _on_scene(state, actor) -> str:
-    """A case with G02 on the scene (its radio's "arrived" key)."""
+def _g02_sent(state, actor) -> str:
+    """A new case, triaged, with G02 dispatched to it."""
     case = receive(state, actor)
     state.apply(commands.triage(state, case, assess(slip(state.incidents[case].structured),
                                                     ALWAYS, zone_everywhere), actor))
     state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))
+    return case
+
+
+def _on_scene(state, actor) -> str:
+    """A case with G02 on the scene (its radio's "arrived" key)."""
+    case = _g02_sent(state, actor)
     state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G02", "lon": 122.125, "lat": 30.011,
                                                "radio_status": 3}))
     [arrived] = commands.progress_from_position(state, "G02", actor)
@@ -309,10 +315,7 @@ def test_the_job_done_key_closes_the_case_on_the_scene_as_settled(state, actor) 
 
 
 def test_the_job_done_key_on_the_way_changes_nothing_and_frees_a_busy_unit(state, actor) -> None:
-    case = receive(state, actor)
-    state.apply(commands.triage(state, case, assess(slip(state.incidents[case].structured),
-                                                    ALWAYS, zone_everywhere), actor))
-    state.apply(commands.dispatch_unit(state, case, "G02", 60, actor))
+    _g02_sent(state, actor)
     state.apply(actor.event(ev.UNIT_POSITION, {"unit": "G02", "lon": 122.3, "lat": 30.1,
                                                "radio_status": 4}))
     assert commands.progress_from_position(state, "G02", actor) == []  # not there yet

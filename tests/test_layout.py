@@ -3,38 +3,28 @@ come back where the dispatcher left them, and the single-key actions work in eve
 
 from __future__ import annotations
 
-import socket
-
 from PySide6.QtCore import Qt
 
-from db.store import EventStore
-from hub.engine import Engine
 from resources import scenario as scenarios
-from tests.recorder import Recorder
 
 
-def test_docks_come_back_where_they_were_left(qtbot, open_console, tmp_path) -> None:
+def test_docks_come_back_where_they_were_left(qtbot, running_engine, open_console) -> None:
     scenario = scenarios.load()
-    engine = Engine(EventStore.open(f"sqlite:///{tmp_path / 'l.sqlite3'}", scenario.roster),
-                    scenario, Recorder(), workstation=socket.gethostname())
-    engine.start()
-    try:
-        first = open_console(scenario, engine)
-        assert first.dockWidgetArea(first.docks["queueDock"]) == (
-            Qt.DockWidgetArea.LeftDockWidgetArea)
-        first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.docks["queueDock"])
-        first.docks["radioDock"].setFloating(True)
-        first.close()  # the layout is kept on closing
-        second = open_console(scenario, engine)
-        second.show_restored()
-        assert second.dockWidgetArea(second.docks["queueDock"]) == (
-            Qt.DockWidgetArea.RightDockWidgetArea)
-        assert second.docks["radioDock"].isFloating()
-        keys = {k.toString() for d in second.docks.values() for a in d.actions()
-                for k in a.shortcuts()}
-        assert {"T", "C", "R", "D"} <= keys  # the dispatcher's keys, wherever the dock is
-    finally:
-        engine.stop()
+    engine = running_engine(scenario)
+    first = open_console(scenario, engine)
+    assert first.dockWidgetArea(first.docks["queueDock"]) == (
+        Qt.DockWidgetArea.LeftDockWidgetArea)
+    first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.docks["queueDock"])
+    first.docks["radioDock"].setFloating(True)
+    first.close()  # the layout is kept on closing
+    second = open_console(scenario, engine)
+    second.show_restored()
+    assert second.dockWidgetArea(second.docks["queueDock"]) == (
+        Qt.DockWidgetArea.RightDockWidgetArea)
+    assert second.docks["radioDock"].isFloating()
+    keys = {k.toString() for d in second.docks.values() for a in d.actions()
+            for k in a.shortcuts()}
+    assert {"T", "C", "R", "D"} <= keys  # the dispatcher's keys, wherever the dock is
 
 
 def test_the_application_has_its_icon(qtbot) -> None:

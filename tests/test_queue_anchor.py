@@ -5,7 +5,6 @@ scrolls to keep the case in place; with the pointer away, new rows come in at on
 from __future__ import annotations
 
 import asyncio
-import socket
 from types import SimpleNamespace
 
 from PySide6.QtCore import QPoint
@@ -13,46 +12,38 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView
 
 from console.queue_anchor import HOLD_S, PointerAnchor
-from db.store import EventStore
 from dispatch.commands import Actor
-from hub.engine import Engine
 from resources import scenario as scenarios
-from tests.recorder import Recorder
 from tests.test_faults import send, slip
 
 
-def test_the_pointed_case_stays_under_the_pointer(qtbot, open_console, tmp_path) -> None:
+def test_the_pointed_case_stays_under_the_pointer(qtbot, running_engine, open_console) -> None:
     scenario = scenarios.load()
-    engine = Engine(EventStore.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", scenario.roster),
-                    scenario, Recorder(), workstation=socket.gethostname())
-    engine.start()
+    engine = running_engine(scenario)
     window = open_console(scenario, engine)
     queue = window.queue
-    try:
-        asyncio.run(send(f"{engine.url}/feed", [slip(n) for n in range(1, 6)]))
-        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 5, timeout=5000)
-        desk = Actor("dispatcher:test", "ws")
-        for case in ("1001", "1002", "1003"):  # triaged cases sort below the new alerts
-            engine.submit(engine.triage, case, desk).result(5)
-        qtbot.waitUntil(lambda: window.state.incidents["1003"].status != "received",
-                        timeout=5000)
-        window.refresh()
-        height = queue.verticalHeader().defaultSectionSize()
-        at = QPoint(20, 2 * height + height // 2)  # the third row
-        window.queue_anchor.pointer = lambda: at
-        pointed = queue.indexAt(at).data()
-        assert pointed == "1001"
-        window.refresh()  # the pointer arrived: the rows wait from now
-        asyncio.run(send(f"{engine.url}/feed", [slip(6), slip(7)]))
-        qtbot.waitUntil(lambda: len(window.state.incidents) == 7, timeout=5000)
-        window.refresh()
-        assert window.queue_model.rowCount() == 5 and queue.indexAt(at).data() == pointed
-        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 7, timeout=HOLD_S * 1000 + 2000)
-        window.queue_anchor.pointer = lambda: QPoint(-50, -50)  # the pointer went elsewhere
-        asyncio.run(send(f"{engine.url}/feed", [slip(8)]))
-        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 8, timeout=2000)
-    finally:
-        engine.stop()
+    asyncio.run(send(f"{engine.url}/feed", [slip(n) for n in range(1, 6)]))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 5, timeout=5000)
+    desk = Actor("dispatcher:test", "ws")
+    for case in ("1001", "1002", "1003"):  # triaged cases sort below the new alerts
+        engine.submit(engine.triage, case, desk).result(5)
+    qtbot.waitUntil(lambda: window.state.incidents["1003"].status != "received",
+                    timeout=5000)
+    window.refresh()
+    height = queue.verticalHeader().defaultSectionSize()
+    at = QPoint(20, 2 * height + height // 2)  # the third row
+    window.queue_anchor.pointer = lambda: at
+    pointed = queue.indexAt(at).data()
+    assert pointed == "1001"
+    window.refresh()  # the pointer arrived: the rows wait from now
+    asyncio.run(send(f"{engine.url}/feed", [slip(6), slip(7)]))
+    qtbot.waitUntil(lambda: len(window.state.incidents) == 7, timeout=5000)
+    window.refresh()
+    assert window.queue_model.rowCount() == 5 and queue.indexAt(at).data() == pointed
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 7, timeout=HOLD_S * 1000 + 2000)
+    window.queue_anchor.pointer = lambda: QPoint(-50, -50)  # the pointer went elsewhere
+    asyncio.run(send(f"{engine.url}/feed", [slip(8)]))
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 8, timeout=2000)
 
 
 class _Rows:

@@ -16,25 +16,30 @@ from tests.recorder import Recorder
 from tests.test_faults import send, slip
 
 
-def answer_next_question(button: QMessageBox.StandardButton, asked: list[str]) -> None:
+def _answer_next(kind: type, act) -> None:
+    """Act on the next modal dialog of `kind` once it is open: the key press that opens it
+    waits in the dialog's own event loop, where this timer runs."""
     def answer() -> None:
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
+        if not isinstance(box, kind):
             QTimer.singleShot(20, answer)
             return
-        asked.append(box.text())
-        box.button(button).click()
+        act(box)
 
     QTimer.singleShot(20, answer)
 
 
+def answer_next_question(button: QMessageBox.StandardButton, asked: list[str]) -> None:
+    def act(box: QMessageBox) -> None:
+        asked.append(box.text())
+        box.button(button).click()
+
+    _answer_next(QMessageBox, act)
+
+
 def choose_in_next_dialog(value: str | None, asked: list[str]) -> None:
     """Answer the next input dialog (a choice or a text) with `value`, or cancel it (None)."""
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QInputDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def act(box: QInputDialog) -> None:
         asked.append(box.labelText())
         if value is None:
             box.reject()
@@ -42,7 +47,7 @@ def choose_in_next_dialog(value: str | None, asked: list[str]) -> None:
         box.setTextValue(value)
         box.accept()
 
-    QTimer.singleShot(20, answer)
+    _answer_next(QInputDialog, act)
 
 
 def action(window, shortcut: str):

@@ -118,32 +118,27 @@ def test_a_hub_lets_ended_cases_go_and_a_restart_keeps_them_gone(tmp_path) -> No
         store.close()
 
 
-def test_a_console_lets_go_after_the_hub(qtbot, open_console, tmp_path) -> None:
+def test_a_console_lets_go_after_the_hub(qtbot, running_engine, open_console) -> None:
     """A console's replica keeps an ended case REPLICA_MARGIN longer than the hub, then its
     queue drops the row: a real window following a real engine."""
     scenario = scenarios.load()
-    engine = Engine(EventStore.open(f"sqlite:///{tmp_path / 'c.sqlite3'}", scenario.roster),
-                    scenario, Recorder(), workstation=socket.gethostname())
-    engine.start()
+    engine = running_engine(scenario)
     window = open_console(scenario, engine)
-    try:
-        asyncio.run(send(f"{engine.url}/feed", [slip(1), slip(2)]))
-        engine.submit(engine.refer, "1001", IncidentStatus.REFERRED_POLICE,
-                      Actor("dispatcher:test", "ws")).result(5)
-        qtbot.waitUntil(lambda: window.state.incidents.get("1001") is not None and
-                        window.state.incidents["1001"].status == IncidentStatus.REFERRED_POLICE,
-                        timeout=5000)
-        ended = window.state.incidents["1001"].history[-1][0]
-        kept = scenario.ended_kept()
-        assert retirable(window.state, ended + kept, kept + REPLICA_MARGIN) == []
-        window.state.incidents["1001"].history[-1] = (
-            ended - kept - REPLICA_MARGIN, IncidentStatus.REFERRED_POLICE)
-        window._ticks = 0
-        window._tick()
-        window.refresh()
-        assert sorted(window.state.incidents) == ["1002"]
-        cases = {window.queue_model.index(r, 0).data() for r in
-                 range(window.queue_model.rowCount())}
-        assert "1001" not in cases and "1002" in cases
-    finally:
-        engine.stop()
+    asyncio.run(send(f"{engine.url}/feed", [slip(1), slip(2)]))
+    engine.submit(engine.refer, "1001", IncidentStatus.REFERRED_POLICE,
+                  Actor("dispatcher:test", "ws")).result(5)
+    qtbot.waitUntil(lambda: window.state.incidents.get("1001") is not None and
+                    window.state.incidents["1001"].status == IncidentStatus.REFERRED_POLICE,
+                    timeout=5000)
+    ended = window.state.incidents["1001"].history[-1][0]
+    kept = scenario.ended_kept()
+    assert retirable(window.state, ended + kept, kept + REPLICA_MARGIN) == []
+    window.state.incidents["1001"].history[-1] = (
+        ended - kept - REPLICA_MARGIN, IncidentStatus.REFERRED_POLICE)
+    window._ticks = 0
+    window._tick()
+    window.refresh()
+    assert sorted(window.state.incidents) == ["1002"]
+    cases = {window.queue_model.index(r, 0).data() for r in
+             range(window.queue_model.rowCount())}
+    assert "1001" not in cases and "1002" in cases
