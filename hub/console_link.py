@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import secrets
 import time
 from collections import deque
@@ -122,24 +123,43 @@ def _insured_by(incident: Incident | None, insurer: str | None) -> bool:
     return incident is not None and insurer in incident.structured.get("insurers", [])
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _text(value: Any) -> str:
+    """A command's text argument: it goes into the log, onto the air and onto every console,
+    so it must be a string UTF-8 can carry, without control characters (a lone surrogate
+    failed the database's encoding deep in the write instead of being refused here)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"a lone surrogate at character {exc.start}") from exc
+    if control := _CONTROL.search(value):
+        raise ValueError(f"control character U+{ord(control[0]):04X} at character "
+                         f"{control.start()}")
+    return value
+
+
 # The hub's verbs: engine method name and how each JSON argument becomes a Python one.
 VERBS: dict[str, tuple[str, tuple[Callable[[Any], Any], ...]]] = {
-    "triage": ("triage", (str,)),
-    "override_triage": ("override_triage", (str, str)),
-    "answer_question": ("answer_question", (str, str)),
-    "refer": ("refer", (str, IncidentStatus)),
-    "close": ("close", (str, str)),
-    "reopen": ("reopen", (str, str)),
-    "recall": ("recall", (str, str)),
-    "merge": ("merge", (str, str)),
-    "keep_apart": ("keep_apart", (str, str)),
-    "dispatch": ("dispatch", (str, str)),
-    "set_unit_status": ("set_unit_status", (str, str)),
-    "page": ("page", (str, str)),
-    "group_page": ("group_page", (str, str)),
-    "poll": ("poll", (str,)),
-    "map_radio": ("map_radio", (str, str)),
-    "acknowledge_emergency": ("acknowledge_emergency", (str,)),
+    "triage": ("triage", (_text,)),
+    "override_triage": ("override_triage", (_text, _text)),
+    "answer_question": ("answer_question", (_text, _text)),
+    "refer": ("refer", (_text, IncidentStatus)),
+    "close": ("close", (_text, _text)),
+    "reopen": ("reopen", (_text, _text)),
+    "recall": ("recall", (_text, _text)),
+    "merge": ("merge", (_text, _text)),
+    "keep_apart": ("keep_apart", (_text, _text)),
+    "dispatch": ("dispatch", (_text, _text)),
+    "set_unit_status": ("set_unit_status", (_text, _text)),
+    "page": ("page", (_text, _text)),
+    "group_page": ("group_page", (_text, _text)),
+    "poll": ("poll", (_text,)),
+    "map_radio": ("map_radio", (_text, _text)),
+    "acknowledge_emergency": ("acknowledge_emergency", (_text,)),
     "push_to_talk": ("push_to_talk", (bool,)),
 }
 # verbs whose first argument is a case: the console may name the version it acted on
@@ -368,7 +388,10 @@ class ConsoleLink:
         method, kinds = VERBS[verb]
         if len(args) != len(kinds):
             raise Refused(f"{verb} takes {len(kinds)} argument(s)", "protocol")
-        values = [kind(value) for kind, value in zip(kinds, args, strict=True)]
+        try:
+            values = [kind(value) for kind, value in zip(kinds, args, strict=True)]
+        except ValueError as exc:
+            raise Refused(f"{verb}: argument refused: {exc}", "protocol") from exc
         based_on = message.get("based_on")
         extra = {"based_on": based_on} if verb in CASE_VERBS and isinstance(based_on, int) else {}
         call: Callable[..., Any] = getattr(self.engine, method)

@@ -513,3 +513,38 @@ def test_a_console_that_stops_reading_is_cut_off_and_the_others_carry_on(hub, mo
         assert picture(view.state) == picture(hub_state(hub))
     finally:
         other.stop()
+
+
+def test_hostile_but_well_formed_arguments_are_refused_before_the_engine(hub) -> None:
+    """Well-formed JSON whose text arguments cannot be logged or put on the air — a lone
+    surrogate (UTF-8 cannot carry it: the database write failed deep inside), a control
+    character, an object where text belongs, an unknown referral target — is refused as a
+    protocol error naming the argument; nothing is written and the hub goes on."""
+    client, replica = console(hub, "dispatcher:a", "ws-a")
+    token = hub.console_link.local_session("dispatcher:odd", "ws-odd")
+    asyncio.run(send(f"{hub.url}/feed", [slip(1)]))
+    wait(lambda: "1001" in replica.state.incidents)
+
+    async def odd() -> list[dict]:
+        async with connect(f"{hub.url}/console") as ws:
+            await ws.send(json.dumps({"type": "login", "token": token, "workstation": "o"}))
+            await ws.recv()
+            replies = []
+            for n, (verb, args) in enumerate((
+                    ("recall", ["1001", "走错\ud800路"]), ("override_triage", ["1001", "a\x00b"]),
+                    ("page", ["G01", {"text": "hi"}]), ("refer", ["1001", "fire_brigade"]))):
+                await ws.send(json.dumps({"type": "command", "id": n, "verb": verb,
+                                          "args": args}))
+                replies.append(json.loads(await ws.recv()))
+            return replies
+
+    try:
+        replies = asyncio.run(odd())
+        assert [(r["ok"], r["code"]) for r in replies] == [(False, "protocol")] * 4
+        assert "lone surrogate" in replies[0]["reason"]
+        assert "U+0000" in replies[1]["reason"] and "not text" in replies[2]["reason"]
+        assert [e.type for e in hub.snapshot()] == [ev.ALERT_RECEIVED]  # nothing written
+        asyncio.run(send(f"{hub.url}/feed", [slip(2)]))
+        wait(lambda: "1002" in replica.state.incidents)
+    finally:
+        client.stop()
