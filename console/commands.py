@@ -7,10 +7,19 @@ import logging
 import signal
 import sys
 import threading
+from datetime import date
 
 from console.cli import command
 
 log = logging.getLogger(__name__)
+
+
+def day_arg(text: str) -> date:
+    """A day on the command line, YYYY-MM-DD: a wrong one is a usage error, not a traceback."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {text!r}") from None
 
 
 def _center_options(p: argparse.ArgumentParser) -> None:
@@ -236,7 +245,8 @@ def radio(args: argparse.Namespace) -> int:
 
 
 def _export_map_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--day", required=True, help="the day, YYYY-MM-DD (China time)")
+    p.add_argument("--day", required=True, type=day_arg,
+                   help="the day, YYYY-MM-DD (China time)")
     p.add_argument("--out", required=True, help="HTML file to write")
     p.add_argument("--db", help="database URL (default: the SQLite file in the data folder)")
     p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
@@ -250,7 +260,6 @@ def _export_map_options(p: argparse.ArgumentParser) -> None:
 @command("export-map", "the day on one offline HTML map: incidents, tracks, heat map, posts, "
          "zones", _export_map_options)
 def export_map(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     from sqlalchemy import make_url
@@ -270,7 +279,7 @@ def export_map(args: argparse.Namespace) -> int:
     engine = make_engine(url)
     upgrade(engine)
     try:
-        count, empty = _write_day_map(engine, scenario, tiles, date.fromisoformat(args.day),
+        count, empty = _write_day_map(engine, scenario, tiles, args.day,
                                       Path(args.out), args.lang)
     finally:
         engine.dispose()
@@ -297,7 +306,7 @@ def _write_day_map(engine, scenario, tiles, day, out, lang: str = "zh_CN") -> tu
 
 def _replay_options(p: argparse.ArgumentParser) -> None:
     when = p.add_mutually_exclusive_group(required=True)
-    when.add_argument("--day", help="the China day to replay, YYYY-MM-DD")
+    when.add_argument("--day", type=day_arg, help="the China day to replay, YYYY-MM-DD")
     when.add_argument("--from", dest="start", metavar="TIME",
                       help="start of a range, ISO time (China time unless it says otherwise); "
                            "with --to")
@@ -326,7 +335,6 @@ def _china_time(text: str):
          "playback 1×–600×, follow a unit, incidents' milestones, event by event",
          _replay_options)
 def replay(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     import platformdirs
@@ -340,7 +348,7 @@ def replay(args: argparse.Namespace) -> int:
         log.error("--from needs --to")
         return 2
     scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
-    start, end = (tracks.day_bounds(date.fromisoformat(args.day)) if args.day
+    start, end = (tracks.day_bounds(args.day) if args.day
                   else (_china_time(args.start), _china_time(args.end)))
     if end <= start:
         log.error("the range ends before it starts")
@@ -357,7 +365,8 @@ def replay(args: argparse.Namespace) -> int:
 
 def _archive_options(p: argparse.ArgumentParser) -> None:
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--before", help="archive every day before this one, YYYY-MM-DD (China "
+    what.add_argument("--before", type=day_arg,
+                      help="archive every day before this one, YYYY-MM-DD (China "
                                        "time), into --out")
     what.add_argument("--load", metavar="DIR", help="load an archive's files into --db, which "
                                                     "must hold no log yet (for review)")
@@ -369,7 +378,6 @@ def _archive_options(p: argparse.ArgumentParser) -> None:
          "checked before anything is deleted), or back into a review database",
          _archive_options)
 def archive(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     from db import archive as archives
@@ -384,7 +392,7 @@ def archive(args: argparse.Namespace) -> int:
             files = archives.archive_files(Path(args.load))
             print(f"{archives.load(engine, files)} rows loaded from {len(files)} file(s)")
             return 0
-        done = archives.archive(engine, date.fromisoformat(args.before), Path(args.out))
+        done = archives.archive(engine, args.before, Path(args.out))
     except archives.ArchiveRefused as refused:
         print(f"nothing changed: {refused}")
         return 1
@@ -784,8 +792,10 @@ def plan_posts(args: argparse.Namespace) -> int:
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD (local)")
-    p.add_argument("--to", dest="last", required=True, help="last day, inclusive")
+    p.add_argument("--from", dest="first", required=True, type=day_arg,
+                   help="first day, YYYY-MM-DD (local)")
+    p.add_argument("--to", dest="last", required=True, type=day_arg,
+                   help="last day, inclusive")
     p.add_argument("--out", required=True, help="folder for report.html and report.xlsx")
     p.add_argument("--db", help="database URL (default: SQLite file in the user data folder)")
     p.add_argument("--scenario", help="scenario JSON: its service zones and map (default: the "
@@ -799,7 +809,6 @@ def _report_options(p: argparse.ArgumentParser) -> None:
 @command("report", "KPI report of a date range: an HTML page with charts and an Excel workbook",
          _report_options)
 def report(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     from console import report as kpi_report
@@ -810,7 +819,7 @@ def report(args: argparse.Namespace) -> int:
     from map.zones import ServiceZones
     from resources import scenario as scenarios
 
-    first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
+    first, last = args.first, args.last
     if last < first:
         log.error("--to %s is before --from %s", last, first)
         return 2
@@ -840,7 +849,8 @@ def _kpi_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="database URL (default: SQLite file in the user data folder)")
     p.add_argument("--scenario", help="scenario JSON: its service zones (default: the Zhoushan "
                                       "demo region)")
-    p.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: today)")
+    p.add_argument("--from", dest="first", type=day_arg,
+                   help="first day, YYYY-MM-DD (default: today)")
     p.add_argument("--period", choices=["day", "week", "month"], default="day",
                    help="how long a range the dashboard shows")
     p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="interface language")
@@ -849,7 +859,7 @@ def _kpi_options(p: argparse.ArgumentParser) -> None:
 @command("kpi", "the KPI dashboard: a day, week or month of the program's figures on screen",
          _kpi_options)
 def kpi_dashboard(args: argparse.Namespace) -> int:
-    from datetime import date, datetime
+    from datetime import datetime
     from pathlib import Path
 
     from console import report as kpi_report
@@ -873,7 +883,7 @@ def kpi_dashboard(args: argparse.Namespace) -> int:
             events, before, CHINA_TZ, f"警保联动 KPI {first} — {last}",
             lambda lon, lat: [name for name, _kind in zones.zones_at(lon, lat)])
 
-    first = date.fromisoformat(args.first) if args.first else datetime.now(CHINA_TZ).date()
+    first = args.first or datetime.now(CHINA_TZ).date()
     window = KpiDashboard(build, first, args.period)
     window.show()
     window.load()

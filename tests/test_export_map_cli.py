@@ -45,3 +45,13 @@ def test_the_day_map_names_statuses_in_the_users_language() -> None:
     chinese, english = status_words("zh_CN"), status_words("en")
     assert (chinese("closed"), chinese("referred_police")) == ("已结案", "移交交警")
     assert english("closed") == "Closed"
+
+
+def test_a_wrong_day_is_a_usage_error_not_a_traceback(tmp_path) -> None:
+    for argv in (["export-map", "--day", "2026-02-30", "--out", "x.html"],
+                 ["report", "--from", "2026-05-04", "--to", "yesterday", "--out", "x"],
+                 ["kpi", "--from", "nope"], ["archive", "--before", "2026/11/01", "--out", "x"]):
+        told = subprocess.run([JINGBAO, *argv], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "XDG_DATA_HOME": str(tmp_path)})
+        assert told.returncode == 2 and "not a day (YYYY-MM-DD)" in told.stderr, argv
+        assert "Traceback" not in told.stderr, argv
