@@ -872,7 +872,7 @@
     <message>
         <location filename="../../console/main_window.py" line="683"/>
         <source>Refer case %1: %2?</source>
-        <translation>将案件 %1 移交:%2?</translation>
+        <translation>将案件 %1 %2?</translation>
     </message>
     <message>
         <location filename="../../console/main_window.py" line="696"/>
