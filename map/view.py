@@ -87,7 +87,9 @@ class MapView(QWidget):
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).setTextPen("#555")
         mid_lat = (scenario.region.min_lat + scenario.region.max_lat) / 2
-        self.plot.setAspectLocked(True, ratio=1 / math.cos(math.radians(mid_lat)))
+        # pyqtgraph's ratio is pixels per x unit over pixels per y unit: a degree of longitude
+        # is cos(latitude) of a degree of latitude on the ground, so it gets that many pixels
+        self.plot.setAspectLocked(True, ratio=math.cos(math.radians(mid_lat)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
