@@ -22,10 +22,34 @@ def day_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {text!r}") from None
 
 
+def demo_region(text: str) -> str:
+    """`--demo REGION`: a region of resources/demo; an unknown one is a usage error."""
+    from resources.scenario import demo_region as known
+
+    try:
+        return known(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+class _DemoRegion(argparse.Action):
+    """`--demo [REGION]`: demo mode, on the region's scenario unless `--scenario` names one
+    (whichever order they come in), so whatever loads `args.scenario` loads the region's."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from resources.scenario import DEMO_REGIONS
+
+        setattr(namespace, self.dest, values)
+        if getattr(namespace, "scenario", None) is None:
+            namespace.scenario = str(DEMO_REGIONS[values])
+
+
 def _center_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--demo", action="store_true",
+    p.add_argument("--demo", nargs="?", const="zhoushan", default=False, type=demo_region,
+                   action=_DemoRegion, metavar="REGION",
                    help="embedded demo: simulated 110 feed and radio gateway on a pty, "
-                        "a fresh demo SQLite file")
+                        "a fresh demo SQLite file; REGION zhoushan (the default: a synthetic "
+                        "island) or helsinki (real OpenStreetMap streets)")
     p.add_argument("--db", help="database URL (default: SQLite file in the user data folder), "
                                 "e.g. postgresql://user@host/db")
     p.add_argument("--scenario", help="scenario JSON (default: the Zhoushan demo region)")
@@ -409,7 +433,8 @@ def _tiles_options(p: argparse.ArgumentParser) -> None:
     source = build.add_mutually_exclusive_group(required=True)
     source.add_argument("--from-osm", metavar="FILE", help="an .osm.pbf / .osm / .osm.gz extract")
     source.add_argument("--scenario", metavar="FILE",
-                        help="a scenario JSON's own coast, roads and towns (the demo's island)")
+                        help="a scenario JSON's own coast, roads and towns (the demo's island), "
+                             "or the OSM extract it names under `osm`")
     build.add_argument("--zoom", default="10-17", help="zoom levels, e.g. 10-17")
     build.add_argument("--out", required=True,
                        help="pack to write: .mbtiles, or .pmtiles for a PMTiles file")
@@ -446,6 +471,10 @@ def _build_tiles(args: argparse.Namespace, zooms: range) -> int:
         from resources import scenario as scenarios
 
         scenario = scenarios.load(Path(args.scenario))
+        if scenario.osm_path is not None:  # real roads: the pack is its OSM extract's
+            args.from_osm = str(scenario.osm_path)
+            args.name = args.name or Path(args.scenario).stem
+    if args.scenario and not args.from_osm:
         with tempfile.TemporaryDirectory() as folder:
             features = read_osm(write_osm(scenario, Path(folder) / "scenario.osm"))
         name, attribution = args.name or scenario.name, scenario.name

@@ -76,12 +76,19 @@ def voice_pager(spec: str | None) -> VoicePager | None:
     return pager_from_spec(spec, Path(default_url().removeprefix("sqlite:///")).with_name("voice"))
 
 
-def simulated_guides(scenario: scenarios.Scenario) -> list[SimGuide]:
-    """Guides start near their posts (spread a little so co-posted guides don't overlap)."""
+def simulated_guides(scenario: scenarios.Scenario,
+                     router: Router | None = None) -> list[SimGuide]:
+    """Guides start near their posts (spread a little so co-posted guides don't overlap).
+    With a `router` (a scenario on real roads) they start on the nearest road and ride the
+    roads; else they keep to the synthetic grid's east-west and north-south streets."""
     guides = []
     for n, unit in enumerate(scenario.roster()):
         lon, lat = geodesy.offset(*unit.post, 60.0 * (n % 3 - 1), 50.0 * (n % 2))
-        guides.append(SimGuide(unit.fleet, unit.radio_id, lon, lat, post=(lon, lat)))
+        if router is not None:
+            [node], _gap = router.snap([lon], [lat])
+            lon, lat = float(router.graph.lon[node]), float(router.graph.lat[node])
+        guides.append(SimGuide(unit.fleet, unit.radio_id, lon, lat, post=(lon, lat),
+                               streets=router.path if router is not None else None))
     return guides
 
 
@@ -160,7 +167,7 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
     """The center on its database once this process holds the database's lease. Without
     `standby` a lease held elsewhere raises LeaseHeld; with it, this hub stands by (after
     `standing_by` is told) until the lease is free, or returns None when `standby` is set."""
-    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    scenario = scenarios.load(scenarios.scenario_path(args.scenario, args.demo))
     url = args.db or (demo_db_url() if args.demo else default_url())
     lease = Lease(url)
     if not lease.try_acquire():
@@ -177,14 +184,17 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
     store = EventStore.open(url, scenario.roster)
     tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
     tokens = None if args.open_feed else FeedTokens(store.engine)
+    etas = road_etas(scenario)
     engine = Engine(store, scenario, listener, workstation=socket.gethostname(),
-                    road_etas=road_etas(scenario), voice=voice_pager(args.voice),
+                    road_etas=etas, voice=voice_pager(args.voice),
                     users=UserStore(store.engine), tls=tls, feed_tokens=tokens)
     actor = Actor(f"dispatcher:{getpass.getuser()}", socket.gethostname())
     radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
     center = Center(scenario, engine, actor, lease=lease)
     if args.demo:
-        center.simulator = GatewaySimulator(simulated_guides(scenario), time_scale=args.time_scale)
+        on_roads = etas.router if etas is not None and scenario.osm_path is not None else None
+        center.simulator = GatewaySimulator(simulated_guides(scenario, on_roads),
+                                            time_scale=args.time_scale)
         center.simulator.start()
         radios.append(PortConfig("sim", center.simulator.path))
     engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_ports=radios)
@@ -194,7 +204,8 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
         engine.submit(engine.add_listener, center.fanout).result(timeout=5)
     log.info("database %s; radio ports %s", url, [f"{p.name}={p.url}" for p in radios] or "none")
     if args.demo:
-        factory = SlipFactory(scenario)
+        streets = roads.named_street_points(scenario.osm_path) if scenario.osm_path else None
+        factory = SlipFactory(scenario, streets=streets)
         token = tokens.add(f"demo-110-{secrets.token_hex(4)}") if tokens else None
         center.feed_task = engine.submit(run_simulated_feed, f"{engine.url}/feed", factory,
                                          args.first_alert_s, tuple(args.alert_interval_s),

@@ -40,15 +40,48 @@ STORIES: list[tuple[float, str, dict[str, Any]]] = [
 ]
 
 
+Street = tuple[float, float, str]  # lon, lat, the street's name
+
+
+def _in_town(town: dict, lon: float, lat: float) -> bool:
+    (cx, cy), (hx, hy) = town["center"], town["half_size"]
+    return abs(lon - cx) <= hx and abs(lat - cy) <= hy
+
+
 class SlipFactory:
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    """Slips in the scenario's towns. With `streets` (the named road points of a real road
+    extract) a slip stands on a real street and carries its name; without, it falls anywhere
+    in a town's box with one of the town's `addresses`."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None,
+                 streets: list[Street] | None = None) -> None:
         self.scenario = scenario
         self.random = random.Random(seed)
         self.count = 0
+        self.streets: dict[str | None, list[Street]] | None = None
+        if streets:
+            self.streets = {name: [p for p in streets if _in_town(town, p[0], p[1])]
+                            for name, town in scenario.towns.items()}
+            self.streets[None] = [p for p in streets  # outside every town
+                                  if not any(_in_town(t, p[0], p[1])
+                                             for t in scenario.towns.values())]
+
+    def _on_street(self, name: str) -> tuple[float, float, str]:
+        outside = self.streets[None]
+        if outside and self.random.random() < 0.1:  # a street outside every service zone
+            lon, lat, street = self.random.choice(outside)
+            return lon, lat, street
+        pool = self.streets[name] or [p for points in self.streets.values() for p in points]
+        lon, lat, street = self.random.choice(pool)
+        lon, lat = geodesy.offset(lon, lat, self.random.uniform(-5, 5),
+                                  self.random.uniform(-5, 5))  # the kerb, not the centre line
+        return lon, lat, f"{name} {street}"
 
     def _place(self) -> tuple[float, float, str]:
         towns = list(self.scenario.towns.items())
         name, town = self.random.choice(towns)
+        if self.streets is not None:
+            return self._on_street(name)
         (cx, cy), (hx, hy) = town["center"], town["half_size"]
         if self.random.random() < 0.1:  # a rural road outside every service zone
             lon, lat = geodesy.offset(cx, cy, self.random.choice([-1, 1]) * 4500,

@@ -96,6 +96,26 @@ def load_osm(path: Path | str) -> RoadGraph:
     return _graph(collector)
 
 
+def named_street_points(path: Path | str) -> list[tuple[float, float, str]]:
+    """(lon, lat, street name) of every node of a named road the graph routes over: where a
+    simulated 110 caller can stand and what they would call the place."""
+    points: dict[tuple[float, float], str] = {}
+    processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
+        osmium.filter.KeyFilter("highway"))
+    for obj in processor:
+        highway = obj.tags.get("highway") if obj.is_way() else None
+        name = obj.tags.get("name") if highway else None
+        if (not name or _LINKS.get(highway, highway) not in _CLASS_INDEX
+                or obj.tags.get("access") in ("no", "private")):
+            continue
+        try:
+            for nd in obj.nodes:
+                points.setdefault((nd.lon, nd.lat), name)
+        except osmium.InvalidLocationError:
+            continue
+    return [(lon, lat, name) for (lon, lat), name in points.items()]
+
+
 def graph_from_lines(roads: list[tuple[str, list[tuple[float, float]]]]) -> RoadGraph:
     """A two-way graph from (road class, polyline) pairs (GeoJSON roads, the demo's synthetic
     streets), noded at every crossing with shapely so that crossing streets connect."""

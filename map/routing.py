@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from dispatch.config import ROAD_CLASSES
@@ -51,6 +51,7 @@ class Router:
                           for band, table in speeds.items()}
         self._metres: csr_matrix | None = None  # built when first asked for a road distance
         self._snapped: dict[tuple[float, float], tuple[int, float]] = {}
+        self._main: tuple[np.ndarray, cKDTree] | None = None  # for `path`, built when asked
 
     def _project(self, lon, lat) -> np.ndarray:
         x = np.radians(np.asarray(lon, dtype=float)) * math.cos(self._lat0) * EARTH_RADIUS_M
@@ -80,6 +81,31 @@ class Router:
         (a, b), (gap_a, gap_b) = self.snap([lon1, lon2], [lat1, lat2])
         metres = dijkstra(self._metres, directed=False, indices=int(a), limit=limit_m)
         return float(metres[int(b)] + gap_a + gap_b)
+
+    def path(self, lon1: float, lat1: float, lon2: float, lat2: float, band: str = "normal",
+             kerb_m: float = 30.0) -> list[tuple[float, float]]:
+        """The fastest way along the roads (one-ways kept) from one point to another: the road
+        nodes ridden through, then the destination itself when it is within `kerb_m` of the
+        road (else the ride ends on the road). Both ends are taken to the nearest node of the
+        network's largest strongly connected part, so a way always exists (a car park's
+        one-way stub or a road cut by the extract's edge would strand the rider)."""
+        if self._main is None:
+            _count, label = connected_components(self._reversed[band], directed=True,
+                                                 connection="strong")
+            main = np.flatnonzero(label == np.bincount(label).argmax())
+            self._main = main, cKDTree(self._project(self.graph.lon[main], self.graph.lat[main]))
+        main, tree = self._main
+        (_start_gap, kerb), (i, j) = tree.query(self._project([lon1, lon2], [lat1, lat2]))
+        a, b = main[i], main[j]
+        forward = self._reversed[band].T.tocsr()
+        _seconds, previous = dijkstra(forward, directed=True, indices=int(a),
+                                      return_predecessors=True)
+        nodes = [int(b)]
+        while nodes[-1] != a:
+            nodes.append(int(previous[nodes[-1]]))
+        g = self.graph
+        way = [(float(g.lon[n]), float(g.lat[n])) for n in reversed(nodes)]
+        return way + [(lon2, lat2)] if kerb <= kerb_m else way
 
     def snap(self, lon: Sequence[float], lat: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
         """Nearest road node and the distance to it in metres, for each point."""

@@ -125,7 +125,9 @@ class MapView(QWidget):
                             ("units", self.unit_layer.selection)):
             self._add(layer, item)
         if scenario.demo:
-            self.banner = QLabel(self.tr("DEMO DATA · synthetic roads"), self)
+            self.banner = QLabel(self.tr("DEMO DATA · synthetic roads")
+                                 if scenario.osm_path is None
+                                 else self.tr("DEMO DATA · OpenStreetMap roads"), self)
             self.banner.setObjectName("demoBanner")
             self.banner.setStyleSheet(
                 "background:#b00020;color:white;font-weight:bold;padding:3px 8px;")

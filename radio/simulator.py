@@ -1,8 +1,9 @@
 """A radio gateway simulator on a pseudo-terminal: guides that patrol, take pages and drive.
 
 It speaks exactly what a real gateway would on the serial line ($PKLDS out, $PJBPG in, $PJBAK
-out), so the console under test cannot tell it from hardware. Guides move along an L-shaped
-street path (east-west, then north-south) at e-motorcycle speed; `time_scale` speeds the world
+out), so the console under test cannot tell it from hardware. Guides move along the roads when
+given a way to find them (an OSM scenario's router), else along an L-shaped street path
+(east-west, then north-south), at e-motorcycle speed; `time_scale` speeds the world
 up for tests and demos.
 """
 
@@ -15,6 +16,7 @@ import select
 import threading
 import time
 import tty
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -40,10 +42,14 @@ class SimGuide:
     speed_kmh: float = 0.0
     course: float = 0.0
     assigned: bool = False
+    # the way along real roads (lon1, lat1, lon2, lat2) → points, [] if none; else an L
+    streets: Callable[[float, float, float, float], list[tuple[float, float]]] | None = None
 
     def route_to(self, lon: float, lat: float, speed_kmh: float) -> None:
-        """Streets here run east-west and north-south: go along one, then the other."""
-        self.waypoints = [(lon, self.lat), (lon, lat)]
+        """Along the roads when the guide knows them; else streets run east-west and
+        north-south: go along one, then the other."""
+        way = self.streets(self.lon, self.lat, lon, lat) if self.streets else []
+        self.waypoints = way or [(lon, self.lat), (lon, lat)]
         self.speed_kmh = speed_kmh
 
     def step(self, dt_s: float) -> None:

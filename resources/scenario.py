@@ -42,7 +42,12 @@ from resources.scenario_checks import (
 )
 from resources.scenario_model import ScenarioModel
 
-DEMO_SCENARIO = Path(__file__).with_name("demo") / "zhoushan.json"
+DEMO_FOLDER = Path(__file__).with_name("demo")
+DEMO_SCENARIO = DEMO_FOLDER / "zhoushan.json"
+# `--demo REGION`: the demos shipped, by region name; a bare `--demo` runs the first
+DEMO_REGIONS = {"zhoushan": DEMO_SCENARIO,  # synthetic island, grid streets
+                "helsinki": DEMO_FOLDER / "helsinki.json"}  # an OpenStreetMap extract
+DEFAULT_DEMO_REGION = "zhoushan"
 
 Line = list[tuple[float, float]]
 T = TypeVar("T")
@@ -196,6 +201,25 @@ def posts_from_geojson(path: Path) -> dict[str, tuple[float, float]]:
     return posts
 
 
+def demo_region(name: str) -> str:
+    """The region name as DEMO_REGIONS knows it; an unknown one is a ValueError naming the
+    known ones."""
+    key = name.strip().lower()
+    if key not in DEMO_REGIONS:
+        raise ValueError(f"unknown demo region {name!r}; known: {', '.join(DEMO_REGIONS)}")
+    return key
+
+
+def scenario_path(scenario: str | Path | None, demo: object = False) -> Path:
+    """The scenario a center runs: `--scenario` if given, else the `--demo` region's (a
+    region name; any other true value, or none, is the default demo's)."""
+    if scenario:
+        return Path(scenario)
+    if isinstance(demo, str) and demo:
+        return DEMO_REGIONS[demo_region(demo)]
+    return DEMO_SCENARIO
+
+
 def load(path: Path = DEMO_SCENARIO) -> Scenario:
     """The scenario at `path`, validated whole: a ScenarioError lists every problem with its
     key and line, so a center fixes its file in one pass instead of meeting a KeyError."""
@@ -245,7 +269,9 @@ def _geojson(path: Path, lines: dict[Loc, int], key: str, name: str | None,
 def _scenario(path: Path, doc: dict, model: ScenarioModel, zones_geo: dict,
               posts_geo: dict, roads_geo: list[tuple[str, Line]]) -> Scenario:
     roads = [("primary", [tuple(p) for p in a]) for a in doc.get("arterials", [])]
-    for town in doc.get("towns", {}).values():
+    for town in doc.get("towns", {}).values() if not model.osm else ():
+        # synthetic street grids only where no real roads are given: on an OSM extract a
+        # town is where the simulated 110 places its slips, on the extract's own streets
         grid = _street_grid(town["center"], town["half_size"], town["spacing"])
         roads.extend(("tertiary", line) for line in grid)
     roads.extend(roads_geo)

@@ -913,6 +913,11 @@
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
+        <location filename="../../map/view.py" line="242"/>
+        <source>DEMO DATA · OpenStreetMap roads</source>
+        <translation>演示数据 · OpenStreetMap 真实路网</translation>
+    </message>
+    <message>
         <location filename="../../map/view.py" line="290"/>
         <source>Layers</source>
         <translation>图层</translation>
