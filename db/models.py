@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     text,
@@ -76,6 +78,24 @@ class PositionRow(Base):
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
     overview: Mapped[bool] = mapped_column(Boolean)  # a unit's fix ≥ OVERVIEW_S after its last
+
+
+class TrackDayRow(Base):
+    """One unit's fixes of one China day that is over, packed for the day replay
+    (db/replay_days.py): seconds since the day's start, longitudes and latitudes as
+    little-endian doubles, so a day of millions of fixes is read as 300 rows. `upto_id` is the
+    day's newest position id when packed: a fix of the day with a larger id, or that id gone,
+    makes the day's packs stale."""
+
+    __tablename__ = "track_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit: Mapped[str] = mapped_column(String(20), primary_key=True)
+    fixes: Mapped[int] = mapped_column(Integer)
+    upto_id: Mapped[int] = mapped_column(BigInteger)
+    seconds: Mapped[bytes] = mapped_column(LargeBinary)
+    lon: Mapped[bytes] = mapped_column(LargeBinary)
+    lat: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class LogAnchorRow(Base):

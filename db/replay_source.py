@@ -3,49 +3,54 @@
 The start state is the latest snapshot written before the range, brought up to the range's
 start by the events after it; the range's own events follow (the events table holds only the
 facts that change the state). Every unit's fixes of the range come from the track store as
-arrays. A day of 300 units at 5 s is 5.2 million fixes, and the per-row cost decides:
-- PostgreSQL: one sequential scan of the range hashed by unit, each unit's run coming back as
-  three binary arrays numpy reads in place (300 rows, not 5 million), sorted in numpy;
-- SQLite: one scan of the range in storage order, fetched in blocks (its per-row cost, about
-  3 µs here, makes a day about 15–20 s; per-unit index reads were twice that, rows scattered);
-- a range that is over cannot change (the hub writes only the present), so its arrays are kept
-  in a cache file and the next opening reads them back in a fraction of a second, after one
-  count of the range's fixes says the database still holds the same day (archived or
-  reloaded days read again).
+arrays, day by day (China days):
+- a day that is over comes from its packs (db/replay_days.py): 300 rows of arrays, a fraction
+  of a second for 2.6 million fixes on either database; the first load of a whole day that
+  has none reads its rows and packs them (`pack_day`, which the hub may call once a day is
+  over so that even the first opening is quick);
+- the day in progress (and a part of a day without packs) is read as rows: on PostgreSQL one
+  sequential scan of the range hashed by unit, each unit's run coming back as three binary
+  arrays numpy reads in place (a row per unit, not per fix); on SQLite one scan of the range
+  in storage order, fetched in blocks (its per-row cost, about 3 µs here, makes a whole day
+  about 15 s; per-unit index reads were twice that, rows scattered).
 Progress is reported as blocks arrive and a cancel is honoured between blocks.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select, text
 
-from db import tracks
-from db.models import EventRow, PositionRow
+from db import replay_days, tracks
+from db.models import EventRow
+from db.replay_days import Runs
 from db.store import Roster, latest_snapshot
 from dispatch.events import utc_now
 from dispatch.replay import Replay, Tracks, epoch
 from dispatch.state import CenterState
 
 Progress = Callable[[int, int], None]  # (done, total; 0 when unknown); off the UI thread
-Runs = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
 BLOCK = 50_000  # rows per fetch on SQLite, between progress reports and cancel checks
 _SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy writes a DateTime into SQLite (UTC)
 _SQLITE_SCAN = (
     "SELECT instr(:names, ',' || unit || ','), (julianday(time) - julianday(:start)) * 86400.0,"
-    " lon, lat FROM positions NOT INDEXED WHERE time >= :start AND time < :end")
+    " lon, lat, id FROM positions NOT INDEXED WHERE time >= :start AND time < :end")
+# Every unit name the track store holds, one index seek each (a loose scan of the unit index)
+_SQLITE_UNITS = text(
+    "WITH RECURSIVE names(unit) AS (SELECT min(unit) FROM positions UNION ALL"
+    " SELECT (SELECT min(unit) FROM positions WHERE unit > names.unit) FROM names"
+    " WHERE names.unit IS NOT NULL) SELECT unit FROM names WHERE unit IS NOT NULL")
 # Per unit, its fixes as arrays sent in PostgreSQL's binary array format (array_send), which
-# numpy reads in place: 300 rows instead of 5 million. The arrays are in scan order (sorted
-# here); the three aggregates see the rows in the same order, so they stay aligned.
-_PG_RUNS = ("SELECT u.n::int4 - 1, array_send(array_agg(date_part('epoch', p.time) - %(origin)s)),"
-            " array_send(array_agg(p.lon)), array_send(array_agg(p.lat))"
-            " FROM positions p JOIN unnest(%(units)s::text[]) WITH ORDINALITY AS u(name, n)"
-            " ON p.unit = u.name WHERE p.time >= %(start)s AND p.time < %(end)s GROUP BY u.n")
+# numpy reads in place: 300 rows instead of millions. The arrays are in scan order (put in
+# time order here when they are not); the aggregates see the rows in the same order, so they
+# stay aligned.
+_PG_RUNS = ("SELECT unit, max(id), array_send(array_agg(date_part('epoch', time) - %(origin)s)),"
+            " array_send(array_agg(lon)), array_send(array_agg(lat))"
+            " FROM positions WHERE time >= %(start)s AND time < %(end)s GROUP BY unit")
 # A day's read touches every page of the day: one sequential scan hashed by unit, not 300
 # index walks over pages each unit shares with all the others (measured on 5.2 million
 # fixes: 45 s through the (unit, time) index, 8.5 s scanned); and a long read, not a hang.
@@ -69,14 +74,18 @@ def load_day(engine: Engine, roster: Roster, day: date, progress: Progress | Non
 def load_range(engine: Engine, roster: Roster, start: datetime, end: datetime,
                progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
                cache: Path | None = None) -> Replay:
-    """[start, end) ready to scrub: start state, events, tracks, keyframes. With `cache` (a
-    folder), a range that is over is kept there and read back from it next time."""
+    """[start, end) ready to scrub: start state, events, tracks, keyframes. `cache` is not
+    used any more (packed days in the database took its place); console/commands.py still
+    passes it."""
+    del cache
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     state, events = start_and_events(engine, roster, start, end)
     report = progress or (lambda _done, _total: None)
-    per_unit = unit_runs(engine, list(state.units), start, end, report, cancelled, cache)
+    per_unit = unit_runs(engine, list(state.units), start, end, report, cancelled)
     return Replay(state, events, Tracks(start, (end - start).total_seconds(), per_unit),
                   start, end)
+
+
 def start_and_events(engine: Engine, roster: Roster, start: datetime, end: datetime,
                      ) -> tuple[CenterState, list]:
     """The state at `start` (snapshot before it plus the events up to it) and the events in
@@ -97,101 +106,125 @@ def start_and_events(engine: Engine, roster: Roster, start: datetime, end: datet
 
 
 def unit_runs(engine: Engine, units: list[str], start: datetime, end: datetime,
-              progress: Progress, cancelled: Callable[[], bool] = lambda: False,
-              cache: Path | None = None) -> Runs:
-    """Each unit's fixes in [start, end) as (seconds since start, lon, lat) arrays."""
-    kept = _cache_file(cache, engine, units, start, end) if end <= utc_now() else None
-    count = _count(engine, start, end) if kept is not None else -1
-    if kept is not None and kept.exists():
-        with np.load(kept) as stored:
-            if int(stored["count"]) == count:
-                progress(count, count)
-                return _split(units, stored["unit"], stored["t"], stored["lon"], stored["lat"])
-    read = _sqlite_scan if engine.dialect.name == "sqlite" else _postgresql_runs
-    unit, t, lon, lat = read(engine, units, start, end, progress, cancelled)
-    order = np.lexsort((t, unit))
-    unit, t, lon, lat = unit[order], t[order], lon[order], lat[order]
-    if kept is not None:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(".part.npz")
-        np.savez(partial, count=count, unit=unit, t=t, lon=lon, lat=lat)
-        partial.replace(kept)
-    return _split(units, unit, t, lon, lat)
+              progress: Progress, cancelled: Callable[[], bool] = lambda: False) -> Runs:
+    """Each of `units`' fixes in [start, end) as (seconds since start, lon, lat) arrays in
+    time order; a unit the roster does not know is left out."""
+    parts: dict[str, list[tuple[np.ndarray, ...]]] = {unit: [] for unit in units}
+    for day in _days(start, end):
+        day_start, day_end = tracks.day_bounds(day)
+        lo, hi = max(start, day_start), min(end, day_end)
+        runs, origin = _day_runs(engine, day, lo, hi, progress, cancelled)
+        first, last = epoch(lo) - epoch(origin), epoch(hi) - epoch(origin)
+        shift = epoch(origin) - epoch(start)
+        for unit in units:
+            if unit in runs:
+                t, lon, lat = runs[unit]
+                a, b = np.searchsorted(t, [first, last], side="left").tolist()
+                parts[unit].append((t[a:b] + shift if shift else t[a:b], lon[a:b], lat[a:b]))
+    empty = (np.empty(0), np.empty(0), np.empty(0))
+    return {unit: tuple(np.concatenate(c) for c in zip(*runs, strict=True)) if len(runs) > 1
+            else (runs[0] if runs else empty) for unit, runs in parts.items()}
 
 
-def _cache_file(cache: Path | None, engine: Engine, units: list[str], start: datetime,
-                end: datetime) -> Path | None:
-    """The range's file, named by the database (without its password), range and roster."""
-    if cache is None:
-        return None
-    key = "|".join([engine.url.render_as_string(hide_password=True), start.isoformat(),
-                    end.isoformat(), *units])
-    return cache / f"replay-{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
+def pack_day(engine: Engine, day: date, progress: Progress = lambda _done, _total: None,
+             cancelled: Callable[[], bool] = lambda: False) -> Runs:
+    """Read a day that is over as rows and keep it packed (db/replay_days.py); returns its
+    runs (seconds since the day's start). For the first load of a day, or for the hub once
+    the day is over."""
+    day_start, day_end = tracks.day_bounds(day)
+    runs, upto_id = read_rows(engine, day_start, day_end, progress, cancelled)
+    if upto_id is not None and day_end <= utc_now():
+        replay_days.write(engine, day, runs, upto_id)
+    return runs
 
 
-def _count(engine: Engine, start: datetime, end: datetime) -> int:
-    table = PositionRow.__table__
-    with engine.connect() as connection:
-        return connection.scalar(select(func.count()).select_from(table).where(
-            table.c.time >= start, table.c.time < end))
+def _days(start: datetime, end: datetime) -> list[date]:
+    """The China days [start, end) touches, in order."""
+    first, last = tracks.local_day(start), tracks.local_day(end - timedelta(microseconds=1))
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _split(units: list[str], unit: np.ndarray, t: np.ndarray, lon: np.ndarray,
-           lat: np.ndarray) -> Runs:
-    """Rows sorted by unit then time, cut into each unit's run (views, no copies)."""
-    bounds = np.searchsorted(unit, np.arange(len(units) + 1))
-    return {name: (t[a:b], lon[a:b], lat[a:b])
-            for name, a, b in zip(units, bounds[:-1].tolist(), bounds[1:].tolist(),
-                                  strict=True)}
+def _day_runs(engine: Engine, day: date, lo: datetime, hi: datetime, progress: Progress,
+              cancelled: Callable[[], bool]) -> tuple[Runs, datetime]:
+    """The runs covering [lo, hi) of `day` and the moment their seconds count from: the day's
+    packs when it is over (packed now when the whole day is wanted), else its rows."""
+    day_start, day_end = tracks.day_bounds(day)
+    if day_end <= utc_now():
+        packed = replay_days.read(engine, day)
+        if packed is not None:
+            fixes = sum(len(run[0]) for run in packed.values())
+            progress(fixes, fixes)
+            return packed, day_start
+        if (lo, hi) == (day_start, day_end):
+            return pack_day(engine, day, progress, cancelled), day_start
+    return read_rows(engine, lo, hi, progress, cancelled)[0], lo
 
 
-def _sqlite_scan(engine: Engine, units: list[str], start: datetime, end: datetime,
-                 progress: Progress, cancelled: Callable[[], bool],
-                 ) -> tuple[np.ndarray, ...]:
-    """The range in storage order (time order, as fixes are appended), in blocks. Units come
-    back as their offset in a comma-joined list, mapped to their index here."""
-    names = "," + ",".join(units) + ","
-    offsets = np.array([names.index("," + u + ",") + 1 for u in units])
+def read_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
+              cancelled: Callable[[], bool] = lambda: False) -> tuple[Runs, int | None]:
+    """Every unit's fixes in [start, end) from the track store's rows, in time order (seconds
+    since `start`), and the newest fix's id (None when there is none)."""
+    read = _sqlite_rows if engine.dialect.name == "sqlite" else _postgresql_rows
+    runs, upto_id = read(engine, start, end, progress, cancelled)
+    return {unit: _in_time_order(*run) for unit, run in runs.items()}, upto_id
+
+
+def _in_time_order(t: np.ndarray, lon: np.ndarray, lat: np.ndarray,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows come in storage order, which is time order but for a fix written late."""
+    if len(t) < 2 or bool(np.all(t[1:] >= t[:-1])):
+        return t, lon, lat
+    order = np.argsort(t, kind="stable")
+    return t[order], lon[order], lat[order]
+
+
+def _sqlite_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
+                 cancelled: Callable[[], bool]) -> tuple[Runs, int | None]:
+    """The range in storage order, in blocks. Units come back as their offset in a
+    comma-joined list of every unit name, mapped to their index here."""
     span = (end - start).total_seconds()
     blocks = []
     with engine.connect() as connection:
+        units = list(connection.scalars(_SQLITE_UNITS))
+        names = "," + ",".join(units) + ","
         cursor = connection.connection.driver_connection.execute(_SQLITE_SCAN, {
             "names": names, "start": start.strftime(_SQLITE_STAMP),
             "end": end.strftime(_SQLITE_STAMP)})
         while rows := cursor.fetchmany(BLOCK):
             if cancelled():
                 raise Cancelled
-            block = np.array(rows, dtype=np.float64)
-            blocks.append(block[block[:, 0] > 0])  # a unit the roster does not know: left out
-            progress(int(min(block[-1, 1], span)), int(span))
-    table = np.concatenate(blocks) if blocks else np.empty((0, 4))
-    order = np.argsort(offsets)
-    unit = order[np.searchsorted(offsets[order], table[:, 0].astype(np.int64))]
-    return unit, table[:, 1].copy(), table[:, 2].copy(), table[:, 3].copy()
+            blocks.append(np.array(rows, dtype=np.float64))
+            progress(int(min(blocks[-1][-1, 1], span)), int(span))
+    if not blocks:
+        return {}, None
+    table = np.concatenate(blocks)
+    offsets = np.array([names.index("," + u + ",") + 1 for u in units])
+    unit = np.searchsorted(offsets, table[:, 0].astype(np.int64))  # offsets grow with index
+    order = np.argsort(unit.astype(np.int32), kind="stable")  # time order kept within a unit
+    table, unit = table[order], unit[order]
+    bounds = np.searchsorted(unit, np.arange(len(units) + 1)).tolist()
+    runs = {name: (table[a:b, 1], table[a:b, 2], table[a:b, 3])
+            for name, a, b in zip(units, bounds[:-1], bounds[1:], strict=True) if b > a}
+    return runs, int(table[:, 4].max())
 
 
-def _postgresql_runs(engine: Engine, units: list[str], start: datetime, end: datetime,
-                     progress: Progress, cancelled: Callable[[], bool],
-                     ) -> tuple[np.ndarray, ...]:
+def _postgresql_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
+                     cancelled: Callable[[], bool]) -> tuple[Runs, int | None]:
     """One query, one row per unit; the arrays are read by numpy in place."""
-    unit, t, lon, lat = [], [], [], []
+    runs: Runs = {}
+    upto_id = None
     with engine.connect() as connection:
         for setting in _PG_READ_SETTINGS:
             connection.exec_driver_sql(setting)
         raw = connection.connection.driver_connection
         with raw.cursor(binary=True) as cursor:
-            cursor.execute(_PG_RUNS, {"units": units, "origin": epoch(start), "start": start,
-                                      "end": end})
-            for n, (index, *columns) in enumerate(cursor):
+            cursor.execute(_PG_RUNS, {"origin": epoch(start), "start": start, "end": end})
+            total = cursor.rowcount
+            for n, (unit, newest, *columns) in enumerate(cursor):
                 if cancelled():
                     raise Cancelled
-                values = [np.frombuffer(c, _PG_ELEMENT, offset=_PG_ARRAY_HEADER)["value"]
-                          for c in columns]
-                unit.append(np.full(len(values[0]), index))
-                for out, run in zip((t, lon, lat), values, strict=True):
-                    out.append(run.astype(np.float64))
-                progress(n + 1, len(units))
-    progress(len(units), len(units))  # units without a fix send no row
-    if not unit:
-        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0), np.empty(0)
-    return tuple(np.concatenate(parts) for parts in (unit, t, lon, lat))
+                runs[unit] = tuple(np.frombuffer(c, _PG_ELEMENT, offset=_PG_ARRAY_HEADER)[
+                    "value"].astype(np.float64) for c in columns)
+                upto_id = max(upto_id or 0, newest)
+                progress(n + 1, total)
+    return runs, upto_id

@@ -1,17 +1,21 @@
 """The replay read from a real database (SQLite and PostgreSQL): the hand-built morning of
 tests/test_replay.py written through the store, with an earlier case before the range, reads
-back as the same picture. The earlier case (09:30, referred to the police at 09:31) takes
-number 1001, so the morning's case is 1002 here."""
+back as the same picture, from rows or from the day's packs. The earlier case (09:30, referred
+to the police at 09:31) takes number 1001, so the morning's case is 1002 here. The morning's
+day (25 Nov 2026, China time) holds 14 fixes: G01's eleven (10:00–10:10), G02's two of the
+morning and one at 11:00:01, after the range."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
 
 from db import replay_source
+from db.models import TrackDayRow
+from db.schema import make_engine
 from db.store import EventStore
 from dispatch import events as ev
 from dispatch.events import Event
@@ -57,8 +61,8 @@ def test_the_morning_reads_back_as_written(db_url) -> None:
                                       progress=lambda done, total: seen.append((done, total)))
     store.close()
     # SQLite tells how far into the range its scan is (the last fix is at 10:10), PostgreSQL
-    # how many units' runs have come
-    assert seen[-1] == ((600, 3600) if db_url.startswith("sqlite") else (3, 3))
+    # how many units' runs have come (G01's and G02's)
+    assert seen[-1] == ((600, 3600) if db_url.startswith("sqlite") else (2, 2))
     assert replay.cases() == ["1001", "1002"]
     first = replay.frame(START)
     assert first.state.incidents["1001"].status == S.REFERRED_POLICE  # folded before start
@@ -82,24 +86,100 @@ def test_a_cancelled_load_returns_nothing(tmp_path) -> None:
     store.close()
 
 
-def test_a_range_that_is_over_is_read_again_from_the_cache_until_the_day_changes(
-        tmp_path, db_url) -> None:
+DAY = date(2026, 11, 25)
+
+
+def packs(url: str) -> dict[str, int]:
+    """The packed days' fixes by unit, read straight from the table."""
+    engine = make_engine(url)
+    table = TrackDayRow.__table__
+    with engine.connect() as connection:
+        found = {f"{row.day} {row.unit}": row.fixes
+                 for row in connection.execute(table.select())}
+    engine.dispose()
+    return found
+
+
+def late_fix(unit: str, when: datetime, lon: float, lat: float) -> Event:
+    """A fix of an earlier moment written now, as a radio bridge's resend would be."""
+    return Event(ev.UNIT_POSITION, "radio:gw", "ws", {
+        "unit": unit, "lon": lon, "lat": lat, "speed_kmh": 0.0, "course": 0.0,
+        "radio_status": 0, "fix_time": when.isoformat()}, when.astimezone(UTC))
+
+
+def test_a_day_that_is_over_is_packed_by_its_first_load_and_read_from_the_packs(
+        db_url) -> None:
     write_morning(db_url)
     store = EventStore.open(db_url, make_units)
-    cache = tmp_path / "cache"
-    first = replay_source.load_range(store.engine, make_units, START, END, cache=cache)
-    assert len(list(cache.glob("replay-*.npz"))) == 1
+    first = replay_source.load_day(store.engine, make_units, DAY)
+    assert packs(db_url) == {"2026-11-25 G01": 11, "2026-11-25 G02": 3}
     seen: list[tuple[int, int]] = []
-    again = replay_source.load_range(store.engine, make_units, START, END, cache=cache,
-                                     progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(13, 13)]  # the cached count, in one step
-    assert again.frame(at(10, 3, 30)).position("G01") == pytest.approx((122.103, 30.020))
+    again = replay_source.load_day(store.engine, make_units, DAY,
+                                   progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(14, 14)]  # the packs, in one step
+    assert len(again.tracks) == 14
     np.testing.assert_array_equal(again.tracks.t, first.tracks.t)
-    late = at(10, 30).astimezone(UTC)  # a resend the radio bridge delivered late
-    store.append([Event(ev.UNIT_POSITION, "radio:gw", "ws", {
-        "unit": "P01", "lon": 122.2, "lat": 30.1, "speed_kmh": 0.0, "course": 0.0,
-        "radio_status": 0, "fix_time": late.isoformat()}, late)])
-    fresh = replay_source.load_range(store.engine, make_units, START, END, cache=cache)
+    assert again.frame(at(10, 3, 30)).position("G01") == pytest.approx((122.103, 30.020))
+    assert again.frame(at(11, 30)).position("G02") == pytest.approx((122.5, 30.5))
+    seen.clear()
+    morning = replay_source.load_range(store.engine, make_units, START, END,
+                                       progress=lambda done, total: seen.append((done, total)))
     store.close()
-    assert len(fresh.tracks) == 14
-    assert fresh.frame(at(10, 31)).position("P01") == pytest.approx((122.2, 30.1))
+    assert seen == [(14, 14)]  # a part of a packed day is cut from its packs
+    assert len(morning.tracks) == 13  # without G02's fix at 11:00:01
+    assert morning.frame(at(10, 59)).position("G02") == pytest.approx((122.131, 30.011))
+
+
+def test_a_fix_written_into_a_packed_day_later_makes_it_read_and_packed_again(db_url) -> None:
+    write_morning(db_url)
+    store = EventStore.open(db_url, make_units)
+    replay_source.load_day(store.engine, make_units, DAY)
+    store.append([late_fix("G02", at(10, 2), 122.2, 30.1)])  # between G02's 10:00 and 10:05
+    fresh = replay_source.load_day(store.engine, make_units, DAY)
+    store.close()
+    assert packs(db_url) == {"2026-11-25 G01": 11, "2026-11-25 G02": 4}
+    assert len(fresh.tracks) == 15
+    assert fresh.frame(at(10, 3)).position("G02") == pytest.approx((122.2, 30.1))
+    assert fresh.frame(at(10, 6)).position("G02") == pytest.approx((122.131, 30.011))
+
+
+def test_packs_of_a_day_whose_fixes_are_gone_are_dropped(db_url) -> None:
+    write_morning(db_url)
+    store = EventStore.open(db_url, make_units)
+    replay_source.load_day(store.engine, make_units, DAY)
+    with store.engine.begin() as connection:  # as an archive of the day would
+        connection.execute(replay_source.tracks.POSITIONS.delete())
+    emptied = replay_source.load_day(store.engine, make_units, DAY)
+    store.close()
+    assert len(emptied.tracks) == 0
+    assert packs(db_url) == {}
+
+
+def test_a_range_over_midnight_joins_a_packed_day_to_the_rows_of_the_day_before(
+        db_url) -> None:
+    store = EventStore.open(db_url, make_units)
+    before, after = at(0, 30) - timedelta(hours=1), at(0, 30)  # 23:30 on the 24th, 00:30
+    store.append([late_fix("G01", before, 122.1, 30.0), late_fix("G01", after, 122.2, 30.0)])
+    replay_source.load_day(store.engine, make_units, DAY)
+    assert packs(db_url) == {"2026-11-25 G01": 1}
+    night = replay_source.load_range(store.engine, make_units, at(0, 0) - timedelta(hours=1),
+                                     at(1, 0))
+    store.close()
+    assert len(night.tracks) == 2
+    assert night.frame(at(0, 0) - timedelta(minutes=15)).position("G01") == pytest.approx(
+        (122.1, 30.0))
+    assert night.frame(at(0, 45)).position("G01") == pytest.approx((122.2, 30.0))
+
+
+def test_today_is_read_from_its_rows_and_never_packed(db_url) -> None:
+    store = EventStore.open(db_url, make_units)
+    now = datetime.now(UTC)
+    today = replay_source.tracks.local_day(now)
+    store.append([late_fix("G01", now, 122.1, 30.0)])
+    assert len(replay_source.load_day(store.engine, make_units, today).tracks) == 1
+    store.append([late_fix("G01", now + timedelta(microseconds=1), 122.2, 30.0)])
+    later = replay_source.load_day(store.engine, make_units, today)
+    assert replay_source.pack_day(store.engine, today)["G01"][1].tolist() == [122.1, 122.2]
+    store.close()
+    assert len(later.tracks) == 2
+    assert packs(db_url) == {}
