@@ -52,6 +52,7 @@ class Router:
         self._metres: csr_matrix | None = None  # built when first asked for a road distance
         self._snapped: dict[tuple[float, float], tuple[int, float]] = {}
         self._main: tuple[np.ndarray, cKDTree] | None = None  # for `path`, built when asked
+        self._forward: dict[str, csr_matrix] = {}
 
     def _project(self, lon, lat) -> np.ndarray:
         x = np.radians(np.asarray(lon, dtype=float)) * math.cos(self._lat0) * EARTH_RADIUS_M
@@ -97,7 +98,9 @@ class Router:
         main, tree = self._main
         (_start_gap, kerb), (i, j) = tree.query(self._project([lon1, lon2], [lat1, lat2]))
         a, b = main[i], main[j]
-        forward = self._reversed[band].T.tocsr()
+        forward = self._forward.get(band)
+        if forward is None:
+            forward = self._forward[band] = self._reversed[band].T.tocsr()
         _seconds, previous = dijkstra(forward, directed=True, indices=int(a),
                                       return_predecessors=True)
         nodes = [int(b)]
