@@ -47,6 +47,7 @@ from db.store import EventStore  # noqa: E402
 from dispatch.commands import Actor  # noqa: E402
 from hub.center import LogListener  # noqa: E402
 from hub.engine import Engine  # noqa: E402
+from hub.hub_process import Served, start_hub_process  # noqa: E402
 from hub.simulated_feed import SlipFactory  # noqa: E402
 from radio.ports import PortConfig  # noqa: E402
 from radio.protocols import fleetsync  # noqa: E402
@@ -93,39 +94,59 @@ class FirstPaint(QObject):
         return True
 
 
-def open_window_rig(name: str):
+def bench_engine(scenario: scenarios.Scenario, url: str, port: PortConfig, name: str,
+                 backlog: int = 0) -> tuple[Engine, Served]:
+    """The rig's hub (in the child process, or in this one with `--hub-in-process`), with
+    `backlog` alerts received and triaged at the hub, as by other desks, before a window
+    follows it."""
+    store = EventStore.open(url, scenario.roster)
+    engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
+    engine.start(feed_port=0, radio_ports=[port])
+    factory, desk = SlipFactory(scenario, seed=1), Actor("bench-desk", "bench")
+    for _ in range(backlog):
+        engine.submit(engine.accept_alert, factory.make()).result(10)
+    for case in list(engine.store.state.incidents):
+        engine.submit(engine.triage, case, desk).result(10)
+    token = engine.console_link.local_session(name, name)
+    return engine, Served(engine.url, token, name, False)
+
+
+def open_window_rig(name: str, in_process: bool = False, backlog: int = 0):
     """The set-up the window benchmarks share (this one, radio_pipeline, shift_soak): a real
     engine on a temporary SQLite file with UNITS guides whose radios report on a pty, and a
-    real window following it over the console link, shown at 1600×1000, muted. Returns the
-    scenario, the pty's master end (where the radios write), the engine, the hub client and
-    the window."""
+    real window following it over the console link, shown at 1600×1000, muted. The engine
+    runs in a child process, as `jingbao console` runs its hub, unless `in_process`. Returns
+    the scenario, the pty's master end (where the radios write), the hub (`.stop()`, and
+    `.served.url`), the hub client and the window."""
     demo = scenarios.load()
     specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
               "radio_id": str(5000 + n), "post": next(iter(demo.posts))} for n in range(UNITS)]
     scenario = dataclasses.replace(demo, unit_specs=specs)
     master, slave = os.openpty()
     tty.setraw(slave)
-    store = EventStore.open(f"sqlite:///{tempfile.mkdtemp()}/{name}.sqlite3", scenario.roster)
-    engine = Engine(store, scenario, LogListener(), workstation=socket.gethostname())
-    engine.start(feed_port=0, radio_ports=[PortConfig(name, os.ttyname(slave),
-                                                      baudrate=115200)])
-    token = engine.console_link.local_session(name, name)
-    hub, window = attach_window(scenario, engine.url, Credentials(token=token), name)
+    args = (scenario, f"sqlite:///{tempfile.mkdtemp()}/{name}.sqlite3",
+            PortConfig(name, os.ttyname(slave), baudrate=115200), name, backlog)
+    if in_process:
+        engine, served = bench_engine(*args)
+        engine.served = served
+    else:
+        engine = start_hub_process(bench_engine, *args)
+    served = engine.served
+    hub, window = attach_window(scenario, served.url, Credentials(token=served.token), name)
     window.resize(1600, 1000)
     window.toggle_mute()  # no sound player started per alert on a benchmark machine
     window.show()
     return scenario, master, engine, hub, window
 
 
-def once(alerts: int, backlog: int, interval: float) -> list[float]:
+def once(alerts: int, backlog: int, interval: float, in_process: bool) -> list[float]:
     """One run: the latencies (ms) of `alerts` alerts, in the order they were sent."""
     app = QApplication([])
-    scenario, master, engine, hub, window = open_window_rig("bench")
+    scenario, master, engine, hub, window = open_window_rig("bench", in_process, backlog)
     stop = threading.Event()
     threading.Thread(target=radios, args=(master, stop), daemon=True).start()
     sent: dict[str, float] = {}
     latencies: dict[str, float] = {}
-    timing = threading.Event()  # the backlog is not timed
 
     stages: dict[str, dict[str, float]] = {"signalled": {}, "inserted": {}}
 
@@ -156,12 +177,8 @@ def once(alerts: int, backlog: int, interval: float) -> list[float]:
     window.queue_model.rowsInserted.connect(on_inserted)
 
     async def client() -> None:
-        factory = SlipFactory(scenario, seed=1)
-        async with connect(f"ws://127.0.0.1:{engine.feed_port}/feed") as ws:
-            for _ in range(backlog):
-                await ws.send(json.dumps(factory.make(), ensure_ascii=False))
-                await ws.recv()
-            timing.wait()
+        factory = SlipFactory(scenario, seed=2)  # not the backlog's alert ids
+        async with connect(engine.served.url + "/feed") as ws:
             for _ in range(alerts):
                 slip = factory.make()
                 sent[slip["alert_id"]] = time.perf_counter()
@@ -169,22 +186,9 @@ def once(alerts: int, backlog: int, interval: float) -> list[float]:
                 await ws.recv()
                 await asyncio.sleep(interval)
 
+    while len(window.state.incidents) < backlog:  # the snapshot has come
+        app.processEvents()
     threading.Thread(target=lambda: asyncio.run(client()), daemon=True).start()
-    while len(window.state.incidents) < backlog:
-        app.processEvents()
-    # triaged at the hub as another desk's dispatcher would: a console may send only 20
-    # commands a second (the console link's flood guard cuts a faster one off)
-    desk = Actor("bench-desk", "bench")
-    pending = [engine.submit(engine.triage, case, desk) for case in list(window.state.incidents)]
-    while not all(f.done() for f in pending):
-        app.processEvents()
-    refused = sum(f.exception() is not None for f in pending)
-    while sum(i.status == "received" for i in window.state.incidents.values()) > refused:
-        app.processEvents()
-    if refused:
-        print(f"{refused} of the backlog's triage commands refused: "
-              f"{next(f.exception() for f in pending if f.exception())}", file=sys.stderr)
-    timing.set()
     QTimer.singleShot(int((alerts * (interval + 0.2) + 60) * 1000), app.quit)
     app.exec()
     stop.set()
@@ -213,15 +217,19 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=1000)
     parser.add_argument("--interval", type=float, default=0.1)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--hub-in-process", action="store_true",
+                        help="run the hub on threads of the window's process (as the console "
+                             "did before it ran its hub in a child process)")
     parser.add_argument("--once", action="store_true", help="one run, JSON out (internal)")
     args = parser.parse_args()
     if args.once:
-        print(json.dumps(once(args.alerts, args.backlog, args.interval)))
+        print(json.dumps(once(args.alerts, args.backlog, args.interval, args.hub_in_process)))
         return
     runs = []
     for repeat in range(args.repeats):
         out = subprocess.run([sys.executable, __file__, "--once", "--alerts", str(args.alerts),
-                              "--backlog", str(args.backlog), "--interval", str(args.interval)],
+                              "--backlog", str(args.backlog), "--interval", str(args.interval),
+                              *(["--hub-in-process"] if args.hub_in_process else [])],
                              stdout=subprocess.PIPE, text=True, check=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         run = runs[-1]

@@ -71,7 +71,8 @@ def main() -> None:
                         help="real seconds an ended case stays in memory (0: kept all shift)")
     args = parser.parse_args()
     app = QApplication([])
-    scenario, master, engine, hub, window = open_window_rig("soak")
+    # the hub on this process's threads: the soak drives the engine itself
+    scenario, master, engine, hub, window = open_window_rig("soak", in_process=True)
     if args.kept_s > 0:  # both sweeps at each hour's end, the console's after the hub's
         engine.ended_kept = timedelta(seconds=args.kept_s)
         window.desk.ended_kept = timedelta(seconds=args.kept_s) - REPLICA_MARGIN

@@ -1,8 +1,9 @@
 """Assembling a running console: the hub (embedded, or another machine's), translator, window.
 
-One code path for both: on one workstation the hub runs in this process and the window
-connects to it over the console link exactly as a console on another PC connects to a
-center's hub, with a session the embedded hub grants the PC's user.
+One code path for both: on one workstation the hub runs in a child process
+(hub/hub_process.py says why not on a thread of this one) and the window connects to it over
+the console link exactly as a console on another PC connects to a center's hub, with a
+session the embedded hub grants the PC's user.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import argparse
 import logging
 import os
 import ssl
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -23,14 +25,8 @@ from console.settings import ConsoleSettings
 from console.signals import HubSignals, SignalListener
 from console.texts import I18N
 from db.schema import default_url
-from hub.center import (
-    Center,
-    LeaseHeld,
-    LogListener,
-    fail_stop,
-    road_etas,
-    start_center,
-)
+from hub.center import LeaseHeld, road_etas
+from hub.hub_process import HubProcess, embedded_center, start_hub_process
 from map.tiles import TileSource, open_pack, source_from_spec
 from resources import scenario as scenarios
 
@@ -91,17 +87,43 @@ def attach_window(scenario: scenarios.Scenario, hub_url: str, credentials: Crede
     return client, window
 
 
-def open_console(args: argparse.Namespace) -> tuple[Center, HubClient, MainWindow]:
-    """The embedded hub and a window following it, shown (the console and the screenshot)."""
-    center = start_center(args, LogListener())
-    center.watch_lease(fail_stop)
-    engine = center.engine
-    token = engine.console_link.local_session(center.actor.name, center.actor.workstation)
-    client, window = attach_window(center.scenario, engine.url, Credentials(token=token),
-                                   center.actor.workstation, voice=engine.voice is not None,
-                                   tiles=tile_source(args.tiles, center.scenario))
+def _scenario(args: argparse.Namespace) -> scenarios.Scenario:
+    return scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+
+
+def open_console(args: argparse.Namespace) -> tuple[HubProcess, HubClient, MainWindow]:
+    """The embedded hub and a window following it, shown (the console and the screenshot).
+    The hub starts first: its process imports and migrates while this one loads the map."""
+    hub = start_hub_process(embedded_center, args)
+    scenario = _scenario(args)
+    served = hub.served
+    try:
+        client, window = attach_window(scenario, served.url, Credentials(token=served.token),
+                                       served.workstation, voice=served.voice,
+                                       tiles=tile_source(args.tiles, scenario))
+    except BaseException:
+        hub.stop()
+        raise
     window.show_restored()
-    return center, client, window
+    return hub, client, window
+
+
+def watch_hub(app: QApplication, hub: HubProcess, close: Callable[[int], None]) -> QTimer:
+    """The window's own hub gone (its lease lost to a standby, or a crash): the window would
+    only show a stale picture, so it says so and `close`s with the hub's exit code."""
+    def check() -> None:
+        if hub.alive():
+            return
+        timer.stop()
+        log.critical("this console's hub stopped (exit code %s)", hub.exitcode)
+        QMessageBox.critical(None, app.translate("MainWindow", "Jingbao Console"), app.translate(
+            "MainWindow", "This console's hub stopped (exit code %1); see the log. The window "
+            "closes.").replace("%1", str(hub.exitcode)))
+        close(hub.exitcode or 1)
+
+    timer = QTimer(app, interval=1000, timeout=check)
+    timer.start()
+    return timer
 
 
 def run_console(args: argparse.Namespace) -> int:
@@ -109,25 +131,27 @@ def run_console(args: argparse.Namespace) -> int:
     if args.hub:
         return _run_remote_console(app, args)
     try:
-        center, client, _window = open_console(args)
+        hub, client, _window = open_console(args)
     except LeaseHeld as exc:  # a second console on one database would fork its picture
         log.error("%s", exc)
         QMessageBox.critical(None, app.translate("MainWindow", "Jingbao Console"), app.translate(
             "MainWindow", "Another console or hub already serves %1. Connect to it with "
             "--hub URL, or stop it first.").replace("%1", exc.database))
         return 2
+    watching = watch_hub(app, hub, app.exit)
     try:
         return app.exec()
     finally:
+        watching.stop()
         client.stop()
-        center.stop()
+        hub.stop()
 
 
 def _run_remote_console(app: QApplication, args: argparse.Namespace) -> int:
     """A workstation of a center: the hub runs elsewhere; this process only shows and asks."""
     from console.login_dialog import log_in
 
-    scenario = scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    scenario = _scenario(args)
     tls = ssl.create_default_context(cafile=args.tls_ca) if args.tls_ca else None
     opened = log_in(scenario, args.hub, args.user, lambda *a: attach_window(
         *a, tiles=tile_source(args.tiles, scenario), tls=tls))

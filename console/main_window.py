@@ -60,6 +60,7 @@ from dispatch.retirement import SWEEP_EVERY_S
 from dispatch.search import search
 from dispatch.service_hours import CHINA_TZ
 from dispatch.state import CenterState
+from hub import heap
 from map.tiles import TileSource
 from map.view import MapView
 from resources.scenario import Scenario
@@ -301,6 +302,7 @@ class MainWindow(QMainWindow):
         self.desk.reset(state)
         self._dirty = True
         self.refresh()
+        heap.settle()  # the replica is the bulk of what lives long
 
     def _on_events(self, events: list[Event]) -> None:
         events, alarm = self.desk.take(events)  # in order, after the snapshot

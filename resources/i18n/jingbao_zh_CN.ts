@@ -603,304 +603,310 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/app.py" line="115"/>
-        <location filename="../../console/main_window.py" line="87"/>
+        <location filename="../../console/app.py" line="119"/>
+        <location filename="../../console/app.py" line="137"/>
+        <location filename="../../console/main_window.py" line="88"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="115"/>
+        <location filename="../../console/app.py" line="119"/>
+        <source>This console&apos;s hub stopped (exit code %1); see the log. The window closes.</source>
+        <translation>本机的中心服务已停止(退出码 %1),详见日志。窗口将关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../console/app.py" line="137"/>
         <source>Another console or hub already serves %1. Connect to it with --hub URL, or stop it first.</source>
         <translation>已有其他控制台或中心服务正在使用 %1。请用 --hub 地址连接它,或先停止它。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="87"/>
+        <location filename="../../console/main_window.py" line="88"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="133"/>
+        <location filename="../../console/main_window.py" line="134"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="147"/>
+        <location filename="../../console/main_window.py" line="148"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="149"/>
+        <location filename="../../console/main_window.py" line="150"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="175"/>
+        <location filename="../../console/main_window.py" line="176"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="184"/>
+        <location filename="../../console/main_window.py" line="185"/>
         <source>Alarm volume</source>
         <translation>报警音量</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="188"/>
-        <location filename="../../console/main_window.py" line="335"/>
+        <location filename="../../console/main_window.py" line="189"/>
+        <location filename="../../console/main_window.py" line="337"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="201"/>
+        <location filename="../../console/main_window.py" line="202"/>
         <source>Queue</source>
         <translation>警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="202"/>
+        <location filename="../../console/main_window.py" line="203"/>
         <source>Incident</source>
         <translation>警情详情</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="204"/>
+        <location filename="../../console/main_window.py" line="205"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="205"/>
+        <location filename="../../console/main_window.py" line="206"/>
         <source>Radio log</source>
         <translation>电台日志</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="499"/>
-        <location filename="../../console/main_window.py" line="619"/>
+        <location filename="../../console/main_window.py" line="501"/>
+        <location filename="../../console/main_window.py" line="621"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="626"/>
+        <location filename="../../console/main_window.py" line="628"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="510"/>
+        <location filename="../../console/main_window.py" line="512"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="512"/>
-        <location filename="../../console/main_window.py" line="695"/>
+        <location filename="../../console/main_window.py" line="514"/>
+        <location filename="../../console/main_window.py" line="697"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="615"/>
+        <location filename="../../console/main_window.py" line="617"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="740"/>
+        <location filename="../../console/main_window.py" line="742"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="492"/>
+        <location filename="../../console/main_window.py" line="494"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="286"/>
+        <location filename="../../console/main_window.py" line="287"/>
         <source>New alerts are selected as they come</source>
         <translation>新警单到达时将自动选中并在地图上显示</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="288"/>
+        <location filename="../../console/main_window.py" line="289"/>
         <source>New alerts wait in the queue</source>
         <translation>新警单在队列中等待处理</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="294"/>
+        <location filename="../../console/main_window.py" line="295"/>
         <source>Ended cases shown at the bottom</source>
         <translation>已结案件显示在队列底部</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="295"/>
+        <location filename="../../console/main_window.py" line="296"/>
         <source>Ended cases hidden</source>
         <translation>已隐藏已结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="335"/>
+        <location filename="../../console/main_window.py" line="337"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="356"/>
+        <location filename="../../console/main_window.py" line="358"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="358"/>
+        <location filename="../../console/main_window.py" line="360"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="374"/>
+        <location filename="../../console/main_window.py" line="376"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="379"/>
+        <location filename="../../console/main_window.py" line="381"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="388"/>
+        <location filename="../../console/main_window.py" line="390"/>
         <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
         <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="468"/>
+        <location filename="../../console/main_window.py" line="470"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="485"/>
+        <location filename="../../console/main_window.py" line="487"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="501"/>
+        <location filename="../../console/main_window.py" line="503"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="506"/>
+        <location filename="../../console/main_window.py" line="508"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="507"/>
+        <location filename="../../console/main_window.py" line="509"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="514"/>
+        <location filename="../../console/main_window.py" line="516"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="527"/>
+        <location filename="../../console/main_window.py" line="529"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="567"/>
+        <location filename="../../console/main_window.py" line="569"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="569"/>
+        <location filename="../../console/main_window.py" line="571"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="583"/>
+        <location filename="../../console/main_window.py" line="585"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="602"/>
+        <location filename="../../console/main_window.py" line="604"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="608"/>
+        <location filename="../../console/main_window.py" line="610"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="610"/>
+        <location filename="../../console/main_window.py" line="612"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="627"/>
+        <location filename="../../console/main_window.py" line="629"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="630"/>
+        <location filename="../../console/main_window.py" line="632"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="635"/>
+        <location filename="../../console/main_window.py" line="637"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="637"/>
-        <location filename="../../console/main_window.py" line="645"/>
-        <location filename="../../console/main_window.py" line="665"/>
+        <location filename="../../console/main_window.py" line="639"/>
+        <location filename="../../console/main_window.py" line="647"/>
+        <location filename="../../console/main_window.py" line="667"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="644"/>
+        <location filename="../../console/main_window.py" line="646"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="651"/>
+        <location filename="../../console/main_window.py" line="653"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="656"/>
+        <location filename="../../console/main_window.py" line="658"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="660"/>
+        <location filename="../../console/main_window.py" line="662"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="683"/>
-        <location filename="../../console/main_window.py" line="687"/>
+        <location filename="../../console/main_window.py" line="685"/>
+        <location filename="../../console/main_window.py" line="689"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="683"/>
+        <location filename="../../console/main_window.py" line="685"/>
         <source>Refer case %1: %2?</source>
         <translation>将案件 %1 %2?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="696"/>
+        <location filename="../../console/main_window.py" line="698"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="698"/>
+        <location filename="../../console/main_window.py" line="700"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="707"/>
+        <location filename="../../console/main_window.py" line="709"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="708"/>
+        <location filename="../../console/main_window.py" line="710"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="710"/>
+        <location filename="../../console/main_window.py" line="712"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="741"/>
+        <location filename="../../console/main_window.py" line="743"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -908,108 +914,108 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../map/view.py" line="240"/>
+        <location filename="../../map/view.py" line="128"/>
         <source>DEMO DATA · synthetic roads</source>
         <translation>演示数据 · 合成路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="242"/>
+        <location filename="../../map/view.py" line="130"/>
         <source>DEMO DATA · OpenStreetMap roads</source>
         <translation>演示数据 · OpenStreetMap 真实路网</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="290"/>
+        <location filename="../../map/view.py" line="176"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="294"/>
+        <location filename="../../map/view.py" line="180"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="294"/>
+        <location filename="../../map/view.py" line="180"/>
         <source>Land</source>
         <translation>陆地</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="295"/>
+        <location filename="../../map/view.py" line="181"/>
         <source>History hot spots</source>
         <translation>历史热点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="296"/>
+        <location filename="../../map/view.py" line="182"/>
         <source>Service zones</source>
         <translation>服务区</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="296"/>
+        <location filename="../../map/view.py" line="182"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="297"/>
+        <location filename="../../map/view.py" line="183"/>
         <source>Duty posts</source>
         <translation>执勤点</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="297"/>
+        <location filename="../../map/view.py" line="183"/>
         <source>Incidents</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="298"/>
-        <location filename="../../map/view.py" line="339"/>
+        <location filename="../../map/view.py" line="184"/>
+        <location filename="../../map/view.py" line="225"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="298"/>
+        <location filename="../../map/view.py" line="184"/>
         <source>Trails</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="299"/>
+        <location filename="../../map/view.py" line="185"/>
         <source>Unit names</source>
         <translation>单位名称</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="333"/>
+        <location filename="../../map/view.py" line="219"/>
         <source>running</source>
         <translation>计时</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="334"/>
+        <location filename="../../map/view.py" line="220"/>
         <source>6-minute warning</source>
         <translation>6分钟预警</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="335"/>
+        <location filename="../../map/view.py" line="221"/>
         <source>breach</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="336"/>
+        <location filename="../../map/view.py" line="222"/>
         <source>drag a unit onto a case to dispatch</source>
         <translation>拖动单位到案件即派遣</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="338"/>
+        <location filename="../../map/view.py" line="224"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="339"/>
+        <location filename="../../map/view.py" line="225"/>
         <source>faded = old fix</source>
         <translation>淡色=定位陈旧</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="340"/>
+        <location filename="../../map/view.py" line="226"/>
         <source>emergency</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../map/view.py" line="341"/>
+        <location filename="../../map/view.py" line="227"/>
         <source>Rings: 8-minute clock</source>
         <translation>环 8分钟时钟</translation>
     </message>
@@ -1138,129 +1144,129 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../console/replay_window.py" line="73"/>
+        <location filename="../../console/replay_window.py" line="69"/>
         <source>Day replay</source>
         <translation>当日回放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="73"/>
+        <location filename="../../console/replay_window.py" line="69"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="115"/>
-        <location filename="../../console/replay_window.py" line="338"/>
-        <location filename="../../console/replay_window.py" line="352"/>
+        <location filename="../../console/replay_window.py" line="113"/>
+        <location filename="../../console/replay_window.py" line="336"/>
+        <location filename="../../console/replay_window.py" line="350"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="122"/>
+        <location filename="../../console/replay_window.py" line="120"/>
         <source>Follow: nobody</source>
         <translation>跟随:无</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="127"/>
+        <location filename="../../console/replay_window.py" line="125"/>
         <source>◀ Event</source>
         <translation>◀ 上一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="128"/>
+        <location filename="../../console/replay_window.py" line="126"/>
         <source>Event ▶</source>
         <translation>下一事件 ▶</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="144"/>
+        <location filename="../../console/replay_window.py" line="142"/>
         <source>Open incidents at this moment (8-minute clock)</source>
         <translation>此刻未结警情(8分钟计时)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="145"/>
+        <location filename="../../console/replay_window.py" line="143"/>
         <source>Milestones (click to jump)</source>
         <translation>处置节点(点击跳转)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="159"/>
+        <location filename="../../console/replay_window.py" line="157"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="168"/>
+        <location filename="../../console/replay_window.py" line="166"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="169"/>
+        <location filename="../../console/replay_window.py" line="167"/>
         <source>Next event</source>
         <translation>下一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="170"/>
+        <location filename="../../console/replay_window.py" line="168"/>
         <source>Previous event</source>
         <translation>上一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="171"/>
+        <location filename="../../console/replay_window.py" line="169"/>
         <source>One minute on</source>
         <translation>前进一分钟</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="172"/>
+        <location filename="../../console/replay_window.py" line="170"/>
         <source>One minute back</source>
         <translation>后退一分钟</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="173"/>
+        <location filename="../../console/replay_window.py" line="171"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="174"/>
+        <location filename="../../console/replay_window.py" line="172"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="175"/>
+        <location filename="../../console/replay_window.py" line="173"/>
         <source>Start of the range</source>
         <translation>回到开始</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="176"/>
+        <location filename="../../console/replay_window.py" line="174"/>
         <source>End of the range</source>
         <translation>跳到结束</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="177"/>
+        <location filename="../../console/replay_window.py" line="175"/>
         <source>Close replay</source>
         <translation>关闭回放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="195"/>
+        <location filename="../../console/replay_window.py" line="193"/>
         <source>Loading the day…</source>
         <translation>正在加载当日数据…</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="224"/>
+        <location filename="../../console/replay_window.py" line="222"/>
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="226"/>
+        <location filename="../../console/replay_window.py" line="224"/>
         <source>Loading failed: %1</source>
         <translation>加载失败:%1</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="237"/>
+        <location filename="../../console/replay_window.py" line="235"/>
         <source>%1 fixes, %2 events, %3 incidents</source>
         <translation>定位 %1 条,事件 %2 条,警情 %3 起</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="316"/>
+        <location filename="../../console/replay_window.py" line="314"/>
         <source> (stopped)</source>
         <translation>(已停止)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="338"/>
+        <location filename="../../console/replay_window.py" line="336"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
