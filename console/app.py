@@ -88,7 +88,8 @@ def attach_window(scenario: scenarios.Scenario, hub_url: str, credentials: Crede
 
 
 def _scenario(args: argparse.Namespace) -> scenarios.Scenario:
-    return scenarios.load(Path(args.scenario)) if args.scenario else scenarios.load()
+    """The scenario the hub runs too (`--scenario`, or the `--demo` region's)."""
+    return scenarios.load(scenarios.scenario_path(args.scenario, args.demo))
 
 
 def open_console(args: argparse.Namespace) -> tuple[HubProcess, HubClient, MainWindow]:
