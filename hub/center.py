@@ -197,6 +197,11 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
                                             time_scale=args.time_scale)
         center.simulator.start()
         radios.append(PortConfig("sim", center.simulator.path))
+        # the simulated 110's slips and token are ready before the engine writes: a token
+        # written beside its first radio fixes met "database is locked" on SQLite
+        streets = roads.named_street_points(scenario.osm_path) if scenario.osm_path else None
+        factory = SlipFactory(scenario, streets=streets)
+        token = tokens.add(f"demo-110-{secrets.token_hex(4)}") if tokens else None
     engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_ports=radios)
     if getattr(args, "nats", None):
         center.fanout = NatsFanout(engine, args.nats, args.center)
@@ -204,9 +209,6 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
         engine.submit(engine.add_listener, center.fanout).result(timeout=5)
     log.info("database %s; radio ports %s", url, [f"{p.name}={p.url}" for p in radios] or "none")
     if args.demo:
-        streets = roads.named_street_points(scenario.osm_path) if scenario.osm_path else None
-        factory = SlipFactory(scenario, streets=streets)
-        token = tokens.add(f"demo-110-{secrets.token_hex(4)}") if tokens else None
         center.feed_task = engine.submit(run_simulated_feed, f"{engine.url}/feed", factory,
                                          args.first_alert_s, tuple(args.alert_interval_s),
                                          token)
