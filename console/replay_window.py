@@ -88,17 +88,20 @@ class ReplayWindow(QMainWindow):
     # -- layout -------------------------------------------------------------------------------
     def _build(self, tiles: TileSource | None) -> None:
         self.map = MapView(self.scenario, tiles, status_text=status_text, live=False)
-        self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 140, width=1))
-        self.rings = [pg.ScatterPlotItem(size=26, brush=None, symbol=arc,
-                                         pen=step_pen(k, self.clock))
-                      for k, arc in enumerate(ARCS)]
+        # a bare curve: a PlotDataItem's own checks and bounds cost a scrub step a millisecond
+        self.trails = pg.PlotCurveItem(pen=pg.mkPen(30, 90, 160, 140, width=1),
+                                       skipFiniteCheck=True)
+        # every running clock's ring in one item (its arc and pen per point): one item per
+        # half-minute step was 17 items to update and bound on every scrub step
+        self.rings = pg.ScatterPlotItem(size=26, brush=None)
+        self._ring_pens = [step_pen(k, self.clock) for k in range(len(ARCS))]
         self.incidents = pg.ScatterPlotItem(size=16, symbol="o",
                                             pen=pg.mkPen("#222", width=1.5))
         self.units = pg.ScatterPlotItem(size=14, pen=pg.mkPen("#111", width=1))
         self.followed = pg.ScatterPlotItem(size=28, symbol="s", brush=None,
                                            pen=pg.mkPen("#000", width=2.5))
         for layer, items in (("trails", [self.trails]),
-                             ("incidents", [*self.rings, self.incidents]),
+                             ("incidents", [self.rings, self.incidents]),
                              ("units", [self.units, self.followed])):
             for item in items:  # in the map's layers, so its layer menu hides them too
                 self.map.layers.setdefault(layer, []).append(item)
@@ -260,11 +263,11 @@ class ReplayWindow(QMainWindow):
                    for u, n in zip(ids, known.tolist(), strict=True)],
             symbol=[self._symbol(units[u], frame, n)
                     for u, n in zip(ids, known.tolist(), strict=True)])
-        self.trails.setData(*self.map.display(*self.replay.tracks.trails(
-            self.replay.tracks.seconds(frame.time))), connect="finite")
+        lon, lat, joins = self.replay.tracks.trails(self.replay.tracks.seconds(frame.time))
+        self.trails.setData(*self.map.display(lon, lat), connect=joins.astype(np.int32))
         spot = frame.position(self.following) if self.following else None
         fx, fy = self.map.display([spot[0]] if spot else [], [spot[1]] if spot else [])
-        self.followed.setData(x=fx, y=fy)
+        self._set_if_changed(self.followed, fx, fy, ())
         if spot is not None:
             self.map.show_point(*spot)
 
@@ -276,8 +279,7 @@ class ReplayWindow(QMainWindow):
 
     def _draw_incidents(self, frame: Frame) -> None:
         """Markers by status, clock rings by half-minute step; an item whose points are the
-        same as in the frame before is not touched (a setData costs ~0.5 ms even when empty,
-        and most of the 17 ring steps are empty most of the time)."""
+        same as in the frame before is not touched (a setData costs ~0.5 ms even when empty)."""
         shown = frame.open_incidents()
         x, y = self.map.display([i.lon for i in shown], [i.lat for i in shown])
         self._set_if_changed(self.incidents, x, y, tuple((i.case, i.status) for i in shown),
@@ -286,9 +288,9 @@ class ReplayWindow(QMainWindow):
                                     for i in shown])
         running, steps = ring_steps(clock_starts(shown, frame.time, self.clock), frame.time,
                                     self.clock)
-        for step, item in enumerate(self.rings):
-            at_step = running[steps == step]
-            self._set_if_changed(item, x[at_step], y[at_step], ())
+        self._set_if_changed(self.rings, x[running], y[running], tuple(steps.tolist()),
+                             symbol=[ARCS[k] for k in steps.tolist()],
+                             pen=[self._ring_pens[k] for k in steps.tolist()])
 
     def _set_if_changed(self, item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray,
                         key: tuple, **style) -> None:

@@ -33,10 +33,13 @@ KEYFRAME_S = 300.0  # a scrub folds at most this much replay time of events
 SPEEDS = (1, 10, 30, 60, 120, 300, 600)  # playback rates, × real time
 MOVING_M = 3.0  # a unit that moved at least this far since its previous fix is moving
 TRAIL_S = 10 * 60.0  # how far back a unit's trail reaches (as on the live map)
-# A trail shows one fix per this many seconds (and the last): the track store's overview
-# cadence, which "still follows every street a rider took" (db/tracks.py); at 5 s reports
-# 300 ten-minute trails are 36,000 points, and their stroke was most of a scrub step's paint
+# A trail shows one fix per this many seconds (and the last), and only a fix that left the
+# TRAIL_CELL_M square of the fix before: a rider's path still follows every street, while a
+# unit standing at its post (GPS jitter of a few metres) is drawn as a dot, not a scribble of
+# 40 points. At 5 s reports 300 ten-minute trails were 36,000 points, and their stroke was
+# most of a scrub step's paint.
 TRAIL_STEP_S = 15.0
+TRAIL_CELL_M = 20.0  # the track store's overview distance (db/tracks.py OVERVIEW_M)
 _M_PER_DEG = 111_320.0
 
 
@@ -96,30 +99,34 @@ class Tracks:
         moving = known & (np.hypot(dx, dy) * _M_PER_DEG >= MOVING_M)
         return lon, lat, age, course, moving
 
-    def trails(self, at_s: float, span_s: float = TRAIL_S,
-               step_s: float = TRAIL_STEP_S) -> tuple[np.ndarray, np.ndarray]:
-        """Every unit's path over the `span_s` before `at_s`, one fix per `step_s` and the
-        last, as one NaN-separated pair of arrays (one plot item draws them all)."""
+    def trails(self, at_s: float, span_s: float = TRAIL_S, step_s: float = TRAIL_STEP_S,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every unit's path over the `span_s` before `at_s` (one fix per `step_s` that left
+        the previous fix's TRAIL_CELL_M square, and the last), as one set of arrays (one plot
+        item draws them all): lon, lat, and whether each point joins the next (False at the
+        end of a unit's trail; a drawing's `connect` array, cheaper to draw than NaN breaks)."""
         base = np.arange(len(self.units), dtype=np.float64) * self.stride
         lo = np.searchsorted(self.keys, base + max(at_s - span_s, 0.0), side="left")
         hi = np.searchsorted(self.keys, base + at_s, side="right")
         keep = hi - lo > 1
         lo, hi = lo[keep], hi[keep]
         if not len(lo):
-            return np.empty(0), np.empty(0)
+            return np.empty(0), np.empty(0), np.empty(0, dtype=bool)
         lengths = hi - lo
         ends = np.cumsum(lengths)
         run = np.repeat(np.arange(len(lo)), lengths)
         source = np.arange(int(ends[-1])) - np.repeat(ends - lengths, lengths) + np.repeat(
             lo, lengths)
         bucket = np.floor(self.t[source] / step_s)
+        cell = TRAIL_CELL_M / _M_PER_DEG  # degrees: 20 m north-south, 17 m east-west at 30°N
+        column, row = np.floor(self.lon[source] / cell), np.floor(self.lat[source] / cell)
+        moved = (column[1:] != column[:-1]) | (row[1:] != row[:-1])
         shown = np.ones(len(source), dtype=bool)
-        shown[1:] = (bucket[1:] != bucket[:-1]) | (run[1:] != run[:-1])
+        shown[1:] = ((bucket[1:] != bucket[:-1]) & moved) | (run[1:] != run[:-1])
         shown[ends - 1] = True
         source, run = source[shown], run[shown]
-        breaks = np.flatnonzero(np.append(run[1:] != run[:-1], True)) + 1
-        return (np.insert(self.lon[source], breaks, np.nan),
-                np.insert(self.lat[source], breaks, np.nan))
+        joins = np.append(run[1:] == run[:-1], False)
+        return self.lon[source], self.lat[source], joins
 
 
 @dataclass

@@ -129,14 +129,14 @@ def test_milestones_of_the_case(replay):
 
 
 def test_trails_reach_ten_minutes_back_with_one_break_per_unit(replay):
-    xs, ys = replay.tracks.trails(replay.tracks.seconds(at(10, 8)))
+    xs, ys, joins = replay.tracks.trails(replay.tracks.seconds(at(10, 8)))
     np.testing.assert_allclose(xs, [122.100, 122.101, 122.102, 122.103, 122.104, 122.105,
-                                    122.106, 122.107, 122.108, np.nan, 122.130, 122.131,
-                                    np.nan])
-    np.testing.assert_allclose(ys[-3:], [30.010, 30.011, np.nan])
-    xs, _ = replay.tracks.trails(replay.tracks.seconds(at(10, 3, 30)))
-    assert len(xs) == 5  # G01's four fixes; G02 has one by then: no trail
-    xs, _ = replay.tracks.trails(replay.tracks.seconds(at(10, 20)))
+                                    122.106, 122.107, 122.108, 122.130, 122.131])
+    np.testing.assert_allclose(ys[-2:], [30.010, 30.011])
+    assert joins.tolist() == [True] * 8 + [False, True, False]
+    xs, _, joins = replay.tracks.trails(replay.tracks.seconds(at(10, 3, 30)))
+    assert joins.tolist() == [True, True, True, False]  # G01's four; G02 has one: no trail
+    xs, _, _ = replay.tracks.trails(replay.tracks.seconds(at(10, 20)))
     assert len(xs) == 0  # G01's last fix (10:10) alone, G02's are older than ten minutes
 
 
@@ -163,7 +163,16 @@ def test_a_range_without_any_fix_shows_the_units_where_the_start_state_left_them
 def test_a_trail_keeps_one_fix_per_quarter_minute_and_the_last():
     every_five = {"G01": [(START + timedelta(seconds=s), 122.0 + s / 1000, 30.0)
                           for s in range(0, 35, 5)], "G02": [], "P01": []}
-    xs, _ = as_tracks(every_five).trails(32.0)
-    np.testing.assert_allclose(xs, [122.000, 122.015, 122.030, np.nan])  # 0 s, 15 s, 30 s
-    xs, _ = as_tracks(every_five).trails(27.0)
-    np.testing.assert_allclose(xs, [122.000, 122.015, 122.025, np.nan])  # and the last, 25 s
+    xs, _, joins = as_tracks(every_five).trails(32.0)
+    np.testing.assert_allclose(xs, [122.000, 122.015, 122.030])  # 0 s, 15 s, 30 s
+    assert joins.tolist() == [True, True, False]
+    xs, _, _ = as_tracks(every_five).trails(27.0)
+    np.testing.assert_allclose(xs, [122.000, 122.015, 122.025])  # and the last, 25 s
+
+
+def test_a_unit_standing_still_leaves_no_scribble():
+    jitter = {"G01": [(START + timedelta(seconds=s), 122.00001 + (s % 20) * 1e-6, 30.00001)
+                      for s in range(0, 600, 10)], "G02": [], "P01": []}  # 1 m apart
+    xs, _, joins = as_tracks(jitter).trails(595.0)
+    assert len(xs) == 2  # where it stood first, and its last fix
+    assert joins.tolist() == [True, False]
