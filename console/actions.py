@@ -81,6 +81,10 @@ ACTIONS: tuple[ActionSpec, ...] = (  # handler, text, keys, menu, verb, ...
                ("Ctrl+-",), "view", None, args=(-1,), work_key=False),
     ActionSpec("toggle_night", QT_TRANSLATE_NOOP("Actions", "Night colours"),
                ("Ctrl+Shift+N",), "view", None, work_key=False),
+    ActionSpec("open_review", QT_TRANSLATE_NOOP("Actions", "Replay today…"),
+               ("Ctrl+Shift+R",), "review", None, args=("replay",), work_key=False),
+    ActionSpec("open_review", QT_TRANSLATE_NOOP("Actions", "KPI dashboard…"),
+               ("Ctrl+Shift+K",), "review", None, args=("kpi",), work_key=False),
     ActionSpec("manage_users", QT_TRANSLATE_NOOP("Actions", "Users…"),
                ("Ctrl+Shift+U",), "file", "users", work_key=False),
     ActionSpec("quit_asking", QT_TRANSLATE_NOOP("Actions", "Quit"),
@@ -95,5 +99,6 @@ MENUS = {  # the menu bar, left to right
     "radio": QT_TRANSLATE_NOOP("Actions", "&Radio"),
     "map": QT_TRANSLATE_NOOP("Actions", "&Map"),
     "view": QT_TRANSLATE_NOOP("Actions", "&View"),
+    "review": QT_TRANSLATE_NOOP("Actions", "R&eview"),
     "help": QT_TRANSLATE_NOOP("Actions", "&Help"),
 }

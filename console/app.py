@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.hub_client import Credentials, HubClient
 from console.main_window import MainWindow
+from console.review_tools import ReviewTools
 from console.settings import ConsoleSettings
 from console.signals import HubSignals, SignalListener
 from console.texts import I18N
@@ -87,6 +88,11 @@ def attach_window(scenario: scenarios.Scenario, hub_url: str, credentials: Crede
     return client, window
 
 
+def review_tools(args: argparse.Namespace, database: str | None) -> ReviewTools:
+    return ReviewTools(database, scenarios.scenario_path(args.scenario, args.demo), args.lang,
+                       args.tiles)
+
+
 def _scenario(args: argparse.Namespace) -> scenarios.Scenario:
     """The scenario the hub runs too (`--scenario`, or the `--demo` region's)."""
     return scenarios.load(scenarios.scenario_path(args.scenario, args.demo))
@@ -105,6 +111,7 @@ def open_console(args: argparse.Namespace) -> tuple[HubProcess, HubClient, MainW
     except BaseException:
         hub.stop()
         raise
+    window.review = review_tools(args, served.database)
     window.show_restored()
     return hub, client, window
 
@@ -159,6 +166,7 @@ def _run_remote_console(app: QApplication, args: argparse.Namespace) -> int:
     if opened is None:
         return 1
     client, window = opened
+    window.review = review_tools(args, args.db)
     window.show_restored()
     try:
         return app.exec()

@@ -12,6 +12,7 @@ what the dispatcher sees is what the log holds.
 from __future__ import annotations
 
 import logging
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from console.hub_client import HubClient
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.queue_anchor import PointerAnchor
+from console.review_tools import ReviewTools
 from console.settings import ConsoleSettings
 from console.signals import HubSignals
 from console.texts import disposition_text, refusal_text, status_text, verb_help
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Jingbao Console") + (self.tr(" — DEMO DATA")
                                                           if scenario.demo else ""))
         self.desk = Desk(scenario, settings)  # what the console knows and decides, no Qt
+        self.review: ReviewTools | None = None  # the replay and KPI programs, when known
+        self.review_programs: list[subprocess.Popen] = []  # started from the menu
         self.state = self.desk.state  # the replica, replaced in place by the hub's snapshots
         self._dirty = True
         self._refresh_queued = False
@@ -603,6 +607,23 @@ class MainWindow(QMainWindow):
         if self.map.save_png(str(path)):
             self.statusBar().showMessage(self.tr("Map saved to %1").replace("%1", str(path)),
                                          8000)
+
+    def open_review(self, tool: str) -> None:
+        """Today's replay or KPI dashboard, as a window of its own (console/review_tools.py)."""
+        if self.review is None or self.review.database is None:
+            QMessageBox.information(self, self.tr("Review"), self.tr(
+                "The replay and the dashboard read the center's database, which this "
+                "workstation was not given: start the console with --db URL, or set db in "
+                "config.toml."))
+            return
+        self.review_programs = [p for p in self.review_programs if p.poll() is None]
+        try:
+            self.review_programs.append(self.review.launch(tool, datetime.now(CHINA_TZ)))
+        except OSError as exc:
+            log.error("review tool %s did not start: %s", tool, exc)
+            QMessageBox.warning(self, self.tr("Review"), str(exc))
+            return
+        self.statusBar().showMessage(self.tr("Opening…"), 4000)
 
     def merge_selected(self) -> None:
         found = self.desk.duplicates()

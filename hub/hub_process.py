@@ -42,6 +42,7 @@ class Served:
     token: str
     workstation: str
     voice: bool
+    database: str | None = None  # for the review tools the window starts (they read the log)
 
 
 # `start(*args)` runs in the child: it starts a hub and returns it with what the window needs.
@@ -169,4 +170,6 @@ def embedded_center(args: Any) -> tuple[Stoppable, Served]:
     center.watch_lease(fail_stop)
     engine = center.engine
     token = engine.console_link.local_session(center.actor.name, center.actor.workstation)
-    return center, Served(engine.url, token, center.actor.workstation, engine.voice is not None)
+    database = engine.store.engine.url.render_as_string(hide_password=False)
+    return center, Served(engine.url, token, center.actor.workstation, engine.voice is not None,
+                          database)

@@ -130,46 +130,61 @@
     </message>
     <message>
         <location filename="../../console/actions.py" line="84"/>
+        <source>Replay today…</source>
+        <translation>回放今日…</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="86"/>
+        <source>KPI dashboard…</source>
+        <translation>绩效看板…</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="88"/>
         <source>Users…</source>
         <translation>用户管理…</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="86"/>
+        <location filename="../../console/actions.py" line="90"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="88"/>
+        <location filename="../../console/actions.py" line="92"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="93"/>
+        <location filename="../../console/actions.py" line="97"/>
         <source>&amp;Console</source>
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="94"/>
+        <location filename="../../console/actions.py" line="98"/>
         <source>C&amp;ase</source>
         <translation>案件(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="95"/>
+        <location filename="../../console/actions.py" line="99"/>
         <source>&amp;Radio</source>
         <translation>电台(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="96"/>
+        <location filename="../../console/actions.py" line="100"/>
         <source>&amp;Map</source>
         <translation>地图(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="97"/>
+        <location filename="../../console/actions.py" line="101"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="98"/>
+        <location filename="../../console/actions.py" line="102"/>
+        <source>R&amp;eview</source>
+        <translation>复盘(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="103"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -603,310 +618,326 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/app.py" line="119"/>
-        <location filename="../../console/app.py" line="137"/>
-        <location filename="../../console/main_window.py" line="88"/>
+        <location filename="../../console/app.py" line="127"/>
+        <location filename="../../console/app.py" line="145"/>
+        <location filename="../../console/main_window.py" line="90"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="119"/>
+        <location filename="../../console/app.py" line="127"/>
         <source>This console&apos;s hub stopped (exit code %1); see the log. The window closes.</source>
         <translation>本机的中心服务已停止(退出码 %1),详见日志。窗口将关闭。</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="137"/>
+        <location filename="../../console/app.py" line="145"/>
         <source>Another console or hub already serves %1. Connect to it with --hub URL, or stop it first.</source>
         <translation>已有其他控制台或中心服务正在使用 %1。请用 --hub 地址连接它,或先停止它。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="88"/>
+        <location filename="../../console/main_window.py" line="90"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="134"/>
+        <location filename="../../console/main_window.py" line="138"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="148"/>
+        <location filename="../../console/main_window.py" line="152"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150"/>
+        <location filename="../../console/main_window.py" line="154"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="176"/>
+        <location filename="../../console/main_window.py" line="180"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="185"/>
+        <location filename="../../console/main_window.py" line="189"/>
         <source>Alarm volume</source>
         <translation>报警音量</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189"/>
-        <location filename="../../console/main_window.py" line="337"/>
+        <location filename="../../console/main_window.py" line="193"/>
+        <location filename="../../console/main_window.py" line="341"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="202"/>
+        <location filename="../../console/main_window.py" line="206"/>
         <source>Queue</source>
         <translation>警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="203"/>
+        <location filename="../../console/main_window.py" line="207"/>
         <source>Incident</source>
         <translation>警情详情</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="205"/>
+        <location filename="../../console/main_window.py" line="209"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="206"/>
+        <location filename="../../console/main_window.py" line="210"/>
         <source>Radio log</source>
         <translation>电台日志</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="501"/>
-        <location filename="../../console/main_window.py" line="621"/>
+        <location filename="../../console/main_window.py" line="505"/>
+        <location filename="../../console/main_window.py" line="642"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="628"/>
+        <location filename="../../console/main_window.py" line="649"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="512"/>
+        <location filename="../../console/main_window.py" line="516"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="514"/>
-        <location filename="../../console/main_window.py" line="697"/>
+        <location filename="../../console/main_window.py" line="518"/>
+        <location filename="../../console/main_window.py" line="718"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="617"/>
+        <location filename="../../console/main_window.py" line="638"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="742"/>
+        <location filename="../../console/main_window.py" line="763"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="494"/>
+        <location filename="../../console/main_window.py" line="498"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="287"/>
+        <location filename="../../console/main_window.py" line="291"/>
         <source>New alerts are selected as they come</source>
         <translation>新警单到达时将自动选中并在地图上显示</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="289"/>
+        <location filename="../../console/main_window.py" line="293"/>
         <source>New alerts wait in the queue</source>
         <translation>新警单在队列中等待处理</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="295"/>
+        <location filename="../../console/main_window.py" line="299"/>
         <source>Ended cases shown at the bottom</source>
         <translation>已结案件显示在队列底部</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="296"/>
+        <location filename="../../console/main_window.py" line="300"/>
         <source>Ended cases hidden</source>
         <translation>已隐藏已结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="337"/>
+        <location filename="../../console/main_window.py" line="341"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="358"/>
+        <location filename="../../console/main_window.py" line="362"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="360"/>
+        <location filename="../../console/main_window.py" line="364"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="376"/>
+        <location filename="../../console/main_window.py" line="380"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="381"/>
+        <location filename="../../console/main_window.py" line="385"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="390"/>
+        <location filename="../../console/main_window.py" line="394"/>
         <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
         <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="470"/>
+        <location filename="../../console/main_window.py" line="474"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="487"/>
+        <location filename="../../console/main_window.py" line="491"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="503"/>
+        <location filename="../../console/main_window.py" line="507"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="508"/>
+        <location filename="../../console/main_window.py" line="512"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="509"/>
+        <location filename="../../console/main_window.py" line="513"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="516"/>
+        <location filename="../../console/main_window.py" line="520"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="529"/>
+        <location filename="../../console/main_window.py" line="533"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="569"/>
+        <location filename="../../console/main_window.py" line="573"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="571"/>
+        <location filename="../../console/main_window.py" line="575"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="585"/>
+        <location filename="../../console/main_window.py" line="589"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="604"/>
+        <location filename="../../console/main_window.py" line="608"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="610"/>
+        <location filename="../../console/main_window.py" line="614"/>
+        <location filename="../../console/main_window.py" line="624"/>
+        <source>Review</source>
+        <translation>复盘</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="615"/>
+        <source>The replay and the dashboard read the center&apos;s database, which this workstation was not given: start the console with --db URL, or set db in config.toml.</source>
+        <translation>回放和绩效看板要读取中心数据库,但本工作站未配置数据库:请用 --db URL 启动控制台,或在 config.toml 中设置 db。</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="626"/>
+        <source>Opening…</source>
+        <translation>正在打开…</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="631"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="612"/>
+        <location filename="../../console/main_window.py" line="633"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="629"/>
+        <location filename="../../console/main_window.py" line="650"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="632"/>
+        <location filename="../../console/main_window.py" line="653"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="637"/>
+        <location filename="../../console/main_window.py" line="658"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="639"/>
-        <location filename="../../console/main_window.py" line="647"/>
-        <location filename="../../console/main_window.py" line="667"/>
+        <location filename="../../console/main_window.py" line="660"/>
+        <location filename="../../console/main_window.py" line="668"/>
+        <location filename="../../console/main_window.py" line="688"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="646"/>
+        <location filename="../../console/main_window.py" line="667"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="653"/>
+        <location filename="../../console/main_window.py" line="674"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="658"/>
+        <location filename="../../console/main_window.py" line="679"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="662"/>
+        <location filename="../../console/main_window.py" line="683"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="685"/>
-        <location filename="../../console/main_window.py" line="689"/>
+        <location filename="../../console/main_window.py" line="706"/>
+        <location filename="../../console/main_window.py" line="710"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="685"/>
+        <location filename="../../console/main_window.py" line="706"/>
         <source>Refer case %1: %2?</source>
         <translation>将案件 %1 %2?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="698"/>
+        <location filename="../../console/main_window.py" line="719"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="700"/>
+        <location filename="../../console/main_window.py" line="721"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="709"/>
+        <location filename="../../console/main_window.py" line="730"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="710"/>
+        <location filename="../../console/main_window.py" line="731"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="712"/>
+        <location filename="../../console/main_window.py" line="733"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="743"/>
+        <location filename="../../console/main_window.py" line="764"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -1154,109 +1185,109 @@
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="113"/>
+        <location filename="../../console/replay_window.py" line="114"/>
         <location filename="../../console/replay_window.py" line="336"/>
         <location filename="../../console/replay_window.py" line="350"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="120"/>
+        <location filename="../../console/replay_window.py" line="121"/>
         <source>Follow: nobody</source>
         <translation>跟随:无</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="125"/>
+        <location filename="../../console/replay_window.py" line="126"/>
         <source>◀ Event</source>
         <translation>◀ 上一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="126"/>
+        <location filename="../../console/replay_window.py" line="127"/>
         <source>Event ▶</source>
         <translation>下一事件 ▶</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="142"/>
+        <location filename="../../console/replay_window.py" line="143"/>
         <source>Open incidents at this moment (8-minute clock)</source>
         <translation>此刻未结警情(8分钟计时)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="143"/>
+        <location filename="../../console/replay_window.py" line="144"/>
         <source>Milestones (click to jump)</source>
         <translation>处置节点(点击跳转)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="157"/>
+        <location filename="../../console/replay_window.py" line="158"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="166"/>
+        <location filename="../../console/replay_window.py" line="167"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="167"/>
+        <location filename="../../console/replay_window.py" line="168"/>
         <source>Next event</source>
         <translation>下一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="168"/>
+        <location filename="../../console/replay_window.py" line="169"/>
         <source>Previous event</source>
         <translation>上一事件</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="169"/>
+        <location filename="../../console/replay_window.py" line="170"/>
         <source>One minute on</source>
         <translation>前进一分钟</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="170"/>
+        <location filename="../../console/replay_window.py" line="171"/>
         <source>One minute back</source>
         <translation>后退一分钟</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="171"/>
+        <location filename="../../console/replay_window.py" line="172"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="172"/>
+        <location filename="../../console/replay_window.py" line="173"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="173"/>
+        <location filename="../../console/replay_window.py" line="174"/>
         <source>Start of the range</source>
         <translation>回到开始</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="174"/>
+        <location filename="../../console/replay_window.py" line="175"/>
         <source>End of the range</source>
         <translation>跳到结束</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="175"/>
+        <location filename="../../console/replay_window.py" line="176"/>
         <source>Close replay</source>
         <translation>关闭回放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="193"/>
+        <location filename="../../console/replay_window.py" line="194"/>
         <source>Loading the day…</source>
         <translation>正在加载当日数据…</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="222"/>
+        <location filename="../../console/replay_window.py" line="223"/>
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="224"/>
+        <location filename="../../console/replay_window.py" line="225"/>
         <source>Loading failed: %1</source>
         <translation>加载失败:%1</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="235"/>
+        <location filename="../../console/replay_window.py" line="236"/>
         <source>%1 fixes, %2 events, %3 incidents</source>
         <translation>定位 %1 条,事件 %2 条,警情 %3 起</translation>
     </message>
