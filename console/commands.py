@@ -128,6 +128,7 @@ def _hub_options(p: argparse.ArgumentParser) -> None:
 @command("hub", "run the center without a window: 110 feed intake, radio ports, event log",
          _hub_options)
 def hub(args: argparse.Namespace) -> int:
+    from hub import heap
     from hub.center import LogListener, fail_stop, start_center
 
     stop = threading.Event()
@@ -140,6 +141,7 @@ def hub(args: argparse.Namespace) -> int:
     if center is None:
         return 0
     center.watch_lease(fail_stop)
+    heap.settle()
     print(f"hub: 110 feed on ws://{args.feed_host}:{center.engine.feed_port}/feed", flush=True)
     stop.wait()
     center.stop()
