@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from console.texts import status_text
 from dispatch.replay import SPEEDS, Frame, Playback, Replay
 from dispatch.service_hours import CHINA_TZ
-from dispatch.state import Unit
 from map.clock_rings import ARCS, clock_starts, ring_steps, step_pen
 from map.styles import STATUS_COLOURS, UNIT_COLOURS
 from map.styles import brush as _brush  # the live map's cache: symbols render once for both
@@ -76,6 +75,7 @@ class ReplayWindow(QMainWindow):
         self._milestones: list[datetime] = []  # the selected case's, in the list's order
         self.opening_at: str | None = None  # HH:MM[:SS] to show once loaded (`--at`)
         self._drawn: dict[int, tuple] = {}  # plot item → the points it shows
+        self._listed: list[str] = []  # the cases the case list shows, in its order
         self._roster = {u.unit_id: u for u in scenario.roster()}
         self._cancel = threading.Event()
         self._last_tick = time.monotonic()
@@ -254,15 +254,13 @@ class ReplayWindow(QMainWindow):
     def _draw_units(self, frame: Frame) -> None:
         known = np.flatnonzero(~np.isnan(frame.lon))
         x, y = self.map.display(frame.lon[known], frame.lat[known])
-        stale = frame.stale()
         ids = [frame.units[n] for n in known.tolist()]
         units = frame.state.units
         self.units.setData(
             x=x, y=y, data=ids,
-            brush=[_brush(UNIT_COLOURS[units[u].status], bool(stale[n]))
-                   for u, n in zip(ids, known.tolist(), strict=True)],
-            symbol=[self._symbol(units[u], frame, n)
-                    for u, n in zip(ids, known.tolist(), strict=True)])
+            brush=[_brush(UNIT_COLOURS[units[u].status], faded)
+                   for u, faded in zip(ids, frame.stale()[known].tolist(), strict=True)],
+            symbol=self._symbols(frame, known, ids))
         lon, lat, joins = self.replay.tracks.trails(self.replay.tracks.seconds(frame.time))
         self.trails.setData(*self.map.display(lon, lat), connect=joins.astype(np.int32))
         spot = frame.position(self.following) if self.following else None
@@ -271,11 +269,14 @@ class ReplayWindow(QMainWindow):
         if spot is not None:
             self.map.show_point(*spot)
 
-    def _symbol(self, unit: Unit, frame: Frame, n: int):
-        """As on the live map: a heading arrow for a moving guide, else the unit's kind."""
-        if frame.moving[n] and unit.kind == "guide":
-            return HEADINGS[int(((frame.course[n] + 22.5) % 360) // 45)]
-        return KIND_SYMBOLS.get(unit.kind, "d")
+    def _symbols(self, frame: Frame, known: np.ndarray, ids: list[str]) -> list:
+        """As on the live map: a heading arrow for a moving guide, else the unit's kind (one
+        pass over plain lists: numpy scalars one by one cost a scrub step a millisecond)."""
+        kinds = [frame.state.units[u].kind for u in ids]
+        headings = (((frame.course[known] + 22.5) % 360) // 45).astype(int).tolist()
+        return [HEADINGS[h] if moving and kind == "guide" else KIND_SYMBOLS.get(kind, "d")
+                for kind, h, moving in zip(kinds, headings, frame.moving[known].tolist(),
+                                           strict=True)]
 
     def _draw_incidents(self, frame: Frame) -> None:
         """Markers by status, clock rings by half-minute step; an item whose points are the
@@ -300,30 +301,48 @@ class ReplayWindow(QMainWindow):
             item.setData(x=x, y=y, **style)
 
     def _list_cases(self, frame: Frame) -> None:
-        """The open incidents with their clocks; the selected case stays selected."""
-        selected = self.case_list.currentItem()
-        keep = selected.data(Qt.ItemDataRole.UserRole) if selected else None
+        """The open incidents with their clocks; the selected case stays selected. The list is
+        rebuilt only when its cases change, else only the rows whose text or colour changed
+        are touched: a rebuild every scrub step relaid and repainted the whole list."""
         clocks = frame.clocks(self.clock)
-        self.case_list.blockSignals(True)
-        self.case_list.clear()
+        rows = []
         for case in sorted(clocks, key=lambda c: (len(c), c)):
             incident, c = frame.state.incidents[case], clocks[case]
             minutes, seconds = divmod(int(c.elapsed_s), 60)
-            item = QListWidgetItem(f"{case}  {status_text(incident.status)}  "
-                                   f"{minutes}:{seconds:02d}"
-                                   + (self.tr(" (stopped)") if c.stopped else ""))
+            rows.append((case, f"{case}  {status_text(incident.status)}  "
+                               f"{minutes}:{seconds:02d}"
+                               + (self.tr(" (stopped)") if c.stopped else ""),
+                         {"warn": "#c77700", "breach": "#d00000"}.get(c.level, "#1a7f1a")))
+        if [case for case, _, _ in rows] != self._listed:
+            self._rebuild_case_list(rows)
+        else:
+            for n, (_case, text, colour) in enumerate(rows):
+                item = self.case_list.item(n)
+                if item.text() != text:
+                    item.setText(text)
+                if item.foreground().color() != pg.mkColor(colour):
+                    item.setForeground(pg.mkColor(colour))
+        counts: dict[str, int] = {}
+        for unit in frame.state.units.values():
+            counts[unit.status] = counts.get(unit.status, 0) + 1
+        summary = " · ".join(f"{status_text(s)} {n}" for s, n in sorted(counts.items()))
+        if self.summary.text() != summary:
+            self.summary.setText(summary)
+
+    def _rebuild_case_list(self, rows: list[tuple[str, str, str]]) -> None:
+        selected = self.case_list.currentItem()
+        keep = selected.data(Qt.ItemDataRole.UserRole) if selected else None
+        self.case_list.blockSignals(True)
+        self.case_list.clear()
+        for case, text, colour in rows:
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, case)
-            item.setForeground(pg.mkColor({"warn": "#c77700", "breach": "#d00000"}.get(
-                c.level, "#1a7f1a")))
+            item.setForeground(pg.mkColor(colour))
             self.case_list.addItem(item)
             if case == keep:
                 self.case_list.setCurrentItem(item)
         self.case_list.blockSignals(False)
-        counts: dict[str, int] = {}
-        for unit in frame.state.units.values():
-            counts[unit.status] = counts.get(unit.status, 0) + 1
-        self.summary.setText(" · ".join(f"{status_text(s)} {n}"
-                                        for s, n in sorted(counts.items())))
+        self._listed = [case for case, _, _ in rows]
 
     # -- the dispatcher's hands ----------------------------------------------------------------
     def toggle_play(self) -> None:
