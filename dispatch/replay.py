@@ -1,8 +1,8 @@
 """The day as it was at any moment: the shift lead's replay, as a pure model.
 
-A replay is a start state (the snapshot before the range, brought up to its start), the
-state-changing events of the range in log order, and every unit's fixes as arrays. Scrubbing
-must answer in a frame (≤ 33 ms) whatever the jump, so:
+A replay is a timeline (a start state, the snapshot before the range brought up to its
+start, and the state-changing events of the range in log order) and every unit's fixes as
+arrays. Scrubbing must answer in a frame (≤ 33 ms) whatever the jump, so:
 - the state at t is folded from the nearest keyframe at or before t, a fork of the state kept
   every `KEYFRAME_S` of replay time while loading (`CenterState.fork` shares what a chunk of
   events does not touch, so a day of keyframes costs little more than one state);
@@ -161,12 +161,15 @@ class Frame:
         return {i.case: clock_of(i, self.time, policy) for i in self.open_incidents()}
 
 
-class Replay:
-    """The range [start, end): state and positions at any t within it."""
+class Timeline:
+    """The range's state-changing events, folded once with a keyframe every `keyframe_s`:
+    the state at any t is its keyframe plus at most `keyframe_s` of events. It needs no fix,
+    so a loader folds it while the fixes are read (the fold is Python, the read mostly waits
+    on the database)."""
 
-    def __init__(self, start_state: CenterState, events: Sequence[Event], tracks: Tracks,
-                 start: datetime, end: datetime, keyframe_s: float = KEYFRAME_S) -> None:
-        self.start, self.end, self.tracks = start, end, tracks
+    def __init__(self, start_state: CenterState, events: Sequence[Event], start: datetime,
+                 end: datetime, keyframe_s: float = KEYFRAME_S) -> None:
+        self.start, self.end = start, end
         self.events = list(events)
         # replay time of each event: the log's order wins over a clock that stepped back,
         # so the times are made non-decreasing and a bisect finds "every event up to t"
@@ -207,24 +210,6 @@ class Replay:
             state.apply(event)
         return state
 
-    def frame(self, moment: datetime) -> Frame:
-        """State and every unit's position at `moment`. A unit without a fix in the range yet
-        stands where the start state last saw it, aged from that fix."""
-        state = self.state_at(moment)
-        lon, lat, age, course, moving = self.tracks.at(self.tracks.seconds(moment))
-        self._seed_from_state(state, moment, lon, lat, age)
-        return Frame(moment, state, lon, lat, age, course, moving, self.tracks.units)
-
-    def _seed_from_state(self, state: CenterState, moment: datetime, lon: np.ndarray,
-                         lat: np.ndarray, age: np.ndarray) -> None:
-        for n in np.flatnonzero(np.isnan(lon)).tolist():
-            unit = state.units.get(self.tracks.units[n])
-            if unit is None or unit.lon is None or unit.lat is None:
-                continue
-            lon[n], lat[n] = unit.lon, unit.lat
-            if unit.fix_time is not None:
-                age[n] = (moment - unit.fix_time).total_seconds()
-
     def step(self, moment: datetime, forward: bool = True) -> datetime:
         """The time of the next event after `moment` (or the previous one before it), for
         stepping event by event; the range's end or start when there is none."""
@@ -248,6 +233,50 @@ class Replay:
     @staticmethod
     def _time(seconds: float) -> datetime:
         return datetime.fromtimestamp(float(seconds), UTC)
+
+
+class Replay:
+    """The range [start, end): state (the timeline) and positions (the tracks) at any t."""
+
+    def __init__(self, timeline: Timeline, tracks: Tracks) -> None:
+        self.timeline, self.tracks = timeline, tracks
+        self.start, self.end, self.events = timeline.start, timeline.end, timeline.events
+
+    @classmethod
+    def fold(cls, start_state: CenterState, events: Sequence[Event], tracks: Tracks,
+             start: datetime, end: datetime, keyframe_s: float = KEYFRAME_S) -> Replay:
+        """Timeline and tracks at once, when the fixes are already at hand."""
+        return cls(Timeline(start_state, events, start, end, keyframe_s), tracks)
+
+    def state_at(self, moment: datetime) -> CenterState:
+        return self.timeline.state_at(moment)
+
+    def step(self, moment: datetime, forward: bool = True) -> datetime:
+        return self.timeline.step(moment, forward)
+
+    def milestones(self, case: str) -> list[tuple[datetime, IncidentStatus]]:
+        return self.timeline.milestones(case)
+
+    def cases(self) -> list[str]:
+        return self.timeline.cases()
+
+    def frame(self, moment: datetime) -> Frame:
+        """State and every unit's position at `moment`. A unit without a fix in the range yet
+        stands where the start state last saw it, aged from that fix."""
+        state = self.state_at(moment)
+        lon, lat, age, course, moving = self.tracks.at(self.tracks.seconds(moment))
+        self._seed_from_state(state, moment, lon, lat, age)
+        return Frame(moment, state, lon, lat, age, course, moving, self.tracks.units)
+
+    def _seed_from_state(self, state: CenterState, moment: datetime, lon: np.ndarray,
+                         lat: np.ndarray, age: np.ndarray) -> None:
+        for n in np.flatnonzero(np.isnan(lon)).tolist():
+            unit = state.units.get(self.tracks.units[n])
+            if unit is None or unit.lon is None or unit.lat is None:
+                continue
+            lon[n], lat[n] = unit.lon, unit.lat
+            if unit.fix_time is not None:
+                age[n] = (moment - unit.fix_time).total_seconds()
 
 
 @dataclass

@@ -64,7 +64,7 @@ def as_tracks(fixes: dict[str, list[tuple[datetime, float, float]]]) -> Tracks:
 
 @pytest.fixture(params=[120.0, 3600.0], ids=["keyframes every 2 min", "one keyframe"])
 def replay(request) -> Replay:
-    return Replay(CenterState(make_units()), morning_events(), as_tracks(morning_fixes()),
+    return Replay.fold(CenterState(make_units()), morning_events(), as_tracks(morning_fixes()),
                   START, END, keyframe_s=request.param)
 
 
@@ -153,7 +153,7 @@ def test_playback_runs_at_its_rate_and_stops_at_the_end():
 
 def test_a_range_without_any_fix_shows_the_units_where_the_start_state_left_them():
     empty = as_tracks({"G01": [], "G02": [], "P01": []})
-    replay = Replay(CenterState(make_units()), morning_events(), empty, START, END)
+    replay = Replay.fold(CenterState(make_units()), morning_events(), empty, START, END)
     frame = replay.frame(at(10, 3))
     assert frame.position("G01") == pytest.approx((122.1060, 30.0180))
     assert frame.position("G02") == pytest.approx((122.1300, 30.0100))

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.gui
 
 
 def morning() -> Replay:
-    return Replay(CenterState(make_units()), morning_events(), as_tracks(morning_fixes()),
+    return Replay.fold(CenterState(make_units()), morning_events(), as_tracks(morning_fixes()),
                   START, END)
 
 
