@@ -79,6 +79,8 @@ ACTIONS: tuple[ActionSpec, ...] = (  # handler, text, keys, menu, verb, ...
                ("Ctrl+=", "Ctrl++"), "view", None, args=(+1,), work_key=False),
     ActionSpec("scale_text", QT_TRANSLATE_NOOP("Actions", "Smaller text"),
                ("Ctrl+-",), "view", None, args=(-1,), work_key=False),
+    ActionSpec("toggle_map_window", QT_TRANSLATE_NOOP("Actions", "Map in its own window"),
+               ("Ctrl+Shift+M",), "view", None, work_key=False),
     ActionSpec("toggle_night", QT_TRANSLATE_NOOP("Actions", "Night colours"),
                ("Ctrl+Shift+N",), "view", None, work_key=False),
     ActionSpec("open_review", QT_TRANSLATE_NOOP("Actions", "Replay today…"),

@@ -40,6 +40,7 @@ from console.alarm_sounds import AlarmSounds
 from console.command_bar import CommandBar
 from console.desk import Desk
 from console.hub_client import HubClient
+from console.map_window import MapPlacement
 from console.models import QueueModel, UnitBoardModel
 from console.panels import IncidentPanel, RadioLogPanel
 from console.queue_anchor import PointerAnchor
@@ -171,6 +172,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.map)
         self.setCentralWidget(page)
         self.central = page
+        self.map_place = MapPlacement(self, self.map, column)  # or a window of its own
         self._build_docks()
         self.command_bar = CommandBar(self._names)
         self.command_bar.command.connect(self.run_command)
@@ -232,6 +234,7 @@ class MainWindow(QMainWindow):
             if layout is not None:
                 self.restoreState(layout, LAYOUT_VERSION)
             self.show()
+            self.map_place.restore()
         else:  # the screen's size too: without a window manager "maximised" is only a wish
             self.setGeometry(self.screen().availableGeometry())
             self.showMaximized()
@@ -240,6 +243,7 @@ class MainWindow(QMainWindow):
         prefs = appearance.settings()
         prefs.setValue("window/geometry", self.saveGeometry())
         prefs.setValue("window/docks", self.saveState(LAYOUT_VERSION))
+        self.map_place.keep()
         prefs.sync()
 
     def _connect_signals(self) -> None:
@@ -277,6 +281,9 @@ class MainWindow(QMainWindow):
         """Only what this session's role may send: the hub would refuse the rest anyway."""
         for verb, action in self.verb_actions:
             action.setEnabled(verb in verbs)
+
+    def toggle_map_window(self) -> None:
+        self.map_place.toggle()
 
     def focus_queue(self) -> None:
         self.queue.setFocus()
@@ -777,6 +784,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._keep_layout()
+        self.map_place.bring_back()  # its window must not outlive this one
         self.frame.stop()
         self.ticker.stop()
         self.sounds.stop()

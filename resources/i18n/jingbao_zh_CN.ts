@@ -125,66 +125,71 @@
     </message>
     <message>
         <location filename="../../console/actions.py" line="82"/>
+        <source>Map in its own window</source>
+        <translation>地图单独成窗</translation>
+    </message>
+    <message>
+        <location filename="../../console/actions.py" line="84"/>
         <source>Night colours</source>
         <translation>夜间配色</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="84"/>
+        <location filename="../../console/actions.py" line="86"/>
         <source>Replay today…</source>
         <translation>回放今日…</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="86"/>
+        <location filename="../../console/actions.py" line="88"/>
         <source>KPI dashboard…</source>
         <translation>绩效看板…</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="88"/>
+        <location filename="../../console/actions.py" line="90"/>
         <source>Users…</source>
         <translation>用户管理…</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="90"/>
+        <location filename="../../console/actions.py" line="92"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="92"/>
+        <location filename="../../console/actions.py" line="94"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="97"/>
+        <location filename="../../console/actions.py" line="99"/>
         <source>&amp;Console</source>
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="98"/>
+        <location filename="../../console/actions.py" line="100"/>
         <source>C&amp;ase</source>
         <translation>案件(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="99"/>
+        <location filename="../../console/actions.py" line="101"/>
         <source>&amp;Radio</source>
         <translation>电台(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="100"/>
+        <location filename="../../console/actions.py" line="102"/>
         <source>&amp;Map</source>
         <translation>地图(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="101"/>
+        <location filename="../../console/actions.py" line="103"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="102"/>
+        <location filename="../../console/actions.py" line="104"/>
         <source>R&amp;eview</source>
         <translation>复盘(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/actions.py" line="103"/>
+        <location filename="../../console/actions.py" line="105"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -620,7 +625,7 @@
     <message>
         <location filename="../../console/app.py" line="127"/>
         <location filename="../../console/app.py" line="145"/>
-        <location filename="../../console/main_window.py" line="90"/>
+        <location filename="../../console/main_window.py" line="91"/>
         <source>Jingbao Console</source>
         <translation>警保联动指挥台</translation>
     </message>
@@ -635,309 +640,309 @@
         <translation>已有其他控制台或中心服务正在使用 %1。请用 --hub 地址连接它,或先停止它。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="90"/>
+        <location filename="../../console/main_window.py" line="91"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="138"/>
+        <location filename="../../console/main_window.py" line="139"/>
         <source>Distance: %1 m</source>
         <translation>距离:%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152"/>
+        <location filename="../../console/main_window.py" line="153"/>
         <source>Hold to talk (PTT)</source>
         <translation>按住讲话(PTT)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="154"/>
+        <location filename="../../console/main_window.py" line="155"/>
         <source>Keys the radio while held; needs --voice</source>
         <translation>按住时电台发射;需要配置 --voice</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="180"/>
+        <location filename="../../console/main_window.py" line="182"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189"/>
+        <location filename="../../console/main_window.py" line="191"/>
         <source>Alarm volume</source>
         <translation>报警音量</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193"/>
-        <location filename="../../console/main_window.py" line="341"/>
+        <location filename="../../console/main_window.py" line="195"/>
+        <location filename="../../console/main_window.py" line="348"/>
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="206"/>
+        <location filename="../../console/main_window.py" line="208"/>
         <source>Queue</source>
         <translation>警单队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="207"/>
+        <location filename="../../console/main_window.py" line="209"/>
         <source>Incident</source>
         <translation>警情详情</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="209"/>
+        <location filename="../../console/main_window.py" line="211"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="210"/>
+        <location filename="../../console/main_window.py" line="212"/>
         <source>Radio log</source>
         <translation>电台日志</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="505"/>
-        <location filename="../../console/main_window.py" line="642"/>
+        <location filename="../../console/main_window.py" line="512"/>
+        <location filename="../../console/main_window.py" line="649"/>
         <source>Triage</source>
         <translation>初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="649"/>
+        <location filename="../../console/main_window.py" line="656"/>
         <source>Override triage</source>
         <translation>改判初分</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="516"/>
+        <location filename="../../console/main_window.py" line="523"/>
         <source>Refer to police</source>
         <translation>移交交警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="518"/>
-        <location filename="../../console/main_window.py" line="718"/>
+        <location filename="../../console/main_window.py" line="525"/>
+        <location filename="../../console/main_window.py" line="725"/>
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="638"/>
+        <location filename="../../console/main_window.py" line="645"/>
         <source>Not a duplicate</source>
         <translation>不是重复</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="763"/>
+        <location filename="../../console/main_window.py" line="770"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="498"/>
+        <location filename="../../console/main_window.py" line="505"/>
         <source>Keyboard help</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="291"/>
+        <location filename="../../console/main_window.py" line="298"/>
         <source>New alerts are selected as they come</source>
         <translation>新警单到达时将自动选中并在地图上显示</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="293"/>
+        <location filename="../../console/main_window.py" line="300"/>
         <source>New alerts wait in the queue</source>
         <translation>新警单在队列中等待处理</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="299"/>
+        <location filename="../../console/main_window.py" line="306"/>
         <source>Ended cases shown at the bottom</source>
         <translation>已结案件显示在队列底部</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="300"/>
+        <location filename="../../console/main_window.py" line="307"/>
         <source>Ended cases hidden</source>
         <translation>已隐藏已结案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="341"/>
+        <location filename="../../console/main_window.py" line="348"/>
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="362"/>
+        <location filename="../../console/main_window.py" line="369"/>
         <source>Log #%1 · %2</source>
         <translation>日志链 #%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="364"/>
+        <location filename="../../console/main_window.py" line="371"/>
         <source>Head of the event log&apos;s hash chain; compare with `jingbao audit verify`: %1</source>
         <translation>事件日志哈希链头;可与 `jingbao audit verify` 的结果核对:%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="380"/>
+        <location filename="../../console/main_window.py" line="387"/>
         <source>EMERGENCY from %1 — Ctrl+E to acknowledge</source>
         <translation>紧急报警:%1 — 按 Ctrl+E 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="385"/>
+        <location filename="../../console/main_window.py" line="392"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="401"/>
         <source>8 minutes passed without arrival: case %1 — Ctrl+B to acknowledge</source>
         <translation>超过8分钟未到场:案件 %1 — 按 Ctrl+B 确认</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="474"/>
+        <location filename="../../console/main_window.py" line="481"/>
         <source>Select an alert first</source>
         <translation>请先选择一条警单</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="491"/>
+        <location filename="../../console/main_window.py" line="498"/>
         <source>Canned pages (/p G07 #2):</source>
         <translation>常用语(/p G07 #2):</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="507"/>
+        <location filename="../../console/main_window.py" line="514"/>
         <source>Dispatch %1 (ETA %2 min)</source>
         <translation>派遣 %1(约 %2 分钟)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="512"/>
+        <location filename="../../console/main_window.py" line="519"/>
         <source>Page %1 again</source>
         <translation>再次呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="513"/>
+        <location filename="../../console/main_window.py" line="520"/>
         <source>Page</source>
         <translation>呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="520"/>
+        <location filename="../../console/main_window.py" line="527"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="533"/>
+        <location filename="../../console/main_window.py" line="540"/>
         <source>Case %1</source>
         <translation>案件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="573"/>
+        <location filename="../../console/main_window.py" line="580"/>
         <source>%1 is registered to radio %2. Register it to radio %3 instead?</source>
         <translation>%1 现登记电台 %2。改登记为电台 %3 吗?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="575"/>
+        <location filename="../../console/main_window.py" line="582"/>
         <source>Register radio</source>
         <translation>登记电台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="589"/>
+        <location filename="../../console/main_window.py" line="596"/>
         <source>Nothing found for %1</source>
         <translation>没有找到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="608"/>
+        <location filename="../../console/main_window.py" line="615"/>
         <source>Map saved to %1</source>
         <translation>地图已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="614"/>
-        <location filename="../../console/main_window.py" line="624"/>
+        <location filename="../../console/main_window.py" line="621"/>
+        <location filename="../../console/main_window.py" line="631"/>
         <source>Review</source>
         <translation>复盘</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="615"/>
+        <location filename="../../console/main_window.py" line="622"/>
         <source>The replay and the dashboard read the center&apos;s database, which this workstation was not given: start the console with --db URL, or set db in config.toml.</source>
         <translation>回放和绩效看板要读取中心数据库,但本工作站未配置数据库:请用 --db URL 启动控制台,或在 config.toml 中设置 db。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="626"/>
+        <location filename="../../console/main_window.py" line="633"/>
         <source>Opening…</source>
         <translation>正在打开…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="631"/>
+        <location filename="../../console/main_window.py" line="638"/>
         <source>No likely duplicate</source>
         <translation>没有可能重复的案件</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="633"/>
+        <location filename="../../console/main_window.py" line="640"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="650"/>
+        <location filename="../../console/main_window.py" line="657"/>
         <source>Why does case %1 qualify despite the rules?</source>
         <translation>案件 %1 不符合规则,为何仍纳入警保联动?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="653"/>
+        <location filename="../../console/main_window.py" line="660"/>
         <source>Override</source>
         <translation>改判</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="658"/>
+        <location filename="../../console/main_window.py" line="665"/>
         <source>No such recommendation</source>
         <translation>没有该推荐</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="660"/>
-        <location filename="../../console/main_window.py" line="668"/>
-        <location filename="../../console/main_window.py" line="688"/>
+        <location filename="../../console/main_window.py" line="667"/>
+        <location filename="../../console/main_window.py" line="675"/>
+        <location filename="../../console/main_window.py" line="695"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="667"/>
+        <location filename="../../console/main_window.py" line="674"/>
         <source>Dispatching %1 to case %2</source>
         <translation>正在派遣 %1 前往案件 %2</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="674"/>
+        <location filename="../../console/main_window.py" line="681"/>
         <source>No triaged incidents or no free guides</source>
         <translation>没有已初分的待派案件或没有空闲引导员</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="679"/>
+        <location filename="../../console/main_window.py" line="686"/>
         <source>Late beyond 8 min: joint %1, one-by-one nearest %2; %3 min of lateness saved.</source>
         <translation>超过8分钟到场:联合分配 %1 起,逐一就近 %2 起;共减少超时 %3 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="683"/>
+        <location filename="../../console/main_window.py" line="690"/>
         <source>Joint assignment</source>
         <translation>联合分配</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="706"/>
-        <location filename="../../console/main_window.py" line="710"/>
+        <location filename="../../console/main_window.py" line="713"/>
+        <location filename="../../console/main_window.py" line="717"/>
         <source>Refer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="706"/>
+        <location filename="../../console/main_window.py" line="713"/>
         <source>Refer case %1: %2?</source>
         <translation>将案件 %1 %2?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="719"/>
+        <location filename="../../console/main_window.py" line="726"/>
         <source>How did case %1 end?</source>
         <translation>案件 %1 如何结案?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="721"/>
+        <location filename="../../console/main_window.py" line="728"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="730"/>
+        <location filename="../../console/main_window.py" line="737"/>
         <source>Reopen incident</source>
         <translation>重新开案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="731"/>
+        <location filename="../../console/main_window.py" line="738"/>
         <source>Why reopen case %1?</source>
         <translation>为何重开案件 %1?</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="733"/>
+        <location filename="../../console/main_window.py" line="740"/>
         <source>Reopen</source>
         <translation>重开</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="764"/>
+        <location filename="../../console/main_window.py" line="771"/>
         <source>%1 incident(s) are still open. Quit this console anyway?</source>
         <translation>还有 %1 起警情未结。仍要退出本席位吗?</translation>
     </message>
@@ -1049,6 +1054,19 @@
         <location filename="../../map/view.py" line="227"/>
         <source>Rings: 8-minute clock</source>
         <translation>环 8分钟时钟</translation>
+    </message>
+</context>
+<context>
+    <name>MapWindow</name>
+    <message>
+        <location filename="../../console/map_window.py" line="34"/>
+        <source>The map is in its own window (Ctrl+Shift+M brings it back).</source>
+        <translation>地图已在单独窗口中(按 Ctrl+Shift+M 收回)。</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_window.py" line="58"/>
+        <source>Map</source>
+        <translation>地图</translation>
     </message>
 </context>
 <context>
@@ -1175,19 +1193,19 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../console/replay_window.py" line="69"/>
+        <location filename="../../console/replay_window.py" line="68"/>
         <source>Day replay</source>
         <translation>当日回放</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="69"/>
+        <location filename="../../console/replay_window.py" line="68"/>
         <source> — DEMO DATA</source>
         <translation> — 演示数据</translation>
     </message>
     <message>
         <location filename="../../console/replay_window.py" line="114"/>
-        <location filename="../../console/replay_window.py" line="336"/>
-        <location filename="../../console/replay_window.py" line="350"/>
+        <location filename="../../console/replay_window.py" line="355"/>
+        <location filename="../../console/replay_window.py" line="369"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -1297,7 +1315,7 @@
         <translation>(已停止)</translation>
     </message>
     <message>
-        <location filename="../../console/replay_window.py" line="336"/>
+        <location filename="../../console/replay_window.py" line="355"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
