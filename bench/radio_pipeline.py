@@ -3,8 +3,9 @@
 1. Decode throughput of the bridge's pipeline (framer + decoder registry + pynmeagps) against
    bare pynmeagps reading the same bytes, in the same run, over all gpsd captures.
 2. Latency at 300 units × 1 Hz: FleetSync reports written into a pty → bridge thread → engine
-   loop → SQLite append → console link → the window's UI thread → the unit drawn at its new
-   place on the window's map; p50/p99 and the process's CPU share while doing it, spread over
+   loop → SQLite append (the hub in its own process, as the console runs it) → console link →
+   the window's UI thread → the unit drawn at its new place on the window's map; p50/p99 and
+   each process's CPU share while doing it, spread over
    the second and in one burst, each repeated (median and min–max of the repeats: the
    machine is shared).
 
@@ -85,6 +86,12 @@ def writer(master: int, stop: threading.Event, spread: bool,
         stop.wait(max(0.0, 1.0 - (time.perf_counter() - tick)))
 
 
+def cpu_s(pid: int) -> float:
+    """A process's CPU seconds (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def latency(seconds: float, spread: bool) -> dict[str, float]:
     """`spread`: units report at their own phase across each second, as independent radios
     do; otherwise all 300 reports land in one burst (the worst case for queueing). Two
@@ -117,16 +124,17 @@ def latency(seconds: float, spread: bool) -> dict[str, float]:
     window.signals.events_appended.connect(on_events)
     stop = threading.Event()
     time.sleep(0.5)
-    cpu0, wall0 = time.process_time(), time.perf_counter()
+    cpu0, hub_cpu0, wall0 = time.process_time(), cpu_s(engine.process.pid), time.perf_counter()
     threading.Thread(target=writer, args=(master, stop, spread, written), daemon=True).start()
     QTimer.singleShot(int(seconds * 1000), app.quit)
     app.exec()
     stop.set()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    hub_cpu = cpu_s(engine.process.pid) - hub_cpu0
     hub.stop()
     engine.stop()
     window.close()
-    figures = {"cpu %": 100 * cpu / wall}
+    figures = {"console cpu %": 100 * cpu / wall, "hub cpu %": 100 * hub_cpu / wall}
     for name, values in delays.items():
         values.sort()
         figures[f"{name} p50"] = statistics.median(values)
@@ -138,10 +146,11 @@ def repeated(seconds: float, spread: bool, repeats: int) -> None:
     runs = [latency(seconds, spread) for _ in range(repeats)]
     shape = "spread over each second" if spread else "one burst a second"
     print(f"{UNITS} units × 1 Hz ({shape}), {repeats} runs of {seconds:.0f} s, from the write "
-          f"into the pty (whole process: writer, bridge, engine, SQLite, console link, Qt):")
+          f"into the pty (the hub's process: bridge, engine, SQLite, console link; the "
+          f"console's: the writer, its client and Qt):")
     for key in runs[0]:
         values = [run[key] for run in runs]
-        unit = "% of one core" if key == "cpu %" else " ms"
+        unit = "% of one core" if key.endswith("cpu %") else " ms"
         print(f"    {key}: median {statistics.median(values):.1f}{unit}, "
               f"spread {min(values):.1f}–{max(values):.1f}")
 
