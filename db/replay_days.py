@@ -1,19 +1,19 @@
-"""Packed track days: a China day that is over, kept as one row of arrays per unit.
+"""Packed track days: a China day's fixes kept as one row of arrays per unit.
 
 The day replay must open a day of 300 units (2.6 million fixes at 10 s) in 2 s. Read as rows it
 cannot, whatever the query: on PostgreSQL the day's sequential scan and aggregation alone took
 3–5 s on this 2-core machine under load (a binary COPY parsed by numpy was slower still), on
-SQLite the per-row cost made it 15 s. A day that is over no longer changes (the hub writes the
-present only), so its fixes are packed once (db/replay_source.py `pack_day`: by the first
-load of the day, or by the hub) into `track_days` (migration 0010): per unit, seconds since
-the day's start, longitudes and latitudes as little-endian doubles, which numpy takes whole.
-Both databases hold them, so every workstation of a center shares one packing.
+SQLite the per-row cost made it 15 s. So the first whole-day load of a day packs what it read
+(db/replay_source.py `pack_day`, which the hub may also call once a day is over) into
+`track_days` (migration 0010): per unit, seconds since the day's start, longitudes and
+latitudes as little-endian doubles, which numpy takes whole. Both databases hold them, so every
+workstation of a center shares one packing.
 
-A pack keeps the day's newest position id (`upto_id`). It is used only while that fix is still
-there and no fix of the day has a larger id: a late resend written into the day, or the day
-archived away, makes the day's packs stale; they are deleted and the day is read as rows
-again. Both checks are index look-ups on PostgreSQL (the day partition's primary key); SQLite
-walks the day's time index (about 0.2–0.3 s for 2.6 million fixes).
+A pack keeps the day's newest position id when packed (`upto_id`); a later load reads the
+packs plus the day's fixes with a larger id (today's since the packing, or a late resend
+written into a past day), which the loader merges and packs again when they are many. A pack
+is used only while its newest fix is still there: a day archived away (or reloaded) drops its
+packs and is read as rows again.
 """
 
 from __future__ import annotations
@@ -36,20 +36,23 @@ Runs = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # unit → (t, lon,
 _DOUBLE = np.dtype("<f8")
 
 
-def read(engine: Engine, day: date) -> Runs | None:
-    """The day's packed runs (seconds since the day's start, lon, lat; each in time order),
-    or None when the day has none or they are stale (then they are deleted)."""
+def read(engine: Engine, day: date) -> tuple[Runs, int] | None:
+    """The day's packed runs (seconds since the day's start, lon, lat; each in time order)
+    and the newest position id they hold, or None when the day has none or they are stale
+    (then they are deleted)."""
     with engine.connect() as connection:
         rows = _packs(connection, day)
         if not rows:
             return None
-        fresh = _current(connection, day, rows[0][1])
+        upto_id = rows[0][1]
+        fresh = _still_there(connection, day, upto_id)
     if not fresh:
-        log.info("packed tracks of %s are stale (fixes added or removed): read again", day)
+        log.info("packed tracks of %s are stale (their fixes are gone): read again", day)
         discard(engine, day)
         return None
     return {unit: (np.frombuffer(seconds, _DOUBLE), np.frombuffer(lon, _DOUBLE),
-                   np.frombuffer(lat, _DOUBLE)) for unit, _upto, seconds, lon, lat in rows}
+                   np.frombuffer(lat, _DOUBLE))
+            for unit, _upto, seconds, lon, lat in rows}, upto_id
 
 
 def _packs(connection: Connection, day: date) -> list[tuple]:
@@ -65,16 +68,11 @@ def _packs(connection: Connection, day: date) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _current(connection: Connection, day: date, upto_id: int) -> bool:
-    """The day's newest fix when packed is still there, and nothing newer is in the day."""
+def _still_there(connection: Connection, day: date, upto_id: int) -> bool:
+    """The day's newest fix when packed is still in the day (a primary-key look-up)."""
     start, end = tracks.day_bounds(day)
-    in_day = (POSITIONS.c.time >= start, POSITIONS.c.time < end)
-    later = select(exists().where(POSITIONS.c.id > upto_id, *in_day))
-    # SQLite would walk the rowids after upto_id, every later day's fixes; the day's time
-    # index holds the rowid, so the day alone is read
-    later = later.with_hint(POSITIONS, "INDEXED BY ix_positions_time", "sqlite")
-    kept = select(exists().where(POSITIONS.c.id == upto_id, *in_day))
-    return bool(connection.scalar(kept)) and not connection.scalar(later)
+    return bool(connection.scalar(select(exists().where(
+        POSITIONS.c.id == upto_id, POSITIONS.c.time >= start, POSITIONS.c.time < end))))
 
 
 def write(engine: Engine, day: date, runs: Runs, upto_id: int) -> bool:

@@ -4,11 +4,12 @@ The start state is the latest snapshot written before the range, brought up to t
 start by the events after it; the range's own events follow (the events table holds only the
 facts that change the state). Every unit's fixes of the range come from the track store as
 arrays, day by day (China days):
-- a day that is over comes from its packs (db/replay_days.py): 300 rows of arrays, a fraction
-  of a second for 2.6 million fixes on either database; the first load of a whole day that
-  has none reads its rows and packs them (`pack_day`, which the hub may call once a day is
-  over so that even the first opening is quick);
-- the day in progress (and a part of a day without packs) is read as rows: on PostgreSQL one
+- a day that has packs (db/replay_days.py) comes from them, 300 rows of arrays, a fraction of
+  a second for 2.6 million fixes on either database, plus the day's fixes written after the
+  packing (today's since the last load, read by id; a late resend into a past day), merged
+  and packed again when they are many (REPACK_AFTER) or the day is over;
+- a day without packs is read as rows, and packed when the whole day was wanted (the first
+  opening of a day; `pack_day` lets the hub do it once a day is over): on PostgreSQL one
   sequential scan of the range hashed by unit, each unit's run coming back as three binary
   arrays numpy reads in place (a row per unit, not per fix); on SQLite one scan of the range
   in storage order, fetched in blocks (its per-row cost, about 3 µs here, makes a whole day
@@ -36,10 +37,18 @@ from dispatch.state import CenterState
 
 Progress = Callable[[int, int], None]  # (done, total; 0 when unknown); off the UI thread
 BLOCK = 50_000  # rows per fetch on SQLite, between progress reports and cancel checks
+# A day's packs are written again when this many fixes came after them (an hour of 300 units
+# at 10 s): reading them as rows costs about 3 µs each on SQLite, writing the packs a second
+REPACK_AFTER = 100_000
 _SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy writes a DateTime into SQLite (UTC)
 _SQLITE_SCAN = (
     "SELECT instr(:names, ',' || unit || ','), (julianday(time) - julianday(:start)) * 86400.0,"
-    " lon, lat, id FROM positions NOT INDEXED WHERE time >= :start AND time < :end")
+    " lon, lat, id FROM positions {access} WHERE time >= :start AND time < :end AND id > :after")
+# The whole range in storage order; the fixes after an id: of the day in progress by rowid
+# (they are the newest rows), of a day that is over through the time index (by rowid they
+# would be every later day's fixes too)
+_SQLITE_WHOLE, _SQLITE_NEWEST, _SQLITE_LATE = (
+    "NOT INDEXED", "NOT INDEXED", "INDEXED BY ix_positions_time")
 # Every unit name the track store holds, one index seek each (a loose scan of the unit index)
 _SQLITE_UNITS = text(
     "WITH RECURSIVE names(unit) AS (SELECT min(unit) FROM positions UNION ALL"
@@ -50,14 +59,16 @@ _SQLITE_UNITS = text(
 # time order here when they are not); the aggregates see the rows in the same order, so they
 # stay aligned.
 _PG_RUNS = ("SELECT unit, max(id), array_send(array_agg(date_part('epoch', time) - %(origin)s)),"
-            " array_send(array_agg(lon)), array_send(array_agg(lat))"
-            " FROM positions WHERE time >= %(start)s AND time < %(end)s GROUP BY unit")
+            " array_send(array_agg(lon)), array_send(array_agg(lat)) FROM positions"
+            " WHERE time >= %(start)s AND time < %(end)s AND id > %(after)s GROUP BY unit")
 # A day's read touches every page of the day: one sequential scan hashed by unit, not 300
 # index walks over pages each unit shares with all the others (measured on 5.2 million
 # fixes: 45 s through the (unit, time) index, 8.5 s scanned); and a long read, not a hang.
-_PG_READ_SETTINGS = ("SET LOCAL enable_indexscan = off", "SET LOCAL enable_bitmapscan = off",
-                     "SET LOCAL enable_sort = off", "SET LOCAL jit = off",
-                     "SET LOCAL work_mem = '512MB'", "SET LOCAL statement_timeout = '300s'")
+# The fixes after a pack's newest are few: the partition's primary key (id, time) finds them.
+_PG_LONG_READ = ("SET LOCAL jit = off", "SET LOCAL work_mem = '512MB'",
+                 "SET LOCAL statement_timeout = '300s'")
+_PG_SCAN = ("SET LOCAL enable_indexscan = off", "SET LOCAL enable_bitmapscan = off",
+            "SET LOCAL enable_sort = off")
 _PG_ARRAY_HEADER = 20  # dimensions, flags, element type, length, lower bound
 _PG_ELEMENT = np.dtype([("length", ">i4"), ("value", ">f8")])
 
@@ -134,12 +145,12 @@ def unit_runs(engine: Engine, units: list[str], start: datetime, end: datetime,
 
 def pack_day(engine: Engine, day: date, progress: Progress = lambda _done, _total: None,
              cancelled: Callable[[], bool] = lambda: False) -> Runs:
-    """Read a day that is over as rows and keep it packed (db/replay_days.py); returns its
-    runs (seconds since the day's start). For the first load of a day, or for the hub once
-    the day is over."""
+    """Read a day's rows and keep them packed (db/replay_days.py); returns its runs (seconds
+    since the day's start). For the first load of a day, or for the hub once a day is
+    over."""
     day_start, day_end = tracks.day_bounds(day)
     runs, upto_id = read_rows(engine, day_start, day_end, progress, cancelled)
-    if upto_id is not None and day_end <= utc_now():
+    if upto_id is not None:
         replay_days.write(engine, day, runs, upto_id)
     return runs
 
@@ -153,25 +164,49 @@ def _days(start: datetime, end: datetime) -> list[date]:
 def _day_runs(engine: Engine, day: date, lo: datetime, hi: datetime, progress: Progress,
               cancelled: Callable[[], bool]) -> tuple[Runs, datetime]:
     """The runs covering [lo, hi) of `day` and the moment their seconds count from: the day's
-    packs when it is over (packed now when the whole day is wanted), else its rows."""
+    packs and the fixes written after them, or its rows (packed when the whole day is
+    wanted)."""
     day_start, day_end = tracks.day_bounds(day)
-    if day_end <= utc_now():
-        packed = replay_days.read(engine, day)
-        if packed is not None:
-            fixes = sum(len(run[0]) for run in packed.values())
-            progress(fixes, fixes)
-            return packed, day_start
-        if (lo, hi) == (day_start, day_end):
+    whole = (lo, hi) == (day_start, day_end)
+    packed = replay_days.read(engine, day)
+    if packed is None:
+        if whole:
             return pack_day(engine, day, progress, cancelled), day_start
-    return read_rows(engine, lo, hi, progress, cancelled)[0], lo
+        return read_rows(engine, lo, hi, progress, cancelled)[0], lo
+    runs, upto_id = packed
+    over = day_end <= utc_now()
+    newer, newest = read_rows(engine, day_start, day_end, lambda _done, _total: None,
+                              cancelled, after_id=upto_id, over=over)
+    if newer:
+        runs = _merged(runs, newer)
+        added = sum(len(run[0]) for run in newer.values())
+        if whole and newest is not None and (over or added >= REPACK_AFTER):
+            replay_days.write(engine, day, runs, newest)
+    fixes = sum(len(run[0]) for run in runs.values())
+    progress(fixes, fixes)
+    return runs, day_start
+
+
+def _merged(packed: Runs, newer: Runs) -> Runs:
+    """The packs with the fixes written after them, each unit's run in time order."""
+    merged = dict(packed)
+    for unit, run in newer.items():
+        merged[unit] = _in_time_order(*(np.concatenate(pair) for pair in zip(
+            packed[unit], run, strict=True))) if unit in packed else run
+    return merged
 
 
 def read_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
-              cancelled: Callable[[], bool] = lambda: False) -> tuple[Runs, int | None]:
-    """Every unit's fixes in [start, end) from the track store's rows, in time order (seconds
-    since `start`), and the newest fix's id (None when there is none)."""
-    read = _sqlite_rows if engine.dialect.name == "sqlite" else _postgresql_rows
-    runs, upto_id = read(engine, start, end, progress, cancelled)
+              cancelled: Callable[[], bool] = lambda: False, *, after_id: int = 0,
+              over: bool = True) -> tuple[Runs, int | None]:
+    """Every unit's fixes in [start, end) with an id above `after_id` from the track store's
+    rows, in time order (seconds since `start`), and the newest fix's id (None when there is
+    none). `over`: the range's day is over (where SQLite finds the fixes after an id)."""
+    if engine.dialect.name == "sqlite":
+        access = _SQLITE_WHOLE if not after_id else _SQLITE_LATE if over else _SQLITE_NEWEST
+        runs, upto_id = _sqlite_rows(engine, start, end, progress, cancelled, after_id, access)
+    else:
+        runs, upto_id = _postgresql_rows(engine, start, end, progress, cancelled, after_id)
     return {unit: _in_time_order(*run) for unit, run in runs.items()}, upto_id
 
 
@@ -185,7 +220,8 @@ def _in_time_order(t: np.ndarray, lon: np.ndarray, lat: np.ndarray,
 
 
 def _sqlite_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
-                 cancelled: Callable[[], bool]) -> tuple[Runs, int | None]:
+                 cancelled: Callable[[], bool], after_id: int, access: str,
+                 ) -> tuple[Runs, int | None]:
     """The range in storage order, in blocks. Units come back as their offset in a
     comma-joined list of every unit name, mapped to their index here."""
     span = (end - start).total_seconds()
@@ -193,9 +229,10 @@ def _sqlite_rows(engine: Engine, start: datetime, end: datetime, progress: Progr
     with engine.connect() as connection:
         units = list(connection.scalars(_SQLITE_UNITS))
         names = "," + ",".join(units) + ","
-        cursor = connection.connection.driver_connection.execute(_SQLITE_SCAN, {
-            "names": names, "start": start.strftime(_SQLITE_STAMP),
-            "end": end.strftime(_SQLITE_STAMP)})
+        cursor = connection.connection.driver_connection.execute(
+            _SQLITE_SCAN.format(access=access), {
+                "names": names, "start": start.strftime(_SQLITE_STAMP),
+                "end": end.strftime(_SQLITE_STAMP), "after": after_id})
         while rows := cursor.fetchmany(BLOCK):
             if cancelled():
                 raise Cancelled
@@ -215,16 +252,17 @@ def _sqlite_rows(engine: Engine, start: datetime, end: datetime, progress: Progr
 
 
 def _postgresql_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
-                     cancelled: Callable[[], bool]) -> tuple[Runs, int | None]:
+                     cancelled: Callable[[], bool], after_id: int) -> tuple[Runs, int | None]:
     """One query, one row per unit; the arrays are read by numpy in place."""
     runs: Runs = {}
     upto_id = None
     with engine.connect() as connection:
-        for setting in _PG_READ_SETTINGS:
+        for setting in _PG_LONG_READ + (() if after_id else _PG_SCAN):
             connection.exec_driver_sql(setting)
         raw = connection.connection.driver_connection
         with raw.cursor(binary=True) as cursor:
-            cursor.execute(_PG_RUNS, {"origin": epoch(start), "start": start, "end": end})
+            cursor.execute(_PG_RUNS, {"origin": epoch(start), "start": start, "end": end,
+                                      "after": after_id})
             total = cursor.rowcount
             for n, (unit, newest, *columns) in enumerate(cursor):
                 if cancelled():

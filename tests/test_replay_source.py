@@ -171,15 +171,31 @@ def test_a_range_over_midnight_joins_a_packed_day_to_the_rows_of_the_day_before(
     assert night.frame(at(0, 45)).position("G01") == pytest.approx((122.2, 30.0))
 
 
-def test_today_is_read_from_its_rows_and_never_packed(db_url) -> None:
+def test_today_is_packed_and_its_later_fixes_are_read_after_the_packs(db_url) -> None:
     store = EventStore.open(db_url, make_units)
     now = datetime.now(UTC)
     today = replay_source.tracks.local_day(now)
     store.append([late_fix("G01", now, 122.1, 30.0)])
     assert len(replay_source.load_day(store.engine, make_units, today).tracks) == 1
-    store.append([late_fix("G01", now + timedelta(microseconds=1), 122.2, 30.0)])
+    store.append([late_fix("G01", now + timedelta(microseconds=2), 122.3, 30.0),
+                  late_fix("G02", now + timedelta(microseconds=1), 122.2, 30.0)])
     later = replay_source.load_day(store.engine, make_units, today)
-    assert replay_source.pack_day(store.engine, today)["G01"][1].tolist() == [122.1, 122.2]
     store.close()
-    assert len(later.tracks) == 2
-    assert packs(db_url) == {}
+    assert packs(db_url) == {f"{today} G01": 1}  # two newer fixes: not worth packing again
+    assert len(later.tracks) == 3
+    assert later.tracks.lon.tolist() == [122.1, 122.3, 122.2]  # G01's two, then G02's
+
+
+def test_today_is_packed_again_once_enough_fixes_came_after_its_packs(db_url,
+                                                                       monkeypatch) -> None:
+    monkeypatch.setattr(replay_source, "REPACK_AFTER", 2)
+    store = EventStore.open(db_url, make_units)
+    now = datetime.now(UTC)
+    today = replay_source.tracks.local_day(now)
+    store.append([late_fix("G01", now, 122.1, 30.0)])
+    replay_source.load_day(store.engine, make_units, today)
+    store.append([late_fix("G01", now + timedelta(microseconds=2), 122.3, 30.0),
+                  late_fix("G02", now + timedelta(microseconds=1), 122.2, 30.0)])
+    replay_source.load_day(store.engine, make_units, today)
+    store.close()
+    assert packs(db_url) == {f"{today} G01": 2, f"{today} G02": 1}
