@@ -11,8 +11,8 @@ arrays, day by day (China days):
 - a day without packs is read as rows, and packed when the whole day was wanted (the first
   opening of a day; `pack_day` lets the hub do it once a day is over): on PostgreSQL one
   sequential scan of the range hashed by unit, each unit's run coming back as three binary
-  arrays numpy reads in place (a row per unit, not per fix); on SQLite one scan of the range
-  in storage order, fetched in blocks (its per-row cost, about 3 µs here, makes a whole day
+  arrays numpy reads in place (a row per unit, not per fix); on SQLite one read of the range
+  in time order, fetched in blocks (its per-row cost, about 3 µs here, makes a whole day
   about 15 s; per-unit index reads were twice that, rows scattered).
 Progress is reported as blocks arrive and a cancel is honoured between blocks.
 """
@@ -44,11 +44,10 @@ _SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy writes a DateTime into 
 _SQLITE_SCAN = (
     "SELECT instr(:names, ',' || unit || ','), (julianday(time) - julianday(:start)) * 86400.0,"
     " lon, lat, id FROM positions {access} WHERE time >= :start AND time < :end AND id > :after")
-# The whole range in storage order; the fixes after an id: of the day in progress by rowid
-# (they are the newest rows), of a day that is over through the time index (by rowid they
-# would be every later day's fixes too)
-_SQLITE_WHOLE, _SQLITE_NEWEST, _SQLITE_LATE = (
-    "NOT INDEXED", "NOT INDEXED", "INDEXED BY ix_positions_time")
+# Through the time index: the range's rows only (a scan of the table read every day it holds;
+# on one day the two cost the same, the rows being in time order), or, for the fixes of the
+# day in progress after an id, by rowid: they are the newest rows
+_SQLITE_BY_TIME, _SQLITE_NEWEST = "INDEXED BY ix_positions_time", "NOT INDEXED"
 # Every unit name the track store holds, one index seek each (a loose scan of the unit index)
 _SQLITE_UNITS = text(
     "WITH RECURSIVE names(unit) AS (SELECT min(unit) FROM positions UNION ALL"
@@ -203,7 +202,7 @@ def read_rows(engine: Engine, start: datetime, end: datetime, progress: Progress
     rows, in time order (seconds since `start`), and the newest fix's id (None when there is
     none). `over`: the range's day is over (where SQLite finds the fixes after an id)."""
     if engine.dialect.name == "sqlite":
-        access = _SQLITE_WHOLE if not after_id else _SQLITE_LATE if over else _SQLITE_NEWEST
+        access = _SQLITE_NEWEST if after_id and not over else _SQLITE_BY_TIME
         runs, upto_id = _sqlite_rows(engine, start, end, progress, cancelled, after_id, access)
     else:
         runs, upto_id = _postgresql_rows(engine, start, end, progress, cancelled, after_id)
@@ -212,7 +211,8 @@ def read_rows(engine: Engine, start: datetime, end: datetime, progress: Progress
 
 def _in_time_order(t: np.ndarray, lon: np.ndarray, lat: np.ndarray,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows come in storage order, which is time order but for a fix written late."""
+    """Rows come in time or storage order (PostgreSQL's scan, the fixes after a pack); storage
+    order is time order but for a fix written late."""
     if len(t) < 2 or bool(np.all(t[1:] >= t[:-1])):
         return t, lon, lat
     order = np.argsort(t, kind="stable")
@@ -222,7 +222,7 @@ def _in_time_order(t: np.ndarray, lon: np.ndarray, lat: np.ndarray,
 def _sqlite_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
                  cancelled: Callable[[], bool], after_id: int, access: str,
                  ) -> tuple[Runs, int | None]:
-    """The range in storage order, in blocks. Units come back as their offset in a
+    """The range's rows through `access`, in blocks. Units come back as their offset in a
     comma-joined list of every unit name, mapped to their index here."""
     span = (end - start).total_seconds()
     blocks = []
