@@ -31,10 +31,12 @@ translations: venv
 	$(VENV)/bin/pyside6-lupdate console/*.py map/view.py -ts resources/i18n/jingbao_zh_CN.ts
 	$(VENV)/bin/pyside6-lrelease resources/i18n/jingbao_zh_CN.ts -qm resources/i18n/jingbao_zh_CN.qm
 
-# After changing the demo scenario's geography or the basemap style: rebuild the demo's pack.
+# After changing a demo scenario's geography or the basemap style: rebuild the demos' packs.
 demo-tiles: venv
 	$(VENV)/bin/jingbao tiles build --scenario resources/demo/zhoushan.json --zoom 10-15 \
 		--out resources/demo/zhoushan.mbtiles
+	$(VENV)/bin/jingbao tiles build --scenario resources/demo/helsinki.json --zoom 12-16 \
+		--out resources/demo/helsinki.mbtiles
 
 # An offline install for a PC without internet: the project and every dependency as wheels, the
 # install script, the license and notices, in one folder to copy (needs the network here, once).
