@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, func, select, text
 
 from db import replay_days, tracks
 from db.models import EventRow
@@ -45,9 +45,10 @@ _SQLITE_SCAN = (
     "SELECT instr(:names, ',' || unit || ','), (julianday(time) - julianday(:start)) * 86400.0,"
     " lon, lat, id FROM positions {access} WHERE time >= :start AND time < :end AND id > :after")
 # Through the time index: the range's rows only (a scan of the table read every day it holds;
-# on one day the two cost the same, the rows being in time order), or, for the fixes of the
-# day in progress after an id, by rowid: they are the newest rows
-_SQLITE_BY_TIME, _SQLITE_NEWEST = "INDEXED BY ix_positions_time", "NOT INDEXED"
+# on one day the two cost the same, the rows being in time order); or, for the fixes after a
+# pack's newest id, by rowid when fewer rows came after that id than the day holds (today's,
+# or those of a day soon after it ended), since either way every row looked at is tested
+_SQLITE_BY_TIME, _SQLITE_BY_ROWID = "INDEXED BY ix_positions_time", "NOT INDEXED"
 # Every unit name the track store holds, one index seek each (a loose scan of the unit index)
 _SQLITE_UNITS = text(
     "WITH RECURSIVE names(unit) AS (SELECT min(unit) FROM positions UNION ALL"
@@ -173,15 +174,15 @@ def _day_runs(engine: Engine, day: date, lo: datetime, hi: datetime, progress: P
             return pack_day(engine, day, progress, cancelled), day_start
         return read_rows(engine, lo, hi, progress, cancelled)[0], lo
     runs, upto_id = packed
-    over = day_end <= utc_now()
+    fixes = sum(len(run[0]) for run in runs.values())
     newer, newest = read_rows(engine, day_start, day_end, lambda _done, _total: None,
-                              cancelled, after_id=upto_id, over=over)
+                              cancelled, after_id=upto_id, day_fixes=fixes)
     if newer:
         runs = _merged(runs, newer)
         added = sum(len(run[0]) for run in newer.values())
-        if whole and newest is not None and (over or added >= REPACK_AFTER):
+        if whole and newest is not None and (day_end <= utc_now() or added >= REPACK_AFTER):
             replay_days.write(engine, day, runs, newest)
-    fixes = sum(len(run[0]) for run in runs.values())
+        fixes += added
     progress(fixes, fixes)
     return runs, day_start
 
@@ -197,12 +198,17 @@ def _merged(packed: Runs, newer: Runs) -> Runs:
 
 def read_rows(engine: Engine, start: datetime, end: datetime, progress: Progress,
               cancelled: Callable[[], bool] = lambda: False, *, after_id: int = 0,
-              over: bool = True) -> tuple[Runs, int | None]:
+              day_fixes: int = 0) -> tuple[Runs, int | None]:
     """Every unit's fixes in [start, end) with an id above `after_id` from the track store's
     rows, in time order (seconds since `start`), and the newest fix's id (None when there is
-    none). `over`: the range's day is over (where SQLite finds the fixes after an id)."""
+    none). `day_fixes`: about how many fixes the range holds (where SQLite looks for the
+    fixes after an id)."""
     if engine.dialect.name == "sqlite":
-        access = _SQLITE_NEWEST if after_id and not over else _SQLITE_BY_TIME
+        access = _SQLITE_BY_TIME
+        if after_id:
+            with engine.connect() as connection:
+                last = connection.scalar(select(func.max(tracks.POSITIONS.c.id))) or 0
+            access = _SQLITE_BY_ROWID if last - after_id < day_fixes else _SQLITE_BY_TIME
         runs, upto_id = _sqlite_rows(engine, start, end, progress, cancelled, after_id, access)
     else:
         runs, upto_id = _postgresql_rows(engine, start, end, progress, cancelled, after_id)
