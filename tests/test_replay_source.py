@@ -199,3 +199,17 @@ def test_today_is_packed_again_once_enough_fixes_came_after_its_packs(db_url,
     replay_source.load_day(store.engine, make_units, today)
     store.close()
     assert packs(db_url) == {f"{today} G01": 2, f"{today} G02": 1}
+
+
+def test_a_late_fix_is_found_after_a_packed_day_that_later_days_followed(db_url) -> None:
+    write_morning(db_url)
+    store = EventStore.open(db_url, make_units)
+    replay_source.load_day(store.engine, make_units, DAY)
+    next_day = at(10, 0) + timedelta(days=1)
+    store.append([late_fix("P01", next_day + timedelta(seconds=s), 122.3, 30.1)
+                  for s in range(20)])  # more rows after the packs than the day holds (14)
+    store.append([late_fix("P01", at(10, 30), 122.2, 30.1)])
+    fresh = replay_source.load_day(store.engine, make_units, DAY)
+    store.close()
+    assert len(fresh.tracks) == 15
+    assert fresh.frame(at(10, 31)).position("P01") == pytest.approx((122.2, 30.1))
