@@ -19,6 +19,7 @@ from datetime import datetime
 from pynmeagps.nmeahelpers import calc_checksum
 
 from radio.protocols import nmea
+from radio.protocols.fleetsync_plain import decode_plain
 from radio.reports import PositionReport, Rejected, no_fix, position
 
 KNOT_KMH = nmea.KNOT_KMH
@@ -74,6 +75,13 @@ def _ids(fields: list[str], layout: Layout) -> tuple[int, str, int] | str:
 
 
 def decode(frame: bytes) -> PositionReport | Rejected:
+    """The plain sentence a gateway writes is read directly (fleetsync_plain.py says why);
+    any other goes through pynmeagps."""
+    plain = decode_plain(frame)
+    return plain if plain is not None else decode_with_pynmeagps(frame)
+
+
+def decode_with_pynmeagps(frame: bytes) -> PositionReport | Rejected:
     msg = nmea.parse(frame)
     if isinstance(msg, Rejected):
         return msg
