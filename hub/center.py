@@ -79,8 +79,8 @@ def voice_pager(spec: str | None) -> VoicePager | None:
 def simulated_guides(scenario: scenarios.Scenario,
                      router: Router | None = None) -> list[SimGuide]:
     """Guides start near their posts (spread a little so co-posted guides don't overlap).
-    With a `router` (a scenario on real roads) they start on the nearest road and ride the
-    roads; else they keep to the synthetic grid's east-west and north-south streets."""
+    With a `router` (the scenario's roads: an extract's, or its own named streets) they start
+    on the nearest road node and ride the roads; else they go east-west, then north-south."""
     guides = []
     for n, unit in enumerate(scenario.roster()):
         lon, lat = geodesy.offset(*unit.post, 60.0 * (n % 3 - 1), 50.0 * (n % 2))
@@ -192,7 +192,7 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
     radios = [*scenario.radio_ports, *(parse_port_spec(spec) for spec in args.radio)]
     center = Center(scenario, engine, actor, lease=lease)
     if args.demo:
-        on_roads = etas.router if etas is not None and scenario.osm_path is not None else None
+        on_roads = etas.router if etas is not None else None
         center.simulator = GatewaySimulator(simulated_guides(scenario, on_roads),
                                             time_scale=args.time_scale)
         center.simulator.start()

@@ -17,6 +17,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 
 from dispatch import geodesy
+from map.roads import named_road_points
 from resources.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,17 @@ def _in_town(town: dict, lon: float, lat: float) -> bool:
     return abs(lon - cx) <= hx and abs(lat - cy) <= hy
 
 
+def _address(town: str, street: str) -> str:
+    """"定海解放路" as a Chinese caller says it; "Keskusta Mannerheimintie" with a space."""
+    cjk = "\u4e00" <= town[-1] <= "\u9fff" and "\u4e00" <= street[0] <= "\u9fff"
+    return f"{town}{street}" if cjk else f"{town} {street}"
+
+
 class SlipFactory:
     """Slips in the scenario's towns. With `streets` (the named road points of a real road
-    extract) a slip stands on a real street and carries its name; without, it falls anywhere
-    in a town's box with one of the town's `addresses`."""
+    extract), or else the scenario's own named roads, a slip stands on a street and carries
+    its name, or the two names of a junction; without named streets, it falls anywhere in a
+    town's box with one of the town's `addresses`."""
 
     def __init__(self, scenario: Scenario, seed: int | None = None,
                  streets: list[Street] | None = None) -> None:
@@ -59,6 +67,7 @@ class SlipFactory:
         self.random = random.Random(seed)
         self.count = 0
         self.streets: dict[str | None, list[Street]] | None = None
+        streets = streets or named_road_points(scenario.roads)
         if streets:
             self.streets = {name: [p for p in streets if _in_town(town, p[0], p[1])]
                             for name, town in scenario.towns.items()}
@@ -75,7 +84,7 @@ class SlipFactory:
         lon, lat, street = self.random.choice(pool)
         lon, lat = geodesy.offset(lon, lat, self.random.uniform(-5, 5),
                                   self.random.uniform(-5, 5))  # the kerb, not the centre line
-        return lon, lat, f"{name} {street}"
+        return lon, lat, _address(name, street)
 
     def _place(self) -> tuple[float, float, str]:
         towns = list(self.scenario.towns.items())

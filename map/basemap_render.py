@@ -13,6 +13,7 @@ exactly in the neighbouring tile.
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,7 @@ ROAD_STYLE: dict[str, tuple[str, str, float, int]] = {
     "tertiary": ("#ffffff", "#8f8f8f", 7.0, 11), "minor": ("#ffffff", "#b8b8b8", 5.0, 13),
     "service": ("#ffffff", "#c4c4c4", 3.0, 14), "path": ("#fa8072", "", 1.2, 15),
 }
+LABEL_REPEAT_PX = 320  # a road's name again after this many pixels along it
 ROAD_LABEL_ZOOM = {"motorway": 13, "trunk": 13, "primary": 13, "secondary": 14,
                    "tertiary": 15, "minor": 16, "service": 17}
 
@@ -230,12 +232,14 @@ def place_labels(features: Features, zoom: int) -> list[Label]:
             size = 15.0 if kind in ("city", "town", "island") else 12.0
             candidates.append(_label(name, x * scale, y * scale, 0.0, size, True))
     road_rank = list(ROAD_LABEL_ZOOM)
-    for kind, name, line in sorted(features.road_names, key=lambda r: road_rank.index(r[0])
-                                   if r[0] in road_rank else 99):
+    roads = []  # (class rank, nth label of its road, label)
+    for kind, name, line in features.road_names:
         if kind in ROAD_LABEL_ZOOM and zoom >= ROAD_LABEL_ZOOM[kind]:
-            label = _road_label(name, line, scale)
-            if label:
-                candidates.append(label)
+            roads += [(road_rank.index(kind), nth, label)
+                      for nth, label in enumerate(_road_labels(name, line, scale))]
+    # every road's first label before any road's second: a long street does not crowd out
+    # the names of the streets placed after it
+    candidates += [label for *_, label in sorted(roads, key=lambda r: r[:2])]
     placed: list[Label] = []
     grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
     cell = 128.0
@@ -264,24 +268,51 @@ def _label(text: str, x: float, y: float, angle: float, size: float, bold: bool)
     return Label(text, x, y, angle, size, bold, (x - ex, y - ey, x + ex, y + ey))
 
 
-def _road_label(name: str, line, scale: float) -> Label | None:
-    """The name along the longest straight piece of the road, if it is long enough."""
+def _road_labels(name: str, line, scale: float) -> list[Label]:
+    """The name along the road's straight stretches long enough for it, repeated every
+    LABEL_REPEAT_PX on a long one (a street across a town is named more than once, as on any
+    map), the middle one first. Each sits mid-block when the block is long enough for it:
+    the road's vertices are its junctions, and a name across a crossing reads badly."""
     xy = shapely.get_coordinates(line) * scale
     if len(xy) < 2:
-        return None
-    steps = np.diff(xy, axis=0)
-    lengths = np.hypot(steps[:, 0], steps[:, 1])
-    k = int(np.argmax(lengths))
+        return []
     probe = _label(name, 0, 0, 0, 11.0, False)
-    if lengths[k] < (probe.box[2] - probe.box[0]) + 10:
-        return None
-    angle = math.degrees(math.atan2(steps[k, 1], steps[k, 0]))
-    if angle > 90:
-        angle -= 180
-    elif angle < -90:
-        angle += 180
-    mid = xy[k] + steps[k] / 2
-    return _label(name, float(mid[0]), float(mid[1]), angle, 11.0, False)
+    needed = (probe.box[2] - probe.box[0]) + 10
+    straight = shapely.get_coordinates(shapely.simplify(shapely.LineString(xy), 1.0))
+    # parallel streets of one length would carry their names in lock-step rows: each name
+    # shifts its labels by its own fraction of the repeat (crc32: the same in every build)
+    phase = zlib.crc32(name.encode()) % 1000 / 1000 * 0.6 - 0.3
+    labels = []
+    for start, end in zip(straight, straight[1:], strict=False):
+        step = end - start
+        length = float(np.hypot(*step))
+        if length < needed:
+            continue
+        count = max(1, int(length // LABEL_REPEAT_PX))
+        angle = math.degrees(math.atan2(step[1], step[0]))
+        if angle > 90:
+            angle -= 180
+        elif angle < -90:
+            angle += 180
+        middle = (count - 1) / 2
+        for k in sorted(range(count), key=lambda k: abs(k - middle)):
+            x, y = _mid_block(xy, start + step * (k + 0.5 + phase) / count, needed)
+            labels.append(_label(name, x, y, angle, 11.0, False))
+    return labels
+
+
+def _mid_block(xy: np.ndarray, point: np.ndarray, needed: float) -> tuple[float, float]:
+    """The middle of the road's segment nearest `point` if the name fits in it; else the
+    point itself."""
+    starts, steps = xy[:-1], np.diff(xy, axis=0)
+    lengths = np.hypot(steps[:, 0], steps[:, 1])
+    along = np.clip(np.einsum("ij,ij->i", point - starts, steps) / np.maximum(lengths, 1e-9)
+                    ** 2, 0, 1)
+    gaps = np.hypot(*(starts + steps * along[:, None] - point).T)
+    k = int(np.argmin(gaps))
+    if lengths[k] >= needed:
+        point = starts[k] + steps[k] / 2
+    return float(point[0]), float(point[1])
 
 
 def png_bytes(image: QImage) -> bytes:

@@ -174,8 +174,8 @@ def build_day_map(events: Iterable[Event], scenario: Scenario, day: date,
         layers.append(inline_tile_layer(tiles, r)[0])
     else:
         roads = folium.FeatureGroup(name="道路 roads")
-        for _class, line in scenario.roads:
-            folium.PolyLine(at(line), color="#999", weight=1).add_to(roads)
+        for road in scenario.roads:
+            folium.PolyLine(at(road.line), color="#999", weight=1).add_to(roads)
         layers.append(roads)
     zones = folium.FeatureGroup(name="服务区 zones")
     for name, (_kind, ring) in scenario.zones.items():

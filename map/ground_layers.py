@@ -14,10 +14,15 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPathItem
 
+from dispatch.config import ROAD_CLASSES
 from map.roads import RoadGraph
 from resources.scenario import Line, Scenario
 
 DAY_LAND = "#f4f1e8"
+# the main road classes drawn wider and warmer over the grey of all roads (colours after the
+# basemap's), so a map without a tile pack still shows arterials and main streets
+MAIN_ROAD_PENS: dict[str, tuple[str, float]] = {
+    "secondary": ("#d9c55a", 3.0), "primary": ("#e0a85c", 3.5), "trunk": ("#de8a6e", 4.0)}
 Display = Callable[[object, object], tuple[np.ndarray, np.ndarray]]
 
 
@@ -61,9 +66,16 @@ class GroundLayers:
             label = pg.TextItem(name, color="#176", anchor=(0, 1))
             label.setPos(*shown[0])
             add("zones", label)
-        xs, ys = display(*_nan_joined([line for _, line in scenario.roads]))
+        xs, ys = display(*_nan_joined([road.line for road in scenario.roads]))
         self.roads = pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2))
         add("roads", self.roads)
+        self.main_roads: dict[str, pg.PlotDataItem] = {}
+        for road_class, (colour, width) in MAIN_ROAD_PENS.items():  # the highest on top
+            xs, ys = display(*_nan_joined([road.line for road in scenario.roads
+                                           if road.road_class == road_class]))
+            self.main_roads[road_class] = pg.PlotDataItem(
+                xs, ys, connect="finite", pen=pg.mkPen(colour, width=width))
+            add("roads", self.main_roads[road_class])
         posts = np.array(list(scenario.posts.values()))
         px, py = display(posts[:, 0], posts[:, 1])
         add("posts", pg.ScatterPlotItem(px, py, size=9, symbol="s", brush="#555", pen=None))
@@ -74,11 +86,21 @@ class GroundLayers:
 
     def show_road_graph(self, graph: RoadGraph) -> None:
         """The roads layer from the routing graph (an OSM import): exactly the roads the ETAs
-        ride on, one segment per edge pair, NaN-separated in one item."""
+        ride on, one segment per edge pair, NaN-separated in one item, the main classes again
+        over them."""
         a, b = graph.edge_from.astype(np.int64), graph.edge_to.astype(np.int64)  # a·n overflows
         keep = a < b  # a two-way street is two directed edges: draw it once
         one_way = ~np.isin(a * graph.node_count + b, b * graph.node_count + a)
-        a, b = a[keep | one_way], b[keep | one_way]
+        drawn = keep | one_way
+        a, b, classes = a[drawn], b[drawn], graph.edge_class[drawn]
+        self.roads.setData(*self._segments(graph, a, b), connect="finite")
+        for road_class, item in self.main_roads.items():
+            main = classes == ROAD_CLASSES.index(road_class)
+            item.setData(*self._segments(graph, a[main], b[main]), connect="finite")
+
+    def _segments(self, graph: RoadGraph, a: np.ndarray,
+                  b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Edges a→b as NaN-separated segments in the display datum."""
         xs = np.column_stack([graph.lon[a], graph.lon[b], np.full(len(a), np.nan)]).ravel()
         ys = np.column_stack([graph.lat[a], graph.lat[b], np.full(len(a), np.nan)]).ravel()
-        self.roads.setData(*self.display(xs, ys), connect="finite")
+        return self.display(xs, ys)

@@ -7,6 +7,7 @@ E-motorcycles may not use motorways, so those are left out; one-way streets stay
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from dispatch.config import ROAD_CLASSES
 _LINKS = {f"{c}_link": c for c in ("trunk", "primary", "secondary", "tertiary")}
 _CLASS_INDEX = {c: n for n, c in enumerate(ROAD_CLASSES)}
 _ONEWAY_BY_DEFAULT = {"trunk_link", "primary_link"}
+NODE_SPACING_DEG = 0.0005  # ~50 m: the longest edge of a graph built from polylines
 
 
 @dataclass(frozen=True)
@@ -116,15 +118,42 @@ def named_street_points(path: Path | str) -> list[tuple[float, float, str]]:
     return [(lon, lat, name) for (lon, lat), name in points.items()]
 
 
-def graph_from_lines(roads: list[tuple[str, list[tuple[float, float]]]]) -> RoadGraph:
-    """A two-way graph from (road class, polyline) pairs (GeoJSON roads, the demo's synthetic
-    streets), noded at every crossing with shapely so that crossing streets connect."""
+def named_road_points(roads: Sequence[tuple], step_m: float = 50.0,
+                      ) -> list[tuple[float, float, str]]:
+    """(lon, lat, name) every `step_m` along each named road of (road class, polyline, name)
+    tuples (a scenario's own roads), and at each crossing of two named roads, named as a 110
+    caller names a junction ("解放路与人民路口"): `named_street_points` for a scenario
+    without an OSM extract."""
+    named = [(road[2], shapely.LineString(road[1])) for road in roads
+             if len(road) > 2 and road[2]]
+    points: dict[tuple[float, float], str] = {}
+    for k, (name, line) in enumerate(named):
+        for other, crossing in named[k + 1:]:
+            if other != name:
+                for point in shapely.get_parts(line.intersection(crossing)):
+                    if point.geom_type == "Point":
+                        points[(round(point.x, 7), round(point.y, 7))] = f"{name}与{other}口"
+    for name, line in named:
+        metres = sum(geodesy.distance_m(*a, *b) for a, b in zip(line.coords, line.coords[1:],
+                                                                strict=False))
+        for f in np.linspace(0.0, 1.0, max(2, int(metres / step_m) + 1)):
+            point = line.interpolate(f, normalized=True)
+            points.setdefault((round(point.x, 7), round(point.y, 7)), name)
+    return [(lon, lat, name) for (lon, lat), name in points.items()]
+
+
+def graph_from_lines(roads: Sequence[tuple]) -> RoadGraph:
+    """A two-way graph from (road class, polyline[, name]) tuples (GeoJSON roads, the demo's
+    synthetic streets), noded at every crossing with shapely so that crossing streets
+    connect. The class sets each edge's speed, so a rider takes a main street when faster."""
     collector = _Collector()
-    lines = MultiLineString([line for _, line in roads])
-    classes = [_CLASS_INDEX[c] for c, _ in roads]
+    lines = MultiLineString([road[1] for road in roads])
+    classes = [_CLASS_INDEX[road[0]] for road in roads]
     for segment in shapely.node(lines).geoms:
-        coords = list(segment.coords)
         road_class = _class_of(segment, lines, classes)
+        # a node every ~50 m, not only at crossings: a point mid-block snaps to its own
+        # street, not to a crossing up to half a block away ridden at the off-network speed
+        coords = list(shapely.segmentize(segment, NODE_SPACING_DEG).coords)
         for (x1, y1), (x2, y2) in zip(coords, coords[1:], strict=False):
             a = collector.node(_key(x1, y1), x1, y1)
             b = collector.node(_key(x2, y2), x2, y2)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pydantic import ValidationError
 from shapely.geometry import shape
@@ -40,7 +40,7 @@ from resources.scenario_checks import (
     line_of,
     pydantic_problems,
 )
-from resources.scenario_model import ScenarioModel
+from resources.scenario_model import ArterialModel, ScenarioModel, TownModel, grid_steps
 
 DEMO_FOLDER = Path(__file__).with_name("demo")
 DEMO_SCENARIO = DEMO_FOLDER / "zhoushan.json"
@@ -51,6 +51,18 @@ DEFAULT_DEMO_REGION = "zhoushan"
 
 Line = list[tuple[float, float]]
 T = TypeVar("T")
+# a town grid's classes: main streets one above the rest; tertiary is the lowest class whose
+# names the basemap draws at its closest zoom (15), and the class unnamed grids always had
+MAIN_STREET, LOCAL_STREET = "secondary", "tertiary"
+
+
+class Road(NamedTuple):
+    """A road the scenario routes over and draws: OSM road class (`highway`), polyline, and
+    its name ("" when unnamed), which the basemap labels and the simulated 110 calls it by."""
+
+    road_class: str
+    line: Line
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ class Scenario:
     zones: dict[str, tuple[str, Line]]  # name → (kind, ring)
     posts: dict[str, tuple[float, float]]
     unit_specs: list[dict]
-    roads: list[tuple[str, Line]]  # (road class, polyline)
+    roads: list[Road]
     addresses: dict[str, list[str]]
     towns: dict[str, dict]
     program: dict
@@ -132,17 +144,27 @@ def _shift(spec: dict) -> Shift | None:
         raise ValueError(f"unit {spec['unit_id']}: {e}") from None
 
 
-def _street_grid(center: list[float], half: list[float], spacing: float) -> list[Line]:
-    (cx, cy), (hx, hy) = center, half
-    lines: list[Line] = []
-    steps_x, steps_y = int(hx / spacing), int(hy / spacing)
-    for i in range(-steps_x, steps_x + 1):
-        x = cx + i * spacing
-        lines.append([(x, cy - hy), (x, cy + hy)])
-    for j in range(-steps_y, steps_y + 1):
-        y = cy + j * spacing
-        lines.append([(cx - hx, y), (cx + hx, y)])
-    return lines
+def _street_grid(town: TownModel) -> list[Road]:
+    """The town's grid: north-south lines west to east, then east-west lines south to north,
+    each named as the town lists it (unnamed if it does not) and a main street if listed."""
+    (cx, cy), (hx, hy), spacing = town.center, town.half_size, town.spacing
+    steps_x, steps_y = grid_steps(hx, spacing), grid_steps(hy, spacing)
+    lines = [[(cx + i * spacing, cy - hy), (cx + i * spacing, cy + hy)]
+             for i in range(-steps_x, steps_x + 1)]
+    lines += [[(cx - hx, cy + j * spacing), (cx + hx, cy + j * spacing)]
+              for j in range(-steps_y, steps_y + 1)]
+    names = [*(town.north_south or [""] * (2 * steps_x + 1)),
+             *(town.east_west or [""] * (2 * steps_y + 1))]
+    main = set(town.main_streets)
+    return [Road(MAIN_STREET if name in main else LOCAL_STREET, line, name)
+            for line, name in zip(lines, names, strict=True)]
+
+
+def _arterial(road: ArterialModel | list[tuple[float, float]]) -> Road:
+    """A named arterial as written; a bare polyline is an unnamed primary road."""
+    if isinstance(road, ArterialModel):
+        return Road(road.highway, list(road.line), road.name)
+    return Road("primary", list(road))
 
 
 def _features(path: Path, named: bool = True) -> list[tuple[str, dict, object]]:
@@ -175,10 +197,11 @@ def zones_from_geojson(path: Path) -> dict[str, tuple[str, Line]]:
     return zones
 
 
-def roads_from_geojson(path: Path) -> list[tuple[str, Line]]:
+def roads_from_geojson(path: Path) -> list[Road]:
     """A road network exported from a GIS: LineString/MultiLineString features whose
-    `highway` property is an OSM road class (trunk … service; default residential)."""
-    roads: list[tuple[str, Line]] = []
+    `highway` property is an OSM road class (trunk … service; default residential) and whose
+    `name` property, if any, is the street's name."""
+    roads: list[Road] = []
     for name, props, geometry in _features(path, named=False):
         parts = list(getattr(geometry, "geoms", [geometry]))
         if any(part.geom_type != "LineString" for part in parts):
@@ -187,7 +210,9 @@ def roads_from_geojson(path: Path) -> list[tuple[str, Line]]:
         if road_class not in ROAD_CLASSES:
             raise ValueError(f"{path}: road {name!r} has highway={road_class!r}; "
                              f"expected one of {', '.join(ROAD_CLASSES)}")
-        roads.extend((road_class, [(x, y) for x, y, *_ in part.coords]) for part in parts)
+        street = str(props.get("name") or "")
+        roads.extend(Road(road_class, [(x, y) for x, y, *_ in part.coords], street)
+                     for part in parts)
     return roads
 
 
@@ -267,13 +292,12 @@ def _geojson(path: Path, lines: dict[Loc, int], key: str, name: str | None,
 
 
 def _scenario(path: Path, doc: dict, model: ScenarioModel, zones_geo: dict,
-              posts_geo: dict, roads_geo: list[tuple[str, Line]]) -> Scenario:
-    roads = [("primary", [tuple(p) for p in a]) for a in doc.get("arterials", [])]
-    for town in doc.get("towns", {}).values() if not model.osm else ():
+              posts_geo: dict, roads_geo: list[Road]) -> Scenario:
+    roads = [_arterial(road) for road in model.arterials]
+    for town in model.towns.values() if not model.osm else ():
         # synthetic street grids only where no real roads are given: on an OSM extract a
         # town is where the simulated 110 places its slips, on the extract's own streets
-        grid = _street_grid(town["center"], town["half_size"], town["spacing"])
-        roads.extend(("tertiary", line) for line in grid)
+        roads.extend(_street_grid(town))
     roads.extend(roads_geo)
     return Scenario(
         name=model.name,

@@ -136,9 +136,13 @@ def _points(model: ScenarioModel) -> Iterator[tuple[Loc, tuple[float, float]]]:
             yield ("zones", name, "ring", n), point
     for name, town in model.towns.items():
         yield ("towns", name, "center"), town.center
-    for k, line in enumerate(model.arterials):
-        for n, point in enumerate(line):
-            yield ("arterials", k, n), point
+    for k, road in enumerate(model.arterials):
+        if isinstance(road, list):  # a bare polyline
+            for n, point in enumerate(road):
+                yield ("arterials", k, n), point
+        else:
+            for n, point in enumerate(road.line):
+                yield ("arterials", k, "line", n), point
     for name, point in model.posts.items():
         yield ("posts", name), point
 

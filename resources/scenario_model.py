@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from dispatch.clocks import DEFAULT_CLOCK
-from dispatch.config import DEFAULT_RADIO_STATUS
+from dispatch.config import DEFAULT_RADIO_STATUS, ROAD_CLASSES
 from dispatch.lifecycle import IncidentStatus
 from dispatch.retirement import DEFAULT_KEPT
 from radio.ports import PROTOCOLS as PORT_PROTOCOLS
@@ -54,6 +54,7 @@ Name = Annotated[str, StringConstraints(min_length=1)]
 Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 Protocol = Literal[tuple(PORT_PROTOCOLS)]  # type: ignore[valid-type]
+RoadClass = Literal[tuple(ROAD_CLASSES)]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -131,10 +132,49 @@ class ZoneModel(_Strict):
     ring: list[LonLat] = Field(min_length=3)
 
 
+def grid_steps(half: float, spacing: float) -> int:
+    """Grid lines on each side of a town's centre line: the one count the street grid and the
+    check of its street names both use, so they never disagree about a town's lines."""
+    return int(half / spacing + 1e-9)
+
+
 class TownModel(_Strict):
+    """A synthetic town: a street grid of `spacing` degrees around `center`. Its lines may be
+    named, and the named `main_streets` are a higher road class than the rest, so the demo's
+    map reads as a town (main roads drawn wider, named streets) and its riders prefer them."""
+
     center: LonLat
     half_size: tuple[Annotated[float, Field(gt=0, le=1)], Annotated[float, Field(gt=0, le=1)]]
     spacing: float = Field(gt=0, le=1)
+    north_south: list[Name] | None = Field(
+        None, description="the names of the north-south streets, west to east, one per line")
+    east_west: list[Name] | None = Field(
+        None, description="the names of the east-west streets, south to north, one per line")
+    main_streets: list[Name] = Field(
+        default_factory=list, description="the named streets that are main streets "
+                                          "(secondary; the others are tertiary)")
+
+    @model_validator(mode="after")
+    def _one_name_a_line(self) -> TownModel:
+        for key, half, direction in (("north_south", self.half_size[0], "north-south"),
+                                     ("east_west", self.half_size[1], "east-west")):
+            names, lines = getattr(self, key), 2 * grid_steps(half, self.spacing) + 1
+            if names is not None and len(names) != lines:
+                raise ValueError(f"{key} names {len(names)} streets; the grid has {lines} "
+                                 f"{direction} lines")
+        named = {*(self.north_south or ()), *(self.east_west or ())}
+        if unknown := [name for name in self.main_streets if name not in named]:
+            raise ValueError(f"main_streets {', '.join(unknown)} name no street of the grid")
+        return self
+
+
+class ArterialModel(_Strict):
+    """A road between the towns: its polyline, name and road class (the highest by default,
+    as the national and provincial roads that link towns are)."""
+
+    name: Name
+    highway: RoadClass = "trunk"
+    line: list[LonLat] = Field(min_length=2)
 
 
 class UnitModel(_Strict):
@@ -187,7 +227,9 @@ class ScenarioModel(_Strict):
     zones: dict[Name, ZoneModel] = Field(default_factory=dict)
     zones_geojson: str | None = Field(None, description="service zones drawn in a GIS tool")
     towns: dict[Name, TownModel] = Field(default_factory=dict)
-    arterials: list[Annotated[list[LonLat], Field(min_length=2)]] = Field(default_factory=list)
+    arterials: list[ArterialModel | Annotated[list[LonLat], Field(min_length=2)]] = Field(
+        default_factory=list, description="roads between the towns: named roads, or bare "
+                                          "polylines (unnamed primary roads)")
     roads_geojson: str | None = None
     osm: str | None = Field(None, description="an OSM road extract for routing")
     basemap: str | None = Field(None, description="offline tile pack (.mbtiles)")

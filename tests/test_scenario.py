@@ -137,7 +137,8 @@ def test_roads_come_from_geojson_and_route(tmp_path) -> None:
     path = tmp_path / "roads.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     scenario = scenarios.load(path)
-    assert [c for c, _ in scenario.roads] == ["primary", "residential", "residential"]
+    assert [road.road_class for road in scenario.roads] == ["primary", "residential",
+                                                         "residential"]
     router = Router(graph_from_lines(scenario.roads))
     [eta] = router.etas_to(122.12, 30.02, [122.10], [30.00])
     assert 0 < eta < 600  # along the primary road, then up the residential street

@@ -75,11 +75,11 @@ def test_an_unknown_zone_kind_is_refused(tmp_path) -> None:
 
 
 def test_a_swapped_pair_is_named_as_swapped(tmp_path) -> None:
-    text, problems = refused(tmp_path, '"定海解放路岗": [122.101, 30.020]',
-                             '"定海解放路岗": [30.020, 122.101]')
+    text, problems = refused(tmp_path, '"定海解放路岗": [122.103, 30.018]',
+                             '"定海解放路岗": [30.018, 122.103]')
     [(line, key, message)] = problems
-    assert (line, key) == (line_of(text, "[30.020, 122.101]"), "posts.定海解放路岗")
-    assert "swapped" in message and "[122.101, 30.02]" in message
+    assert (line, key) == (line_of(text, "[30.018, 122.103]"), "posts.定海解放路岗")
+    assert "swapped" in message and "[122.103, 30.018]" in message
 
 
 def test_a_swapped_pair_in_range_is_caught_by_the_region(tmp_path) -> None:
@@ -102,10 +102,10 @@ def test_a_swapped_pair_in_range_is_caught_by_the_region(tmp_path) -> None:
 
 
 def test_a_point_far_outside_the_region_is_refused(tmp_path) -> None:
-    text, problems = refused(tmp_path, '"沈家门东港岗": [122.315, 29.948]',
-                             '"沈家门东港岗": [121.315, 29.948]')
-    assert problems == [(line_of(text, "[121.315, 29.948]"), "posts.沈家门东港岗",
-                         "[121.315, 29.948] lies outside the region 舟山本岛 "
+    text, problems = refused(tmp_path, '"沈家门东港岗": [122.314, 29.947]',
+                             '"沈家门东港岗": [121.314, 29.947]')
+    assert problems == [(line_of(text, "[121.314, 29.947]"), "posts.沈家门东港岗",
+                         "[121.314, 29.947] lies outside the region 舟山本岛 "
                          "(121.95–122.4°E, 29.88–30.22°N)")]
 
 
@@ -119,7 +119,7 @@ def test_an_unknown_post_names_the_unit_not_a_key_error(tmp_path) -> None:
 
 def test_every_problem_is_listed_at_once(tmp_path) -> None:
     text = DEMO.replace('"max_estimated_loss_cny"', '"max_loss"').replace(
-        '"spacing": 0.004}', '"spacing": 0}', 1)
+        '"spacing": 0.004,', '"spacing": 0,', 1)
     with pytest.raises(ScenarioError) as caught:
         load_text(tmp_path, text)
     assert [key for _, key, _ in caught.value.problems] == ["program.max_loss",
