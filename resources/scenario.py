@@ -40,7 +40,7 @@ from resources.scenario_checks import (
     line_of,
     pydantic_problems,
 )
-from resources.scenario_model import ArterialModel, ScenarioModel, TownModel, grid_steps
+from resources.scenario_model import ScenarioModel, TownModel, grid_steps
 
 DEMO_FOLDER = Path(__file__).with_name("demo")
 DEMO_SCENARIO = DEMO_FOLDER / "zhoushan.json"
@@ -158,13 +158,6 @@ def _street_grid(town: TownModel) -> list[Road]:
     main = set(town.main_streets)
     return [Road(MAIN_STREET if name in main else LOCAL_STREET, line, name)
             for line, name in zip(lines, names, strict=True)]
-
-
-def _arterial(road: ArterialModel | list[tuple[float, float]]) -> Road:
-    """A named arterial as written; a bare polyline is an unnamed primary road."""
-    if isinstance(road, ArterialModel):
-        return Road(road.highway, list(road.line), road.name)
-    return Road("primary", list(road))
 
 
 def _features(path: Path, named: bool = True) -> list[tuple[str, dict, object]]:
@@ -293,7 +286,7 @@ def _geojson(path: Path, lines: dict[Loc, int], key: str, name: str | None,
 
 def _scenario(path: Path, doc: dict, model: ScenarioModel, zones_geo: dict,
               posts_geo: dict, roads_geo: list[Road]) -> Scenario:
-    roads = [_arterial(road) for road in model.arterials]
+    roads = [Road(road.highway, list(road.line), road.name) for road in model.arterials]
     for town in model.towns.values() if not model.osm else ():
         # synthetic street grids only where no real roads are given: on an OSM extract a
         # town is where the simulated 110 places its slips, on the extract's own streets

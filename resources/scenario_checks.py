@@ -137,12 +137,8 @@ def _points(model: ScenarioModel) -> Iterator[tuple[Loc, tuple[float, float]]]:
     for name, town in model.towns.items():
         yield ("towns", name, "center"), town.center
     for k, road in enumerate(model.arterials):
-        if isinstance(road, list):  # a bare polyline
-            for n, point in enumerate(road):
-                yield ("arterials", k, n), point
-        else:
-            for n, point in enumerate(road.line):
-                yield ("arterials", k, "line", n), point
+        for n, point in enumerate(road.line):
+            yield ("arterials", k, "line", n), point
     for name, point in model.posts.items():
         yield ("posts", name), point
 

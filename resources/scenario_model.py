@@ -172,9 +172,16 @@ class ArterialModel(_Strict):
     """A road between the towns: its polyline, name and road class (the highest by default,
     as the national and provincial roads that link towns are)."""
 
-    name: Name
+    name: str = Field("", description="the road's name; empty for an unnamed road")
     highway: RoadClass = "trunk"
     line: list[LonLat] = Field(min_length=2)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_polyline(cls, data: object) -> object:
+        """A bare polyline, the form before roads had names, is an unnamed primary road: a
+        center's older file keeps its roads."""
+        return {"line": data, "highway": "primary"} if isinstance(data, list) else data
 
 
 class UnitModel(_Strict):
@@ -227,9 +234,9 @@ class ScenarioModel(_Strict):
     zones: dict[Name, ZoneModel] = Field(default_factory=dict)
     zones_geojson: str | None = Field(None, description="service zones drawn in a GIS tool")
     towns: dict[Name, TownModel] = Field(default_factory=dict)
-    arterials: list[ArterialModel | Annotated[list[LonLat], Field(min_length=2)]] = Field(
-        default_factory=list, description="roads between the towns: named roads, or bare "
-                                          "polylines (unnamed primary roads)")
+    arterials: list[ArterialModel] = Field(
+        default_factory=list, description="roads between the towns (a bare polyline is still "
+                                          "read, as an unnamed primary road)")
     roads_geojson: str | None = None
     osm: str | None = Field(None, description="an OSM road extract for routing")
     basemap: str | None = Field(None, description="offline tile pack (.mbtiles)")

@@ -167,3 +167,27 @@ def test_a_town_must_name_each_of_its_lines(tmp_path) -> None:
     assert ("towns.定海", "north_south names 14 streets; the grid has 15 north-south "
                          "lines") in messages
     assert ("towns.沈家门", "main_streets 中山路 name no street of the grid") in messages
+
+
+def test_a_scenario_in_the_older_form_loads_as_before(tmp_path) -> None:
+    """Bare arterial polylines are unnamed primary roads, unnamed towns unnamed tertiary
+    grids: a center's file written before streets had names keeps its roads."""
+    doc = json.loads(scenarios.DEMO_SCENARIO.read_text(encoding="utf-8"))
+    del doc["basemap"]
+    doc["arterials"] = [road["line"] for road in doc["arterials"]]
+    for town in doc["towns"].values():
+        for key in ("north_south", "east_west", "main_streets"):
+            del town[key]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    old = scenarios.load(path)
+    assert {(road.road_class, road.name) for road in old.roads} == {("primary", ""),
+                                                                    ("tertiary", "")}
+    assert [road.line for road in old.roads] == [road.line for road in scenarios.load().roads]
+    doc["arterials"][1][2] = doc["arterials"][1][2][::-1]  # latitude and longitude swapped
+    doc["arterials"] = [doc["arterials"][0], {"name": "定马线", "line": doc["arterials"][1]}]
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.load(path)
+    [(_line, key, message)] = caught.value.problems
+    assert key == "arterials.1.line.2" and "swapped" in message
