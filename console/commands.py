@@ -363,8 +363,6 @@ def _china_time(text: str):
 def replay(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    import platformdirs
-
     from console.replay_window import show_replay
     from db import replay_source, tracks
     from db.schema import default_url, make_engine, upgrade
@@ -381,10 +379,9 @@ def replay(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(args.db or default_url())
     upgrade(engine)
-    cache = Path(platformdirs.user_cache_dir("jingbao", "jingbao")) / "replay"
     try:
         return show_replay(args, scenario, lambda progress, cancelled: replay_source.load_range(
-            engine, scenario.roster, start, end, progress, cancelled, cache))
+            engine, scenario.roster, start, end, progress, cancelled))
     finally:
         engine.dispose()
 

@@ -43,6 +43,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from db import audit, bulk, tracks
 from db.models import EventRow, LogAnchorRow, SnapshotRow
+from db.replay_days import TRACK_DAYS
 from dispatch import events as ev
 
 EVENTS = EventRow.__table__
@@ -171,6 +172,8 @@ def archive(engine: Engine, before: date, out: Path) -> Archived:
             _drop_whole_days(connection, before, cut_id)
         connection.execute(delete(EVENTS).where(EVENTS.c.id <= cut_id))
         connection.execute(delete(tracks.POSITIONS).where(tracks.POSITIONS.c.id <= cut_id))
+        # the replay's packed days of what left (db/replay_days.py): whole days only
+        connection.execute(delete(TRACK_DAYS).where(TRACK_DAYS.c.day < before))
         connection.execute(delete(LogAnchorRow))
         connection.execute(insert(LogAnchorRow).values(last_id=end[0], hash=end[1]))
     return Archived(files, count, cut_id)

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, func, select, text
@@ -78,18 +77,15 @@ class Cancelled(Exception):
 
 
 def load_day(engine: Engine, roster: Roster, day: date, progress: Progress | None = None,
-             cancelled: Callable[[], bool] = lambda: False, cache: Path | None = None) -> Replay:
+             cancelled: Callable[[], bool] = lambda: False) -> Replay:
     """The China day `day` (00:00–24:00 Beijing time)."""
-    return load_range(engine, roster, *tracks.day_bounds(day), progress, cancelled, cache)
+    return load_range(engine, roster, *tracks.day_bounds(day), progress, cancelled)
 
 
 def load_range(engine: Engine, roster: Roster, start: datetime, end: datetime,
                progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False,
-               cache: Path | None = None) -> Replay:
-    """[start, end) ready to scrub: start state, events, tracks, keyframes. `cache` is not
-    used any more (packed days in the database took its place); console/commands.py still
-    passes it."""
-    del cache
+               ) -> Replay:
+    """[start, end) ready to scrub: start state, events, tracks, keyframes."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     state, events = start_and_events(engine, roster, start, end)
     report = progress or (lambda _done, _total: None)

@@ -7,9 +7,13 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
+from db import replay_source
+from db.replay_days import TRACK_DAYS
 from db.schema import make_engine
 from db.store import EventStore, verify_chain
 from dispatch import commands
@@ -44,6 +48,10 @@ def test_old_days_leave_for_files_and_come_back_for_review(db_url, tmp_path, act
     store = EventStore.open(db_url, make_units)
     log, picture = store.events(), (store.state.units["G01"].lon, len(store.state.incidents))
     store.close()
+    engine = make_engine(db_url)
+    for day in (23, 24, 25):  # the replay opened each day: packed (db/replay_days.py)
+        replay_source.pack_day(engine, date(2026, 11, day))
+    engine.dispose()
 
     result = jingbao("archive", "--before", "2026-11-25", "--out", str(tmp_path / "a"),
                      "--db", db_url)
@@ -60,6 +68,9 @@ def test_old_days_leave_for_files_and_come_back_for_review(db_url, tmp_path, act
                 "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'positions_2%%'"
             ).scalars().all() == ["positions_20261125"]
     assert (live.state.units["G01"].lon, len(live.state.incidents)) == picture  # snapshot
+    with live.engine.connect() as connection:  # the archived days' packs went with them
+        assert connection.execute(select(TRACK_DAYS.c.day).distinct()).scalars().all() == [
+            date(2026, 11, 25)]
     live.append([fix("G01", 1, datetime.now(UTC))])
     verdict = verify_chain(live.engine)
     assert (verdict.checked, verdict.problems) == (22, [])
