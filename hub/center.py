@@ -25,6 +25,7 @@ from dispatch import geodesy
 from dispatch.commands import Actor
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
+from hub.day_packer import DayPacker
 from hub.engine import Engine, EngineListener
 from hub.fanout import NatsFanout
 from hub.feed_tokens import FeedTokens
@@ -103,6 +104,7 @@ class Center:
     feed_task: object | None = None
     lease: Lease | None = None
     fanout: NatsFanout | None = None
+    packer: DayPacker | None = None
     _watching: threading.Event | None = None
 
     def watch_lease(self, lost: Callable[[], None], every_s: float = LEASE_CHECK_S) -> None:
@@ -122,6 +124,8 @@ class Center:
     def stop(self) -> None:
         if self._watching is not None:
             self._watching.set()
+        if self.packer is not None:
+            self.packer.stop()
         if self.feed_task is not None:
             self.feed_task.cancel()
         if self.fanout is not None:
@@ -203,6 +207,8 @@ def start_center(args: argparse.Namespace, listener: EngineListener, *,
         factory = SlipFactory(scenario, streets=streets)
         token = tokens.add(f"demo-110-{secrets.token_hex(4)}") if tokens else None
     engine.start(feed_host=args.feed_host, feed_port=args.feed_port, radio_ports=radios)
+    center.packer = DayPacker(url)  # yesterday ready for the replay (hub/day_packer.py)
+    center.packer.start()
     if getattr(args, "nats", None):
         center.fanout = NatsFanout(engine, args.nats, args.center)
         engine.submit(center.fanout.start).result(timeout=30)
