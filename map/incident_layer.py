@@ -4,7 +4,9 @@ bubbles when there are too many to tell apart.
 Below CLUSTER_ABOVE open incidents every incident is drawn as itself: a dispatcher with a few
 dozen cases wants each colour and ring. Above it (a busy holiday, a day replayed) incidents
 cluster on a map-anchored grid; a bubble takes the colour of its most urgent member, and a
-click on it zooms in. Work is done when incidents or the zoom level change, not per frame.
+click on it zooms in. Work is done when incidents or the zoom level change, not per frame,
+and so is painting: the items' renders are cached (map/styles.py's cache_render), so a frame
+where only units moved blits them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dispatch.lifecycle import IncidentStatus
 from dispatch.state import Incident
 from map.clock_rings import ARCS, clock_starts, ring_steps, step_pen
 from map.clusters import cell_size, grid_clusters
+from map.styles import cache_render
 
 CLUSTER_ABOVE = 200
 # most urgent first: a bubble shows the colour of the first of these among its members
@@ -81,6 +84,8 @@ class IncidentLayer:
         self.bubbles.sigClicked.connect(self._zoom_into)
         plot.sigRangeChanged.connect(lambda *_: self.show(None))  # a new zoom level reclusters
         self.items = [*self.rings, self.bubbles, self.counts, self.markers]
+        for item in self.items:  # a frame where only units moved blits these
+            cache_render(item)
         self.open: list[Incident] = []
         self.shown: list[Incident] = []  # drawn as themselves (not inside a bubble)
         self._x = self._y = np.array([])

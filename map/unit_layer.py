@@ -22,7 +22,7 @@ from PySide6.QtGui import QBrush, QPainterPath, QTransform
 
 from dispatch.state import STALE_AFTER_S, Unit
 from map.clusters import fan_out
-from map.styles import UNIT_COLOURS, brush
+from map.styles import UNIT_COLOURS, brush, cache_render
 
 MAX_LABELS = 60  # names shown only when no more units than this are in view
 TRAIL_S = 10 * 60.0  # how far back a unit's trail reaches
@@ -85,6 +85,7 @@ class UnitLayer:
         # one pixel wide: Qt draws thin lines directly, a wider pen is stroked as a polygon
         # (300 ten-minute trails took 180 ms a frame at 2 px, 12 ms at 1 px)
         self.trails = pg.PlotDataItem(pen=pg.mkPen(30, 90, 160, 200, width=1))
+        cache_render(self.trails.curve)  # redrawn once a second; blitted in between
         self.labels: dict[str, pg.TextItem] = {}
         self._labelled: set[str] = set()  # units whose label is shown now
         self._looks: list[tuple] = []  # each drawn unit's id and style, in order

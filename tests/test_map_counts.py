@@ -17,6 +17,7 @@ import pytest
 from bench.map_render import scene
 from dispatch.lifecycle import IncidentStatus
 from dispatch.state import CenterState, Incident, UnitStatus
+from map import incident_layer
 from map.clusters import CELL_PX
 from map.styles import UNIT_COLOURS
 from map.unit_layer import TRAIL_S, TRAIL_STEP_S
@@ -192,3 +193,30 @@ def test_ten_minutes_of_fixes_keep_a_trail_short_and_thin(qtbot) -> None:
     assert len(units) * (per_unit - 2) <= len(xs) <= len(units) * per_unit
     pen = view.unit_layer.trails.opts["pen"]
     assert pen.isCosmetic() and pen.widthF() <= 1
+
+
+def test_a_frame_where_only_units_moved_paints_no_incident(qtbot, counted, monkeypatch) -> None:
+    """5,000 incidents each drawn as a marker with its clock ring (as bench/map_render.py
+    --all-markers draws them): their renders are cached, so a frame where only the units
+    moved paints the units and the few other points, not 10,000 symbols again; a new alert
+    does repaint them, and a pan too."""
+    monkeypatch.setattr(incident_layer, "CLUSTER_ABOVE", 10**9)
+    scenario, state, now = scene()
+    view = MapView(scenario)
+    qtbot.addWidget(view)
+    view.resize(1600, 1000)
+    view.show()
+    view.show_state(state, None)
+    view.grab()  # the incidents' one-time render
+    per_frame = frames(view, state, now, counted)
+    assert len(view.incident_layer.markers.points()) == 5000
+    assert per_frame["points painted"] <= 300 + 50, per_frame
+    alert_at(state, next(iter(state.incidents.values())))
+    counted.clear()
+    view.show_state(state, None)
+    view.grab()
+    assert counted["points painted"] >= 5000, counted
+    counted.clear()
+    view.plot.getViewBox().scaleBy((0.9, 0.9))
+    view.grab()
+    assert counted["points painted"] >= 5000, counted
