@@ -14,7 +14,15 @@ Times are taken in the page: performance.now() before the 300 setLatLng calls (o
 and again in a double requestAnimationFrame, i.e. once the frame showing the update has been
 produced. Chromium's 60 Hz frame pacing is switched off (--disable-frame-rate-limit) so the
 figure is the work, as the native bench's is, rather than work plus waits for vsyncs (with the
-pacing on, a frame measured about twice as long here). The Python round trip
+pacing on, a frame measured about twice as long here). Leaflet's own share, its canvas redraw
+(clearing the dirty box and drawing every path in it), is printed apart: ~2.5 ms of a ~65 ms
+frame here, the rest is Chromium's raster and compositing in software (--gpu leaves out
+--disable-gpu: under Xvfb, with Mesa's llvmpipe, it measured the same). So are frames drawn
+back to back (units moved in every animation frame: the interval between frames, the frame
+rate a user would see, as Chromium may overlap one frame's compositing with the next one's
+script).
+--screenshot PATH saves the window at the end (to see the markers are painted). The Python
+round trip
 (positions sent with runJavaScript until the page reports the painted frame) is printed too,
 since in the app positions start in Python. The browser runs in QtWebEngineProcess children,
 so memory is summed over the whole process tree: peak RSS (VmHWM) per process, which counts
@@ -26,12 +34,16 @@ with, and nothing is painted. Xvfb does, with Mesa's software OpenGL, as a PC wi
 QtWebEngine is in PySide6-Addons, which the project does not depend on; run in a separate venv
 (pytest because the scene's tile pack comes from tests/test_tiles.py):
 
-    python3 -m venv /tmp/webengine-venv
-    /tmp/webengine-venv/bin/pip install 'PySide6==6.11.3' numpy pyqtgraph shapely scipy \
-        osmium pmtiles sqlalchemy platformdirs pynmeagps pyserial websockets alembic folium pytest \
-        pydantic filelock nats-py
+    python3 -m venv /work/webengine-venv
+    /work/webengine-venv/bin/pip install 'PySide6==6.11.3' 'PySide6-Addons==6.11.3' numpy \
+        pyqtgraph shapely scipy osmium pmtiles sqlalchemy platformdirs pynmeagps pyserial \
+        websockets alembic folium pytest pydantic filelock nats-py argon2-cffi xlsxwriter \
+        'psycopg[binary]'
     xvfb-run -a -s "-screen 0 1920x1200x24" \
-        /tmp/webengine-venv/bin/python bench/map_render_webengine.py
+        /work/webengine-venv/bin/python bench/map_render_webengine.py [--screenshot PATH]
+
+(on Debian 12 with Xvfb installed, Chromium found every library it needs: no apt-get was
+needed)
 """
 
 from __future__ import annotations
@@ -47,7 +59,8 @@ from pathlib import Path
 # root needs --no-sandbox; software rendering, as on a machine without a GPU
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([
     os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""),
-    "--no-sandbox --disable-gpu --disable-frame-rate-limit"]).strip()
+    "--no-sandbox --disable-frame-rate-limit",
+    "" if "--gpu" in sys.argv else "--disable-gpu"]).strip()
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -81,7 +94,9 @@ from map.tiles import MBTilesSource  # noqa: E402
 from tests.test_tiles import make_mbtiles  # noqa: E402
 
 LEAFLET = ROOT / "resources" / "web" / "leaflet-1.9.4"
-WARM_UP, FRAMES, PAN_WARM_UP, PANS = 20, 60, 10, 40
+WARM_UP, FRAMES, PAN_WARM_UP, PANS, LOOP_WARM_UP = 20, 60, 10, 40, 10
+# --screenshot PATH: the window as drawn at the end, to see that the markers are on it
+SCREENSHOT = sys.argv[sys.argv.index("--screenshot") + 1] if "--screenshot" in sys.argv else ""
 TIMEOUT_S = 180
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><link rel="stylesheet" href="leaflet.css">
@@ -90,10 +105,40 @@ PAGE = """<!DOCTYPE html>
 <body><div id="map"></div><script>
 // zoomSnap 0: a fractional zoom, so the view is exactly the native bench's extent
 const map = L.map('map', {preferCanvas: true, zoomSnap: 0});
-let units = [], panPx = 0;
+let units = [], panPx = 0, redrawMs = 0;
+// what Leaflet's canvas redraw itself takes (clear + every path in the dirty box), summed
+// until the frame is reported: the rest of a frame is Chromium's (raster, commit, compositing)
+const redraw = L.Canvas.prototype._redraw;
+L.Canvas.prototype._redraw = function () {
+  const start = performance.now();
+  redraw.call(this);
+  redrawMs += performance.now() - start;
+};
 function painted(start, what) {
-  requestAnimationFrame(() => requestAnimationFrame(
-    () => console.log(`bench ${what} ${performance.now() - start}`)));
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    console.log(`bench ${what} ${performance.now() - start} ${redrawMs}`);
+    redrawMs = 0;
+  }));
+}
+// frames back to back, as a live map animating its units would: each animation frame moves
+// the units and the next one comes when Chromium has produced that frame; the interval
+// between them is the frame time a user sees (raster and compositing may overlap the next
+// frame's script, so this may be shorter than one update measured until painted)
+function loop(count, first) {
+  const times = [];
+  let frame = first;
+  function step(now) {
+    times.push(now);
+    if (times.length > count) {
+      console.log(`bench loop ${JSON.stringify(times.slice(1).map((t, n) => t - times[n]))}`);
+      return;
+    }
+    units.forEach((unit, n) => unit.setLatLng(
+      [29.95 + Math.floor(n / 20) * 0.014, 122.05 + (n % 20) * 0.012 + frame * 1e-4]));
+    frame += 1;
+    requestAnimationFrame(step);
+  }
+  requestAnimationFrame(step);
 }
 function setup(scene) {
   map.fitBounds([[29.93, 122.03], [30.07, 122.34]], {padding: [0, 0]});
@@ -196,9 +241,12 @@ class Bench(QWebEnginePage):
         self.tiles = 0
         self.size = ""  # the page's, as it reports it
         self.frames: list[float] = []  # in-page ms, update until painted
+        self.redraws: list[float] = []  # in-page ms of those in Leaflet's canvas redraw
+        self.loop: list[float] = []  # in-page ms between frames drawn back to back
         self.round_trips: list[float] = []  # Python ms, runJavaScript until reported painted
         self.pans: list[float] = []
         self.memory = (0, 0.0, 0.0)  # taken at the end, while the renderer still runs
+        self.widget: QWebEngineView | None = None  # the view showing the page
 
     def javaScriptConsoleMessage(  # noqa: N802 (Qt override)
             self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str, line: int,
@@ -206,13 +254,20 @@ class Bench(QWebEnginePage):
         if not message.startswith("bench "):
             print(f"page: {message} ({source}:{line})", file=sys.stderr)
             return
-        _, what, value, *size = message.split()
-        if what == "tiles":
-            self.tiles, self.size = int(value), size[0]
+        _, what, value, *rest = message.split()
+        if what == "loop":
+            self.loop = json.loads(value)
+            self.memory = memory()
+            if SCREENSHOT:
+                self.widget.grab().save(SCREENSHOT)
+            QTimer.singleShot(0, QApplication.quit)  # not from inside the page's callback
+        elif what == "tiles":
+            self.tiles, self.size = int(value), rest[0]
             self.next_frame()
         elif what == "frame":
             round_trip = (time.perf_counter() - self.sent) * 1000
             self.frames.append(float(value))
+            self.redraws.append(float(rest[0]))
             self.round_trips.append(round_trip)
             self.next_frame()
         elif what == "pan":
@@ -231,8 +286,7 @@ class Bench(QWebEnginePage):
     def next_pan(self) -> None:
         step = len(self.pans)
         if step == PAN_WARM_UP + PANS:
-            self.memory = memory()
-            QTimer.singleShot(0, QApplication.quit)  # not from inside the page's callback
+            self.runJavaScript(f"loop({LOOP_WARM_UP + FRAMES}, {WARM_UP + FRAMES})")
             return
         self.runJavaScript(f"pan({1 if step % 2 else -1})")
 
@@ -261,16 +315,19 @@ def main() -> None:
     page.loadFinished.connect(lambda ok: page.runJavaScript(f"setup({json.dumps(data)})"))
     view = QWebEngineView()
     view.setPage(page)
+    page.widget = view
     view.resize(1600, 1000)
     view.show()
     page.setHtml(PAGE, QUrl.fromLocalFile(f"{LEAFLET}/"))
     QTimer.singleShot(TIMEOUT_S * 1000, app.quit)
     app.exec()
-    if len(page.pans) < PAN_WARM_UP + PANS:
+    if not page.loop:
         print(f"map_render_webengine: gave up after {TIMEOUT_S} s with {page.tiles} tiles, "
               f"{len(page.frames)} frames and {len(page.pans)} pans done", file=sys.stderr)
         return
     frames = sorted(page.frames[WARM_UP:])
+    redraws = sorted(page.redraws[WARM_UP:])
+    loop = sorted(page.loop[LOOP_WARM_UP:])
     trips = sorted(page.round_trips[WARM_UP:])
     pans = sorted(page.pans[PAN_WARM_UP:])
     processes, peak, pss = page.memory
@@ -279,6 +336,10 @@ def main() -> None:
           f"p50 {statistics.median(frames):.1f} ms, p95 {frames[int(0.95 * len(frames))]:.1f} ms"
           f"; from Python, positions sent until painted: p50 {statistics.median(trips):.1f} ms,"
           f" p95 {trips[int(0.95 * len(trips))]:.1f} ms")
+    print(f"  of which Leaflet's canvas redraw (script): p50 {statistics.median(redraws):.1f} ms,"
+          f" p95 {redraws[int(0.95 * len(redraws))]:.1f} ms")
+    print(f"map frames back to back (units moved in each animation frame): interval p50 "
+          f"{statistics.median(loop):.1f} ms, p95 {loop[int(0.95 * len(loop))]:.1f} ms")
     print(f"pan step: p50 {statistics.median(pans):.1f} ms, p95 {pans[int(0.95 * len(pans))]:.1f}"
           f" ms; peak memory {peak:.0f} MB (VmHWM summed over {processes} processes; "
           f"their PSS {pss:.0f} MB)")
