@@ -19,14 +19,21 @@ from tests.test_faults import slip
 from tests.test_quit import action, answer_next_question
 
 
-def test_the_menus_replay_opens_today_on_the_consoles_database(qtbot, running_engine,
-                                                              open_console, tmp_path) -> None:
+def console_with_review(running_engine, open_console, alert: bool = False):
+    """A window on a real engine whose Review menu knows the engine's database."""
     scenario = scenarios.load()
     engine = running_engine(scenario)
-    engine.submit(engine.accept_alert, json.loads(slip(1))).result(10)  # today has a case to show
+    if alert:  # today has a case to show
+        engine.submit(engine.accept_alert, json.loads(slip(1))).result(10)
     window = open_console(scenario, engine)
     database = engine.store.engine.url.render_as_string(hide_password=False)
     window.review = ReviewTools(database, scenarios.DEMO_SCENARIO, "en")
+    return window, database
+
+
+def test_the_menus_replay_opens_today_on_the_consoles_database(qtbot, running_engine,
+                                                              open_console, tmp_path) -> None:
+    window, database = console_with_review(running_engine, open_console, alert=True)
     action(window, "Ctrl+Shift+R").trigger()
     (started,) = window.review_programs
     try:
@@ -49,11 +56,7 @@ def test_the_menus_replay_opens_today_on_the_consoles_database(qtbot, running_en
 
 def test_the_menus_dashboard_starts_on_the_consoles_database(qtbot, running_engine,
                                                             open_console) -> None:
-    scenario = scenarios.load()
-    engine = running_engine(scenario)
-    window = open_console(scenario, engine)
-    database = engine.store.engine.url.render_as_string(hide_password=False)
-    window.review = ReviewTools(database, scenarios.DEMO_SCENARIO, "en")
+    window, _database = console_with_review(running_engine, open_console)
     action(window, "Ctrl+Shift+K").trigger()
     (started,) = window.review_programs
     try:
