@@ -95,7 +95,10 @@ def start_hub_process(start: HubStarter, *args: Any) -> HubProcess:
     logs = logging.handlers.QueueListener(records, *root.handlers, respect_handler_level=True)
     logs.start()
     ours, theirs = context.Pipe()
-    process = context.Process(target=_serve, args=(start, args, theirs, records, root.level),
+    levels = {name: logger.level for name, logger in root.manager.loggerDict.items()
+              if isinstance(logger, logging.Logger) and logger.level}  # e.g. alembic's quiet
+    process = context.Process(target=_serve, args=(start, args, theirs, records,
+                                                   root.level, levels),
                               name="jingbao-hub", daemon=True)
     process.start()
     theirs.close()
@@ -128,11 +131,14 @@ def _wait_ready(conn: Connection,
 
 
 def _serve(start: HubStarter, args: tuple, conn: Connection,
-           records: multiprocessing.Queue, level: int) -> None:
-    """The child: log through the parent, start, say so, then wait for the word to stop."""
+           records: multiprocessing.Queue, level: int, levels: dict[str, int]) -> None:
+    """The child: log through the parent (at its levels), start, say so, then wait for the
+    word to stop."""
     root = logging.getLogger()
     root.handlers[:] = [_PlainQueueHandler(records)]
     root.setLevel(level)
+    for name, named_level in levels.items():
+        logging.getLogger(name).setLevel(named_level)
     try:
         hub, served = start(*args)
     except LeaseHeld as exc:
