@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -99,8 +100,12 @@ class MainWindow(QMainWindow):
         self._build(scenario, tiles)
         self._connect_signals()
         self._build_actions()
-        self.frame = QTimer(self, interval=FRAME_MS, timeout=self.refresh)
-        self.frame.start()
+        # a frame is painted when something changed, at most one per FRAME_MS: the first
+        # change after a quiet spell is painted on the next loop turn, the rest of a burst
+        # waits for the frame's slot (a steady timer made every change wait up to a frame)
+        self.frame = QTimer(self, singleShot=True, timeout=self.refresh)
+        self._last_frame = 0.0  # time.monotonic() of the last refresh
+        self.frame.start(0)
         self.ticker = QTimer(self, interval=1000, timeout=self._tick)
         self._quitting = False  # the dispatcher said yes to quitting
         self._apply_appearance()
@@ -311,13 +316,13 @@ class MainWindow(QMainWindow):
         """The hub's state as of a sequence number: on connecting, or when the line could not
         be resumed. The models keep their reference: the replica is replaced in place."""
         self.desk.reset(state)
-        self._dirty = True
+        self._mark_dirty()
         self.refresh()
         heap.settle()  # the replica is the bulk of what lives long
 
     def _on_events(self, events: list[Event]) -> None:
         events, alarm = self.desk.take(events)  # in order, after the snapshot
-        self._dirty = True
+        self._mark_dirty()
         if alarm is not None:
             self._show_breaches()
             self._sound(alarm)
@@ -331,9 +336,9 @@ class MainWindow(QMainWindow):
             self.select_case(newest.case)
             self.map.show_point(newest.lon, newest.lat)
         if not self._refresh_queued and any(e.type != UNIT_POSITION for e in events):
-            # A new alert or status change is painted on the next loop turn, not the next
-            # frame; position bursts wait for the frame timer so they cost one repaint (drawn
-            # sooner, they slowed the rest of the burst: the hub shares this process's GIL).
+            # A new alert or status change is painted on the next loop turn, even inside a
+            # frame's slot; positions share frames (_mark_dirty), so a burst of them costs
+            # one repaint per FRAME_MS, not one per batch.
             self._refresh_queued = True
             QTimer.singleShot(0, self.refresh)
 
@@ -371,7 +376,7 @@ class MainWindow(QMainWindow):
             self.chain_label.setToolTip(self.tr("Head of the event log's hash chain; compare "
                                                 "with `jingbao audit verify`: %1")
                                         .replace("%1", digest))
-        self._dirty = True
+        self._mark_dirty()
         if self._ticks % SWEEP_EVERY_S == 0:  # the hub lets them go first (retirement.py)
             self.desk.retire(utc_now())
         if self.desk.emergencies() and self._ticks % EMERGENCY_REPEAT_S == 0:
@@ -412,16 +417,26 @@ class MainWindow(QMainWindow):
         prefs.setValue("sound/volume", percent)
         prefs.sync()
 
+    def _mark_dirty(self) -> None:
+        """Something shown changed: have a frame painted, at most one per FRAME_MS."""
+        self._dirty = True
+        if not self.frame.isActive():
+            since = (time.monotonic() - self._last_frame) * 1000
+            self.frame.start(max(0, int(FRAME_MS - since)))
+
     def refresh(self) -> None:
         """Repaint the views from the replica if anything changed (the frame timer calls
         it; a caller about to read the views can call it to have them current)."""
         self._refresh_queued = False
+        self._last_frame = time.monotonic()
         selected = self.desk.selected
         if self._dirty or self._queue_waits:  # rows wait while the dispatcher aims at one
             self._queue_waits = self.queue_anchor.holding()
             # a new alert reaches the screen before the map moves
             if not self._queue_waits and self.queue_model.refresh():
                 self.queue.viewport().repaint()
+            elif self._queue_waits and not self.frame.isActive():  # look again next frame
+                self.frame.start(FRAME_MS)
         if not self._dirty:
             return
         self._dirty = False
@@ -473,7 +488,7 @@ class MainWindow(QMainWindow):
     def select_case(self, case: str) -> None:
         self.desk.selected = case
         self._select_row(case)
-        self._dirty = True
+        self._mark_dirty()
 
     # -- commands out -------------------------------------------------------------------------
     def _command(self, what: str, verb: str, *args) -> None:
@@ -587,7 +602,7 @@ class MainWindow(QMainWindow):
         self.map.follow(unit_id)
         unit = self.state.units[unit_id]
         self.map.show_point(unit.lon, unit.lat)  # at the zoom the dispatcher chose
-        self._dirty = True
+        self._mark_dirty()
 
     def find(self, text: str) -> None:
         """Case number, plate, unit or address: select the incident or show the unit."""

@@ -1,0 +1,65 @@
+"""The window paints a frame when something changed, at most one per FRAME_MS: the first change
+after a quiet spell goes to the next loop turn (a steady 100 ms timer made every radio report
+wait up to a frame before its unit moved), the rest of a burst shares the frame's slot."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from console.main_window import FRAME_MS
+from resources import scenario as scenarios
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(running_engine, open_console, qtbot):
+    scenario = scenarios.load()
+    window = open_console(scenario, running_engine(scenario))
+    qtbot.waitUntil(lambda: not window.frame.isActive(), timeout=5000)
+    return window
+
+
+def counted_refreshes(window, monkeypatch) -> list[int]:
+    calls: list[int] = []
+    refresh = window.refresh
+
+    def counting() -> None:
+        calls.append(1)
+        refresh()
+
+    monkeypatch.setattr(window, "refresh", counting)
+    window.frame.timeout.disconnect()
+    window.frame.timeout.connect(window.refresh)
+    return calls
+
+
+def test_a_change_after_a_quiet_spell_is_painted_on_the_next_loop_turn(window, qtbot) -> None:
+    qtbot.wait(FRAME_MS + 20)
+    window._mark_dirty()
+    assert window.frame.isActive() and window.frame.remainingTime() == 0
+
+
+def test_a_burst_of_changes_shares_frames(window, qtbot, monkeypatch) -> None:
+    calls = counted_refreshes(window, monkeypatch)
+    qtbot.wait(FRAME_MS + 20)
+    window.refresh()
+    window._mark_dirty()  # right after a frame: waits for the next slot
+    assert window.frame.remainingTime() > FRAME_MS // 2
+    start = time.monotonic()
+    for _ in range(20):  # twenty batches of positions within about two frames
+        window._mark_dirty()
+        qtbot.wait(10)
+    qtbot.waitUntil(lambda: not window.frame.isActive(), timeout=2000)
+    slots = (time.monotonic() - start) * 1000 / FRAME_MS
+    assert 2 <= len(calls) <= 2 + slots  # the direct call and one per slot, not one per batch
+    assert len(calls) < 10
+
+
+def test_nothing_changed_paints_nothing(window, qtbot, monkeypatch) -> None:
+    calls = counted_refreshes(window, monkeypatch)
+    window.ticker.stop()  # the clock's second marks the window changed
+    qtbot.wait(5 * FRAME_MS)
+    assert calls == [] and not window.frame.isActive()
