@@ -4,10 +4,11 @@
    bare pynmeagps reading the same bytes, in the same run, over all gpsd captures.
 2. Latency at 300 units × 1 Hz: FleetSync reports written into a pty → bridge thread → engine
    loop → SQLite append (the hub in its own process, as the console runs it) → console link →
-   the window's UI thread → the unit drawn at its new place on the window's map; p50/p99 and
-   each process's CPU share while doing it, spread over
-   the second and in one burst, each repeated (median and min–max of the repeats: the
-   machine is shared).
+   the window's UI thread → the unit drawn at its new place on the window's map; p50/p99 of
+   each stage (the hub's console link sending the batch, the console's client thread handing
+   it on, the UI thread taking it, the map drawing it) and each process's CPU share while
+   doing it, spread over the second and in one burst, each repeated (median and min–max of
+   the repeats: the machine is shared).
 
     .venv/bin/python bench/radio_pipeline.py [seconds] [repeats]
 """
@@ -27,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pynmeagps import NMEAReader  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.alert_to_row import UNITS, open_window_rig  # noqa: E402
@@ -101,7 +102,37 @@ def latency(seconds: float, spread: bool) -> dict[str, float]:
     scenario, master, engine, hub, window = open_window_rig("bench")
     written: dict[tuple[str, str], float] = {}
     delivered: dict[str, float] = {}  # unit → write time of its fix applied, not yet drawn
-    delays: dict[str, list[float]] = {"event on the UI thread": [], "unit moved on the map": []}
+    delays: dict[str, list[float]] = {"hub sent it": [], "console's client read it": [],
+                                      "console's client has it": [],
+                                      "event on the UI thread": [], "unit moved on the map": []}
+    wall_offset = time.time() - time.perf_counter()  # the hub stamps messages by wall clock
+    sent_at: dict[int, float] = {}  # event id → the hub's stamp on the message that carried it
+    read = window.hub._on_message
+
+    def reading(message: dict) -> None:
+        """On the client's thread: a batch it hands on may join several of the hub's messages,
+        each stamped as it left, so each event keeps its own message's stamp."""
+        if message.get("type") == "events":
+            now = time.perf_counter()
+            for numbered in message["events"]:
+                if numbered.get("event"):
+                    sent_at[numbered["event"]["id"]] = message["sent"]
+                    payload = numbered["event"]["payload"]
+                    stamp = written.get((payload.get("unit"), payload.get("fix_time")))
+                    if stamp is not None:
+                        delays["console's client read it"].append((now - stamp) * 1000)
+        read(message)
+
+    def on_received(events) -> None:
+        """On the client's thread, as it hands a batch on to the window."""
+        now = time.perf_counter()
+        for e in events:
+            stamp, sent = written.get((e.payload.get("unit"), e.payload.get("fix_time"))), \
+                sent_at.pop(e.id, None)
+            if stamp is not None:
+                delays["console's client has it"].append((now - stamp) * 1000)
+                if sent is not None:
+                    delays["hub sent it"].append((sent - wall_offset - stamp) * 1000)
 
     def on_events(events) -> None:
         now = time.perf_counter()
@@ -121,6 +152,8 @@ def latency(seconds: float, spread: bool) -> dict[str, float]:
         delivered.clear()
 
     window.map.show_state = drawn
+    window.hub._on_message = reading
+    window.signals.events_appended.connect(on_received, Qt.ConnectionType.DirectConnection)
     window.signals.events_appended.connect(on_events)
     stop = threading.Event()
     time.sleep(0.5)
