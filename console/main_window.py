@@ -106,8 +106,8 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._build_actions()
         # a frame is painted when something changed, at most one per FRAME_MS: the first
-        # change after a quiet spell is painted on the next loop turn, the rest of a burst
-        # waits for the frame's slot (a steady timer made every change wait up to a frame)
+        # change after a quiet spell SETTLE_MS later, the rest of a burst in the frame's slot
+        # (a steady timer made every change wait up to a frame, and painted idle windows)
         self.frame = QTimer(self, singleShot=True, timeout=self.refresh)
         self._last_frame = 0.0  # time.monotonic() of the last refresh
         self.frame.start(0)
