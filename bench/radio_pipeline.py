@@ -5,10 +5,10 @@
 2. Latency at 300 units × 1 Hz: FleetSync reports written into a pty → bridge thread → engine
    loop → SQLite append (the hub in its own process, as the console runs it) → console link →
    the window's UI thread → the unit drawn at its new place on the window's map; p50/p99 of
-   each stage (the hub's console link sending the batch, the console's client thread handing
-   it on, the UI thread taking it, the map drawing it) and each process's CPU share while
-   doing it, spread over the second and in one burst, each repeated (median and min–max of
-   the repeats: the machine is shared).
+   each stage (the hub's console link sending the batch, the console's client thread reading
+   and handing it on, the UI thread taking it, the map drawing it) and each process's CPU
+   share while doing it, spread over the second and in one burst, each repeated (median and
+   min–max of the repeats: the machine is shared).
 
     .venv/bin/python bench/radio_pipeline.py [seconds] [repeats]
 """
