@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from db import audit, bulk, tracks
 from db.models import EventRow, LogAnchorRow, SnapshotRow
 from db.replay_days import TRACK_DAYS
+from db.schema import writing
 from dispatch import events as ev
 
 EVENTS = EventRow.__table__
@@ -167,7 +168,7 @@ def archive(engine: Engine, before: date, out: Path) -> Archived:
         files.append(path)
         count, end = count + len(group), (group[-1].id, group[-1].hash)
     _check(files, start, count, end)
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         if connection.dialect.name == "postgresql":
             _drop_whole_days(connection, before, cut_id)
         connection.execute(delete(EVENTS).where(EVENTS.c.id <= cut_id))
@@ -192,7 +193,7 @@ def load(engine: Engine, paths: list[Path]) -> int:
     for path in paths:
         rows = list(_read(path))
         partitions.ensure(r.time for r in rows if r.type == ev.UNIT_POSITION)
-        with engine.begin() as connection:
+        with writing(engine).begin() as connection:
             fixes = [tracks.to_row(tracks.to_event(r), r.id, r.prev_hash, r.hash)
                      for r in rows if r.type == ev.UNIT_POSITION]
             overview.last.update(overview.mark(fixes))
@@ -201,7 +202,7 @@ def load(engine: Engine, paths: list[Path]) -> int:
                 r._asdict() for r in rows if r.type != ev.UNIT_POSITION])
         count += len(rows)
     _check(paths, start, count, (rows[-1].id, rows[-1].hash))
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         connection.execute(delete(LogAnchorRow))
         connection.execute(insert(LogAnchorRow).values(last_id=start[0], hash=start[1]))
     return count

@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db import tracks
 from db.models import TrackDayRow
+from db.schema import writing
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def write(engine: Engine, day: date, runs: Runs, upto_id: int) -> bool:
              "seconds": _bytes(t), "lon": _bytes(lon), "lat": _bytes(lat)}
             for unit, (t, lon, lat) in runs.items() if len(t)]
     try:
-        with engine.begin() as connection:
+        with writing(engine).begin() as connection:
             connection.execute(delete(TRACK_DAYS).where(TRACK_DAYS.c.day == day))
             if rows:
                 connection.execute(TRACK_DAYS.insert(), rows)
@@ -93,7 +94,7 @@ def write(engine: Engine, day: date, runs: Runs, upto_id: int) -> bool:
 
 
 def discard(engine: Engine, day: date) -> None:
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         connection.execute(delete(TRACK_DAYS).where(TRACK_DAYS.c.day == day))
 
 

@@ -47,7 +47,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A write transaction takes the write lock at its BEGIN (IMMEDIATE). Begun deferred, its
+    # first read pins a snapshot, and when another connection commits before its first write
+    # SQLite refuses the upgrade at once with "database is locked": busy_timeout does not wait
+    # for that (a console logging in next to an alert got the alert refused). Reads stay
+    # deferred, so a long report never holds the writers back.
+    writes = connection.get_execution_options().get("writes", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def writing(engine: Engine) -> Engine:
+    """The engine to open write transactions on (`writing(engine).begin()`): the same pool,
+    marked so that SQLite locks for writing at the start (PostgreSQL ignores the mark)."""
+    return engine.execution_options(writes=True)
 
 
 def make_engine(url: str) -> Engine:
@@ -67,6 +79,6 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (a no-op when current)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

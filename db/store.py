@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from db import archive, audit, bulk, tracks
 from db.models import EventRow, IncidentRow, SnapshotRow, UnitRow
-from db.schema import make_engine, upgrade
+from db.schema import make_engine, upgrade, writing
 from dispatch import events as ev
 from dispatch.events import Event
 from dispatch.lifecycle import TERMINAL, IncidentStatus
@@ -160,7 +160,7 @@ class EventStore:
         document = to_document(self.state)
         now = datetime.now(UTC)
         today = tracks.day_bounds(tracks.local_day(now))[0]
-        with Session(self.engine) as session, session.begin():
+        with Session(writing(self.engine)) as session, session.begin():
             session.add(SnapshotRow(last_event_id=self.state.last_event_id, created=now,
                                     document=document))
             session.flush()
@@ -187,7 +187,7 @@ class EventStore:
         """
         state = self.state.fork(events)
         self._partitions.ensure(e.time for e in events if e.type == ev.UNIT_POSITION)
-        with self.engine.begin() as connection:
+        with writing(self.engine).begin() as connection:
             stored: list[Event] = []
             ids, head, overview = self._insert(connection, events)
             for event, event_id in zip(events, ids, strict=True):
@@ -290,7 +290,7 @@ class EventStore:
             log.info("writing %d missing projection row(s)", len(missing))
         else:
             return False
-        with self.engine.begin() as connection:
+        with writing(self.engine).begin() as connection:
             connection.execute(delete(IncidentRow))
             connection.execute(delete(UnitRow))
             for model, rows in ((IncidentRow, want_incidents), (UnitRow, want_units)):

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, text
 
 from db import bulk
 from db.models import EventRow, PositionRow
+from db.schema import writing
 from dispatch import events as ev
 from dispatch.events import Event
 from dispatch.service_hours import CHINA_TZ
@@ -175,7 +176,7 @@ class Partitions:
         missing = {local_day(m) for m in moments} - self.known
         if not missing:
             return
-        with self.engine.begin() as connection:
+        with writing(self.engine).begin() as connection:
             for day in sorted(missing):
                 create_partition(connection, day)
         self.known |= missing

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, insert, select, update
 from websockets.http11 import Request
 
 from db.models import FeedClientRow
+from db.schema import writing
 
 NAME = re.compile(r"^[\w.-]{1,40}$")
 
@@ -38,7 +39,7 @@ class FeedTokens:
         # hex, not urlsafe base64: a token starting with "-" is read by argparse as an option
         # (`--token -x...` fails), and people paste tokens into command lines
         token = secrets.token_hex(32)
-        with self.engine.begin() as connection:
+        with writing(self.engine).begin() as connection:
             if connection.scalar(select(FeedClientRow.name).where(FeedClientRow.name == name)):
                 raise ValueError(f"feed client {name} exists; revoke it or choose another name")
             connection.execute(insert(FeedClientRow).values(
@@ -47,7 +48,7 @@ class FeedTokens:
         return token
 
     def revoke(self, name: str) -> None:
-        with self.engine.begin() as connection:
+        with writing(self.engine).begin() as connection:
             done = connection.execute(update(FeedClientRow).where(FeedClientRow.name == name)
                                       .values(active=False))
             if done.rowcount == 0:

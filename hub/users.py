@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from db.models import SessionRow, UserRow
+from db.schema import writing
 
 IDLE = timedelta(hours=8)  # a session unused this long ends: a shift, with a break
 ABSOLUTE = timedelta(hours=24)  # and none outlives a day, however busy
@@ -211,7 +212,7 @@ class UserStore:
         digest = self._hasher.hash(password)  # slow by design: before the transaction
         now = _now()
         try:
-            with self._engine.begin() as connection:
+            with writing(self._engine).begin() as connection:
                 connection.execute(insert(UserRow).values(
                     name=name, password_hash=digest, role=str(role), insurer=insurer, active=True,
                     created=now, changed=now))
@@ -223,7 +224,7 @@ class UserStore:
         """A new password also ends the user's sessions: it is what one does after a leak."""
         _check_password(password)
         digest = self._hasher.hash(password)
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             user = self._change(connection, _normal(name), password_hash=digest)
             self._end_sessions(connection, user.name)
         return user
@@ -232,7 +233,7 @@ class UserStore:
         """Takes effect at the user's next resume, which reads the role afresh."""
         role, insurer = _valid_role(role, insurer)
         name = _normal(name)
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             _sweep(connection)
             if role is not Role.ADMIN:
                 self._keep_an_admin(connection, name)
@@ -241,7 +242,7 @@ class UserStore:
     def disable(self, name: str) -> User:
         """The user can no longer log in, and their sessions end now."""
         name = _normal(name)
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             _sweep(connection)
             self._keep_an_admin(connection, name)
             user = self._change(connection, name, active=False)
@@ -249,11 +250,11 @@ class UserStore:
         return user
 
     def enable(self, name: str) -> User:
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             return self._change(connection, _normal(name), active=True)
 
     def list(self) -> list[User]:
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             rows = connection.execute(select(*_USER).order_by(UserRow.name))
             return [_user(row) for row in rows]
 
@@ -266,7 +267,7 @@ class UserStore:
         rehashed = (self._hasher.hash(password) if self._hasher.check_needs_rehash(stored)
                     else None)
         token = secrets.token_urlsafe(32)
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             now = _sweep(connection)
             # Disabled or given a new password while we hashed: a lock, then a second look.
             current = connection.execute(select(UserRow.password_hash, UserRow.active)
@@ -286,7 +287,7 @@ class UserStore:
     def _authenticate(self, name: str, password: str) -> Row:
         """The user's row if the password is theirs. That a user is disabled is told only to
         someone who gave the right password; to anyone else all refusals read the same."""
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             row = connection.execute(select(*_USER, UserRow.password_hash)
                                      .where(UserRow.name == name)).first()
         stored = row.password_hash if row is not None else self._decoy_hash
@@ -300,7 +301,7 @@ class UserStore:
         """The session behind `token`, with its idle time restarted (never past the absolute
         limit) and the user's current role. A token only works where it was issued."""
         digest = _sha256(token)
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             now = _sweep(connection)
             row = connection.execute(
                 select(*_USER, SessionRow.workstation, SessionRow.expires_at,
@@ -319,7 +320,7 @@ class UserStore:
     def logout(self, token: str) -> None:
         """Ends the session; an unknown or already ended token is no error (a repeated
         logout after a dropped link must not fail)."""
-        with self._engine.begin() as connection:
+        with writing(self._engine).begin() as connection:
             connection.execute(delete(SessionRow)
                                .where(SessionRow.token_sha256 == _sha256(token)))
 

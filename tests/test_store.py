@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from db.models import IncidentRow, UnitRow
+from db.schema import make_engine, writing
 from db.store import EventStore
 from dispatch import commands
 from dispatch import events as ev
@@ -60,6 +63,33 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     store.close()
+
+
+def test_a_write_that_reads_first_waits_for_another_writer_instead_of_failing(tmp_path) -> None:
+    """An append reads (its idempotency keys) before it writes. Another connection's commit
+    landing between the two (a console's login writing its session) made SQLite refuse the
+    append at once with "database is locked", and the hub told 110 to resend the alert."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE log (who TEXT)")
+    other_wrote = threading.Event()
+
+    def other_writer() -> None:
+        with writing(engine).begin() as connection:
+            connection.exec_driver_sql("INSERT INTO log VALUES ('login')")
+        other_wrote.set()
+
+    with writing(engine).begin() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM log").scalar() == 0
+        other = threading.Thread(target=other_writer)
+        other.start()
+        assert not other_wrote.wait(0.3)  # held back by this transaction's write lock
+        connection.exec_driver_sql("INSERT INTO log VALUES ('alert')")
+    other.join(10)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT who FROM log").scalars().all() == [
+            "alert", "login"]
+    engine.dispose()
 
 
 def _picture(state) -> dict:
