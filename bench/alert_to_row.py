@@ -115,9 +115,9 @@ def open_window_rig(name: str, in_process: bool = False, backlog: int = 0):
     """The set-up the window benchmarks share (this one, radio_pipeline, shift_soak): a real
     engine on a temporary SQLite file with UNITS guides whose radios report on a pty, and a
     real window following it over the console link, shown at 1600×1000, muted. The engine
-    runs in a child process, as `jingbao console` runs its hub, unless `in_process`. Returns
-    the scenario, the pty's master end (where the radios write), the hub (`.stop()`, and
-    `.served.url`), the hub client and the window."""
+    runs in a child process, as `jingbao console` runs its hub, unless `in_process`. Returned
+    once the window shows the hub's snapshot: the scenario, the pty's master end (where the
+    radios write), the hub (`.stop()`, and `.served.url`), the hub client and the window."""
     demo = scenarios.load()
     specs = [{"unit_id": f"U{n:03d}", "name": f"单位{n}", "kind": "guide", "fleet": 100,
               "radio_id": str(5000 + n), "post": next(iter(demo.posts))} for n in range(UNITS)]
@@ -136,6 +136,11 @@ def open_window_rig(name: str, in_process: bool = False, backlog: int = 0):
     window.resize(1600, 1000)
     window.toggle_mute()  # no sound player started per alert on a benchmark machine
     window.show()
+    hub.connected.wait(30)
+    settle_until = time.perf_counter() + 1.0
+    while time.perf_counter() < settle_until:  # the snapshot applied, the heap settled, the
+        QApplication.processEvents()  # first frames painted: a run's first figures would
+        time.sleep(0.01)  # otherwise be the window's start (an 80 ms full collection)
     return scenario, master, engine, hub, window
 
 

@@ -72,11 +72,14 @@ from resources.scenario import Scenario
 log = logging.getLogger(__name__)
 
 FRAME_MS = 100
-# A change after a quiet spell is painted this much later, not at once: a radio burst reaches
-# the window in several batches over a few tens of ms, and a frame painted on its first batch
-# left the rest for the next frame (bench/radio_pipeline.py, 300 reports in one burst: unit
-# moved on the map p50 129–136 ms at 0 ms, 62–69 ms at 30 ms, 90 ms at 50 ms)
-SETTLE_MS = 30
+# A change after a quiet spell is painted once its burst has settled: SETTLE_MS with no
+# further change, at most SETTLE_MAX_MS after the first. A radio burst reaches the window in
+# several batches over a few tens of ms; a frame painted on the first batch left the rest for
+# the next frame, and a fixed wait either cut long bursts or delayed short ones
+# (bench/radio_pipeline.py, 300 reports in one burst, unit moved on the map: p50 129–136 ms
+# painted at once, 62–69 ms after a fixed 30 ms, p99 63–133 ms; see README for the debounce)
+SETTLE_MS = 15
+SETTLE_MAX_MS = 60
 
 
 EMERGENCY_REPEAT_S = 3  # an unacknowledged emergency sounds again every few seconds
@@ -106,10 +109,12 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._build_actions()
         # a frame is painted when something changed, at most one per FRAME_MS: the first
-        # change after a quiet spell SETTLE_MS later, the rest of a burst in the frame's slot
-        # (a steady timer made every change wait up to a frame, and painted idle windows)
+        # change after a quiet spell once its burst settles, the rest of a burst in the
+        # frame's slot (a steady timer made every change wait up to a frame, and painted
+        # idle windows)
         self.frame = QTimer(self, singleShot=True, timeout=self.refresh)
         self._last_frame = 0.0  # time.monotonic() of the last refresh
+        self._settling_since: float | None = None  # the first change of a settling burst
         self.frame.start(0)
         self.ticker = QTimer(self, interval=1000, timeout=self._tick)
         self._quitting = False  # the dispatcher said yes to quitting
@@ -425,15 +430,26 @@ class MainWindow(QMainWindow):
     def _mark_dirty(self) -> None:
         """Something shown changed: have a frame painted, at most one per FRAME_MS."""
         self._dirty = True
-        if not self.frame.isActive():
-            since = (time.monotonic() - self._last_frame) * 1000
-            self.frame.start(max(SETTLE_MS, int(FRAME_MS - since)))
+        now = time.monotonic()
+        if self.frame.isActive():
+            settling = self._settling_since
+            if settling is not None and (now - settling) * 1000 + SETTLE_MS <= SETTLE_MAX_MS:
+                self.frame.start(SETTLE_MS)  # the burst goes on: wait for its end
+            return
+        wait = FRAME_MS - (now - self._last_frame) * 1000
+        if wait <= SETTLE_MS:
+            self._settling_since = now
+            self.frame.start(SETTLE_MS)
+        else:
+            self._settling_since = None
+            self.frame.start(int(wait))
 
     def refresh(self) -> None:
         """Repaint the views from the replica if anything changed (the frame timer calls
         it; a caller about to read the views can call it to have them current)."""
         self._refresh_queued = False
         self._last_frame = time.monotonic()
+        self._settling_since = None
         selected = self.desk.selected
         if self._dirty or self._queue_waits:  # rows wait while the dispatcher aims at one
             self._queue_waits = self.queue_anchor.holding()

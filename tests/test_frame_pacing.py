@@ -1,6 +1,7 @@
 """The window paints a frame when something changed, at most one per FRAME_MS: the first change
-after a quiet spell SETTLE_MS later (a steady 100 ms timer made every radio report wait up to a
-frame before its unit moved), the rest of a burst in the frame's slot."""
+after a quiet spell once its burst settles (SETTLE_MS without a change, at most SETTLE_MAX_MS;
+a steady 100 ms timer made every radio report wait up to a frame before its unit moved), the
+rest of a burst in the frame's slot."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from console.main_window import FRAME_MS, SETTLE_MS
+from console.main_window import FRAME_MS, SETTLE_MAX_MS, SETTLE_MS
 from resources import scenario as scenarios
 
 pytestmark = pytest.mark.gui
@@ -42,6 +43,22 @@ def test_a_change_after_a_quiet_spell_is_painted_once_its_burst_settles(window, 
     window._last_frame = time.monotonic() - 1  # a second without a frame
     window._mark_dirty()
     assert window.frame.isActive() and window.frame.interval() == SETTLE_MS
+
+
+def test_a_burst_that_goes_on_is_waited_for_but_not_for_ever(window, qtbot) -> None:
+    window.frame.stop()
+    window._last_frame = time.monotonic() - 1
+    window._mark_dirty()
+    first = window._settling_since
+    window.frame.start(5)  # most of the settle gone by, then the burst's next batch
+    window._settling_since = first - (SETTLE_MAX_MS - SETTLE_MS - 10) / 1000
+    window._mark_dirty()
+    assert window.frame.remainingTime() > 5  # waited for again
+    window.frame.start(5)
+    window._settling_since = first - SETTLE_MAX_MS / 1000  # settling for longer than allowed
+    window._mark_dirty()
+    assert window.frame.remainingTime() <= 5  # painted now, the rest in the next slot
+    window.frame.stop()
 
 
 def test_a_burst_of_changes_shares_frames(window, qtbot, monkeypatch) -> None:
