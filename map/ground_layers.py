@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsPathItem
 
 from dispatch.config import ROAD_CLASSES
 from map.roads import RoadGraph
+from map.styles import cache_render
 from resources.scenario import Line, Scenario
 
 DAY_LAND = "#f4f1e8"
@@ -62,12 +63,15 @@ class GroundLayers:
             shown = self._ring(ring)
             pen = QPen(QColor("#2a7"), 0)
             pen.setStyle(Qt.PenStyle.DashLine)
-            add("zones", _polygon_item(shown, pen, QBrush(QColor(40, 170, 120, 28))))
+            zone = _polygon_item(shown, pen, QBrush(QColor(40, 170, 120, 28)))
+            cache_render(zone)
+            add("zones", zone)
             label = pg.TextItem(name, color="#176", anchor=(0, 1))
             label.setPos(*shown[0])
             add("zones", label)
         xs, ys = display(*_nan_joined([road.line for road in scenario.roads]))
         self.roads = pg.PlotDataItem(xs, ys, connect="finite", pen=pg.mkPen("#bbb", width=2))
+        cache_render(self.roads.curve)
         add("roads", self.roads)
         self.main_roads: dict[str, pg.PlotDataItem] = {}
         for road_class, (colour, width) in MAIN_ROAD_PENS.items():  # the highest on top
@@ -75,6 +79,7 @@ class GroundLayers:
                                            if road.road_class == road_class]))
             self.main_roads[road_class] = pg.PlotDataItem(
                 xs, ys, connect="finite", pen=pg.mkPen(colour, width=width))
+            cache_render(self.main_roads[road_class].curve)
             add("roads", self.main_roads[road_class])
         posts = np.array(list(scenario.posts.values()))
         px, py = display(posts[:, 0], posts[:, 1])
