@@ -35,7 +35,8 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-FRAME = re.compile(r"^map frame .*?p50 ([\d.]+) ms, p95 ([\d.]+) ms", re.MULTILINE)
+FRAME = re.compile(r"^map frame(?:, whole area)? \(.*?p50 ([\d.]+) ms, p95 ([\d.]+) ms",
+                   re.MULTILINE)
 LOOP = re.compile(r"^map frames back to back.*?p50 ([\d.]+) ms, p95 ([\d.]+) ms", re.MULTILINE)
 
 
