@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from console.actions import ACTIONS, MENUS
 from console.alarm_sounds import AlarmSounds
 from console.command_bar import CommandBar
 from console.desk import Desk
+from console.frame_pacing import FRAME_MS, FramePacer
 from console.hub_client import HubClient
 from console.map_window import MapPlacement
 from console.models import QueueModel, UnitBoardModel
@@ -71,16 +71,6 @@ from resources.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
-FRAME_MS = 100
-# A change after a quiet spell is painted once its burst has settled: SETTLE_MS with no
-# further change, at most SETTLE_MAX_MS after the first. A radio burst reaches the window in
-# several batches over a few tens of ms; a frame painted on the first batch left the rest for
-# the next frame, and a fixed wait either cut long bursts or delayed short ones
-# (bench/radio_pipeline.py, 300 reports in one burst, unit moved on the map: p50 129–136 ms
-# painted at once, 62–69 ms after a fixed 30 ms, p99 63–133 ms; see README for the debounce)
-SETTLE_MS = 15
-SETTLE_MAX_MS = 60
-
 
 EMERGENCY_REPEAT_S = 3  # an unacknowledged emergency sounds again every few seconds
 LAYOUT_VERSION = 1  # of the saved dock layout: raise it when the docks change
@@ -108,13 +98,9 @@ class MainWindow(QMainWindow):
         self._build(scenario, tiles)
         self._connect_signals()
         self._build_actions()
-        # a frame is painted when something changed, at most one per FRAME_MS: the first
-        # change after a quiet spell once its burst settles, the rest of a burst in the
-        # frame's slot (a steady timer made every change wait up to a frame, and painted
-        # idle windows)
+        # a frame is painted when something changed, when console/frame_pacing.py says
         self.frame = QTimer(self, singleShot=True, timeout=self.refresh)
-        self._last_frame = 0.0  # time.monotonic() of the last refresh
-        self._settling_since: float | None = None  # the first change of a settling burst
+        self.pacer = FramePacer()
         self.frame.start(0)
         self.ticker = QTimer(self, interval=1000, timeout=self._tick)
         self._quitting = False  # the dispatcher said yes to quitting
@@ -332,7 +318,7 @@ class MainWindow(QMainWindow):
 
     def _on_events(self, events: list[Event]) -> None:
         events, alarm = self.desk.take(events)  # in order, after the snapshot
-        self._mark_dirty()
+        self._mark_dirty(paced=True)
         if alarm is not None:
             self._show_breaches()
             self._sound(alarm)
@@ -427,29 +413,18 @@ class MainWindow(QMainWindow):
         prefs.setValue("sound/volume", percent)
         prefs.sync()
 
-    def _mark_dirty(self) -> None:
-        """Something shown changed: have a frame painted, at most one per FRAME_MS."""
+    def _mark_dirty(self, paced: bool = False) -> None:
+        """Something shown changed (`paced`: the hub's events): have a frame painted."""
         self._dirty = True
-        now = time.monotonic()
-        if self.frame.isActive():
-            settling = self._settling_since
-            if settling is not None and (now - settling) * 1000 + SETTLE_MS <= SETTLE_MAX_MS:
-                self.frame.start(SETTLE_MS)  # the burst goes on: wait for its end
-            return
-        wait = FRAME_MS - (now - self._last_frame) * 1000
-        if wait <= SETTLE_MS:
-            self._settling_since = now
-            self.frame.start(SETTLE_MS)
-        else:
-            self._settling_since = None
-            self.frame.start(int(wait))
+        delay = self.pacer.changed(self.frame.isActive(), paced)
+        if delay is not None:
+            self.frame.start(delay)
 
     def refresh(self) -> None:
         """Repaint the views from the replica if anything changed (the frame timer calls
         it; a caller about to read the views can call it to have them current)."""
         self._refresh_queued = False
-        self._last_frame = time.monotonic()
-        self._settling_since = None
+        self.pacer.painted()
         selected = self.desk.selected
         if self._dirty or self._queue_waits:  # rows wait while the dispatcher aims at one
             self._queue_waits = self.queue_anchor.holding()
