@@ -7,7 +7,10 @@ same numbers, so a console may move between hubs and resume. Subscribed first, r
 batch that arrives while the state is read is applied after it, and a batch that skips numbers
 (NATS was away) makes the edge read the gap from the log. Its consoles' commands and its 110
 slips go to the serving hub by NATS request, which decides them on the one current state (so
-conflicts are caught where they happen) and answers; the edge relays the answer.
+conflicts are caught where they happen) and answers; the edge relays the answer. The radio
+log's lines and the serving hub's links (its radio gateways, its database) reach the edge's
+consoles too: the lines the log holds are read at start, the rest relayed as they come; the
+edge's own 110 feed and NATS lamps are its own.
 """
 
 from __future__ import annotations
@@ -30,14 +33,16 @@ from hub.console_link import CONSOLE_PATH, ConsoleLink, ConsoleSession
 from hub.fanout import subjects
 from hub.feed import FEED_PATH, Accepted, feed_handler
 from hub.feed_tokens import FeedTokens, feed_gate
+from hub.radio_log import RADIO_EVENTS, lines_from_log
 from hub.server import bound_port, start_hub_server
 from hub.users import ROLE_VERBS, UserStore
-from hub.wire import event_from_wire
+from hub.wire import event_from_wire, radio_from_wire
 from resources.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT_S = 10.0  # the serving hub's own write deadline is 5 s
+OWN_LINKS = ("110", "nats")  # the edge's own; the serving hub's of these names are not shown
 
 
 class EdgeConsoleLink(ConsoleLink):
@@ -103,11 +108,16 @@ class EdgeHub:
         js = self._nc.jetstream()
         await js.subscribe(self.subjects["events"], ordered_consumer=True,
                            deliver_policy=DeliverPolicy.NEW, cb=self._on_batch)
+        await self._nc.subscribe(self.subjects["radio"], cb=self._on_radio)
+        await self._nc.subscribe(self.subjects["link"], cb=self._on_link)
         # subscribed first, then read: what arrives meanwhile waits in the queue
         self.store = await asyncio.to_thread(
             EventStore, make_engine(self.db_url), self.scenario.roster)
         log.info("edge: state read from the database up to event %d",
                  self.store.state.last_event_id)
+        self.console_link.seed_radio(lines_from_log(await asyncio.to_thread(
+            self.store.events, types=RADIO_EVENTS)))
+        await self._ask_links()
         self._applier = asyncio.create_task(self._apply_batches())
         self._link("nats", "connected", self.nats_url)
         self._host = host
@@ -136,6 +146,34 @@ class EdgeHub:
 
     async def _nats_up(self) -> None:
         self._link("nats", "connected", self.nats_url)
+
+    async def _ask_links(self) -> None:
+        try:
+            links = await self.ask("links", {})
+        except StorageUnavailable as exc:  # its changes still come as they happen
+            log.warning("edge: the serving hub's links not known yet: %s", exc)
+            return
+        for link, (status, detail) in links.items():
+            if link not in OWN_LINKS:
+                self._link(link, status, detail)
+
+    async def _on_radio(self, msg) -> None:
+        try:
+            entry = radio_from_wire(json.loads(msg.data)["entry"])
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("edge: a radio log line refused: %s", exc)
+            return
+        self.console_link.radio_logged(entry)
+
+    async def _on_link(self, msg) -> None:
+        try:
+            doc = json.loads(msg.data)
+            link, status, detail = str(doc["link"]), str(doc["status"]), str(doc["detail"])
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("edge: a link status refused: %s", exc)
+            return
+        if link not in OWN_LINKS:
+            self._link(link, status, detail)
 
     # -- following the serving hub -------------------------------------------------------------
     async def _on_batch(self, msg) -> None:

@@ -7,7 +7,10 @@ following what this one publishes, rather than each reading the database in a lo
 of our own making. Every appended batch goes to the JetStream stream JINGBAO_<CENTER> as one
 message (ids, the chain head after it); edges ask this hub, by NATS request, to run their
 consoles' commands (as the user who sent them) and to take their 110 slips, and relay the
-answers.
+answers. The radio operator's log lines and the links' statuses (the radio gateways, the
+database) are not facts of the log: they go out on plain NATS subjects, at most once, so an
+operator at an edge sees the same radio log and gateway lamps as one at this hub; an edge asks
+for the links as they stand when it starts.
 
 JetStream rather than PostgreSQL LISTEN/NOTIFY, measured on the center load's stream (300
 fixes a second in 3 gateway bursts and 5 alerts, 8 batches a second; `python
@@ -28,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
 
 import nats
 from nats.js.api import StreamConfig
@@ -36,18 +38,22 @@ from nats.js.api import StreamConfig
 from dispatch.events import Event
 from hub.console_link import ConsoleSession
 from hub.feed import reply_to
+from hub.radio_log import RadioLogEntry
 from hub.users import Role, User
-from hub.wire import event_to_wire
+from hub.wire import event_to_wire, radio_to_wire
 
 log = logging.getLogger(__name__)
 
 STREAM_MAX_AGE_S = 24 * 3600.0  # an edge away longer starts again from the database
 PUBLISH_QUEUE = 10_000  # batches waiting for NATS; past it an edge catches up from the database
+NOTICE_QUEUE = 1_000  # radio log lines and link changes waiting for NATS; past it they are
+# dropped (each says so in this hub's log): they are not facts, and the newest matter most
 
 
 def subjects(center: str) -> dict[str, str]:
     return {"events": f"jingbao.{center}.events", "command": f"jingbao.{center}.command",
-            "alert": f"jingbao.{center}.alert"}
+            "alert": f"jingbao.{center}.alert", "radio": f"jingbao.{center}.radio",
+            "link": f"jingbao.{center}.link", "links": f"jingbao.{center}.links"}
 
 
 def stream_name(center: str) -> str:
@@ -62,6 +68,7 @@ class NatsFanout:
         self.engine, self.url, self.center = engine, nats_url, center
         self.subjects = subjects(center)
         self._outbox: asyncio.Queue = asyncio.Queue(PUBLISH_QUEUE)
+        self._notices: asyncio.Queue = asyncio.Queue(NOTICE_QUEUE)
         self._nc = None
         self._tasks: list[asyncio.Task] = []
 
@@ -77,7 +84,9 @@ class NatsFanout:
             await js.update_stream(config)
         await self._nc.subscribe(self.subjects["command"], cb=self._on_command)
         await self._nc.subscribe(self.subjects["alert"], cb=self._on_alert)
+        await self._nc.subscribe(self.subjects["links"], cb=self._on_links)
         self._tasks.append(asyncio.create_task(self._publish(js)))
+        self._tasks.append(asyncio.create_task(self._notify()))
         log.info("publishing the log to NATS %s as %s", self.url, self.subjects["events"])
 
     async def stop(self) -> None:
@@ -95,11 +104,26 @@ class NatsFanout:
         except asyncio.QueueFull:  # NATS away this long: edges find the gap and read the log
             log.warning("NATS away: events %d-%d not published", events[0].id, events[-1].id)
 
-    def radio_logged(self, entry: Any) -> None:
-        pass
+    def radio_logged(self, entry: RadioLogEntry) -> None:
+        self._notice("radio", {"entry": radio_to_wire(entry)})
 
     def link_changed(self, link: str, status: str, detail: str) -> None:
-        pass
+        self._notice("link", {"link": link, "status": status, "detail": detail})
+
+    def _notice(self, kind: str, doc: dict) -> None:
+        try:
+            self._notices.put_nowait((self.subjects[kind], json.dumps(
+                doc, ensure_ascii=False).encode("utf-8")))
+        except asyncio.QueueFull:
+            log.warning("NATS away: a %s notice for the edges dropped", kind)
+
+    async def _notify(self) -> None:
+        while True:
+            subject, body = await self._notices.get()
+            try:
+                await self._nc.publish(subject, body)
+            except Exception as exc:  # noqa: BLE001 - NATS away: not a fact, not retried
+                log.warning("a notice for the edges not sent: %s", exc)
 
     async def _publish(self, js) -> None:
         while True:
@@ -125,6 +149,11 @@ class NatsFanout:
         except (ValueError, KeyError, TypeError) as exc:
             reply = {"ok": False, "code": "protocol", "reason": f"bad request from edge: {exc}"}
         await msg.respond(json.dumps(reply, ensure_ascii=False).encode("utf-8"))
+
+    async def _on_links(self, msg) -> None:
+        """An edge starting: the links as they stand (later changes come as notices)."""
+        links = {name: list(value) for name, value in self.engine.links.items()}
+        await msg.respond(json.dumps(links, ensure_ascii=False).encode("utf-8"))
 
     async def _on_alert(self, msg) -> None:
         reply = await reply_to(self.engine.accept_alert, msg.data)

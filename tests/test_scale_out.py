@@ -3,14 +3,17 @@ server (127.0.0.1:4222), an edge hub follows it; real processes, the real Postgr
 
 A console on each hub; 110 slips into either hub; a dispatcher at the edge triages and
 dispatches; both consoles see every event, with the same numbers, in the same order, and end
-with exactly the log's picture; two dispatchers on one case, one at each hub: one wins.
+with exactly the log's picture; two dispatchers on one case, one at each hub: one wins. A
+radio operator at the edge sees the serving hub's radio gateway and its log lines.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
+import tty
 import uuid
 
 import pytest
@@ -20,7 +23,7 @@ from db.store import EventStore
 from resources import scenario as scenarios
 from tests.center_process import JINGBAO, Center, free_port
 from tests.dbfixtures import _pg_database
-from tests.test_console_link import Replica, picture, wait
+from tests.test_console_link import Listening, Replica, picture, wait
 from tests.test_faults import send, slip
 
 NATS = "nats://127.0.0.1:4222"
@@ -102,3 +105,36 @@ def test_two_hubs_serve_one_center_in_step(tmp_path, pg_url, nats_server) -> Non
         edge.terminate()
         edge.wait(10)
         serving.stop()
+
+
+def test_an_operator_at_an_edge_sees_the_serving_hubs_radio(tmp_path, pg_url, nats_server) -> None:
+    """The gateway is on the serving hub's serial port (a real pty); the console follows the
+    edge. Its lamp comes from the serving hub's links as they stood when the edge started;
+    a garbled frame's rejection, a line of no event, is relayed as it happens."""
+    center = f"t{uuid.uuid4().hex[:8]}"
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    serving = Center(tmp_path, pg_url)
+    serving.hub = start([JINGBAO, "hub", "--db", pg_url, "--feed-port", str(serving.port),
+                         "--nats", nats_server, "--center", center,
+                         "--radio", f"gw={os.ttyname(slave)}"])
+    edge_port = free_port()
+    edge = start([JINGBAO, "hub", "--db", pg_url, "--feed-port", str(edge_port),
+                  "--edge", nats_server, "--center", center])
+    operator = Listening()
+    client = HubClient(f"ws://127.0.0.1:{edge_port}", scenarios.load().roster, operator,
+                       Credentials(user="lead", password="lead-password"), workstation="ws-r")
+    client.start()
+    try:
+        assert client.connected.wait(15)
+        wait(lambda: operator.links.get("radio:gw") == "connected")
+        assert operator.links.get("nats") == "connected"  # the edge's own lamp, not relayed
+        os.write(master, b"$GPXXX,not a sentence*00\r\n")
+        wait(lambda: any(e.direction == "rejected" and e.port == "gw" for e in operator.radio))
+    finally:
+        client.stop()
+        edge.terminate()
+        edge.wait(10)
+        serving.stop()
+        os.close(master)
+        os.close(slave)
