@@ -4,7 +4,9 @@ pynmeagps parses and checks each sentence. Framing stays with radio/framing.py b
 bridge receives bytes in arbitrary chunks from a serial read and pynmeagps's reader wants a
 blocking stream; the framer resynchronises on `$` after binary the same way. A fix the
 receiver marks invalid (RMC/GLL status V, GGA quality 0, GNS mode N) is reported as "no fix",
-never as a position. A sentence without checksum is accepted only where the port allows it.
+never as a position; so is one it marks as typed in or simulated (GGA quality 7 or 8, mode M
+or S: a Garmin in its demo mode sends quality 8 beside RMC status V), which is not where the
+guide is. A sentence without checksum is accepted only where the port allows it.
 """
 
 from __future__ import annotations
@@ -58,16 +60,20 @@ def _oversized_group(text: str) -> str | None:
     return None
 
 
+GGA_FIX = range(1, 7)  # GPS, DGPS, PPS, RTK, float RTK, estimated; not 7 manual, 8 simulated
+NOT_MEASURED = ("N", "M", "S")  # mode letters: no fix, manual input, simulator
+
+
 def _has_fix(msg) -> bool:
-    """pynmeagps leaves out the attributes of fields a short sentence lacks: no field, no fix."""
+    """pynmeagps leaves out the attributes of fields a short sentence lacks: no field, no fix
+    (RMC and GLL before NMEA 2.3 have no mode letter: their status alone says)."""
     kind = msg.msgID
+    mode = str(getattr(msg, "posMode", ""))  # GNS: one letter per system, the first combined
     if kind in ("RMC", "GLL"):
-        return getattr(msg, "status", "") == "A"
+        return getattr(msg, "status", "") == "A" and not mode.startswith(NOT_MEASURED)
     if kind == "GGA":
-        quality = getattr(msg, "quality", None)
-        return isinstance(quality, int) and quality > 0
-    mode = str(getattr(msg, "posMode", ""))  # GNS: one mode letter per system
-    return bool(mode) and not mode.startswith("N")
+        return getattr(msg, "quality", None) in GGA_FIX
+    return bool(mode) and not mode.startswith(NOT_MEASURED)
 
 
 def fix_time(msg, day: str = "date") -> datetime | None:
