@@ -54,6 +54,11 @@ def _age(since: datetime | None, now: datetime) -> str:
 
 CLOCK_COLOURS = {OK: "#c8f0c8", WARN: "#ffd27f", BREACH: "#ff8080"}
 CLOCK_QCOLOURS = {level: QColor(colour) for level, colour in CLOCK_COLOURS.items()}
+# under the night palette's light text, the same meanings as dark fills: the day's pastel
+# fills left light grey text on light green, unreadable, and lit a dark room
+NIGHT_CLOCK_QCOLOURS = {OK: QColor("#24482c"), WARN: QColor("#6a4b12"),
+                        BREACH: QColor("#7a2222")}
+NIGHT_FLASH_QCOLOUR = QColor("#6e2a2a")
 
 
 def _clock_text(c: Clock) -> str:
@@ -190,6 +195,16 @@ class QueueModel(_RowsModel):
         self._second = 0
         self.now = time.time()
         self.ended_rows = 0  # ended cases shown at the bottom: none, or MAX_CLOSED_ROWS
+        self._clock_fills, self._flash_colour = CLOCK_QCOLOURS, FLASH_QCOLOUR
+
+    def set_night(self, night: bool) -> None:
+        """The fills for the day's or the night's palette (console/appearance.py)."""
+        self._clock_fills = NIGHT_CLOCK_QCOLOURS if night else CLOCK_QCOLOURS
+        self._flash_colour = NIGHT_FLASH_QCOLOUR if night else FLASH_QCOLOUR
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(self.HEADERS) - 1),
+                                  [Qt.ItemDataRole.BackgroundRole])
 
     def samples(self) -> tuple[str, ...]:
         return ("100000", "88:88 ✓", status_text("evidence_collected"), "舟山市定海区环城南路",
@@ -328,10 +343,10 @@ class QueueModel(_RowsModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return cells.status_colour
         if role == Qt.ItemDataRole.BackgroundRole and column == self.CLOCK_COLUMN:
-            return CLOCK_QCOLOURS.get(cells.clock_at(self.now, self.clock).level)
+            return self._clock_fills.get(cells.clock_at(self.now, self.clock).level)
         if role == Qt.ItemDataRole.BackgroundRole and int(self.now) % 2 == 0 and (
                 cells.flashing(self.now)):
-            return FLASH_QCOLOUR
+            return self._flash_colour
         if role == Qt.ItemDataRole.UserRole:
             return cells.texts[0]
         return None

@@ -62,3 +62,40 @@ def test_a_new_alerts_row_flashes_for_its_first_seconds(qtbot, monkeypatch) -> N
     lit = [dt for dt, colour in seen.items() if colour == models.FLASH_QCOLOUR]
     assert lit == [0, 2] and seen[models.FLASH_S + 1] is None
     assert seen[models.FLASH_S + 2] is None
+
+
+def _contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two QColors (1 to 21; body text wants 4.5)."""
+    def luminance(colour) -> float:
+        channels = [c / 255 for c in (colour.red(), colour.green(), colour.blue())]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_queues_fills_keep_the_text_readable_by_day_and_by_night(qtbot, monkeypatch) -> None:
+    """The clock cell's fill and a new row's flash under the palette's text colour: by night
+    the day's pastel fills left light grey text on light green (contrast 1.2)."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from console import appearance, models
+
+    state = CenterState(make_units())
+    model = QueueModel(state)
+    state.apply(Event(ev.ALERT_RECEIVED, "t", "ws", {
+        "alert_id": "F-1", "received_at": T0.isoformat(),
+        "location": {"lon": 122.1, "lat": 30.0}}, T0, 1))
+    background = models.Qt.ItemDataRole.BackgroundRole
+    text = QPalette.ColorRole.Text
+    for night, palette in ((False, QApplication.style().standardPalette()),
+                           (True, appearance.night_palette())):
+        model.set_night(night)
+        for dt in (0, 5 * 60, 9 * 60):  # a flashing row, then the clock's warning and breach
+            monkeypatch.setattr(models.time, "time", lambda dt=dt: T0.timestamp() + dt)
+            model.refresh()
+            for column in (1, 3):
+                fill = model.index(0, column).data(background)
+                if fill is not None:
+                    assert _contrast(fill, palette.color(text)) >= 4.5, (night, dt, column)
