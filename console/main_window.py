@@ -759,6 +759,7 @@ class MainWindow(QMainWindow):
                          float(points) if points is not None else None)
         self.map.set_night(night)
         self.queue_model.set_night(night)
+        self.board_model.set_night(night)
 
     def toggle_night(self) -> None:
         prefs = appearance.settings()

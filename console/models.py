@@ -58,7 +58,14 @@ CLOCK_QCOLOURS = {level: QColor(colour) for level, colour in CLOCK_COLOURS.items
 # fills left light grey text on light green, unreadable, and lit a dark room
 NIGHT_CLOCK_QCOLOURS = {OK: QColor("#24482c"), WARN: QColor("#6a4b12"),
                         BREACH: QColor("#7a2222")}
-NIGHT_FLASH_QCOLOUR = QColor("#6e2a2a")
+NIGHT_FLASH_QCOLOUR = QColor("#5a2020")
+
+
+def night_text(colour: QColor) -> QColor:
+    """A status colour as text on the night palette's dark cells: halfway to white (the map's
+    mid-tone hues measured a contrast of 2.7–3.9 on the dark base, under 2 on a flashing
+    row; halfway, at least 4.5)."""
+    return QColor(*(round((c + 255) / 2) for c in (colour.red(), colour.green(), colour.blue())))
 
 
 def _clock_text(c: Clock) -> str:
@@ -145,13 +152,17 @@ class _RowsModel(QAbstractTableModel):
     def multiData(self, index: QModelIndex, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
         """Qt override: one call from C++ per painted cell instead of one per role (a
         delegate asks seven roles, and the crossing into Python is most of a cell's cost);
-        only the roles these models answer are asked of `data`."""
+        only the roles these models answer are asked of `data`. A role without a value is
+        cleared: the delegate hands the same span to every cell, and a colour left in it
+        painted the next cells' text in the status colour of the cell before."""
         for n in range(len(roleDataSpan)):
             role_data = roleDataSpan[n]
-            if role_data.role() in _PAINTED_ROLES:
-                value = self.data(index, role_data.role())
-                if value is not None:
-                    role_data.setData(value)
+            value = self.data(index, role_data.role()) if role_data.role() in _PAINTED_ROLES \
+                else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
 
     def samples(self) -> tuple[str, ...]:
         """A wide expected text per column, translated."""
@@ -164,6 +175,19 @@ class _RowsModel(QAbstractTableModel):
         return [max(metrics.horizontalAdvance(header_text(h)),
                     metrics.horizontalAdvance(sample)) + 16
                 for h, sample in zip(self.HEADERS, self.samples(), strict=True)]
+
+    _night_texts: dict[int, QColor] | None = None  # by the day colour's rgb, at night
+
+    def set_night(self, night: bool) -> None:
+        """The colours for the day's or the night's palette (console/appearance.py)."""
+        self._night_texts = {} if night else None
+        self._changed_all()
+
+    def _text(self, colour: QColor) -> QColor:
+        """A text colour as the palette of the hour wants it."""
+        if self._night_texts is None:
+            return colour
+        return self._night_texts.setdefault(colour.rgb(), night_text(colour))
 
     def _changed_all(self) -> None:
         if self.rows:
@@ -198,13 +222,9 @@ class QueueModel(_RowsModel):
         self._clock_fills, self._flash_colour = CLOCK_QCOLOURS, FLASH_QCOLOUR
 
     def set_night(self, night: bool) -> None:
-        """The fills for the day's or the night's palette (console/appearance.py)."""
         self._clock_fills = NIGHT_CLOCK_QCOLOURS if night else CLOCK_QCOLOURS
         self._flash_colour = NIGHT_FLASH_QCOLOUR if night else FLASH_QCOLOUR
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.rows) - 1, len(self.HEADERS) - 1),
-                                  [Qt.ItemDataRole.BackgroundRole])
+        super().set_night(night)
 
     def samples(self) -> tuple[str, ...]:
         return ("100000", "88:88 ✓", status_text("evidence_collected"), "舟山市定海区环城南路",
@@ -341,7 +361,7 @@ class QueueModel(_RowsModel):
                 return _clock_text(cells.clock_at(self.now, self.clock))
             return cells.texts[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return cells.status_colour
+            return self._text(cells.status_colour)
         if role == Qt.ItemDataRole.BackgroundRole and column == self.CLOCK_COLUMN:
             return self._clock_fills.get(cells.clock_at(self.now, self.clock).level)
         if role == Qt.ItemDataRole.BackgroundRole and int(self.now) % 2 == 0 and (
@@ -411,11 +431,11 @@ class UnitBoardModel(_RowsModel):
             return (unit.unit_id, unit.name, unit.insurer or "", self._status(unit),
                     _age(unit.fix_time, self.now), unit.incident or "")[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.STATUS_COLUMN:
-            return QColor("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status])
+            return self._text(QColor("#ff0000" if unit.emergency else UNIT_COLOURS[unit.status]))
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.AGE_COLUMN and (
                 unit.fix_time is None
                 or (self.now - unit.fix_time).total_seconds() > STALE_AFTER_S):
-            return QColor("#c00")
+            return self._text(QColor("#c00"))
         return None
 
 

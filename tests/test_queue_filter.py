@@ -76,7 +76,8 @@ def _contrast(a, b) -> float:
 
 def test_the_queues_fills_keep_the_text_readable_by_day_and_by_night(qtbot, monkeypatch) -> None:
     """The clock cell's fill and a new row's flash under the palette's text colour: by night
-    the day's pastel fills left light grey text on light green (contrast 1.2)."""
+    the day's pastel fills left light grey text on light green (contrast 1.1). By night the
+    status text too, on the dark base or a flashing row."""
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QApplication
 
@@ -99,3 +100,56 @@ def test_the_queues_fills_keep_the_text_readable_by_day_and_by_night(qtbot, monk
                 fill = model.index(0, column).data(background)
                 if fill is not None:
                     assert _contrast(fill, palette.color(text)) >= 4.5, (night, dt, column)
+            if night:
+                status = model.index(0, 2)
+                behind = status.data(background) or palette.color(QPalette.ColorRole.Base)
+                foreground = status.data(models.Qt.ItemDataRole.ForegroundRole)
+                assert _contrast(foreground, behind) >= 4.5, dt
+    for status in (*models.STATUS_COLOURS.values(), *models.UNIT_COLOURS.values(), "#ff0000",
+                   "#cc0000"):  # every status of cases and units, on the night's base
+        assert _contrast(models.night_text(models.QColor(status)), appearance.night_palette()
+                         .color(QPalette.ColorRole.Base)) >= 4.5, status
+
+
+def test_a_cells_colours_do_not_leak_into_the_next_cells(qtbot, monkeypatch) -> None:
+    """The delegate hands one span of roles to every cell it paints; a colour the model left
+    in it (not cleared for a cell without one) painted the next cells' text in the status
+    colour and their background in the clock's fill, across every row."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QTableView
+
+    from console import models
+
+    state = CenterState(make_units())
+    model = QueueModel(state)
+    for k in range(3):
+        state.apply(Event(ev.ALERT_RECEIVED, "t", "ws", {
+            "alert_id": f"F-{k}", "received_at": (T0 + timedelta(seconds=k)).isoformat(),
+            "location": {"lon": 122.1, "lat": 30.0}}, T0, k + 1))
+    monkeypatch.setattr(models.time, "time", lambda: T0.timestamp() + models.FLASH_S + 3)
+    model.refresh()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.viewport().grab().toImage()
+    red = models.QColor(models.STATUS_COLOURS["received"])
+    base = view.palette().color(QPalette.ColorRole.Base)
+
+    def reddish(row: int, column: int) -> int:
+        rect = view.visualRect(model.index(row, column))
+        def near(colour) -> bool:
+            return max(abs(colour.red() - red.red()), abs(colour.green() - red.green()),
+                       abs(colour.blue() - red.blue())) < 30
+
+        return sum(1 for x in range(rect.left(), rect.right())
+                   for y in range(rect.top(), rect.bottom()) if near(image.pixelColor(x, y)))
+
+    for row in range(3):
+        assert reddish(row, 2) > 0  # the status itself is in its colour
+        assert all(reddish(row, column) == 0 for column in (0, 1, 3, 4, 5)), row
+        for column in (2, 3, 4, 5):  # only the clock's cell is filled (0 may have the focus)
+            corner = view.visualRect(model.index(row, column)).topLeft()
+            assert image.pixelColor(corner.x() + 2, corner.y() + 2) == base, (row, column)
