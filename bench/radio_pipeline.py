@@ -4,7 +4,7 @@
    bare pynmeagps reading the same bytes, in the same run, over all gpsd captures.
 2. Latency at 300 units × 1 Hz: FleetSync reports written into a pty → bridge thread → engine
    loop → SQLite append (the hub in its own process, as the console runs it) → console link →
-   the window's UI thread → the unit drawn at its new place on the window's map; p50/p99 of
+   the window's UI thread → the unit drawn at its new place on the window's map; p50/p95/p99 of
    each stage (the hub's console link sending the batch, the console's client thread reading
    and handing it on, the UI thread taking it, the map drawing it) and each process's CPU
    share while doing it, spread over the second and in one burst, each repeated (median and
@@ -179,6 +179,7 @@ def latency(seconds: float, spread: bool) -> dict[str, float]:
     for name, values in delays.items():
         values.sort()
         figures[f"{name} p50"] = statistics.median(values)
+        figures[f"{name} p95"] = values[int(0.95 * len(values))]
         figures[f"{name} p99"] = values[int(0.99 * len(values))]
     return figures
 
