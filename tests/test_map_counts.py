@@ -195,19 +195,25 @@ def test_ten_minutes_of_fixes_keep_a_trail_short_and_thin(qtbot) -> None:
     assert pen.isCosmetic() and pen.widthF() <= 1
 
 
-def test_a_frame_where_only_units_moved_paints_no_incident(qtbot, counted, monkeypatch) -> None:
-    """5,000 incidents each drawn as a marker with its clock ring (as bench/map_render.py
-    --all-markers draws them): their renders are cached, so a frame where only the units
-    moved paints the units and the few other points, not 10,000 symbols again; a new alert
-    does repaint them, and a pan too."""
-    monkeypatch.setattr(incident_layer, "CLUSTER_ABOVE", 10**9)
+def rendered_map(qtbot):
+    """bench/map_render.py's scene with every incident, shown and rendered once."""
     scenario, state, now = scene()
     view = MapView(scenario)
     qtbot.addWidget(view)
     view.resize(1600, 1000)
     view.show()
     view.show_state(state, None)
-    view.grab()  # the incidents' one-time render
+    view.grab()
+    return view, state, now
+
+
+def test_a_frame_where_only_units_moved_paints_no_incident(qtbot, counted, monkeypatch) -> None:
+    """5,000 incidents each drawn as a marker with its clock ring (as bench/map_render.py
+    --all-markers draws them): their renders are cached, so a frame where only the units
+    moved paints the units and the few other points, not 10,000 symbols again; a new alert
+    does repaint them, and a pan too."""
+    monkeypatch.setattr(incident_layer, "CLUSTER_ABOVE", 10**9)
+    view, state, now = rendered_map(qtbot)  # the incidents' one-time render
     per_frame = frames(view, state, now, counted)
     assert len(view.incident_layer.markers.points()) == 5000
     assert per_frame["points painted"] <= 300 + 50, per_frame
@@ -234,13 +240,7 @@ def test_a_frame_where_only_units_moved_paints_no_road(qtbot, monkeypatch) -> No
         return paint(self, *args)
 
     monkeypatch.setattr(pg.PlotCurveItem, "paint", counting_paint)
-    scenario, state, now = scene()
-    view = MapView(scenario)
-    qtbot.addWidget(view)
-    view.resize(1600, 1000)
-    view.show()
-    view.show_state(state, None)
-    view.grab()
+    view, state, now = rendered_map(qtbot)
     roads = [item.curve for item in (view.ground.roads, *view.ground.main_roads.values())
              if len(item.curve.getData()[0])]  # the classes the scenario has
     assert len(roads) >= 2 and all(painted[id(curve)] for curve in roads)  # drawn at first

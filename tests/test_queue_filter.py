@@ -42,16 +42,22 @@ def test_ended_cases_leave_the_queue_and_the_filter_brings_them_back(qtbot) -> N
     assert cases() == ["1002", "1001"]  # reopened: waits for a unit again, in the queue
 
 
+def model_with_alerts(count: int) -> QueueModel:
+    """A queue on a replica that received `count` alerts a second apart from T0."""
+    state = CenterState(make_units())
+    for k in range(count):
+        state.apply(Event(ev.ALERT_RECEIVED, "t", "ws", {
+            "alert_id": f"F-{k + 1}", "received_at": (T0 + timedelta(seconds=k)).isoformat(),
+            "location": {"lon": 122.1, "lat": 30.0}}, T0, k + 1))
+    return QueueModel(state)
+
+
 def test_a_new_alerts_row_flashes_for_its_first_seconds(qtbot, monkeypatch) -> None:
     """Lit every other second for FLASH_S after receipt, then plain; the clock cell keeps its
     own colour."""
     from console import models
 
-    state = CenterState(make_units())
-    model = QueueModel(state)
-    state.apply(Event(ev.ALERT_RECEIVED, "t", "ws", {
-        "alert_id": "F-1", "received_at": T0.isoformat(),
-        "location": {"lon": 122.1, "lat": 30.0}}, T0, 1))
+    model = model_with_alerts(1)
     background = models.Qt.ItemDataRole.BackgroundRole
     start = T0.timestamp()
     seen = {}
@@ -83,11 +89,7 @@ def test_the_queues_fills_keep_the_text_readable_by_day_and_by_night(qtbot, monk
 
     from console import appearance, models
 
-    state = CenterState(make_units())
-    model = QueueModel(state)
-    state.apply(Event(ev.ALERT_RECEIVED, "t", "ws", {
-        "alert_id": "F-1", "received_at": T0.isoformat(),
-        "location": {"lon": 122.1, "lat": 30.0}}, T0, 1))
+    model = model_with_alerts(1)
     background = models.Qt.ItemDataRole.BackgroundRole
     text = QPalette.ColorRole.Text
     for night, palette in ((False, QApplication.style().standardPalette()),
@@ -120,12 +122,7 @@ def test_a_cells_colours_do_not_leak_into_the_next_cells(qtbot, monkeypatch) -> 
 
     from console import models
 
-    state = CenterState(make_units())
-    model = QueueModel(state)
-    for k in range(3):
-        state.apply(Event(ev.ALERT_RECEIVED, "t", "ws", {
-            "alert_id": f"F-{k}", "received_at": (T0 + timedelta(seconds=k)).isoformat(),
-            "location": {"lon": 122.1, "lat": 30.0}}, T0, k + 1))
+    model = model_with_alerts(3)
     monkeypatch.setattr(models.time, "time", lambda: T0.timestamp() + models.FLASH_S + 3)
     model.refresh()
     view = QTableView()
