@@ -149,9 +149,13 @@ class EdgeHub:
 
     async def _ask_links(self) -> None:
         try:
-            links = await self.ask("links", {})
+            links = {str(link): (str(status), str(detail))
+                     for link, (status, detail) in (await self.ask("links", {})).items()}
         except StorageUnavailable as exc:  # its changes still come as they happen
             log.warning("edge: the serving hub's links not known yet: %s", exc)
+            return
+        except (ValueError, TypeError, AttributeError) as exc:
+            log.warning("edge: the serving hub's links refused: %s", exc)
             return
         for link, (status, detail) in links.items():
             if link not in OWN_LINKS:

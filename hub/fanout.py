@@ -69,6 +69,7 @@ class NatsFanout:
         self.subjects = subjects(center)
         self._outbox: asyncio.Queue = asyncio.Queue(PUBLISH_QUEUE)
         self._notices: asyncio.Queue = asyncio.Queue(NOTICE_QUEUE)
+        self._dropped = 0  # notices dropped while NATS was away
         self._nc = None
         self._tasks: list[asyncio.Task] = []
 
@@ -114,8 +115,11 @@ class NatsFanout:
         try:
             self._notices.put_nowait((self.subjects[kind], json.dumps(
                 doc, ensure_ascii=False).encode("utf-8")))
-        except asyncio.QueueFull:
-            log.warning("NATS away: a %s notice for the edges dropped", kind)
+        except asyncio.QueueFull:  # said once per thousand: a garbled line rejects fast
+            if self._dropped % NOTICE_QUEUE == 0:
+                log.warning("NATS away: %d notice(s) for the edges dropped so far",
+                            self._dropped + 1)
+            self._dropped += 1
 
     async def _notify(self) -> None:
         while True:

@@ -16,10 +16,12 @@ import subprocess
 import tty
 import uuid
 
+import nats
 import pytest
 
 from console.hub_client import CommandRefused, Credentials, HubClient
 from db.store import EventStore
+from hub.fanout import subjects
 from resources import scenario as scenarios
 from tests.center_process import JINGBAO, Center, free_port
 from tests.dbfixtures import _pg_database
@@ -107,6 +109,15 @@ def test_two_hubs_serve_one_center_in_step(tmp_path, pg_url, nats_server) -> Non
         serving.stop()
 
 
+async def garbage(url: str, names: dict[str, str]) -> None:
+    """Malformed notices on the radio and link subjects, as a stray publisher might send."""
+    connection = await nats.connect(url)
+    for body in (b"not json", b"[1, 2]", b'{"entry": {"port": "gw"}}', b'{"link": "db"}'):
+        await connection.publish(names["radio"], body)
+        await connection.publish(names["link"], body)
+    await connection.drain()
+
+
 def test_an_operator_at_an_edge_sees_the_serving_hubs_radio(tmp_path, pg_url, nats_server) -> None:
     """The gateway is on the serving hub's serial port (a real pty); the console follows the
     edge. Its lamp comes from the serving hub's links as they stood when the edge started;
@@ -129,6 +140,7 @@ def test_an_operator_at_an_edge_sees_the_serving_hubs_radio(tmp_path, pg_url, na
         assert client.connected.wait(15)
         wait(lambda: operator.links.get("radio:gw") == "connected")
         assert operator.links.get("nats") == "connected"  # the edge's own lamp, not relayed
+        asyncio.run(garbage(nats_server, subjects(center)))  # refused, the edge goes on
         os.write(master, b"$GPXXX,not a sentence*00\r\n")
         wait(lambda: any(e.direction == "rejected" and e.port == "gw" for e in operator.radio))
     finally:
