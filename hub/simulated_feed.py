@@ -101,14 +101,19 @@ class SlipFactory:
         street = self.random.choice(self.scenario.addresses.get(name, ["街道"]))
         return lon, lat, f"{name}{street}"
 
+    def _plate(self) -> str:
+        """A number plate in the scenario's form (Zhoushan's 浙L@#####, Helsinki's @@@-###)."""
+        return "".join(self.random.choice(PLATE_LETTERS) if c == "@" else
+                       str(self.random.randint(0, 9)) if c == "#" else c
+                       for c in self.scenario.plates)
+
     def make(self) -> dict[str, Any]:
         self.count += 1
         lon, lat, address = self._place()
         weights = [w for w, _, _ in STORIES]
         _, text, structured = self.random.choices(STORIES, weights)[0]
         now = datetime.now(CHINA)
-        plates = [f"浙L{self.random.choice(PLATE_LETTERS)}{self.random.randint(10000, 99999)}"
-                  for _ in range(structured.get("vehicles", 2))]
+        plates = [self._plate() for _ in range(structured.get("vehicles", 2))]
         return {
             "alert_id": f"110-{now:%Y%m%d}-{now:%H%M%S}-{self.count:04d}",
             "received_at": now.isoformat(timespec="seconds"),

@@ -82,6 +82,7 @@ class Scenario:
     basemap: Path | None = None  # the offline tile pack drawn when no --tiles is given
     radio_ports: tuple[PortConfig, ...] = ()
     radio_status: RadioStatusCodes = DEFAULT_RADIO_STATUS
+    plates: str = "浙L@#####"  # the simulated 110 feed's plates: @ a letter, # a digit
 
     def rules(self) -> ProgramRules:
         """The program's rules as this scenario configures them, defaults elsewhere."""
@@ -310,4 +311,5 @@ def _scenario(path: Path, doc: dict, model: ScenarioModel, zones_geo: dict,
         radio_status=RadioStatusCodes(frozenset(model.radio_status.arrived),
                                       frozenset(model.radio_status.emergency),
                                       frozenset(model.radio_status.free)),
+        plates=model.plates,
     )

@@ -244,5 +244,9 @@ class ScenarioModel(_Strict):
     posts_geojson: str | None = None
     units: list[UnitModel] = Field(min_length=1)
     addresses: dict[str, list[str]] = Field(default_factory=dict)
+    plates: str = Field(
+        "浙L@#####", min_length=1, max_length=16, pattern=r"[@#]",
+        description="how the simulated 110 feed (demo) writes number plates: @ a letter, "
+                    "# a digit, anything else as it stands")
     radio_ports: list[RadioPortModel] = Field(default_factory=list)
     radio_status: RadioStatusModel = Field(default_factory=RadioStatusModel)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import sqlite3
 
 import numpy as np
@@ -95,6 +96,14 @@ def test_slips_fall_on_named_streets_and_some_outside_the_zones(helsinki) -> Non
         else:
             assert town in helsinki.towns and street in names
     assert 5 <= outside <= 40
+
+
+def test_each_demos_slips_carry_its_own_plates(helsinki) -> None:
+    """Helsinki's slips once carried Zhejiang plates; each scenario says its form."""
+    finnish = SlipFactory(helsinki, seed=3).make()["structured"]["plates"]
+    assert finnish and all(re.fullmatch(r"[A-Z]{3}-\d{3}", p) for p in finnish), finnish
+    zhoushan = SlipFactory(scenarios.load(), seed=3).make()["structured"]["plates"]
+    assert zhoushan and all(re.fullmatch(r"浙L[A-Z]\d{5}", p) for p in zhoushan), zhoushan
 
 
 def test_demo_takes_a_region_and_zhoushan_stays_the_default() -> None:
